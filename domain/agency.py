@@ -1,0 +1,89 @@
+"""Agency (单位): a procuratorate, a bureau, an association or an enterprise in the network."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import InvalidValue
+from domain.values import (
+    AgencyKind,
+    AgencyLevel,
+    Service,
+    check_region_code,
+    parse,
+    require_text,
+)
+
+
+def _services(values: list[str]) -> list[str]:
+    return sorted({parse(Service, v, "service").value for v in values})
+
+
+def _response_days(days: int) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
+        raise InvalidValue("response target must be a whole number of working days, 1 to 60")
+    return days
+
+
+class Agency(Aggregate):
+    """An agency, with the services it offers and its referral response target."""
+
+    @classmethod
+    def register(
+        cls,
+        name: str,
+        kind: str,
+        level: str,
+        region_code: str,
+        services: list[str],
+        response_days: int,
+        parent_id: UUID | None = None,
+    ) -> Agency:
+        return cls(
+            name=require_text(name, "agency name"),
+            kind=parse(AgencyKind, kind, "agency kind").value,
+            level=parse(AgencyLevel, level, "agency level").value,
+            region_code=check_region_code(region_code),
+            services=_services(services),
+            response_days=_response_days(response_days),
+            parent_id=parent_id,
+        )
+
+    @event("Registered")
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        level: str,
+        region_code: str,
+        services: list[str],
+        response_days: int,
+        parent_id: UUID | None,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.level = level
+        self.region_code = region_code
+        self.services = services
+        self.response_days = response_days
+        self.parent_id = parent_id
+
+    def change_services(self, services: list[str]) -> None:
+        self._change_services(_services(services))
+
+    @event("ServicesChanged")
+    def _change_services(self, services: list[str]) -> None:
+        self.services = services
+
+    def set_response_target(self, response_days: int) -> None:
+        self._set_response_target(_response_days(response_days))
+
+    @event("ResponseTargetSet")
+    def _set_response_target(self, response_days: int) -> None:
+        self.response_days = response_days
+
+    @property
+    def is_procuratorate(self) -> bool:
+        return self.kind == AgencyKind.PROCURATORATE

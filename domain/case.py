@@ -1,0 +1,296 @@
+"""Aid case (司法救助案件): the national judicial relief procedure of a procuratorate.
+
+lead or application received (受理) → inquiry (询问) → review (审查) → hearing (听证, optional)
+→ submission for approval (报批) → decision (决定: grant or refusal) → disbursement (发放)
+→ follow-up visits (回访) → closure (结案). A refusal may follow the review directly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import (
+    AmountOverLimit,
+    ApprovalRequired,
+    InvalidValue,
+    OverDisbursement,
+    ReviewInconsistent,
+    StepOutOfOrder,
+)
+from domain.values import (
+    CaseSource,
+    QualifyingSituation,
+    RefusalGround,
+    Service,
+    check_fen,
+    parse,
+    require_text,
+)
+
+STANDARD_MONTHS = 36  # 一般不超过36个月
+CHIEF_MEETING_THRESHOLD_FEN = 1_000_000  # 1万元以上提交检察长办公会 (local practice)
+CHIEF_MEETING = "chief-procurator-meeting"
+
+
+class Stage(StrEnum):
+    RECEIVED = "received"
+    INQUIRED = "inquired"
+    REVIEWED = "reviewed"
+    HEARD = "heard"
+    SUBMITTED = "submitted"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    DISBURSED = "disbursed"
+    CLOSED = "closed"
+
+
+class AidCase(Aggregate):
+    """One application for judicial relief, from lead to closure."""
+
+    @classmethod
+    def receive(
+        cls,
+        procuratorate_id: UUID,
+        person_id: UUID,
+        source: str,
+        summary: str,
+        received_on: date,
+        referral_id: UUID | None = None,
+    ) -> AidCase:
+        source_value = parse(CaseSource, source, "case source").value
+        if (source_value == CaseSource.REFERRAL) != (referral_id is not None):
+            raise InvalidValue("a case from a referral names that referral, and only then")
+        return cls(
+            procuratorate_id=procuratorate_id,
+            person_id=person_id,
+            source=source_value,
+            summary=require_text(summary, "summary"),
+            received_on=received_on,
+            referral_id=referral_id,
+        )
+
+    @event("LeadReceived")
+    def __init__(
+        self,
+        procuratorate_id: UUID,
+        person_id: UUID,
+        source: str,
+        summary: str,
+        received_on: date,
+        referral_id: UUID | None,
+    ) -> None:
+        self.procuratorate_id = procuratorate_id
+        self.person_id = person_id
+        self.source = source
+        self.referral_id = referral_id
+        self.stage = Stage.RECEIVED.value
+        self.eligible: bool | None = None
+        self.granted_fen = 0
+        self.disbursed_fen = 0
+        self.follow_ups = 0
+
+    def _require_stage(self, step: str, *allowed: Stage) -> None:
+        if self.stage not in allowed:
+            needs = " or ".join(s.value for s in allowed)
+            raise StepOutOfOrder(f"{step} needs the case at stage {needs}, it is {self.stage}")
+
+    def record_inquiry(self, officer: str, notes: str, held_on: date) -> None:
+        self._require_stage("inquiry", Stage.RECEIVED, Stage.INQUIRED)
+        self._record_inquiry(require_text(officer, "officer"), notes, held_on)
+
+    @event("InquiryRecorded")
+    def _record_inquiry(self, officer: str, notes: str, held_on: date) -> None:
+        self.stage = Stage.INQUIRED.value
+
+    def review(
+        self,
+        situation: str | None,
+        refusal_ground: str | None,
+        notes: str,
+        reviewed_on: date,
+    ) -> None:
+        """Eligible with a qualifying situation (Art. 7); ineligible with a refusal ground."""
+        self._require_stage("review", Stage.INQUIRED)
+        if (situation is None) == (refusal_ground is None):
+            raise ReviewInconsistent(
+                "a review finds either a qualifying situation or a refusal ground, not both"
+            )
+        self._reviewed(
+            situation=parse(QualifyingSituation, situation, "situation").value
+            if situation
+            else None,
+            refusal_ground=parse(RefusalGround, refusal_ground, "refusal ground").value
+            if refusal_ground
+            else None,
+            notes=notes,
+            reviewed_on=reviewed_on,
+        )
+
+    @event("Reviewed")
+    def _reviewed(
+        self, situation: str | None, refusal_ground: str | None, notes: str, reviewed_on: date
+    ) -> None:
+        self.stage = Stage.REVIEWED.value
+        self.eligible = situation is not None
+        self.refusal_ground = refusal_ground
+
+    def hold_hearing(self, officers: list[dict[str, str]], held_on: date) -> None:
+        """Hearing officers (people's supervisors, deputies, CPPCC members) give views."""
+        self._require_stage("hearing", Stage.REVIEWED)
+        if not self.eligible:
+            raise StepOutOfOrder("a hearing is held only on a case found eligible at review")
+        if not officers:
+            raise InvalidValue("a hearing needs at least one hearing officer")
+        cleaned = [
+            {
+                "name": require_text(o.get("name"), "hearing officer name"),
+                "role": require_text(o.get("role"), "hearing officer role"),
+                "view": require_text(o.get("view"), "hearing officer view"),
+            }
+            for o in officers
+        ]
+        self._hearing_held(cleaned, held_on)
+
+    @event("HearingHeld")
+    def _hearing_held(self, officers: list[dict[str, str]], held_on: date) -> None:
+        self.stage = Stage.HEARD.value
+
+    def submit_for_approval(self, proposed_fen: int, submitted_by: str, on: date) -> None:
+        self._require_stage("submission for approval", Stage.REVIEWED, Stage.HEARD)
+        if not self.eligible:
+            raise StepOutOfOrder("only a case found eligible is submitted for approval")
+        self._submitted(
+            check_fen(proposed_fen, "proposed amount"), require_text(submitted_by, "by"), on
+        )
+
+    @event("SubmittedForApproval")
+    def _submitted(self, proposed_fen: int, submitted_by: str, on: date) -> None:
+        self.stage = Stage.SUBMITTED.value
+
+    def grant(
+        self,
+        amount_fen: int,
+        months: int,
+        average_monthly_wage_fen: int,
+        strict_review: bool,
+        approved_by: str,
+        decided_on: date,
+    ) -> None:
+        """Grant: amount within months × the previous year's regional average monthly wage."""
+        self._require_stage("decision", Stage.SUBMITTED)
+        check_fen(amount_fen, "amount")
+        check_fen(average_monthly_wage_fen, "average monthly wage")
+        if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+            raise InvalidValue("months must be a positive whole number")
+        if months > STANDARD_MONTHS and not strict_review:
+            raise AmountOverLimit(
+                f"more than {STANDARD_MONTHS} months' wages needs the case marked for strict review"
+            )
+        limit = months * average_monthly_wage_fen
+        if amount_fen > limit:
+            raise AmountOverLimit(
+                f"amount {amount_fen} fen exceeds {months} months × {average_monthly_wage_fen} fen"
+            )
+        if amount_fen >= CHIEF_MEETING_THRESHOLD_FEN and approved_by != CHIEF_MEETING:
+            raise ApprovalRequired(
+                "grants of 10,000 yuan or more are approved by the chief procurator's meeting"
+            )
+        self._granted(
+            amount_fen=amount_fen,
+            months=months,
+            average_monthly_wage_fen=average_monthly_wage_fen,
+            strict_review=strict_review,
+            approved_by=require_text(approved_by, "approved by"),
+            decided_on=decided_on,
+        )
+
+    @event("ReliefGranted")
+    def _granted(
+        self,
+        amount_fen: int,
+        months: int,
+        average_monthly_wage_fen: int,
+        strict_review: bool,
+        approved_by: str,
+        decided_on: date,
+    ) -> None:
+        self.stage = Stage.GRANTED.value
+        self.granted_fen = amount_fen
+
+    def refuse(self, ground: str, detail: str, decided_on: date) -> None:
+        self._require_stage("refusal", Stage.REVIEWED, Stage.HEARD, Stage.SUBMITTED)
+        self._refused(
+            parse(RefusalGround, ground, "refusal ground").value,
+            require_text(detail, "detail"),
+            decided_on,
+        )
+
+    @event("ReliefRefused")
+    def _refused(self, ground: str, detail: str, decided_on: date) -> None:
+        self.stage = Stage.REFUSED.value
+
+    def disburse(self, amount_fen: int, paid_on: date, ceremony: str | None = None) -> None:
+        """Pays out (part of) the grant, possibly at a joint ceremony with social donations."""
+        self._require_stage("disbursement", Stage.GRANTED)
+        check_fen(amount_fen, "disbursement")
+        if self.disbursed_fen + amount_fen > self.granted_fen:
+            raise OverDisbursement(
+                f"{self.disbursed_fen + amount_fen} fen would exceed the grant of "
+                f"{self.granted_fen} fen"
+            )
+        self._disbursed(amount_fen, paid_on, ceremony)
+
+    @event("ReliefDisbursed")
+    def _disbursed(self, amount_fen: int, paid_on: date, ceremony: str | None) -> None:
+        self.disbursed_fen += amount_fen
+        if self.disbursed_fen == self.granted_fen:
+            self.stage = Stage.DISBURSED.value
+
+    def record_follow_up(
+        self, visited_on: date, officer: str, notes: str, new_needs: list[str]
+    ) -> None:
+        """A follow-up visit (回访); new needs found here start new referrals."""
+        if self.disbursed_fen == 0 and self.stage != Stage.REFUSED:
+            raise StepOutOfOrder("a follow-up visit comes after disbursement or refusal")
+        if self.stage == Stage.CLOSED:
+            raise StepOutOfOrder("the case is closed")
+        self._followed_up(
+            visited_on,
+            require_text(officer, "officer"),
+            notes,
+            sorted({parse(Service, n, "need").value for n in new_needs}),
+        )
+
+    @event("FollowUpRecorded")
+    def _followed_up(
+        self, visited_on: date, officer: str, notes: str, new_needs: list[str]
+    ) -> None:
+        self.follow_ups += 1
+
+    def close(self, reason: str, closed_on: date) -> None:
+        self._require_stage("closure", Stage.DISBURSED, Stage.REFUSED)
+        self._closed(require_text(reason, "reason"), closed_on)
+
+    @event("CaseClosed")
+    def _closed(self, reason: str, closed_on: date) -> None:
+        self.stage = Stage.CLOSED.value
+
+    def summary_dict(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "procuratorate_id": str(self.procuratorate_id),
+            "person_id": str(self.person_id),
+            "source": self.source,
+            "referral_id": str(self.referral_id) if self.referral_id else None,
+            "stage": self.stage,
+            "eligible": self.eligible,
+            "granted_fen": self.granted_fen,
+            "disbursed_fen": self.disbursed_fen,
+            "follow_ups": self.follow_ups,
+            "version": self.version,
+        }

@@ -1,0 +1,106 @@
+"""The domain's errors: one class per rule, each with a stable ``rule`` code.
+
+The HTTP API turns ``rule`` into the problem ``type`` (``/problems/<rule>``), so these codes
+are part of the public contract: add new ones, never rename.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A business rule was broken. ``rule`` is stable; the message says what happened."""
+
+    rule = "domain-rule"
+    title = "Domain rule broken"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    rule = "not-found"
+    title = "Not found"
+
+
+class InvalidValue(DomainError):
+    rule = "invalid-value"
+    title = "Invalid value"
+
+
+class StepOutOfOrder(DomainError):
+    """A judicial relief step was attempted before the steps it depends on (程序顺序)."""
+
+    rule = "case-step-out-of-order"
+    title = "Step out of order"
+
+
+class AmountOverLimit(DomainError):
+    """A grant exceeds months × the regional average monthly wage, or 36 months unreviewed."""
+
+    rule = "relief-amount-over-limit"
+    title = "Relief amount over the limit"
+
+
+class ApprovalRequired(DomainError):
+    """Grants of 10,000 yuan or more go to the chief procurator's meeting (检察长办公会)."""
+
+    rule = "relief-approval-required"
+    title = "Approval by the chief procurator's meeting required"
+
+
+class OverDisbursement(DomainError):
+    """More money would be paid out than was granted."""
+
+    rule = "disbursement-over-grant"
+    title = "Disbursement exceeds the grant"
+
+
+class ReviewInconsistent(DomainError):
+    rule = "review-inconsistent"
+    title = "Review finding inconsistent"
+
+
+class TransitionNotAllowed(DomainError):
+    """A referral status change that the FHIR Task state machine does not allow."""
+
+    rule = "referral-transition-not-allowed"
+    title = "Referral status change not allowed"
+
+
+class WrongSide(DomainError):
+    """The requester or the recipient set a status that belongs to the other side."""
+
+    rule = "referral-wrong-side"
+    title = "Status belongs to the other side of the referral"
+
+
+class ReasonRequired(DomainError):
+    """Rejected, on-hold, failed and cancelled need a reason; so does an unsuccessful outcome."""
+
+    rule = "reason-required"
+    title = "Reason required"
+
+
+class ConsentRequired(DomainError):
+    """A referral needs consent to disclose and to be helped, or a recorded legal basis."""
+
+    rule = "consent-required"
+    title = "Consent or legal basis required"
+
+
+class ReReferralNotAllowed(DomainError):
+    rule = "re-referral-not-allowed"
+    title = "Only a rejected referral can be re-referred"
+
+
+class MembershipRule(DomainError):
+    rule = "mechanism-membership"
+    title = "Linkage mechanism membership rule"
+
+
+class NotParty(DomainError):
+    """The acting agency is not a party to the case or referral (shown as not found)."""
+
+    rule = "not-party"
+    title = "Not a party"

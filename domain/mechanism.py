@@ -1,0 +1,78 @@
+"""Linkage mechanism (衔接机制): agencies of a region agreeing who does what.
+
+A procuratorate (usually) leads; each member carries a responsibility, for example the
+commerce bureau organising enterprises to give funds and jobs (Xinyuan county, 2022).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import MembershipRule
+from domain.values import check_region_code, require_text
+
+
+class LinkageMechanism(Aggregate):
+    @classmethod
+    def sign(
+        cls,
+        name: str,
+        region_code: str,
+        lead_agency_id: UUID,
+        signed_on: date,
+        members: dict[UUID, str],
+    ) -> LinkageMechanism:
+        """Signs a mechanism; ``members`` maps each agency to its responsibility (职责)."""
+        if lead_agency_id not in members:
+            raise MembershipRule("the lead agency must be a member of its mechanism")
+        return cls(
+            name=require_text(name, "mechanism name"),
+            region_code=check_region_code(region_code),
+            lead_agency_id=lead_agency_id,
+            signed_on=signed_on,
+            members={
+                str(agency): require_text(duty, "responsibility")
+                for agency, duty in members.items()
+            },
+        )
+
+    @event("Signed")
+    def __init__(
+        self,
+        name: str,
+        region_code: str,
+        lead_agency_id: UUID,
+        signed_on: date,
+        members: dict[str, str],
+    ) -> None:
+        self.name = name
+        self.region_code = region_code
+        self.lead_agency_id = lead_agency_id
+        self.signed_on = signed_on
+        self.members = members
+
+    def join(self, agency_id: UUID, responsibility: str, joined_on: date) -> None:
+        if str(agency_id) in self.members:
+            raise MembershipRule("the agency is already a member of this mechanism")
+        self._join(agency_id, require_text(responsibility, "responsibility"), joined_on)
+
+    @event("MemberJoined")
+    def _join(self, agency_id: UUID, responsibility: str, joined_on: date) -> None:
+        self.members[str(agency_id)] = responsibility
+
+    def leave(self, agency_id: UUID, left_on: date, reason: str) -> None:
+        if str(agency_id) not in self.members:
+            raise MembershipRule("the agency is not a member of this mechanism")
+        if agency_id == self.lead_agency_id:
+            raise MembershipRule("the lead agency cannot leave its mechanism")
+        self._leave(agency_id, left_on, require_text(reason, "reason"))
+
+    @event("MemberLeft")
+    def _leave(self, agency_id: UUID, left_on: date, reason: str) -> None:
+        del self.members[str(agency_id)]
+
+    def member_ids(self) -> list[UUID]:
+        return [UUID(a) for a in self.members]

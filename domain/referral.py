@@ -1,0 +1,224 @@
+"""Referral (转介 / 线索移送): one agency asks another to help a person.
+
+The lifecycle follows the HL7 FHIR Task statuses. As in the Gravity Project's referral
+guide, the requester sets ``requested`` and may cancel; the recipient sets received,
+accepted, rejected, in-progress, on-hold, completed and failed; either side may cancel. A
+reason is required for rejected, on-hold, failed and cancelled. Referrals are never deleted;
+a rejected one can be re-referred elsewhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import (
+    ConsentRequired,
+    InvalidValue,
+    NotParty,
+    ReasonRequired,
+    ReReferralNotAllowed,
+    TransitionNotAllowed,
+    WrongSide,
+)
+from domain.values import (
+    Direction,
+    ProvisionKind,
+    ReferralStatus,
+    Service,
+    check_fen,
+    parse,
+    require_text,
+)
+
+S = ReferralStatus
+
+#: status → the statuses it may move to
+TRANSITIONS: dict[ReferralStatus, frozenset[ReferralStatus]] = {
+    S.REQUESTED: frozenset({S.RECEIVED, S.ACCEPTED, S.REJECTED, S.CANCELLED}),
+    S.RECEIVED: frozenset({S.ACCEPTED, S.REJECTED, S.CANCELLED}),
+    S.ACCEPTED: frozenset({S.IN_PROGRESS, S.ON_HOLD, S.COMPLETED, S.FAILED, S.CANCELLED}),
+    S.IN_PROGRESS: frozenset({S.ON_HOLD, S.COMPLETED, S.FAILED, S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.IN_PROGRESS, S.FAILED, S.CANCELLED}),
+    S.REJECTED: frozenset(),
+    S.COMPLETED: frozenset(),
+    S.FAILED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+RECIPIENT_SETS = frozenset(
+    {S.RECEIVED, S.ACCEPTED, S.REJECTED, S.IN_PROGRESS, S.ON_HOLD, S.COMPLETED, S.FAILED}
+)
+EITHER_SETS = frozenset({S.CANCELLED})
+NEEDS_REASON = frozenset({S.REJECTED, S.ON_HOLD, S.FAILED, S.CANCELLED})
+
+
+def check_outcome(outcome: dict[str, Any]) -> dict[str, Any]:
+    """Completed records success or not (with a reason) and what was provided."""
+    if not isinstance(outcome, dict) or "successful" not in outcome:
+        raise InvalidValue("an outcome says whether it was successful")
+    successful = outcome["successful"]
+    if not isinstance(successful, bool):
+        raise InvalidValue("outcome.successful must be true or false")
+    reason = outcome.get("reason")
+    if not successful and not (reason and str(reason).strip()):
+        raise ReasonRequired("an unsuccessful outcome needs a reason")
+    provisions = []
+    for p in outcome.get("provisions") or []:
+        amount = p.get("amount_fen")
+        provisions.append(
+            {
+                "kind": parse(ProvisionKind, p.get("kind", ""), "provision kind").value,
+                "amount_fen": None if amount is None else check_fen(amount, "provision amount"),
+                "provider": require_text(p.get("provider"), "provider"),
+                "description": str(p.get("description") or ""),
+            }
+        )
+    return {"successful": successful, "reason": reason, "provisions": provisions}
+
+
+class Referral(Aggregate):
+    @classmethod
+    def request(
+        cls,
+        requester_id: UUID,
+        recipient_id: UUID,
+        direction: str,
+        person_id: UUID,
+        case_id: UUID | None,
+        reason: str,
+        services: list[str],
+        due_on: date,
+        consent: bool,
+        legal_basis: str | None,
+        invoked_by: str | None,
+        requested_by: str,
+        re_referral_of: UUID | None = None,
+    ) -> Referral:
+        """A new referral. Without the person's consent, a legal basis and who invoked it."""
+        if requester_id == recipient_id:
+            raise InvalidValue("an agency does not refer to itself")
+        if not consent and not (legal_basis and legal_basis.strip() and invoked_by):
+            raise ConsentRequired(
+                "a referral needs the person's consent to disclose and to be helped, "
+                "or a recorded legal basis and who invoked it"
+            )
+        if not services:
+            raise InvalidValue("a referral asks for at least one service")
+        return cls(
+            requester_id=requester_id,
+            recipient_id=recipient_id,
+            direction=parse(Direction, direction, "direction").value,
+            person_id=person_id,
+            case_id=case_id,
+            reason=require_text(reason, "reason"),
+            services=sorted({parse(Service, s, "service").value for s in services}),
+            due_on=due_on,
+            consent=bool(consent),
+            legal_basis=legal_basis if not consent else None,
+            invoked_by=invoked_by if not consent else None,
+            requested_by=require_text(requested_by, "requested by"),
+            re_referral_of=re_referral_of,
+        )
+
+    @event("Requested")
+    def __init__(
+        self,
+        requester_id: UUID,
+        recipient_id: UUID,
+        direction: str,
+        person_id: UUID,
+        case_id: UUID | None,
+        reason: str,
+        services: list[str],
+        due_on: date,
+        consent: bool,
+        legal_basis: str | None,
+        invoked_by: str | None,
+        requested_by: str,
+        re_referral_of: UUID | None,
+    ) -> None:
+        self.requester_id = requester_id
+        self.recipient_id = recipient_id
+        self.direction = direction
+        self.person_id = person_id
+        self.case_id = case_id
+        self.services = services
+        self.due_on = due_on
+        self.status = S.REQUESTED.value
+        self.outcome: dict[str, Any] | None = None
+        self.re_referred_to: UUID | None = None
+        self.re_referral_of = re_referral_of
+
+    def party(self, agency_id: UUID) -> str | None:
+        if agency_id == self.requester_id:
+            return "requester"
+        if agency_id == self.recipient_id:
+            return "recipient"
+        return None
+
+    def _check_change(self, to: ReferralStatus, by_agency: UUID, reason: str | None) -> None:
+        side = self.party(by_agency)
+        if side is None:
+            raise NotParty("the agency is not a party to this referral")
+        if to not in EITHER_SETS and (side == "recipient") != (to in RECIPIENT_SETS):
+            owner = "recipient" if to in RECIPIENT_SETS else "requester"
+            raise WrongSide(f"only the {owner} sets a referral to {to.value}")
+        if to not in TRANSITIONS[S(self.status)]:
+            raise TransitionNotAllowed(f"a referral cannot go from {self.status} to {to.value}")
+        if to in NEEDS_REASON and not (reason and reason.strip()):
+            raise ReasonRequired(f"setting a referral to {to.value} needs a reason")
+
+    def change_status(
+        self,
+        to: str,
+        by_agency: UUID,
+        actor: str,
+        reason: str | None = None,
+        outcome: dict[str, Any] | None = None,
+    ) -> None:
+        """Moves the referral to ``to`` on behalf of ``by_agency``; ``actor`` is the person."""
+        target = parse(ReferralStatus, to, "status")
+        self._check_change(target, by_agency, reason)
+        if target == S.COMPLETED:
+            if outcome is None:
+                raise InvalidValue("completing a referral records its outcome")
+            outcome = check_outcome(outcome)
+        elif outcome is not None:
+            raise InvalidValue("only a completed referral records an outcome")
+        self._status_changed(
+            status=target.value,
+            by_agency=by_agency,
+            actor=require_text(actor, "actor"),
+            reason=reason.strip() if reason else None,
+            outcome=outcome,
+        )
+
+    @event("StatusChanged")
+    def _status_changed(
+        self,
+        status: str,
+        by_agency: UUID,
+        actor: str,
+        reason: str | None,
+        outcome: dict[str, Any] | None,
+    ) -> None:
+        self.status = status
+        if outcome is not None:
+            self.outcome = outcome
+
+    def mark_re_referred(self, new_referral_id: UUID, by_agency: UUID, actor: str) -> None:
+        """Records that this rejected referral was sent on to another agency."""
+        if self.status != S.REJECTED:
+            raise ReReferralNotAllowed("only a rejected referral can be re-referred")
+        if self.re_referred_to is not None:
+            raise ReReferralNotAllowed("this referral was already re-referred")
+        if by_agency != self.requester_id:
+            raise WrongSide("only the requester re-refers a rejected referral")
+        self._re_referred(new_referral_id, by_agency, require_text(actor, "actor"))
+
+    @event("ReReferred")
+    def _re_referred(self, new_referral_id: UUID, by_agency: UUID, actor: str) -> None:
+        self.re_referred_to = new_referral_id

@@ -1,0 +1,164 @@
+"""Value types shared by the aggregates: kinds, services, statuses, regions, money.
+
+Enumerations are ``StrEnum`` so that events carry their plain string values and the API and
+the feed speak the same codes. Chinese terms stand beside the English ones (see
+``docs/glossary.md``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+from domain.errors import InvalidValue
+
+
+class AgencyKind(StrEnum):
+    PROCURATORATE = "procuratorate"  # 检察院
+    POLITICAL_LEGAL_COMMITTEE = "political-legal-committee"  # 政法委
+    CIVIL_AFFAIRS = "civil-affairs"  # 民政
+    EDUCATION = "education"  # 教育
+    MEDICAL_INSURANCE = "medical-insurance"  # 医保
+    DISABLED_PERSONS_FEDERATION = "disabled-persons-federation"  # 残联
+    COMMERCE_BUREAU = "commerce-bureau"  # 商务和工业信息化局
+    JUSTICE_BUREAU = "justice-bureau"  # 司法局
+    RURAL_REVITALISATION = "rural-revitalisation"  # 乡村振兴局
+    YOUTH_LEAGUE = "youth-league"  # 团委
+    VOLUNTEER_ASSOCIATION = "volunteer-association"  # 义工协会
+    INDUSTRY_ASSOCIATION = "industry-association"  # 行业协会
+    ENTERPRISE = "enterprise"  # 爱心企业
+    OTHER = "other"
+
+
+class AgencyLevel(StrEnum):
+    AUTONOMOUS_REGION = "autonomous-region"  # 自治区
+    PREFECTURE = "prefecture"  # 地州市 / 分院
+    COUNTY = "county"  # 县市区
+
+
+class Service(StrEnum):
+    """What an agency offers; the social relief categories of State Council order 649 and more."""
+
+    MINIMUM_LIVING_ALLOWANCE = "minimum-living-allowance"  # 最低生活保障
+    EXTREME_POVERTY_SUPPORT = "extreme-poverty-support"  # 特困人员供养
+    DISASTER_RELIEF = "disaster-relief"  # 受灾人员救助
+    MEDICAL_AID = "medical-aid"  # 医疗救助
+    EDUCATION_AID = "education-aid"  # 教育救助
+    HOUSING_AID = "housing-aid"  # 住房救助
+    EMPLOYMENT_AID = "employment-aid"  # 就业救助
+    TEMPORARY_AID = "temporary-aid"  # 临时救助
+    DONATION = "donation"  # 捐款
+    JOB = "job"  # 就业岗位
+    COUNSELLING = "counselling"  # 心理疏导
+    STUDENT_LOAN = "student-loan"  # 助学贷款
+    JUDICIAL_RELIEF = "judicial-relief"  # 国家司法救助
+
+
+class CaseSource(StrEnum):
+    APPLICANT = "applicant"  # 当事人申请
+    CASE_DEPARTMENT = "case-department"  # 办案部门移送
+    REFERRAL = "referral"  # 其他单位线索移送
+
+
+class QualifyingSituation(StrEnum):
+    """Art. 7 of the 2021 rules (细则第七条), abridged."""
+
+    SERIOUS_INJURY_UNPAID = "serious-injury-unpaid"
+    URGENT_MEDICAL_UNAFFORDABLE = "urgent-medical-unaffordable"
+    DEATH_OR_INCAPACITY = "death-or-incapacity"
+    MAJOR_PROPERTY_LOSS = "major-property-loss"
+    RETALIATION = "retaliation"
+    TORT_DAMAGES_UNOBTAINABLE = "tort-damages-unobtainable"
+    OTHER_WARRANTED = "other-warranted"
+
+
+class RefusalGround(StrEnum):
+    APPLICANT_AT_FAULT = "applicant-at-fault"
+    REFUSED_TO_COOPERATE = "refused-to-cooperate"
+    FALSE_STATEMENT = "false-statement"
+    WAIVED_CIVIL_CLAIM = "waived-civil-claim"
+    HARDSHIP_NOT_CAUSED_BY_CASE = "hardship-not-caused-by-case"
+    ALREADY_HELPED = "already-helped"
+
+
+class ReferralStatus(StrEnum):
+    """HL7 FHIR Task statuses used by referrals."""
+
+    REQUESTED = "requested"
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IN_PROGRESS = "in-progress"
+    ON_HOLD = "on-hold"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_STATUSES
+
+
+FINAL_STATUSES = frozenset(
+    {
+        ReferralStatus.REJECTED,
+        ReferralStatus.COMPLETED,
+        ReferralStatus.FAILED,
+        ReferralStatus.CANCELLED,
+    }
+)
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"  # to the procuratorate (线索移送)
+    OUTBOUND = "outbound"  # from the procuratorate (移送救助、帮扶)
+    LATERAL = "lateral"  # between other agencies
+
+
+class ProvisionKind(StrEnum):
+    MONEY = "money"
+    JOB = "job"
+    COUNSELLING = "counselling"
+    LOAN = "loan"
+    ALLOWANCE = "allowance"
+    IN_KIND = "in-kind"
+    OTHER = "other"
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse(kind: type[E], value: str, what: str) -> E:
+    """``kind(value)``, or an :class:`InvalidValue` that lists the allowed codes."""
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise InvalidValue(f"{what} {value!r} is not one of: {allowed}") from None
+
+
+def check_region_code(code: str) -> str:
+    """GB/T 2260 region codes: 2, 4 or 6 digits, nesting by prefix (65 ⊃ 6540 ⊃ 654025)."""
+    if not (code.isascii() and code.isdigit() and len(code) in (2, 4, 6)):
+        raise InvalidValue(f"region code {code!r} must be 2, 4 or 6 digits (GB/T 2260)")
+    return code
+
+
+def region_contains(outer: str, inner: str) -> bool:
+    """Whether region ``inner`` lies within (or is) region ``outer``."""
+    return inner.startswith(outer)
+
+
+def check_fen(amount_fen: int, what: str, *, allow_zero: bool = False) -> int:
+    """Money is integer fen (分). Floats and booleans are refused."""
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int):
+        raise InvalidValue(f"{what} must be an integer number of fen")
+    if amount_fen < 0 or (amount_fen == 0 and not allow_zero):
+        raise InvalidValue(f"{what} must be positive")
+    return amount_fen
+
+
+def require_text(value: str | None, what: str) -> str:
+    if value is None or not value.strip():
+        raise InvalidValue(f"{what} must not be empty")
+    return value.strip()
