@@ -1,0 +1,175 @@
+"""The embedded log: the library's SQLite persistence module, with ``subscribe()``.
+
+``eventsourcing.sqlite`` records events in a durable SQLite file but its application
+recorder raises ``NotImplementedError`` from ``subscribe()``. This module adds a subscription
+so that projections and the router follow the embedded log exactly as they follow Kafka:
+
+- in the same process, every committed ``insert_events`` wakes the subscriptions open on
+  the same database file at once;
+- appends made by another process are seen by polling ``select_notifications`` every
+  ``SQLITE_POLL_INTERVAL`` seconds (default 0.2).
+
+SQLite serialises writers and a row id is visible only once its transaction has committed,
+so notification ids become visible in order and a subscription never skips one.
+
+Selected with ``PERSISTENCE_MODULE=hub.eventlog.sqlite:Factory`` and ``SQLITE_DBNAME``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    ListenNotifySubscription,
+    ProcessRecorder,
+    StoredEvent,
+)
+from eventsourcing.sqlite import (
+    SQLiteApplicationRecorder,
+    SQLiteDatastore,
+    SQLiteFactory,
+    SQLiteProcessRecorder,
+)
+from eventsourcing.utils import Environment, EnvType
+
+DEFAULT_POLL_INTERVAL = 0.2
+
+
+class _Wakers:
+    """Subscriptions open in this process, by database, to wake after a commit."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_db: dict[str, weakref.WeakSet[SQLiteSubscription]] = {}
+
+    def add(self, key: str, subscription: SQLiteSubscription) -> None:
+        with self._lock:
+            self._by_db.setdefault(key, weakref.WeakSet()).add(subscription)
+
+    def discard(self, key: str, subscription: SQLiteSubscription) -> None:
+        with self._lock:
+            subscriptions = self._by_db.get(key)
+            if subscriptions is not None:
+                subscriptions.discard(subscription)
+                if not subscriptions:
+                    del self._by_db[key]
+
+    def wake(self, key: str) -> None:
+        with self._lock:
+            subscriptions = list(self._by_db.get(key, ()))
+        for subscription in subscriptions:
+            subscription.wake()
+
+
+_wakers = _Wakers()
+
+
+def database_key(datastore: SQLiteDatastore) -> str:
+    """One key per database: the real path of a file, or the datastore for ``:memory:``."""
+    name = datastore.pool.db_name
+    if name == ":memory:":
+        return f"memory:{id(datastore)}"
+    if datastore.pool.is_sqlite_memory_mode:
+        return name
+    path = name.removeprefix("file:").split("?", 1)[0]
+    return os.path.realpath(path)
+
+
+class SQLiteSubscription(ListenNotifySubscription["SubscribableRecorderMixin"]):
+    """Pulls notifications after ``gt``; woken in-process on commit, else every poll."""
+
+    def __init__(
+        self,
+        recorder: SubscribableRecorderMixin,
+        gt: int | None = None,
+        topics: Sequence[str] = (),
+    ) -> None:
+        self._key = database_key(recorder.datastore)
+        self._poll_interval = recorder.poll_interval
+        self._stopping = threading.Event()
+        _wakers.add(self._key, self)
+        super().__init__(recorder=recorder, gt=gt, topics=topics)
+        self._poll_thread = threading.Thread(target=self._poll, daemon=True)
+        self._poll_thread.start()
+
+    def wake(self) -> None:
+        self._has_been_notified.set()
+
+    def stop(self) -> None:
+        _wakers.discard(self._key, self)
+        self._stopping.set()
+        super().stop()
+
+    def __exit__(self, *args: object, **kwargs: Any) -> None:
+        try:
+            super().__exit__(*args, **kwargs)
+        finally:
+            self._poll_thread.join()
+
+    def _poll(self) -> None:
+        # Another process's appends wake nobody here: look again every interval.
+        while not self._stopping.wait(self._poll_interval):
+            self._has_been_notified.set()
+
+
+class SubscribableRecorderMixin(SQLiteApplicationRecorder):
+    """Wakes this process's subscriptions after each committed insert; adds subscribe()."""
+
+    poll_interval: float = DEFAULT_POLL_INTERVAL
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        notification_ids = super().insert_events(stored_events, **kwargs)
+        _wakers.wake(database_key(self.datastore))
+        return notification_ids
+
+    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> SQLiteSubscription:
+        return SQLiteSubscription(recorder=self, gt=gt, topics=topics)
+
+
+class ApplicationRecorderWithSubscribe(SubscribableRecorderMixin):
+    pass
+
+
+class ProcessRecorderWithSubscribe(SubscribableRecorderMixin, SQLiteProcessRecorder):
+    pass
+
+
+class Factory(SQLiteFactory):
+    """The library's SQLite factory, whose application and process recorders subscribe."""
+
+    SQLITE_POLL_INTERVAL = "SQLITE_POLL_INTERVAL"
+
+    application_recorder_class = ApplicationRecorderWithSubscribe
+    process_recorder_class = ProcessRecorderWithSubscribe
+
+    def __init__(self, env: Environment | EnvType | None):
+        super().__init__(env)
+        raw = (self.env.get(self.SQLITE_POLL_INTERVAL) or "").strip()
+        try:
+            self.poll_interval = float(raw) if raw else DEFAULT_POLL_INTERVAL
+        except ValueError:
+            raise OSError(
+                f"SQLite environment value for key '{self.SQLITE_POLL_INTERVAL}' must be "
+                f"a number of seconds: {raw!r}"
+            ) from None
+        if self.poll_interval <= 0:
+            raise OSError(f"'{self.SQLITE_POLL_INTERVAL}' must be positive: {raw!r}")
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        if isinstance(recorder, SubscribableRecorderMixin):
+            recorder.poll_interval = self.poll_interval
+        return recorder
+
+    def process_recorder(self) -> ProcessRecorder:
+        recorder = super().process_recorder()
+        if isinstance(recorder, SubscribableRecorderMixin):
+            recorder.poll_interval = self.poll_interval
+        return recorder
