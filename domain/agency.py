@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from uuid import UUID
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
@@ -29,6 +30,15 @@ def _response_days(days: int) -> int:
 
 class Agency(Aggregate):
     """An agency, with the services it offers and its referral response target."""
+
+    @staticmethod
+    def id_for(name: str) -> UUID:
+        """Agency names are unique (full official names), so one name is one agency."""
+        return uuid5(NAMESPACE_URL, f"urn:referral-hub:agency:{name.strip()}")
+
+    @staticmethod
+    def create_id(name: str, **_: Any) -> UUID:
+        return Agency.id_for(name)
 
     @classmethod
     def register(

@@ -89,6 +89,13 @@ class ConsentRequired(DomainError):
     title = "Consent or legal basis required"
 
 
+class ServiceNotOffered(DomainError):
+    """The recipient agency does not offer a service the referral asks for."""
+
+    rule = "service-not-offered"
+    title = "Service not offered by the recipient"
+
+
 class ReReferralNotAllowed(DomainError):
     rule = "re-referral-not-allowed"
     title = "Only a rejected referral can be re-referred"

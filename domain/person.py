@@ -45,6 +45,7 @@ class Person(Aggregate):
         contact: str | None = None,
         health: str | None = None,
         family: str | None = None,
+        registered_by: UUID | None = None,
     ) -> Person:
         return cls(
             id_key=id_key,
@@ -53,6 +54,7 @@ class Person(Aggregate):
             contact=contact,
             health=health,
             family=family,
+            registered_by=registered_by,
         )
 
     @event("Registered")
@@ -64,7 +66,9 @@ class Person(Aggregate):
         contact: str | None,
         health: str | None,
         family: str | None,
+        registered_by: UUID | None,
     ) -> None:
+        self.registered_by = registered_by
         self.id_number = id_number
         self.name = name
         self.contact = contact

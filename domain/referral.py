@@ -145,8 +145,13 @@ class Referral(Aggregate):
         self.direction = direction
         self.person_id = person_id
         self.case_id = case_id
+        self.reason = reason
         self.services = services
         self.due_on = due_on
+        self.consent = consent
+        self.legal_basis = legal_basis
+        self.invoked_by = invoked_by
+        self.requested_by = requested_by
         self.status = S.REQUESTED.value
         self.outcome: dict[str, Any] | None = None
         self.re_referred_to: UUID | None = None

@@ -1,0 +1,1 @@
+"""The hub: the Application, its persistence modules, the HTTP API, the CLI and the router."""

@@ -1,0 +1,167 @@
+"""Who may call the hub, and what each POST already answered: tokens and idempotency records.
+
+Tokens are random and stored only as their SHA-256; the clear token is shown once, when
+issued. Idempotency records keep the first answer to a POST for its key, so a retry gets the
+same answer and appends nothing. Both live in SQLite by default (``HUB_ACCESS_URL`` may name
+a ``postgresql://`` database instead), never in the event log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import orjson
+import psycopg
+
+
+class Role(StrEnum):
+    STAFF = "staff"  # an agency's staff: reads and changes what the agency is party to
+    CONNECTOR = "connector"  # an agency's connector: like staff, for machines
+    AUDITOR = "auditor"  # reads everything, changes nothing
+    ADMIN = "admin"  # registers agencies and mechanisms, issues tokens, operates
+
+
+@dataclass(frozen=True)
+class Principal:
+    token_id: str
+    role: Role
+    agency_id: UUID | None
+    label: str
+
+    @property
+    def acts_for_agency(self) -> bool:
+        return self.role in (Role.STAFF, Role.CONNECTOR)
+
+
+class IdempotencyConflict(Exception):
+    """The key was used for a different request, or its first request is still running."""
+
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS hub_tokens (
+        token_hash TEXT PRIMARY KEY, token_id TEXT NOT NULL, role TEXT NOT NULL,
+        agency_id TEXT, label TEXT NOT NULL, created REAL NOT NULL, revoked INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS hub_idempotency (
+        scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+        status INTEGER, body BYTEA, created REAL NOT NULL, PRIMARY KEY (scope, key))""",
+]
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccessStore:
+    """Tokens and idempotency records on SQLite (a path) or PostgreSQL (a URL)."""
+
+    def __init__(self, location: str) -> None:
+        self._pg = location.startswith(("postgresql://", "postgres://"))
+        self._location = location
+        self._lock = threading.Lock()
+        self._conn: Any
+        if self._pg:
+            self._conn = psycopg.connect(location, autocommit=True)
+        else:
+            Path(location).parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(location, check_same_thread=False, isolation_level=None)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+        for statement in SCHEMA:
+            self._run(statement)
+
+    def _run(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if self._pg:
+            sql = sql.replace("?", "%s")
+        else:
+            sql = sql.replace("BYTEA", "BLOB")
+        with self._lock:
+            cursor = self._conn.execute(sql, params)
+            return list(cursor.fetchall()) if cursor.description else []
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # Tokens
+
+    def issue(self, role: Role, agency_id: UUID | None, label: str) -> str:
+        """Issues a new token and returns it in clear, once."""
+        if (role in (Role.STAFF, Role.CONNECTOR)) != (agency_id is not None):
+            raise ValueError("staff and connector tokens belong to an agency; others do not")
+        token = "hub_" + secrets.token_urlsafe(32)
+        self._run(
+            "INSERT INTO hub_tokens VALUES (?, ?, ?, ?, ?, ?, 0)",
+            (
+                _hash(token),
+                secrets.token_hex(8),
+                role.value,
+                str(agency_id) if agency_id else None,
+                label,
+                time.time(),
+            ),
+        )
+        return token
+
+    def authenticate(self, token: str) -> Principal | None:
+        rows = self._run(
+            "SELECT token_id, role, agency_id, label FROM hub_tokens "
+            "WHERE token_hash = ? AND revoked = 0",
+            (_hash(token),),
+        )
+        if not rows:
+            return None
+        token_id, role, agency_id, label = rows[0]
+        return Principal(token_id, Role(role), UUID(agency_id) if agency_id else None, label)
+
+    def revoke(self, token_id: str) -> bool:
+        self._run("UPDATE hub_tokens SET revoked = 1 WHERE token_id = ?", (token_id,))
+        return bool(self._run("SELECT 1 FROM hub_tokens WHERE token_id = ?", (token_id,)))
+
+    # Idempotency
+
+    def begin(self, scope: str, key: str, request: bytes) -> tuple[int, bytes] | None:
+        """Claims ``key``; or returns the first answer (status, body) if it has one."""
+        digest = hashlib.sha256(request).hexdigest()
+        rows = self._run(
+            "SELECT request_hash, status, body FROM hub_idempotency WHERE scope = ? AND key = ?",
+            (scope, key),
+        )
+        if not rows:
+            try:
+                self._run(
+                    "INSERT INTO hub_idempotency VALUES (?, ?, ?, NULL, NULL, ?)",
+                    (scope, key, digest, time.time()),
+                )
+                return None
+            except (sqlite3.IntegrityError, psycopg.errors.UniqueViolation):
+                return self.begin(scope, key, request)
+        request_hash, status, body = rows[0]
+        if request_hash != digest:
+            raise IdempotencyConflict("the Idempotency-Key was used for a different request")
+        if status is None:
+            raise IdempotencyConflict("the first request with this Idempotency-Key is running")
+        return int(status), bytes(body)
+
+    def finish(self, scope: str, key: str, status: int, body: bytes) -> None:
+        self._run(
+            "UPDATE hub_idempotency SET status = ?, body = ? WHERE scope = ? AND key = ?",
+            (status, body, scope, key),
+        )
+
+    def release(self, scope: str, key: str) -> None:
+        """Forgets a claim whose request failed without an answer worth repeating (5xx)."""
+        self._run(
+            "DELETE FROM hub_idempotency WHERE scope = ? AND key = ? AND status IS NULL",
+            (scope, key),
+        )
+
+
+def dumps(value: Any) -> bytes:
+    return orjson.dumps(value)

@@ -1,0 +1,69 @@
+"""The FastAPI application: ``create_app(services)`` wires routes, errors and the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from eventsourcing.persistence import IntegrityError
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from hub.api import problems
+from hub.api.routes import admin, cases, persons, referrals
+from hub.bootstrap import Services
+from hub.eventlog.errors import LogUnavailable
+
+DESCRIPTION = """
+救助衔接转介平台 — the referral hub between procuratorates and the agencies that help crime
+victims and families in hardship. Every agency authenticates with its own bearer token and
+reads and changes only what it is party to. Every POST takes an `Idempotency-Key`. Errors are
+RFC 9457 problem details whose `type` names the rule (`/problems/<rule>`). Money is integer
+fen (分).
+"""
+
+
+class OrjsonResponse(JSONResponse):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+def create_app(services: Services) -> FastAPI:
+    app = FastAPI(
+        title="Referral hub",
+        version="0.1.0",
+        description=DESCRIPTION,
+        default_response_class=OrjsonResponse,
+    )
+    app.state.services = services
+    problems.install(app)
+
+    @app.exception_handler(IntegrityError)
+    async def _conflict(request: Request, exc: IntegrityError) -> Response:
+        return problems.Problem(
+            409,
+            "version-conflict",
+            "Version conflict",
+            "the record changed meanwhile; read it again and retry",
+        ).response(request.url.path)
+
+    @app.exception_handler(LogUnavailable)
+    async def _unavailable(request: Request, exc: LogUnavailable) -> Response:
+        return problems.Problem(
+            503,
+            "log-unavailable",
+            "Event log unavailable",
+            str(exc),
+            headers={"Retry-After": str(exc.retry_after)},
+        ).response(request.url.path)
+
+    @app.get("/health", tags=["operations"])
+    def health() -> dict[str, Any]:
+        """Answers without a token: the hub is up and its log answers."""
+        return {"status": "ok", "log_position": services.hub.recorder.max_notification_id()}
+
+    for module in (admin, persons, cases, referrals):
+        app.include_router(module.router)
+    return app

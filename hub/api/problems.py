@@ -1,0 +1,109 @@
+"""RFC 9457 problem details: one stable ``type`` per rule, and the status each one answers.
+
+``type`` is ``/problems/<rule>``, where ``rule`` is the domain error's code (see
+``domain/errors.py``) or one of the API's own: ``unauthorized``, ``forbidden``,
+``validation``, ``version-conflict``, ``idempotency-conflict``, ``log-unavailable``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain import errors
+
+MEDIA_TYPE = "application/problem+json"
+
+STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
+    errors.NotFound: 404,
+    errors.NotParty: 404,
+    errors.WrongSide: 403,
+    errors.StepOutOfOrder: 409,
+    errors.TransitionNotAllowed: 409,
+    errors.ReReferralNotAllowed: 409,
+    errors.MembershipRule: 409,
+}
+
+
+class Problem(Exception):
+    def __init__(
+        self,
+        status: int,
+        rule: str,
+        title: str,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.rule = rule
+        self.title = title
+        self.detail = detail
+        self.headers = headers or {}
+        self.extra = extra
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        return {
+            "type": f"/problems/{self.rule}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            **({"instance": instance} if instance else {}),
+            **self.extra,
+        }
+
+    def response(self, instance: str | None = None) -> Response:
+        return Response(
+            orjson.dumps(self.body(instance)),
+            status_code=self.status,
+            media_type=MEDIA_TYPE,
+            headers=self.headers,
+        )
+
+
+def from_domain(error: errors.DomainError) -> Problem:
+    status = next(
+        (s for cls, s in STATUS_BY_ERROR.items() if isinstance(error, cls)),
+        422,
+    )
+    if isinstance(error, errors.NotParty):
+        # Not being a party reads exactly like not existing: no probing for ids.
+        return Problem(404, errors.NotFound.rule, errors.NotFound.title, "not found")
+    return Problem(status, error.rule, error.title, error.message)
+
+
+def install(app: FastAPI) -> None:
+    """Turns every error the API can meet into a problem details response."""
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> Response:
+        return exc.response(request.url.path)
+
+    @app.exception_handler(errors.DomainError)
+    async def _domain(request: Request, exc: errors.DomainError) -> Response:
+        return from_domain(exc).response(request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return Problem(
+            422, "validation", "Invalid request", "the request is malformed", errors=problems
+        ).response(request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        rule = {401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method"}.get(
+            exc.status_code, "http"
+        )
+        return Problem(
+            exc.status_code, rule, str(exc.detail), str(exc.detail), headers=exc.headers
+        ).response(request.url.path)

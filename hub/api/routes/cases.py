@@ -1,0 +1,205 @@
+"""The judicial relief procedure over HTTP: each step is a POST on the case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from hub.api.deps import HubDep, Once, OnceDep, Reader, Staff, agency_of, may_read
+from hub.api.schemas import (
+    CaseCreate,
+    ClosureCreate,
+    Created,
+    DisbursementCreate,
+    FollowUpCreate,
+    GrantCreate,
+    HearingCreate,
+    InquiryCreate,
+    RefusalCreate,
+    ReviewCreate,
+    SubmissionCreate,
+)
+from hub.app import ReliefHub
+
+router = APIRouter(prefix="/cases", tags=["aid cases"])
+
+
+class CaseStep(BaseModel):
+    id: UUID
+    stage: str
+    version: int
+
+
+def step(once: Once, hub: ReliefHub, case_id: UUID, command: Callable[[], None]) -> Any:
+    def run() -> dict[str, Any]:
+        command()
+        case = hub.get_case(case_id)
+        return {"id": case_id, "stage": case["stage"], "version": case["version"]}
+
+    return once(run)
+
+
+@router.post("", status_code=201, response_model=Created)
+def receive_lead(body: CaseCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    """Opens a case: an application, a case department's transfer, or an inbound referral."""
+    return once(
+        lambda: {
+            "id": hub.receive_lead(
+                agency_of(staff),
+                body.person_id,
+                body.source.value,
+                body.summary,
+                body.received_on,
+                body.referral_id,
+                body.actor,
+            )
+        },
+        201,
+    )
+
+
+@router.get("/{case_id}")
+def case_file(case_id: UUID, hub: HubDep, reader: Reader) -> dict[str, Any]:
+    """The case file: the case, its referrals and all aid given through them."""
+    may_read(reader, hub.case_parties(case_id))
+    return hub.get_case(case_id)
+
+
+@router.get("/{case_id}/history")
+def case_history(case_id: UUID, hub: HubDep, reader: Reader) -> list[dict[str, Any]]:
+    may_read(reader, hub.case_parties(case_id))
+    return hub.history(case_id)
+
+
+@router.post("/{case_id}/inquiry", response_model=CaseStep)
+def inquiry(case_id: UUID, body: InquiryCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.record_inquiry(
+            case_id, agency_of(staff), body.officer, body.notes, body.held_on
+        ),
+    )
+
+
+@router.post("/{case_id}/review", response_model=CaseStep)
+def review(case_id: UUID, body: ReviewCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.review_case(
+            case_id,
+            agency_of(staff),
+            body.situation.value if body.situation else None,
+            body.refusal_ground.value if body.refusal_ground else None,
+            body.notes,
+            body.reviewed_on,
+        ),
+    )
+
+
+@router.post("/{case_id}/hearing", response_model=CaseStep)
+def hearing(case_id: UUID, body: HearingCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.hold_hearing(
+            case_id,
+            agency_of(staff),
+            [o.model_dump() for o in body.officers],
+            body.held_on,
+        ),
+    )
+
+
+@router.post("/{case_id}/submission", response_model=CaseStep)
+def submission(
+    case_id: UUID, body: SubmissionCreate, hub: HubDep, staff: Staff, once: OnceDep
+) -> Any:
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.submit_for_approval(
+            case_id, agency_of(staff), body.proposed_fen, body.submitted_by, body.submitted_on
+        ),
+    )
+
+
+@router.post("/{case_id}/grant", response_model=CaseStep)
+def grant(case_id: UUID, body: GrantCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.grant_relief(
+            case_id,
+            agency_of(staff),
+            body.amount_fen,
+            body.average_monthly_wage_fen,
+            body.approved_by,
+            body.months,
+            body.strict_review,
+            body.decided_on,
+        ),
+    )
+
+
+@router.post("/{case_id}/refusal", response_model=CaseStep)
+def refusal(case_id: UUID, body: RefusalCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.refuse_relief(
+            case_id, agency_of(staff), body.ground.value, body.detail, body.decided_on
+        ),
+    )
+
+
+@router.post("/{case_id}/disbursements", response_model=CaseStep)
+def disburse(
+    case_id: UUID, body: DisbursementCreate, hub: HubDep, staff: Staff, once: OnceDep
+) -> Any:
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.disburse_relief(
+            case_id, agency_of(staff), body.amount_fen, body.ceremony, body.paid_on
+        ),
+    )
+
+
+@router.post("/{case_id}/follow-ups", response_model=CaseStep)
+def follow_up(case_id: UUID, body: FollowUpCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.record_follow_up(
+            case_id,
+            agency_of(staff),
+            body.officer,
+            body.notes,
+            [n.value for n in body.new_needs],
+            body.visited_on,
+        ),
+    )
+
+
+@router.post("/{case_id}/closure", response_model=CaseStep)
+def close(case_id: UUID, body: ClosureCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.close_case(case_id, agency_of(staff), body.reason, body.closed_on),
+    )

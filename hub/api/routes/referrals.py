@@ -1,0 +1,124 @@
+"""Referrals over HTTP: request one, answer it (FHIR Task statuses), read it, re-refer it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from hub.access import Role
+from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of, may_read
+from hub.api.problems import Problem
+from hub.api.schemas import Created, ReferralAnswer, ReferralCreate, ReReferralCreate, StatusAnswer
+from hub.commands.referrals import ACTIONS
+
+router = APIRouter(tags=["referrals"])
+
+Action = StrEnum("Action", {a.upper(): a for a in ACTIONS})  # type: ignore[misc]
+
+
+def _parties(referral: dict[str, Any]) -> set[UUID]:
+    return {UUID(referral["requester_id"]), UUID(referral["recipient_id"])}
+
+
+@router.post("/referrals", status_code=201, response_model=Created)
+def refer(body: ReferralCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    """Refers a person to another agency; due in the recipient's target in working days."""
+    return once(
+        lambda: {
+            "id": hub.refer(
+                agency_of(staff),
+                body.recipient_id,
+                body.person_id,
+                body.reason,
+                [s.value for s in body.services],
+                body.requested_by,
+                case_id=body.case_id,
+                legal_basis=body.legal_basis,
+                invoked_by=body.invoked_by,
+                on=body.requested_on,
+            )
+        },
+        201,
+    )
+
+
+@router.get("/referrals/{referral_id}")
+def get_referral(referral_id: UUID, hub: HubDep, reader: Reader) -> dict[str, Any]:
+    referral = hub.get_referral(referral_id)
+    may_read(reader, _parties(referral))
+    return referral
+
+
+@router.get("/referrals/{referral_id}/history")
+def referral_history(referral_id: UUID, hub: HubDep, reader: Reader) -> list[dict[str, Any]]:
+    may_read(reader, _parties(hub.get_referral(referral_id)))
+    return hub.history(referral_id)
+
+
+@router.post("/referrals/{referral_id}/re-refer", status_code=201, response_model=Created)
+def re_refer(
+    referral_id: UUID, body: ReReferralCreate, hub: HubDep, staff: Staff, once: OnceDep
+) -> Any:
+    """Sends a rejected referral on to another agency."""
+    return once(
+        lambda: {
+            "id": hub.re_refer(
+                referral_id,
+                agency_of(staff),
+                body.recipient_id,
+                body.reason,
+                body.actor,
+                [s.value for s in body.services] if body.services else None,
+            )
+        },
+        201,
+    )
+
+
+@router.post("/referrals/{referral_id}/{action}", response_model=StatusAnswer)
+def answer(
+    referral_id: UUID,
+    action: Action,
+    body: ReferralAnswer,
+    hub: HubDep,
+    staff: Staff,
+    once: OnceDep,
+) -> Any:
+    """Sets the referral's status: the recipient receives, accepts, rejects, starts, holds,
+    resumes, completes or fails it; either side cancels it. Reasons are required for reject,
+    hold, fail and cancel; complete records the outcome."""
+
+    def command() -> dict[str, Any]:
+        status = hub.answer_referral(
+            referral_id,
+            agency_of(staff),
+            action.value,
+            body.actor,
+            body.reason,
+            body.outcome.model_dump(mode="json") if body.outcome else None,
+        )
+        version = hub.get_referral(referral_id)["version"]
+        return {"id": referral_id, "status": status, "version": version}
+
+    return once(command)
+
+
+@router.get("/agencies/{agency_id}/referrals")
+def agency_referrals(
+    agency_id: UUID,
+    hub: HubDep,
+    reader: Reader,
+    box: str = Query("all", pattern="^(all|inbox|outbox)$"),
+) -> list[dict[str, Any]]:
+    """The referrals an agency sent (outbox) or received (inbox)."""
+    if reader.role not in (Role.AUDITOR, Role.ADMIN) and reader.agency_id != agency_id:
+        raise Problem(404, "not-found", "Not found", "not found")
+    referrals = hub.agency_referrals(agency_id)
+    if box == "inbox":
+        return [r for r in referrals if r["recipient_id"] == str(agency_id)]
+    if box == "outbox":
+        return [r for r in referrals if r["requester_id"] == str(agency_id)]
+    return referrals

@@ -1,0 +1,237 @@
+"""Request and response schemas, apart from the domain: unknown fields are refused (422)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from domain.values import (
+    AgencyKind,
+    AgencyLevel,
+    CaseSource,
+    ProvisionKind,
+    QualifyingSituation,
+    RefusalGround,
+    Service,
+)
+
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+Fen = Annotated[StrictInt, Field(gt=0, description="money in integer fen (分)")]
+RegionCode = Annotated[str, Field(pattern=r"^\d{2}(\d{2}){0,2}$", description="GB/T 2260")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Created(BaseModel):
+    id: UUID
+
+
+class StatusAnswer(BaseModel):
+    id: UUID
+    status: str
+    version: int
+
+
+class Done(BaseModel):
+    id: UUID
+    version: int
+
+
+# Administration
+
+
+class AgencyCreate(Strict):
+    name: ShortText
+    kind: AgencyKind
+    level: AgencyLevel
+    region_code: RegionCode
+    services: list[Service] = Field(min_length=1)
+    response_days: Annotated[StrictInt, Field(ge=1, le=60)] = 5
+    parent_id: UUID | None = None
+
+
+class TokenCreate(Strict):
+    role: Literal["staff", "connector", "auditor", "admin"]
+    agency_id: UUID | None = None
+    label: ShortText
+
+
+class TokenIssued(BaseModel):
+    token: str
+    role: str
+    agency_id: UUID | None
+
+
+class MechanismMember(Strict):
+    agency_id: UUID
+    responsibility: Text
+
+
+class MechanismCreate(Strict):
+    name: ShortText
+    region_code: RegionCode
+    lead_agency_id: UUID
+    signed_on: date
+    members: list[MechanismMember] = Field(min_length=1)
+
+
+class MechanismJoin(Strict):
+    agency_id: UUID
+    responsibility: Text
+    joined_on: date
+
+
+class MechanismLeave(Strict):
+    left_on: date
+    reason: Text
+
+
+# Persons
+
+
+class PersonCreate(Strict):
+    id_number: Annotated[str, Field(pattern=r"^[0-9]{17}[0-9Xx]$", description="身份证号")]
+    name: ShortText
+    contact: ShortText | None = None
+    health: Text | None = None
+    family: Text | None = None
+
+
+class ConsentCreate(Strict):
+    disclose: StrictBool
+    services: StrictBool
+    recorded_by: ShortText
+    recorded_on: date | None = None
+
+
+class ConsentWithdraw(Strict):
+    recorded_by: ShortText
+    reason: Text
+
+
+# Cases
+
+
+class CaseCreate(Strict):
+    person_id: UUID
+    source: CaseSource
+    summary: Text
+    received_on: date | None = None
+    referral_id: UUID | None = None
+    actor: ShortText = "staff"
+
+
+class InquiryCreate(Strict):
+    officer: ShortText
+    notes: Text
+    held_on: date | None = None
+
+
+class ReviewCreate(Strict):
+    situation: QualifyingSituation | None = None
+    refusal_ground: RefusalGround | None = None
+    notes: Text
+    reviewed_on: date | None = None
+
+
+class HearingOfficer(Strict):
+    name: ShortText
+    role: ShortText
+    view: Text
+
+
+class HearingCreate(Strict):
+    officers: list[HearingOfficer] = Field(min_length=1)
+    held_on: date | None = None
+
+
+class SubmissionCreate(Strict):
+    proposed_fen: Fen
+    submitted_by: ShortText
+    submitted_on: date | None = None
+
+
+class GrantCreate(Strict):
+    amount_fen: Fen
+    average_monthly_wage_fen: Fen
+    months: Annotated[StrictInt, Field(ge=1, le=120)] = 36
+    strict_review: StrictBool = False
+    approved_by: ShortText
+    decided_on: date | None = None
+
+
+class RefusalCreate(Strict):
+    ground: RefusalGround
+    detail: Text
+    decided_on: date | None = None
+
+
+class DisbursementCreate(Strict):
+    amount_fen: Fen
+    ceremony: ShortText | None = None
+    paid_on: date | None = None
+
+
+class FollowUpCreate(Strict):
+    officer: ShortText
+    notes: Text
+    new_needs: list[Service] = []
+    visited_on: date | None = None
+
+
+class ClosureCreate(Strict):
+    reason: Text
+    closed_on: date | None = None
+
+
+# Referrals
+
+
+class ReferralCreate(Strict):
+    recipient_id: UUID
+    person_id: UUID
+    case_id: UUID | None = None
+    reason: Text
+    services: list[Service] = Field(min_length=1)
+    requested_by: ShortText
+    legal_basis: Text | None = Field(
+        default=None, description="without the person's consent: the legal basis invoked"
+    )
+    invoked_by: ShortText | None = None
+    requested_on: date | None = None
+
+
+class Provision(Strict):
+    kind: ProvisionKind
+    amount_fen: Fen | None = None
+    provider: ShortText
+    description: Annotated[str, Field(max_length=2000)] = ""
+
+
+class Outcome(Strict):
+    successful: StrictBool
+    reason: Text | None = None
+    provisions: list[Provision] = []
+
+
+class ReferralAnswer(Strict):
+    actor: ShortText
+    reason: Text | None = None
+    outcome: Outcome | None = None
+
+
+class ReReferralCreate(Strict):
+    recipient_id: UUID
+    reason: Text
+    actor: ShortText
+    services: list[Service] | None = None
+
+
+def dump(model: BaseModel | None) -> Any:
+    return None if model is None else model.model_dump(mode="json")

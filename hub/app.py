@@ -1,0 +1,43 @@
+"""The hub's Application (救助衔接平台): every command and query, on whichever log is set.
+
+The log is chosen by the library's ``PERSISTENCE_MODULE`` setting (see
+``docs/architecture.md``); the code here is the same on the embedded SQLite log and on Kafka.
+Values in and out are plain: UUIDs, dates, integers of fen, strings, dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+
+from eventsourcing.persistence import JSONTranscoder
+
+from domain.workdays import WorkCalendar
+from hub.commands.cases import CaseCommands
+from hub.commands.referrals import ReferralCommands
+from hub.commands.registry import RegistryCommands
+from hub.queries import HubQueries
+from hub.transcodings import DateAsISO
+
+
+class ReliefHub(RegistryCommands, CaseCommands, ReferralCommands, HubQueries):
+    name = "ReliefHub"
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        person_key: bytes,
+        calendar: WorkCalendar | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        if len(person_key) < 16:
+            raise ValueError("the person key must be at least 16 bytes")
+        self.person_key = person_key
+        self.calendar = calendar or WorkCalendar()
+        self.today = today
+        super().__init__(env=dict(env or {}))
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())

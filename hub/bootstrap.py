@@ -1,0 +1,35 @@
+"""The composition root: the only place that builds the hub's services from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.workdays import WorkCalendar
+from hub.access import AccessStore
+from hub.app import ReliefHub
+from hub.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    hub: ReliefHub
+    access: AccessStore
+
+    def close(self) -> None:
+        self.hub.close()
+        self.access.close()
+
+
+def build_hub(settings: Settings) -> ReliefHub:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return ReliefHub(
+        settings.log_env(),
+        person_key=settings.resolved_person_key(),
+        calendar=WorkCalendar.with_local_days(settings.local_holidays, settings.local_workdays),
+    )
+
+
+def build(settings: Settings) -> Services:
+    hub = build_hub(settings)
+    return Services(settings=settings, hub=hub, access=AccessStore(settings.access_location()))

@@ -1,0 +1,1 @@
+"""Command handlers of the hub, grouped by aggregate; combined in :class:`hub.app.ReliefHub`."""

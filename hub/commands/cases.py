@@ -1,0 +1,169 @@
+"""The judicial relief procedure (司法救助程序), step by step, for the case's procuratorate."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.agency import Agency
+from domain.case import AidCase
+from domain.errors import InvalidValue, NotParty
+from domain.person import Person
+from domain.referral import Referral
+from domain.values import ReferralStatus
+from hub.commands.base import HubBase
+
+
+class CaseCommands(HubBase):
+    def _case_for(self, case_id: UUID, by_agency: UUID) -> AidCase:
+        case = self.load(AidCase, case_id)
+        if case.procuratorate_id != by_agency:
+            raise NotParty("only the case's procuratorate handles the case")
+        return case
+
+    def receive_lead(
+        self,
+        procuratorate_id: UUID,
+        person_id: UUID,
+        source: str,
+        summary: str,
+        received_on: date | None = None,
+        referral_id: UUID | None = None,
+        actor: str = "system",
+    ) -> UUID:
+        """Opens a case from an application, a case department or an inbound referral.
+
+        From a referral, the referral must be addressed to this procuratorate and accepted;
+        it moves to in-progress in the same atomic save.
+        """
+        procuratorate = self.load(Agency, procuratorate_id)
+        if not procuratorate.is_procuratorate:
+            raise InvalidValue("judicial relief cases are opened by a procuratorate")
+        self.load(Person, person_id)
+        to_save: list[Any] = []
+        if referral_id is not None:
+            referral = self.load(Referral, referral_id)
+            if referral.recipient_id != procuratorate_id:
+                raise NotParty("the referral is not addressed to this procuratorate")
+            if referral.person_id != person_id:
+                raise InvalidValue("the referral is about another person")
+            if referral.status == ReferralStatus.ACCEPTED:
+                referral.change_status(ReferralStatus.IN_PROGRESS, procuratorate_id, actor)
+            elif referral.status != ReferralStatus.IN_PROGRESS:
+                raise InvalidValue("accept the referral before opening a case from it")
+            to_save.append(referral)
+        case = AidCase.receive(
+            procuratorate_id,
+            person_id,
+            source,
+            summary,
+            received_on or self.today(),
+            referral_id,
+        )
+        self.save(case, *to_save)
+        return case.id
+
+    def record_inquiry(
+        self, case_id: UUID, by_agency: UUID, officer: str, notes: str, on: date | None = None
+    ) -> None:
+        case = self._case_for(case_id, by_agency)
+        case.record_inquiry(officer, notes, on or self.today())
+        self.save(case)
+
+    def review_case(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        situation: str | None,
+        refusal_ground: str | None,
+        notes: str,
+        on: date | None = None,
+    ) -> None:
+        case = self._case_for(case_id, by_agency)
+        case.review(situation, refusal_ground, notes, on or self.today())
+        self.save(case)
+
+    def hold_hearing(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        officers: list[dict[str, str]],
+        on: date | None = None,
+    ) -> None:
+        case = self._case_for(case_id, by_agency)
+        case.hold_hearing(officers, on or self.today())
+        self.save(case)
+
+    def submit_for_approval(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        proposed_fen: int,
+        submitted_by: str,
+        on: date | None = None,
+    ) -> None:
+        case = self._case_for(case_id, by_agency)
+        case.submit_for_approval(proposed_fen, submitted_by, on or self.today())
+        self.save(case)
+
+    def grant_relief(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        amount_fen: int,
+        average_monthly_wage_fen: int,
+        approved_by: str,
+        months: int = 36,
+        strict_review: bool = False,
+        on: date | None = None,
+    ) -> None:
+        case = self._case_for(case_id, by_agency)
+        case.grant(
+            amount_fen,
+            months,
+            average_monthly_wage_fen,
+            strict_review,
+            approved_by,
+            on or self.today(),
+        )
+        self.save(case)
+
+    def refuse_relief(
+        self, case_id: UUID, by_agency: UUID, ground: str, detail: str, on: date | None = None
+    ) -> None:
+        case = self._case_for(case_id, by_agency)
+        case.refuse(ground, detail, on or self.today())
+        self.save(case)
+
+    def disburse_relief(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        amount_fen: int,
+        ceremony: str | None = None,
+        on: date | None = None,
+    ) -> None:
+        case = self._case_for(case_id, by_agency)
+        case.disburse(amount_fen, on or self.today(), ceremony)
+        self.save(case)
+
+    def record_follow_up(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        officer: str,
+        notes: str,
+        new_needs: list[str],
+        on: date | None = None,
+    ) -> None:
+        case = self._case_for(case_id, by_agency)
+        case.record_follow_up(on or self.today(), officer, notes, new_needs)
+        self.save(case)
+
+    def close_case(
+        self, case_id: UUID, by_agency: UUID, reason: str, on: date | None = None
+    ) -> None:
+        case = self._case_for(case_id, by_agency)
+        case.close(reason, on or self.today())
+        self.save(case)

@@ -1,0 +1,165 @@
+"""Referrals between agencies (转介): request, answer, close the loop, re-refer."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.agency import Agency
+from domain.case import AidCase
+from domain.errors import ConsentRequired, InvalidValue, NotParty, ServiceNotOffered
+from domain.person import Person
+from domain.referral import Referral
+from domain.values import Direction, ReferralStatus, Service, parse
+from hub.commands.base import HubBase
+
+#: the verbs of the API and of connectors' replies, and the status each one sets
+ACTIONS: dict[str, ReferralStatus] = {
+    "receive": ReferralStatus.RECEIVED,
+    "accept": ReferralStatus.ACCEPTED,
+    "reject": ReferralStatus.REJECTED,
+    "start": ReferralStatus.IN_PROGRESS,
+    "hold": ReferralStatus.ON_HOLD,
+    "resume": ReferralStatus.IN_PROGRESS,
+    "complete": ReferralStatus.COMPLETED,
+    "fail": ReferralStatus.FAILED,
+    "cancel": ReferralStatus.CANCELLED,
+}
+
+
+def direction_between(requester: Agency, recipient: Agency) -> Direction:
+    if recipient.is_procuratorate and not requester.is_procuratorate:
+        return Direction.INBOUND
+    if requester.is_procuratorate and not recipient.is_procuratorate:
+        return Direction.OUTBOUND
+    return Direction.LATERAL
+
+
+class ReferralCommands(HubBase):
+    def _new_referral(
+        self,
+        requester_id: UUID,
+        recipient_id: UUID,
+        person_id: UUID,
+        case_id: UUID | None,
+        reason: str,
+        services: list[str],
+        requested_by: str,
+        legal_basis: str | None,
+        invoked_by: str | None,
+        on: date | None,
+        re_referral_of: UUID | None = None,
+    ) -> Referral:
+        requester = self.load(Agency, requester_id)
+        recipient = self.load(Agency, recipient_id)
+        person = self.load(Person, person_id)
+        wanted = {parse(Service, s, "service").value for s in services}
+        missing = wanted - set(recipient.services)
+        if missing:
+            raise ServiceNotOffered(
+                f"{recipient.name} does not offer: {', '.join(sorted(missing))}"
+            )
+        if case_id is not None:
+            case = self.load(AidCase, case_id)
+            if case.procuratorate_id not in (requester_id, recipient_id):
+                raise NotParty("the case belongs to neither side of the referral")
+        if not legal_basis and not person.has_consent:
+            raise ConsentRequired(
+                "the person has not consented to disclosure and help (or withdrew consent); "
+                "record consent or give the legal basis and who invokes it"
+            )
+        requested_on = on or self.today()
+        return Referral.request(
+            requester_id=requester_id,
+            recipient_id=recipient_id,
+            direction=direction_between(requester, recipient).value,
+            person_id=person_id,
+            case_id=case_id,
+            reason=reason,
+            services=sorted(wanted),
+            due_on=self.calendar.add_working_days(requested_on, recipient.response_days),
+            consent=not legal_basis,
+            legal_basis=legal_basis,
+            invoked_by=invoked_by,
+            requested_by=requested_by,
+            re_referral_of=re_referral_of,
+        )
+
+    def refer(
+        self,
+        requester_id: UUID,
+        recipient_id: UUID,
+        person_id: UUID,
+        reason: str,
+        services: list[str],
+        requested_by: str,
+        case_id: UUID | None = None,
+        legal_basis: str | None = None,
+        invoked_by: str | None = None,
+        on: date | None = None,
+    ) -> UUID:
+        """Refers a person to another agency; due in the recipient's target working days."""
+        referral = self._new_referral(
+            requester_id,
+            recipient_id,
+            person_id,
+            case_id,
+            reason,
+            services,
+            requested_by,
+            legal_basis,
+            invoked_by,
+            on,
+        )
+        self.save(referral)
+        return referral.id
+
+    def re_refer(
+        self,
+        referral_id: UUID,
+        by_agency: UUID,
+        new_recipient_id: UUID,
+        reason: str,
+        actor: str,
+        services: list[str] | None = None,
+        on: date | None = None,
+    ) -> UUID:
+        """Sends a rejected referral on to another agency; both change in one atomic save."""
+        old = self.load(Referral, referral_id)
+        if old.party(by_agency) is None:
+            raise NotParty("the agency is not a party to this referral")
+        new = self._new_referral(
+            by_agency,
+            new_recipient_id,
+            old.person_id,
+            old.case_id,
+            reason,
+            services or old.services,
+            actor,
+            old.legal_basis,
+            old.invoked_by,
+            on,
+            re_referral_of=old.id,
+        )
+        old.mark_re_referred(new.id, by_agency, actor)
+        self.save(old, new)
+        return new.id
+
+    def answer_referral(
+        self,
+        referral_id: UUID,
+        by_agency: UUID,
+        action: str,
+        actor: str,
+        reason: str | None = None,
+        outcome: dict[str, Any] | None = None,
+    ) -> str:
+        """Applies one of :data:`ACTIONS` for ``by_agency``; returns the new status."""
+        status = ACTIONS.get(action)
+        if status is None:
+            raise InvalidValue(f"unknown action {action!r}; one of: {', '.join(ACTIONS)}")
+        referral = self.load(Referral, referral_id)
+        referral.change_status(status, by_agency, actor, reason, outcome)
+        self.save(referral)
+        return referral.status

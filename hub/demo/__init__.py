@@ -1,0 +1,1 @@
+"""The demo network and the seven scenarios of DOMAIN.md, driven through the HTTP API."""

@@ -1,0 +1,188 @@
+"""Queries answered from the log itself: a case file, a referral, histories, combined aid.
+
+These read aggregates and scan the log's notifications filtered by event topic. The
+projections in ``projections/`` serve the same questions from views at scale; these are the
+source of truth they are checked against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from domain.agency import Agency
+from domain.case import AidCase
+from domain.person import Person
+from domain.referral import Referral
+from domain.values import ReferralStatus
+from hub.commands.base import HubBase, plain
+from hub.commands.registry import agency_dict
+
+HIDDEN_FIELDS = {"originator_id", "originator_version", "timestamp"}
+
+
+class HubQueries(HubBase):
+    def scan(self, *event_classes: type) -> Iterator[Any]:
+        """Every event of the given classes, in log order."""
+        topics = [get_topic(cls) for cls in event_classes]
+        start = 1
+        while True:
+            batch = self.recorder.select_notifications(start, 500, topics=topics)
+            for notification in batch:
+                yield self.mapper.to_domain_event(notification)
+            if len(batch) < 500:
+                return
+            start = batch[-1].id + 1
+
+    def history(self, aggregate_id: UUID) -> list[dict[str, Any]]:
+        """The aggregate's events, readable: what happened, when, and the recorded details."""
+        return [
+            {
+                "version": e.originator_version,
+                "event": type(e).__name__,
+                "at": e.timestamp.isoformat(),
+                "details": plain({k: v for k, v in vars(e).items() if k not in HIDDEN_FIELDS}),
+            }
+            for e in self.events.get(aggregate_id)
+        ]
+
+    def list_agencies(self) -> list[dict[str, Any]]:
+        return [
+            agency_dict(self.load(Agency, e.originator_id)) for e in self.scan(Agency.Registered)
+        ]
+
+    def referral_ids(
+        self,
+        *,
+        agency_id: UUID | None = None,
+        case_id: UUID | None = None,
+        person_id: UUID | None = None,
+    ) -> list[UUID]:
+        agency_id, case_id, person_id = (
+            None if v is None else UUID(str(v)) for v in (agency_id, case_id, person_id)
+        )
+        ids = []
+        for e in self.scan(Referral.Requested):
+            if agency_id is not None and agency_id not in (e.requester_id, e.recipient_id):
+                continue
+            if case_id is not None and e.case_id != case_id:
+                continue
+            if person_id is not None and e.person_id != person_id:
+                continue
+            ids.append(e.originator_id)
+        return ids
+
+    def case_ids(self, *, person_id: UUID | None = None) -> list[UUID]:
+        person_id = None if person_id is None else UUID(str(person_id))
+        return [
+            e.originator_id
+            for e in self.scan(AidCase.LeadReceived)
+            if person_id is None or e.person_id == person_id
+        ]
+
+    def get_referral(self, referral_id: UUID) -> dict[str, Any]:
+        r = self.load(Referral, referral_id)
+        return plain(
+            {
+                "id": r.id,
+                "requester_id": r.requester_id,
+                "recipient_id": r.recipient_id,
+                "direction": r.direction,
+                "person_id": r.person_id,
+                "case_id": r.case_id,
+                "reason": r.reason,
+                "services": r.services,
+                "due_on": r.due_on,
+                "status": r.status,
+                "consent": r.consent,
+                "legal_basis": r.legal_basis,
+                "invoked_by": r.invoked_by,
+                "requested_by": r.requested_by,
+                "outcome": r.outcome,
+                "re_referral_of": r.re_referral_of,
+                "re_referred_to": r.re_referred_to,
+                "requested_at": r.created_on.isoformat(),
+                "version": r.version,
+            }
+        )
+
+    def agency_referrals(self, agency_id: UUID) -> list[dict[str, Any]]:
+        return [self.get_referral(i) for i in self.referral_ids(agency_id=agency_id)]
+
+    def get_case(self, case_id: UUID) -> dict[str, Any]:
+        """The case file: the case, its referrals and the aid given through them."""
+        case = self.load(AidCase, case_id)
+        referrals = [self.get_referral(i) for i in self.referral_ids(case_id=case_id)]
+        return {
+            **case.summary_dict(),
+            "referrals": referrals,
+            "social_aid": _provisions(referrals),
+        }
+
+    def case_parties(self, case_id: UUID) -> set[UUID]:
+        """The procuratorate and every agency on a referral about the case."""
+        case = self.load(AidCase, case_id)
+        parties = {case.procuratorate_id}
+        for i in self.referral_ids(case_id=case_id):
+            r = self.load(Referral, i)
+            parties |= {r.requester_id, r.recipient_id}
+        return parties
+
+    def person_parties(self, person_id: UUID) -> set[UUID]:
+        registered_by = self.load(Person, person_id).registered_by
+        parties: set[UUID] = {registered_by} if registered_by else set()
+        for i in self.case_ids(person_id=person_id):
+            parties.add(self.load(AidCase, i).procuratorate_id)
+        for i in self.referral_ids(person_id=person_id):
+            r = self.load(Referral, i)
+            parties |= {r.requester_id, r.recipient_id}
+        return parties
+
+    def person_aid(self, person_id: UUID) -> dict[str, Any]:
+        """A person's combined aid: judicial relief plus every social assistance, with totals."""
+        cases = [self.load(AidCase, i) for i in self.case_ids(person_id=person_id)]
+        referrals = [self.get_referral(i) for i in self.referral_ids(person_id=person_id)]
+        social = _provisions(referrals)
+        judicial_granted = sum(c.granted_fen for c in cases)
+        judicial_disbursed = sum(c.disbursed_fen for c in cases)
+        social_money = sum(p["amount_fen"] or 0 for p in social)
+        by_kind: dict[str, int] = {}
+        by_provider: dict[str, int] = {}
+        for p in social:
+            by_kind[p["kind"]] = by_kind.get(p["kind"], 0) + (p["amount_fen"] or 0)
+            by_provider[p["provider"]] = by_provider.get(p["provider"], 0) + (p["amount_fen"] or 0)
+        return {
+            "person_id": str(person_id),
+            "judicial": [
+                {
+                    "case_id": str(c.id),
+                    "granted_fen": c.granted_fen,
+                    "disbursed_fen": c.disbursed_fen,
+                }
+                for c in cases
+            ],
+            "social": social,
+            "totals": {
+                "judicial_granted_fen": judicial_granted,
+                "judicial_disbursed_fen": judicial_disbursed,
+                "social_amount_fen": social_money,
+                "all_amount_fen": judicial_disbursed + social_money,
+                "social_by_kind_fen": by_kind,
+                "social_by_provider_fen": by_provider,
+            },
+        }
+
+
+def _provisions(referrals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What completed referrals provided, each with the referral and the providing agency."""
+    given = []
+    for r in referrals:
+        outcome = r["outcome"]
+        if r["status"] != ReferralStatus.COMPLETED or not outcome or not outcome["successful"]:
+            continue
+        for p in outcome["provisions"]:
+            given.append({**p, "referral_id": r["id"], "agency_id": r["recipient_id"]})
+    return given

@@ -1,0 +1,94 @@
+"""Every setting of the hub, with its default, in one place (environment variables ``HUB_*``).
+
+| variable | default | meaning |
+| --- | --- | --- |
+| ``HUB_ENV`` | ``development`` | ``production`` refuses missing or placeholder secrets |
+| ``HUB_DATA_DIR`` | ``./var`` | where the embedded log, the access store and the dev keys live |
+| ``HUB_HOST`` / ``HUB_PORT`` | ``127.0.0.1`` / ``8000`` | where ``hub serve`` listens |
+| ``HUB_PERSON_KEY`` | generated into ``DATA_DIR/person.key`` in development | HMAC key for ID numbers (hex, ≥ 32 bytes) |
+| ``KAFKA_BOOTSTRAP_SERVERS`` | unset: embedded SQLite log | set: the log is the Kafka topic ``HUB_LOG_TOPIC`` |
+| ``HUB_LOG_TOPIC`` | ``hub.events`` | the log's topic; ``{prefix}`` of agency topics is its first part |
+| ``HUB_REPLICA_PATH`` | ``DATA_DIR/replica.sqlite`` | the Kafka log's local replica |
+| ``HUB_VIEWS_URL`` | ``DATA_DIR/views.sqlite`` | projections' view store: a SQLite path or ``postgresql://`` URL |
+| ``HUB_ACCESS_URL`` | ``DATA_DIR/access.sqlite`` | tokens and idempotency records |
+| ``HUB_LOCAL_HOLIDAYS`` / ``HUB_LOCAL_WORKDAYS`` | empty | comma-separated ISO dates added to the official calendar |
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDERS = {"", "changeme", "change-me", "secret", "development"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    person_key: SecretStr | None = None
+    kafka_bootstrap_servers: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "HUB_KAFKA_BOOTSTRAP_SERVERS"),
+    )
+    log_topic: str = "hub.events"
+    replica_path: Path | None = None
+    views_url: str | None = None
+    access_url: str | None = None
+    local_holidays: list[date] = []
+    local_workdays: list[date] = []
+
+    @field_validator("local_holidays", "local_workdays", mode="before")
+    @classmethod
+    def _dates(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [d.strip() for d in value.split(",") if d.strip()]
+        return value
+
+    @property
+    def topic_prefix(self) -> str:
+        return self.log_topic.rsplit(".", 1)[0]
+
+    def resolved_person_key(self) -> bytes:
+        """The HMAC key for ID numbers; generated and kept in the data dir in development."""
+        if self.person_key is not None:
+            value = self.person_key.get_secret_value()
+            if self.env == "production" and (value in PLACEHOLDERS or len(value) < 64):
+                raise ValueError("HUB_PERSON_KEY must be 32 random bytes in hex in production")
+            return bytes.fromhex(value)
+        if self.env == "production":
+            raise ValueError("HUB_PERSON_KEY is required in production")
+        path = self.data_dir / "person.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return bytes.fromhex(path.read_text().strip())
+
+    def log_env(self) -> dict[str, str]:
+        """The library's settings for the log: embedded SQLite, or the Kafka topic."""
+        if self.kafka_bootstrap_servers:
+            return {
+                "PERSISTENCE_MODULE": "hub.eventlog.kafka:KafkaFactory",
+                "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
+                "HUB_LOG_TOPIC": self.log_topic,
+                "HUB_REPLICA_PATH": str(self.replica_path or self.data_dir / "replica.sqlite"),
+            }
+        return {
+            "PERSISTENCE_MODULE": "hub.eventlog.sqlite:Factory",
+            "SQLITE_DBNAME": str(self.data_dir / "hub.sqlite"),
+        }
+
+    def views_location(self) -> str:
+        return self.views_url or str(self.data_dir / "views.sqlite")
+
+    def access_location(self) -> str:
+        return self.access_url or str(self.data_dir / "access.sqlite")
