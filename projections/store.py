@@ -1,0 +1,176 @@
+"""The view store interface: where projections keep their rows and their positions.
+
+A view store is an ``eventsourcing`` tracking recorder (so a projection's ``view`` is a
+``TrackingRecorder``, as ``eventsourcing.projection`` expects) that also runs the view's own
+SQL. :meth:`ViewStore.write` applies a projection's changes and records its tracking position
+in one database transaction: a view is never ahead of or behind the position it reports.
+
+Two drivers implement it: :mod:`projections.store_sqlite` (the default, a file) and
+:mod:`projections.store_postgres`. Projections write portable SQL: ``?`` placeholders and
+``{logical_table}`` names, which the store turns into the physical table of the version
+being read or written (``referrals`` → ``referrals_v2``). Dates are ISO text, money and
+counts ``BIGINT``, flags ``INTEGER`` 0/1, lists and dicts JSON text.
+
+Each view's table versions are listed in ``view_tables``; exactly one version of a view is
+``active`` (what readers read). A rebuild fills a ``building`` version and switches it to
+``active`` in one transaction, so readers never see a half-built view.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+
+VIEW_TABLES = "view_tables"
+VIEW_TABLES_DDL = (
+    "CREATE TABLE IF NOT EXISTS {view_tables} ("
+    "view_name TEXT NOT NULL, version BIGINT NOT NULL, code_version BIGINT NOT NULL, "
+    "state TEXT NOT NULL, changed_at TEXT NOT NULL, PRIMARY KEY (view_name, version))"
+)
+
+
+class Tx(ABC):
+    """One open transaction of a view store; SQL with ``?`` and ``{table}`` names."""
+
+    def __init__(self, tables: Mapping[str, str]) -> None:
+        self.tables = tables
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Runs one statement."""
+
+    @abstractmethod
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Runs one statement once per row of parameters."""
+
+    @abstractmethod
+    def fetchall(self) -> list[dict[str, Any]]:
+        """The rows of the last query, as dicts."""
+
+    def fetchone(self) -> dict[str, Any] | None:
+        rows = self.fetchall()
+        return rows[0] if rows else None
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        self.execute(sql, params)
+        return self.fetchall()
+
+    def sql(self, sql: str) -> str:
+        return sql.format_map(self.tables)
+
+
+class ViewStore(TrackingRecorder, ABC):
+    """A database for views: SQL in transactions, tracking, and the active table versions."""
+
+    dialect: str = ""
+
+    @abstractmethod
+    def table_name(self, logical: str) -> str:
+        """The physical (possibly schema-qualified) name of a table."""
+
+    @abstractmethod
+    @contextmanager
+    def transaction(self, tables: Mapping[str, str], *, commit: bool = True) -> Iterator[Tx]:
+        """A transaction; committed on success when ``commit``, rolled back otherwise."""
+
+    @abstractmethod
+    def _track(self, tx: Tx, tracking: Tracking) -> None:
+        """Records ``tracking`` inside the open transaction ``tx``."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Closes the store's connections."""
+
+    # What every driver does the same way.
+
+    def setup(self) -> None:
+        """Creates the tracking and version tables if missing."""
+        self.create_table()
+        with self.transaction(self._registry()) as tx:
+            tx.execute(tx.sql(VIEW_TABLES_DDL))
+
+    def _registry(self) -> dict[str, str]:
+        return {VIEW_TABLES: self.table_name(VIEW_TABLES)}
+
+    def write(self, tables: Mapping[str, str], tracking: Tracking, apply: Any) -> None:
+        """Calls ``apply(tx)`` and records ``tracking`` in the same transaction."""
+        with self.transaction(tables) as tx:
+            apply(tx)
+            self._track(tx, tracking)
+
+    def read(
+        self, tables: Mapping[str, str], sql: str, params: Sequence[Any] = ()
+    ) -> list[dict[str, Any]]:
+        with self.transaction(tables, commit=False) as tx:
+            return tx.query(tx.sql(sql), params)
+
+    def run_ddl(self, tables: Mapping[str, str], statements: Sequence[str]) -> None:
+        with self.transaction(tables) as tx:
+            for statement in statements:
+                tx.execute(tx.sql(statement))
+
+    # Table versions.
+
+    def versions(self, view: str) -> list[dict[str, Any]]:
+        return self.read(
+            self._registry(),
+            "SELECT version, code_version, state, changed_at FROM {view_tables} "
+            "WHERE view_name = ? ORDER BY version",
+            (view,),
+        )
+
+    def active_version(self, view: str) -> tuple[int, int] | None:
+        """``(version, code_version)`` of the table readers read, or None."""
+        rows = self.read(
+            self._registry(),
+            "SELECT version, code_version FROM {view_tables} WHERE view_name = ? AND state = ?",
+            (view, "active"),
+        )
+        return (int(rows[0]["version"]), int(rows[0]["code_version"])) if rows else None
+
+    def add_version(self, view: str, code_version: int, state: str) -> int:
+        """Registers the next table version of ``view`` in ``state`` and returns it."""
+        with self.transaction(self._registry()) as tx:
+            row = tx.query(
+                tx.sql("SELECT MAX(version) AS v FROM {view_tables} WHERE view_name = ?"), (view,)
+            )
+            version = int(row[0]["v"] or 0) + 1
+            tx.execute(
+                tx.sql("INSERT INTO {view_tables} VALUES (?, ?, ?, ?, ?)"),
+                (view, version, code_version, state, _now()),
+            )
+        return version
+
+    def activate(self, view: str, version: int) -> None:
+        """Switches readers of ``view`` to ``version`` in one transaction."""
+        with self.transaction(self._registry()) as tx:
+            tx.execute(
+                tx.sql(
+                    "UPDATE {view_tables} SET state = ?, changed_at = ? "
+                    "WHERE view_name = ? AND state = ?"
+                ),
+                ("retired", _now(), view, "active"),
+            )
+            tx.execute(
+                tx.sql(
+                    "UPDATE {view_tables} SET state = ?, changed_at = ? "
+                    "WHERE view_name = ? AND version = ?"
+                ),
+                ("active", _now(), view, version),
+            )
+
+    def forget_version(self, view: str, version: int) -> None:
+        with self.transaction(self._registry()) as tx:
+            tx.execute(
+                tx.sql("DELETE FROM {view_tables} WHERE view_name = ? AND version = ?"),
+                (view, version),
+            )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
