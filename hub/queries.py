@@ -21,7 +21,7 @@ from domain.values import ReferralStatus
 from hub.commands.base import HubBase, plain
 from hub.commands.registry import agency_dict
 
-HIDDEN_FIELDS = {"originator_id", "originator_version", "timestamp"}
+HIDDEN_FIELDS = {"originator_id", "originator_version", "originator_topic", "timestamp"}
 
 
 class HubQueries(HubBase):

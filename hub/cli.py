@@ -1,0 +1,237 @@
+"""The ``hub`` command: serve the API, run the demo, issue tokens, show a case's history.
+
+Reports for officials are in Simplified Chinese by default; ``--lang en`` gives English.
+Every command that reads the hub's data takes ``--data-dir`` like ``hub serve``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hub.access import Role
+from hub.settings import Settings
+
+app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_is_help=True)
+token_app = typer.Typer(help="Issue tokens for agencies and operators", no_args_is_help=True)
+case_app = typer.Typer(help="Read aid cases", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(case_app, name="case")
+console = Console()
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="default: ./var")]
+Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
+Port = Annotated[int | None, typer.Option(help="default: 8000")]
+Lang = Annotated[str, typer.Option("--lang", help="zh (简体中文) or en")]
+
+EVENT_NAMES_ZH = {
+    "LeadReceived": "受理线索/申请",
+    "InquiryRecorded": "询问",
+    "Reviewed": "审查",
+    "HearingHeld": "听证",
+    "SubmittedForApproval": "报批",
+    "ReliefGranted": "决定救助",
+    "ReliefRefused": "决定不予救助",
+    "ReliefDisbursed": "发放救助金",
+    "FollowUpRecorded": "回访",
+    "CaseClosed": "结案",
+}
+
+LABELS = {
+    "zh": {
+        "version": "版本",
+        "event": "事件",
+        "at": "时间",
+        "details": "内容",
+        "agency": "单位",
+        "token": "令牌",
+        "case": "案件",
+        "stage": "阶段",
+        "serving": "服务已启动",
+        "loaded": "已载入七个场景",
+    },
+    "en": {
+        "version": "version",
+        "event": "event",
+        "at": "at",
+        "details": "details",
+        "agency": "agency",
+        "token": "token",
+        "case": "case",
+        "stage": "stage",
+        "serving": "serving",
+        "loaded": "loaded the seven scenarios",
+    },
+}
+
+
+def settings_for(
+    data_dir: Path | None, host: str | None = None, port: int | None = None
+) -> Settings:
+    overrides: dict[str, Any] = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    return Settings(**overrides)
+
+
+def fail(message: str) -> None:
+    console.print(f"[red]{message}[/red]")
+    raise typer.Exit(1)
+
+
+def _serve(settings: Settings, services: Any) -> None:
+    import uvicorn
+
+    from hub.api.app import create_app
+
+    console.print(f"{LABELS['zh']['serving']} / serving: http://{settings.host}:{settings.port}")
+    uvicorn.run(create_app(services), host=settings.host, port=settings.port, log_level="info")
+
+
+@app.command()
+def serve(data_dir: DataDir = None, host: Host = None, port: Port = None) -> None:
+    """Serve the API (creates the embedded database on first run)."""
+    from hub.bootstrap import build
+
+    settings = settings_for(data_dir, host, port)
+    services = build(settings)
+    try:
+        _serve(settings, services)
+    finally:
+        services.close()
+
+
+@app.command()
+def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: Lang = "zh") -> None:
+    """Load the seven scenarios of DOMAIN.md, print the demo agencies' tokens, then serve."""
+    from hub.bootstrap import build
+    from hub.demo.loader import load_demo
+
+    settings = settings_for(data_dir, host, port)
+    services = build(settings)
+    try:
+        tokens = load_demo(services)
+        labels = LABELS[lang]
+        console.print(f"[bold]{labels['loaded']}[/bold] ({labels['agency']}: {labels['token']})")
+        for name, token in tokens.items():
+            typer.echo(f"{name}: {token}")
+        _serve(settings, services)
+    finally:
+        services.close()
+
+
+@token_app.command("issue")
+def issue_token(
+    agency: Annotated[str | None, typer.Argument(help="agency name or id")] = None,
+    role: Annotated[str, typer.Option(help="staff, connector, auditor or admin")] = "staff",
+    label: Annotated[str | None, typer.Option(help="who holds the token")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Issue a token; it is printed once and stored only hashed."""
+    from hub.bootstrap import build
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        fail(f"unknown role {role!r}: staff, connector, auditor or admin")
+    services = build(settings_for(data_dir))
+    try:
+        agency_id = None
+        if chosen in (Role.STAFF, Role.CONNECTOR):
+            if not agency:
+                fail("staff and connector tokens need an AGENCY (name or id)")
+            agency_id = _find_agency(services.hub, str(agency))
+        elif agency:
+            fail(f"{chosen.value} tokens belong to no agency; leave AGENCY out")
+        token = services.access.issue(chosen, agency_id, label or agency or chosen.value)
+        typer.echo(token)
+    finally:
+        services.close()
+
+
+def _find_agency(hub: Any, agency: str) -> UUID:
+    from domain.agency import Agency
+    from domain.errors import NotFound
+
+    try:
+        candidate = UUID(agency)
+    except ValueError:
+        candidate = Agency.id_for(agency)
+    try:
+        hub.get_agency(candidate)
+    except NotFound:
+        fail(f"no agency {agency!r}")
+    return candidate
+
+
+@case_app.command("show")
+def show_case(
+    case_id: Annotated[str, typer.Argument(help="the case id")],
+    data_dir: DataDir = None,
+    lang: Lang = "zh",
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
+) -> None:
+    """Show a case and its history, readable."""
+    from domain.errors import DomainError
+    from hub.bootstrap import build_hub
+
+    hub = build_hub(settings_for(data_dir))
+    try:
+        try:
+            case = hub.get_case(UUID(case_id) if _is_uuid(case_id) else case_id)
+            history = hub.history(UUID(case_id))
+        except DomainError as e:
+            fail(e.message)
+        if as_json:
+            typer.echo(json.dumps({"case": case, "history": history}, ensure_ascii=False))
+            return
+        labels = LABELS[lang]
+        console.print(f"{labels['case']} {case['id']} — {labels['stage']}: {case['stage']}")
+        table = Table()
+        for column in ("version", "event", "at", "details"):
+            table.add_column(labels[column])
+        for entry in history:
+            details = "\n".join(
+                f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v}"
+                for k, v in entry["details"].items()
+                if v not in (None, "", [])
+            )
+            name = entry["event"]
+            if lang == "zh":
+                name = f"{EVENT_NAMES_ZH.get(name, name)} ({name})"
+            table.add_row(str(entry["version"]), name, entry["at"][:19], details)
+        console.print(table)
+    finally:
+        hub.close()
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _mount_optional() -> None:
+    """Sub-commands that live beside their subsystems."""
+    try:
+        from hub.eventlog.cli import app as log_app
+    except ImportError:
+        return
+    app.add_typer(log_app, name="log")
+
+
+def main() -> None:
+    _mount_optional()
+    app()

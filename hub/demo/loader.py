@@ -1,0 +1,35 @@
+"""Loads the demo into a fresh hub through its own API, once; remembers the demo tokens."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+from hub.access import Role
+from hub.api.app import create_app
+from hub.bootstrap import Services
+from hub.demo.driver import Driver
+from hub.demo.scenarios import load_all
+
+TOKENS_FILE = "demo-tokens.json"
+
+
+def load_demo(services: Services) -> dict[str, str]:
+    """Runs the scenarios on an empty log; returns agency name → token (kept for re-runs)."""
+    path = services.settings.data_dir / TOKENS_FILE
+    if services.hub.recorder.max_notification_id():
+        if path.exists():
+            tokens: dict[str, str] = json.loads(path.read_text())
+            return tokens
+        raise RuntimeError(f"the log in {services.settings.data_dir} is not empty; use hub serve")
+    admin = services.access.issue(Role.ADMIN, None, "demo administrator")
+    auditor = services.access.issue(Role.AUDITOR, None, "demo auditor")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
+    driver = Driver(TestClient(create_app(services)), admin)
+    load_all(driver)
+    tokens = {"管理员 administrator": admin, "审计 auditor": auditor, **driver.tokens}
+    path.write_text(json.dumps(tokens, ensure_ascii=False, indent=1))
+    path.chmod(0o600)
+    return tokens
