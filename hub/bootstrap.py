@@ -21,15 +21,16 @@ class Services:
         self.access.close()
 
 
-def build_hub(settings: Settings) -> ReliefHub:
+def build_hub(settings: Settings, log_env: dict[str, str] | None = None) -> ReliefHub:
+    """The Application on the log the settings name (or on ``log_env``, for tests)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return ReliefHub(
-        settings.log_env(),
+        log_env or settings.log_env(),
         person_key=settings.resolved_person_key(),
         calendar=WorkCalendar.with_local_days(settings.local_holidays, settings.local_workdays),
     )
 
 
-def build(settings: Settings) -> Services:
-    hub = build_hub(settings)
+def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services:
+    hub = build_hub(settings, log_env)
     return Services(settings=settings, hub=hub, access=AccessStore(settings.access_location()))
