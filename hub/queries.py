@@ -123,10 +123,13 @@ class HubQueries(HubBase):
         }
 
     def case_parties(self, case_id: UUID) -> set[UUID]:
-        """The procuratorate and every agency on a referral about the case."""
+        """The procuratorate and every agency on a referral about the case or leading to it."""
         case = self.load(AidCase, case_id)
         parties = {case.procuratorate_id}
-        for i in self.referral_ids(case_id=case_id):
+        linked = self.referral_ids(case_id=case_id)
+        if case.referral_id is not None:
+            linked.append(case.referral_id)  # the inbound referral the case came from
+        for i in linked:
             r = self.load(Referral, i)
             parties |= {r.requester_id, r.recipient_id}
         return parties

@@ -48,38 +48,43 @@ def kafka_bootstrap() -> Iterator[str]:
 LogEnvFactory = Callable[[], dict[str, str]]
 
 
+def new_log_env(log_kind: str, directory: Path, request: pytest.FixtureRequest) -> dict[str, str]:
+    """The environment of a new, empty log of ``log_kind`` with its files in ``directory``."""
+    name = uuid.uuid4().hex[:12]
+    if log_kind == "sqlite":
+        return {
+            "PERSISTENCE_MODULE": "hub.eventlog.sqlite:Factory",
+            "SQLITE_DBNAME": str(directory / f"log-{name}.sqlite"),
+        }
+    bootstrap = request.getfixturevalue("kafka_bootstrap")
+    return {
+        "PERSISTENCE_MODULE": "hub.eventlog.kafka:KafkaFactory",
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "HUB_LOG_TOPIC": f"test-{name}.events",
+        "HUB_REPLICA_PATH": str(directory / f"replica-{name}.sqlite"),
+    }
+
+
 @pytest.fixture
 def log_env_factory(
     log_kind: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> LogEnvFactory:
-    """Makes environments for a fresh, empty log of the selected kind.
-
-    Each call gives a new log (a new SQLite file, or a new Kafka topic and replica).
-    """
-    counter = iter(range(1_000_000))
-
-    def make() -> dict[str, str]:
-        n = next(counter)
-        if log_kind == "sqlite":
-            return {
-                "PERSISTENCE_MODULE": "hub.eventlog.sqlite:Factory",
-                "SQLITE_DBNAME": str(tmp_path / f"log-{n}.sqlite"),
-            }
-        bootstrap = request.getfixturevalue("kafka_bootstrap")
-        return {
-            "PERSISTENCE_MODULE": "hub.eventlog.kafka:KafkaFactory",
-            "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-            "HUB_LOG_TOPIC": f"test-{uuid.uuid4().hex[:12]}.events",
-            "HUB_REPLICA_PATH": str(tmp_path / f"replica-{n}.sqlite"),
-        }
-
-    return make
+    """Makes environments for fresh, empty logs of the selected kind (a new one per call)."""
+    return lambda: new_log_env(log_kind, tmp_path, request)
 
 
 @pytest.fixture
 def log_env(log_env_factory: LogEnvFactory) -> dict[str, str]:
     """The environment of a fresh, empty log of the selected kind."""
     return log_env_factory()
+
+
+@pytest.fixture(scope="module")
+def module_log_env(
+    log_kind: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> dict[str, str]:
+    """One fresh log of the selected kind shared by a test module."""
+    return new_log_env(log_kind, tmp_path_factory.mktemp("log"), request)
 
 
 POSTGRES_DSN = os.environ.get("HUB_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
