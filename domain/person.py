@@ -107,6 +107,21 @@ class Person(Aggregate):
     def _withdraw_consent(self, recorded_by: str, reason: str) -> None:
         self.consent = {**(self.consent or {}), "withdrawn": True}
 
+    def erase(self, legal_basis: str, erased_by: str) -> None:
+        """Records the erasure (its key is destroyed outside the domain); not undone."""
+        if self.erased:
+            raise InvalidValue("the person is already erased")
+        self._erased(require_text(legal_basis, "legal basis"), require_text(erased_by, "by"))
+
+    @event("Erased")
+    def _erased(self, legal_basis: str, erased_by: str) -> None:
+        for field in ("id_number", "name", "contact", "health", "family"):
+            setattr(self, field, None)
+
+    @property
+    def erased(self) -> bool:
+        return self.name is None
+
     @property
     def has_consent(self) -> bool:
         """Consent to both disclosure and services, not withdrawn."""

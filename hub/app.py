@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from uuid import UUID
 
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.persistence import EventStore, JSONTranscoder, Mapper
 
 from domain.workdays import WorkCalendar
 from hub.commands.cases import CaseCommands
@@ -18,6 +19,9 @@ from hub.commands.referrals import ReferralCommands
 from hub.commands.registry import RegistryCommands
 from hub.queries import HubQueries
 from hub.transcodings import DateAsISO
+from hub.vault.chain import ChainedEventStore
+from hub.vault.keystore import KeyStore
+from hub.vault.mapper import HubMapper
 
 
 class ReliefHub(RegistryCommands, CaseCommands, ReferralCommands, HubQueries):
@@ -28,15 +32,29 @@ class ReliefHub(RegistryCommands, CaseCommands, ReferralCommands, HubQueries):
         env: Mapping[str, str] | None = None,
         *,
         person_key: bytes,
+        hub_key: bytes,
+        keys: KeyStore,
         calendar: WorkCalendar | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
         if len(person_key) < 16:
             raise ValueError("the person key must be at least 16 bytes")
         self.person_key = person_key
+        self.hub_key = hub_key
+        self.keys = keys
         self.calendar = calendar or WorkCalendar()
         self.today = today
         super().__init__(env=dict(env or {}))
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return HubMapper(self.construct_transcoder(), self.hub_key, self.keys)
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        return ChainedEventStore(self.mapper, self.recorder)
+
+    def close(self) -> None:
+        super().close()
+        self.keys.close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

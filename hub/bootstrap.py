@@ -8,6 +8,7 @@ from domain.workdays import WorkCalendar
 from hub.access import AccessStore
 from hub.app import ReliefHub
 from hub.settings import Settings
+from hub.vault.keystore import KeyStore
 
 
 @dataclass
@@ -26,7 +27,9 @@ def build_hub(settings: Settings, log_env: dict[str, str] | None = None) -> Reli
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return ReliefHub(
         log_env or settings.log_env(),
-        person_key=settings.resolved_person_key(),
+        person_key=settings.secret("person_key"),
+        hub_key=settings.secret("cipher_key"),
+        keys=KeyStore(settings.keys_location(), settings.secret("master_key")),
         calendar=WorkCalendar.with_local_days(settings.local_holidays, settings.local_workdays),
     )
 

@@ -5,7 +5,10 @@
 | ``HUB_ENV`` | ``development`` | ``production`` refuses missing or placeholder secrets |
 | ``HUB_DATA_DIR`` | ``./var`` | where the embedded log, the access store and the dev keys live |
 | ``HUB_HOST`` / ``HUB_PORT`` | ``127.0.0.1`` / ``8000`` | where ``hub serve`` listens |
-| ``HUB_PERSON_KEY`` | generated into ``DATA_DIR/person.key`` in development | HMAC key for ID numbers (hex, ≥ 32 bytes) |
+| ``HUB_PERSON_KEY`` | generated into ``DATA_DIR/secrets/`` in development | HMAC key for ID numbers (64 hex digits) |
+| ``HUB_CIPHER_KEY`` | likewise | AES key for every stored event (64 hex digits) |
+| ``HUB_MASTER_KEY`` | likewise | wraps the per-person data keys (64 hex digits) |
+| ``HUB_KEYS_URL`` | ``DATA_DIR/keys.sqlite`` | the per-person key store: a SQLite path or ``postgresql://`` URL |
 | ``KAFKA_BOOTSTRAP_SERVERS`` | unset: embedded SQLite log | set: the log is the Kafka topic ``HUB_LOG_TOPIC`` |
 | ``HUB_LOG_TOPIC`` | ``hub.events`` | the log's topic; ``{prefix}`` of agency topics is its first part |
 | ``HUB_REPLICA_PATH`` | ``DATA_DIR/replica.sqlite`` | the Kafka log's local replica |
@@ -35,6 +38,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     person_key: SecretStr | None = None
+    cipher_key: SecretStr | None = None
+    master_key: SecretStr | None = None
+    keys_url: str | None = None
     kafka_bootstrap_servers: str | None = Field(
         default=None,
         validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "HUB_KAFKA_BOOTSTRAP_SERVERS"),
@@ -57,21 +63,25 @@ class Settings(BaseSettings):
     def topic_prefix(self) -> str:
         return self.log_topic.rsplit(".", 1)[0]
 
-    def resolved_person_key(self) -> bytes:
-        """The HMAC key for ID numbers; generated and kept in the data dir in development."""
-        if self.person_key is not None:
-            value = self.person_key.get_secret_value()
-            if self.env == "production" and (value in PLACEHOLDERS or len(value) < 64):
-                raise ValueError("HUB_PERSON_KEY must be 32 random bytes in hex in production")
+    def secret(self, name: str) -> bytes:
+        """A 32-byte secret from ``HUB_<NAME>``; generated into the data dir in development."""
+        given: SecretStr | None = getattr(self, name)
+        if given is not None:
+            value = given.get_secret_value().strip()
+            if value.lower() in PLACEHOLDERS or len(value) != 64:
+                raise ValueError(f"HUB_{name.upper()} must be 32 random bytes as 64 hex digits")
             return bytes.fromhex(value)
         if self.env == "production":
-            raise ValueError("HUB_PERSON_KEY is required in production")
-        path = self.data_dir / "person.key"
+            raise ValueError(f"HUB_{name.upper()} is required in production")
+        path = self.data_dir / "secrets" / name
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             path.write_text(secrets.token_hex(32))
             path.chmod(0o600)
         return bytes.fromhex(path.read_text().strip())
+
+    def keys_location(self) -> str:
+        return self.keys_url or str(self.data_dir / "keys.sqlite")
 
     def log_env(self) -> dict[str, str]:
         """The library's settings for the log: embedded SQLite, or the Kafka topic."""

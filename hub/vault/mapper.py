@@ -1,0 +1,99 @@
+"""The hub's mapper: every event encrypted at rest, a person's personal fields under their key.
+
+Built on the library's :class:`~eventsourcing.persistence.Mapper` and its AES-GCM cipher
+(``eventsourcing.cryptography.AESCipher``). Two layers:
+
+- the personal fields of a Person's events (:data:`SEALED_FIELDS`) are sealed with that
+  person's own data key from the :class:`~hub.vault.keystore.KeyStore`;
+- the whole stored state is then encrypted with the hub's key, so no free text of a case or
+  referral stands in clear in the log, the replica or a copy of either.
+
+Once a person is erased, their sealed fields read back as empty (``None``, or ``{}`` for
+``details``) and the rest of the history reads as before. Stored states carry the 32-byte
+hash-chain link in front (see :mod:`hub.vault.chain`); it is stripped here on the way in.
+"""
+
+from __future__ import annotations
+
+from base64 import b64decode, b64encode
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.cryptography import AESCipher
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import Environment, get_topic
+
+from hub.vault.chain import LINK_SIZE
+from hub.vault.keystore import KeyStore, PersonErased
+
+PERSON_TOPIC_PREFIX = "domain.person:Person."
+SEALED_FIELDS = frozenset(
+    {"id_key", "id_number", "name", "contact", "health", "family", "details", "reason"}
+)
+
+
+def aes_cipher(key: bytes) -> AESCipher:
+    return AESCipher(Environment(env={AESCipher.CIPHER_KEY: b64encode(key).decode()}))
+
+
+def erased_value(field: str) -> Any:
+    return {} if field == "details" else None
+
+
+class HubMapper(Mapper[UUID]):
+    def __init__(self, transcoder: Transcoder, hub_key: bytes, keys: KeyStore) -> None:
+        self.hub_cipher = aes_cipher(hub_key)
+        super().__init__(transcoder=transcoder, cipher=self.hub_cipher)
+        self.keys = keys
+        self._person_ciphers: dict[bytes, AESCipher] = {}
+
+    def _person_cipher(self, person_id: UUID, *, create: bool) -> AESCipher | None:
+        key = self.keys.data_key(person_id, create=create)
+        if key is None:
+            return None
+        cipher = self._person_ciphers.get(key)
+        if cipher is None:
+            cipher = self._person_ciphers[key] = aes_cipher(key)
+        return cipher
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        topic = get_topic(type(domain_event))
+        state = dict(vars(domain_event))
+        personal = {}
+        if topic.startswith(PERSON_TOPIC_PREFIX):
+            personal = {k: state.pop(k) for k in list(state) if k in SEALED_FIELDS}
+        if not personal:
+            return super().to_stored_event(domain_event)
+        # A Person's event: its personal fields are sealed under the person's own key.
+        originator_id = state.pop("originator_id")
+        cipher = self._person_cipher(originator_id, create=True)
+        if cipher is None:
+            raise PersonErased("the person was erased; no personal data is recorded for them")
+        state["_sealed"] = b64encode(cipher.encrypt(self.transcoder.encode(personal))).decode()
+        state["_sealed_fields"] = sorted(personal)
+        return StoredEvent(
+            originator_id=originator_id,
+            originator_version=state.pop("originator_version"),
+            topic=topic,
+            state=self.hub_cipher.encrypt(self.transcoder.encode(state)),
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
+        unlinked = StoredEvent(
+            originator_id=stored_event.originator_id,
+            originator_version=stored_event.originator_version,
+            topic=stored_event.topic,
+            state=stored_event.state[LINK_SIZE:],
+        )
+        event = super().to_domain_event(unlinked)
+        state = event.__dict__
+        if "_sealed" in state:
+            sealed = b64decode(state.pop("_sealed"))
+            fields = state.pop("_sealed_fields")
+            cipher = self._person_cipher(stored_event.originator_id, create=False)
+            if cipher is None:
+                state.update({f: erased_value(f) for f in fields})
+            else:
+                state.update(self.transcoder.decode(cipher.decrypt(sealed)))
+        return event
