@@ -14,17 +14,17 @@ from uuid import UUID
 from eventsourcing.persistence import EventStore, JSONTranscoder, Mapper
 
 from domain.workdays import WorkCalendar
+from hub.commands.audit import AuditCommands
 from hub.commands.cases import CaseCommands
 from hub.commands.referrals import ReferralCommands
 from hub.commands.registry import RegistryCommands
-from hub.queries import HubQueries
 from hub.transcodings import DateAsISO
 from hub.vault.chain import ChainedEventStore
 from hub.vault.keystore import KeyStore
 from hub.vault.mapper import HubMapper
 
 
-class ReliefHub(RegistryCommands, CaseCommands, ReferralCommands, HubQueries):
+class ReliefHub(RegistryCommands, CaseCommands, ReferralCommands, AuditCommands):
     name = "ReliefHub"
 
     def __init__(

@@ -7,15 +7,15 @@ Every command that reads the hub's data takes ``--data-dir`` like ``hub serve``.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from hub.access import Role
+from hub.cli_audit import audit_app, person_app
+from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
 from hub.settings import Settings
 
 app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_is_help=True)
@@ -23,12 +23,11 @@ token_app = typer.Typer(help="Issue tokens for agencies and operators", no_args_
 case_app = typer.Typer(help="Read aid cases", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(case_app, name="case")
-console = Console()
+app.add_typer(audit_app, name="audit")
+app.add_typer(person_app, name="person")
 
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="default: ./var")]
 Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
 Port = Annotated[int | None, typer.Option(help="default: 8000")]
-Lang = Annotated[str, typer.Option("--lang", help="zh (简体中文) or en")]
 
 EVENT_NAMES_ZH = {
     "LeadReceived": "受理线索/申请",
@@ -69,24 +68,6 @@ LABELS = {
         "loaded": "loaded the seven scenarios",
     },
 }
-
-
-def settings_for(
-    data_dir: Path | None, host: str | None = None, port: int | None = None
-) -> Settings:
-    overrides: dict[str, Any] = {}
-    if data_dir is not None:
-        overrides["data_dir"] = data_dir
-    if host is not None:
-        overrides["host"] = host
-    if port is not None:
-        overrides["port"] = port
-    return Settings(**overrides)
-
-
-def fail(message: str) -> None:
-    console.print(f"[red]{message}[/red]")
-    raise typer.Exit(1)
 
 
 def _serve(settings: Settings, services: Any) -> None:
@@ -182,45 +163,28 @@ def show_case(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
 ) -> None:
     """Show a case and its history, readable."""
-    from domain.errors import DomainError
-    from hub.bootstrap import build_hub
-
-    hub = build_hub(settings_for(data_dir))
-    try:
-        try:
-            case = hub.get_case(UUID(case_id) if _is_uuid(case_id) else case_id)
-            history = hub.history(UUID(case_id))
-        except DomainError as e:
-            fail(e.message)
-        if as_json:
-            typer.echo(json.dumps({"case": case, "history": history}, ensure_ascii=False))
-            return
-        labels = LABELS[lang]
-        console.print(f"{labels['case']} {case['id']} — {labels['stage']}: {case['stage']}")
-        table = Table()
-        for column in ("version", "event", "at", "details"):
-            table.add_column(labels[column])
-        for entry in history:
-            details = "\n".join(
-                f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v}"
-                for k, v in entry["details"].items()
-                if v not in (None, "", [])
-            )
-            name = entry["event"]
-            if lang == "zh":
-                name = f"{EVENT_NAMES_ZH.get(name, name)} ({name})"
-            table.add_row(str(entry["version"]), name, entry["at"][:19], details)
-        console.print(table)
-    finally:
-        hub.close()
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        UUID(value)
-    except ValueError:
-        return False
-    return True
+    with open_hub(data_dir) as hub:
+        case = hub.get_case(parse_uuid(case_id, "case"))
+        history = hub.history(UUID(case_id))
+    if as_json:
+        typer.echo(json.dumps({"case": case, "history": history}, ensure_ascii=False))
+        return
+    labels = LABELS[lang]
+    console.print(f"{labels['case']} {case['id']} — {labels['stage']}: {case['stage']}")
+    table = Table()
+    for column in ("version", "event", "at", "details"):
+        table.add_column(labels[column])
+    for entry in history:
+        details = "\n".join(
+            f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v}"
+            for k, v in entry["details"].items()
+            if v not in (None, "", [])
+        )
+        name = entry["event"]
+        if lang == "zh":
+            name = f"{EVENT_NAMES_ZH.get(name, name)} ({name})"
+        table.add_row(str(entry["version"]), name, entry["at"][:19], details)
+    console.print(table)
 
 
 def _mount_optional() -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header
 
 from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of, may_read
 from hub.api.schemas import ConsentCreate, ConsentWithdraw, Created, Done, PersonCreate
@@ -33,10 +33,24 @@ def register_person(body: PersonCreate, hub: HubDep, staff: Staff, once: OnceDep
 
 
 @router.get("/persons/{person_id}")
-def get_person(person_id: UUID, hub: HubDep, reader: Reader) -> dict[str, Any]:
+def get_person(
+    person_id: UUID,
+    hub: HubDep,
+    reader: Reader,
+    purpose: Annotated[
+        str, Header(alias="X-Purpose", max_length=200, description="why; recorded")
+    ] = "casework",
+) -> dict[str, Any]:
+    """The person as far as the reader's part needs; every read is recorded (access log)."""
     may_read(reader, hub.person_parties(person_id))
+    if hub.is_erased(person_id):
+        return {"id": str(person_id), "erased": True}
     kind = hub.get_agency(reader.agency_id)["kind"] if reader.agency_id else None
-    return person_view(hub.get_person(person_id), kind)
+    view = person_view(hub.get_person(person_id), kind)
+    hub.record_personal_read(
+        person_id, reader.label, reader.role.value, reader.agency_id, purpose, "api"
+    )
+    return view
 
 
 @router.get("/persons/{person_id}/aid")

@@ -1,0 +1,140 @@
+"""Erasure, the record of reads of personal data, case replay and log verification."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.audit import PersonalDataRead
+from domain.case import AidCase
+from domain.person import Person
+from domain.referral import Referral
+from hub.audit.verify import Report, Verifier, log_events, stream_events
+from hub.commands.base import HubBase, plain
+from hub.queries import HIDDEN_FIELDS, HubQueries
+from hub.vault.keystore import KeyStore
+
+#: fields of an event that say who acted
+WHO_FIELDS = ("by_agency", "actor", "officer", "submitted_by", "approved_by", "requested_by")
+
+
+class AuditCommands(HubQueries, HubBase):
+    keys: KeyStore
+    hub_key: bytes
+
+    def erase_person(self, person_id: UUID, legal_basis: str, erased_by: str) -> None:
+        """Records the erasure, then destroys the person's data key (crypto-shredding).
+
+        Safe to run again: a person recorded as erased whose key survived (a crash between
+        the two steps) has the key destroyed now.
+        """
+        person = self.load(Person, person_id)
+        if not person.erased:
+            person.erase(legal_basis, erased_by)
+            self.save(person)
+        self.keys.erase(person_id, legal_basis, erased_by)
+
+    def is_erased(self, person_id: UUID) -> bool:
+        return self.keys.is_erased(person_id) or self.load(Person, person_id).erased
+
+    def record_personal_read(
+        self,
+        person_id: UUID,
+        reader: str,
+        role: str,
+        agency_id: UUID | None,
+        purpose: str,
+        channel: str,
+    ) -> None:
+        self.save(PersonalDataRead.record(person_id, reader, role, agency_id, purpose, channel))
+
+    def access_log(self, person_id: UUID | None = None) -> list[dict[str, Any]]:
+        return [
+            plain(
+                {
+                    "id": e.originator_id,
+                    "at": e.timestamp.isoformat(),
+                    "person_id": e.person_id,
+                    "reader": e.reader,
+                    "role": e.role,
+                    "agency_id": e.agency_id,
+                    "purpose": e.purpose,
+                    "channel": e.channel,
+                }
+            )
+            for e in self.scan(PersonalDataRead.Recorded)
+            if person_id is None or e.person_id == UUID(str(person_id))
+        ]
+
+    def case_streams(self, case_id: UUID) -> list[UUID]:
+        case = self.load(AidCase, case_id)
+        streams = [case.id, *self.referral_ids(case_id=case_id)]
+        if case.referral_id is not None:
+            streams.append(case.referral_id)
+        return streams
+
+    def verify_log(
+        self, case_id: UUID | None = None, progress: Callable[[int], None] = lambda n: None
+    ) -> Report:
+        events = (
+            stream_events(self.recorder, self.case_streams(case_id))
+            if case_id is not None
+            else log_events(self.recorder)
+        )
+        return Verifier(self.hub_key).check(events, progress)
+
+    def replay_case(self, case_id: UUID, as_of: datetime | None = None) -> dict[str, Any]:
+        """The case and its referrals as they stood at ``as_of``: every event, who, when."""
+        streams = self.case_streams(case_id)
+        timeline = []
+        states: dict[str, Any] = {}
+        for stream in streams:
+            events = [e for e in self.events.get(stream) if as_of is None or e.timestamp <= as_of]
+            if not events:
+                continue
+            aggregate = self.repository.get(stream, version=events[-1].originator_version)
+            states[str(stream)] = _state(aggregate)
+            acting = (
+                {"by_agency": aggregate.procuratorate_id} if isinstance(aggregate, AidCase) else {}
+            )
+            for e in events:
+                details = {**acting, **{k: v for k, v in vars(e).items() if k not in HIDDEN_FIELDS}}
+                timeline.append(
+                    {
+                        "at": e.timestamp.isoformat(),
+                        "stream": str(stream),
+                        "kind": type(aggregate).__name__,
+                        "version": e.originator_version,
+                        "event": type(e).__name__,
+                        "who": plain({k: details[k] for k in WHO_FIELDS if details.get(k)}),
+                        "details": plain(details),
+                    }
+                )
+        timeline.sort(key=lambda t: t["at"])
+        report = self.verify_log(case_id)
+        return {
+            "case_id": str(case_id),
+            "as_of": as_of.isoformat() if as_of else None,
+            "case": states.get(str(case_id)),
+            "referrals": [v for k, v in states.items() if k != str(case_id)],
+            "events": timeline,
+            "verification": {
+                "ok": report.ok,
+                "checked": report.checked,
+                "findings": [vars(f) for f in report.findings],
+            },
+        }
+
+
+def _state(aggregate: Any) -> dict[str, Any]:
+    if isinstance(aggregate, AidCase):
+        return aggregate.summary_dict()
+    if isinstance(aggregate, Referral):
+        keep = ("requester_id", "recipient_id", "direction", "status", "due_on", "outcome")
+        return plain(
+            {"id": aggregate.id, "version": aggregate.version}
+            | {k: getattr(aggregate, k) for k in keep}
+        )
+    return {"id": str(aggregate.id)}
