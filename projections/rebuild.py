@@ -88,13 +88,12 @@ def read_active(store: ViewStore, view_class: type[View]) -> View:
 
 
 def freshness(view: View, log_position: int | None) -> dict[str, Any]:
-    """How far behind the log a view is: its position and the log's."""
+    """How far behind the log a view is: its position and the log's (when given)."""
     position = view.position() or 0
-    head = log_position or 0
     return {
         "view": view.name,
         "version": view.version,
         "position": position,
-        "log_position": head,
-        "behind": max(0, head - position),
+        "log_position": log_position,
+        "behind": None if log_position is None else max(0, log_position - position),
     }

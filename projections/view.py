@@ -1,7 +1,8 @@
 """The base of every projection: an ``eventsourcing`` Projection over one table version.
 
 A view names its tables and their DDL with ``{logical}`` names, and marks its handlers with
-:func:`handles`. An instance is bound to one table version (``referrals`` → ``referrals_v3``)
+:func:`handles`. An instance is bound to one table version (``referrals`` → ``referrals_v3``,
+``agencies`` → ``referrals_agencies_v3``)
 and tracks its position under its own key (``referrals_v3``), so a rebuild into a new
 version never disturbs the version readers are using.
 
@@ -42,7 +43,7 @@ class View(Projection[ViewStore]):
     #: that were built by its own code version
     code_version: ClassVar[int] = 1
     #: logical table name → its DDL statements (portable SQL; ``{logical}`` table names and
-    #: ``{v}``, the version, in index names)
+    #: ``{p}``, the view's name and version, in front of index names)
     tables: ClassVar[dict[str, list[str]]] = {}
     _handlers: ClassVar[dict[str, str]] = {}
 
@@ -59,8 +60,14 @@ class View(Projection[ViewStore]):
     def __init__(self, view: ViewStore, version: int) -> None:
         super().__init__(view)
         self.version = version
-        self.t = {logical: view.table_name(f"{logical}_v{version}") for logical in self.tables}
-        self.t["v"] = str(version)  # for index names: ``CREATE INDEX x_v{v}_y ON {x} (y)``
+        self.t = {logical: view.table_name(self.physical(logical)) for logical in self.tables}
+        self.t["p"] = f"{self.name}_v{version}"  # prefix of index names: ``{p}_x_y ON {x}``
+
+    def physical(self, logical: str) -> str:
+        """``referrals`` → ``referrals_v2``; ``agencies`` → ``referrals_agencies_v2``."""
+        if logical == self.name:
+            return f"{self.name}_v{self.version}"
+        return f"{self.name}_{logical}_v{self.version}"
 
     @property
     def tracking_key(self) -> str:

@@ -75,3 +75,31 @@ def start_worker(
         cwd=ROOT,
         env=env,
     )
+
+
+def snapshot(view: View) -> dict[str, list[str]]:
+    """Every row of every table of a view version, canonical, for comparing two versions."""
+    import json
+
+    return {
+        logical: sorted(
+            json.dumps(row, sort_keys=True, default=str)
+            for row in view.read(f"SELECT * FROM {{{logical}}}")
+        )
+        for logical in view.tables
+    }
+
+
+def follow(app: Any, store: ViewStore, views: list[type[View]], timeout: float = 30) -> None:
+    """Runs the views' runner until every view has reached the log's head."""
+    from projections.rebuild import read_active
+
+    head = app.recorder.max_notification_id()
+
+    def caught_up() -> bool:
+        if any(store.active_version(v.name) is None for v in views):
+            return False
+        return all(read_active(store, v).position() == head for v in views)
+
+    with running(app, store, views):
+        wait_until(caught_up, timeout=timeout)

@@ -46,7 +46,7 @@ class Tallies(View):
         "ledger": [
             "CREATE TABLE IF NOT EXISTS {ledger} (tally_id TEXT NOT NULL, "
             "version BIGINT NOT NULL, amount BIGINT NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS ledger_v{v}_tally ON {ledger} (tally_id)",
+            "CREATE INDEX IF NOT EXISTS {p}_ledger_tally ON {ledger} (tally_id)",
         ],
     }
 

@@ -1,0 +1,254 @@
+"""The case file view (案卷): a judicial relief case, its steps, its referrals, all aid given.
+
+Tables: ``cases`` (one row per case, its stage and amounts), ``case_steps`` (every step of
+the procedure with its recorded details), ``case_referrals`` (every referral, so that a case
+also finds the inbound referral it came from) and the agency directory.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from domain.case import AidCase
+from domain.referral import Referral
+from projections.directory import DIRECTORY_TABLES, DirectoryHandlers, agency_names
+from projections.rebuild import freshness, read_active
+from projections.store import Tx, ViewStore
+from projections.values import details, text
+from projections.view import handles
+
+#: event class → (step name, the event's date attribute, the stage it leads to or None)
+STEPS: dict[type, tuple[str, str, str | None]] = {
+    AidCase.InquiryRecorded: ("inquiry", "held_on", "inquired"),
+    AidCase.Reviewed: ("review", "reviewed_on", "reviewed"),
+    AidCase.HearingHeld: ("hearing", "held_on", "heard"),
+    AidCase.SubmittedForApproval: ("submission", "on", "submitted"),
+    AidCase.ReliefGranted: ("grant", "decided_on", "granted"),
+    AidCase.ReliefRefused: ("refusal", "decided_on", "refused"),
+    AidCase.ReliefDisbursed: ("disbursement", "paid_on", None),
+    AidCase.FollowUpRecorded: ("follow-up", "visited_on", None),
+    AidCase.CaseClosed: ("closure", "closed_on", "closed"),
+}
+
+
+class CaseFiles(DirectoryHandlers):
+    name = "case_files"
+    tables: ClassVar[dict[str, list[str]]] = {
+        **DIRECTORY_TABLES,
+        "cases": [
+            "CREATE TABLE IF NOT EXISTS {cases} (id TEXT PRIMARY KEY, "
+            "procuratorate_id TEXT NOT NULL, person_id TEXT NOT NULL, source TEXT NOT NULL, "
+            "referral_id TEXT, summary TEXT NOT NULL, stage TEXT NOT NULL, "
+            "received_on TEXT NOT NULL, eligible INTEGER, situation TEXT, refusal_ground TEXT, "
+            "granted_fen BIGINT NOT NULL, disbursed_fen BIGINT NOT NULL, decided_on TEXT, "
+            "follow_ups BIGINT NOT NULL, closed_on TEXT, updated_at TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS {p}_cases_person ON {cases} (person_id)",
+        ],
+        "case_steps": [
+            "CREATE TABLE IF NOT EXISTS {case_steps} (case_id TEXT NOT NULL, "
+            "version BIGINT NOT NULL, step TEXT NOT NULL, on_date TEXT, at TEXT NOT NULL, "
+            "details TEXT NOT NULL, PRIMARY KEY (case_id, version))"
+        ],
+        "case_referrals": [
+            "CREATE TABLE IF NOT EXISTS {case_referrals} (id TEXT PRIMARY KEY, case_id TEXT, "
+            "requester_id TEXT NOT NULL, recipient_id TEXT NOT NULL, direction TEXT NOT NULL, "
+            "services TEXT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL, "
+            "due_on TEXT NOT NULL, requested_at TEXT NOT NULL, outcome TEXT)",
+            "CREATE INDEX IF NOT EXISTS {p}_case_referrals_case ON {case_referrals} (case_id)",
+        ],
+    }
+
+    @handles(AidCase.LeadReceived)
+    def lead_received(self, tx: Tx, e: Any) -> None:
+        tx.execute(
+            tx.sql(
+                "INSERT INTO {cases} VALUES (?, ?, ?, ?, ?, ?, 'received', ?, NULL, NULL, NULL, "
+                "0, 0, NULL, 0, NULL, ?)"
+            ),
+            (
+                str(e.originator_id),
+                str(e.procuratorate_id),
+                str(e.person_id),
+                e.source,
+                text(e.referral_id),
+                e.summary,
+                text(e.received_on),
+                e.timestamp.isoformat(),
+            ),
+        )
+        self._step(tx, e, "lead", text(e.received_on))
+
+    @handles(*STEPS)
+    def step(self, tx: Tx, e: Any) -> None:
+        name, date_field, stage = STEPS[type(e)]
+        self._step(tx, e, name, text(getattr(e, date_field)))
+        case_id, at = str(e.originator_id), e.timestamp.isoformat()
+        if stage is not None:
+            tx.execute(
+                tx.sql("UPDATE {cases} SET stage = ?, updated_at = ? WHERE id = ?"),
+                (stage, at, case_id),
+            )
+        if isinstance(e, AidCase.Reviewed):
+            tx.execute(
+                tx.sql(
+                    "UPDATE {cases} SET eligible = ?, situation = ?, refusal_ground = ? "
+                    "WHERE id = ?"
+                ),
+                (int(e.situation is not None), e.situation, e.refusal_ground, case_id),
+            )
+        elif isinstance(e, AidCase.ReliefGranted | AidCase.ReliefRefused):
+            granted = e.amount_fen if isinstance(e, AidCase.ReliefGranted) else 0
+            tx.execute(
+                tx.sql("UPDATE {cases} SET granted_fen = ?, decided_on = ? WHERE id = ?"),
+                (granted, text(e.decided_on), case_id),
+            )
+        elif isinstance(e, AidCase.ReliefDisbursed):
+            tx.execute(
+                tx.sql(
+                    "UPDATE {cases} SET disbursed_fen = disbursed_fen + ?, updated_at = ?, "
+                    "stage = CASE WHEN disbursed_fen + ? = granted_fen THEN 'disbursed' "
+                    "ELSE stage END WHERE id = ?"
+                ),
+                (e.amount_fen, at, e.amount_fen, case_id),
+            )
+        elif isinstance(e, AidCase.FollowUpRecorded):
+            tx.execute(
+                tx.sql("UPDATE {cases} SET follow_ups = follow_ups + 1 WHERE id = ?"), (case_id,)
+            )
+        elif isinstance(e, AidCase.CaseClosed):
+            tx.execute(
+                tx.sql("UPDATE {cases} SET closed_on = ? WHERE id = ?"),
+                (text(e.closed_on), case_id),
+            )
+
+    def _step(self, tx: Tx, e: Any, name: str, on: str | None) -> None:
+        tx.execute(
+            tx.sql("INSERT INTO {case_steps} VALUES (?, ?, ?, ?, ?, ?)"),
+            (
+                str(e.originator_id),
+                e.originator_version,
+                name,
+                on,
+                e.timestamp.isoformat(),
+                details(e),
+            ),
+        )
+
+    @handles(Referral.Requested)
+    def referral_requested(self, tx: Tx, e: Any) -> None:
+        tx.execute(
+            tx.sql("INSERT INTO {case_referrals} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"),
+            (
+                str(e.originator_id),
+                text(e.case_id),
+                str(e.requester_id),
+                str(e.recipient_id),
+                e.direction,
+                json.dumps(e.services),
+                e.reason,
+                "requested",
+                text(e.due_on),
+                e.timestamp.isoformat(),
+            ),
+        )
+
+    @handles(Referral.StatusChanged)
+    def referral_status_changed(self, tx: Tx, e: Any) -> None:
+        tx.execute(
+            tx.sql(
+                "UPDATE {case_referrals} SET status = ?, outcome = COALESCE(?, outcome) "
+                "WHERE id = ?"
+            ),
+            (
+                e.status,
+                json.dumps(e.outcome) if e.outcome is not None else None,
+                str(e.originator_id),
+            ),
+        )
+
+
+def case_file(
+    store: ViewStore, case_id: str, *, log_position: int | None = None
+) -> dict[str, Any] | None:
+    """The case with its steps, referrals and aid; None if the view has no such case."""
+    view = read_active(store, CaseFiles)
+    rows = view.read("SELECT * FROM {cases} WHERE id = ?", (str(case_id),))
+    if not rows:
+        return None
+    case = rows[0]
+    steps = view.read(
+        "SELECT version, step, on_date, at, details FROM {case_steps} WHERE case_id = ? "
+        "ORDER BY version",
+        (case["id"],),
+    )
+    referrals = view.read(
+        "SELECT * FROM {case_referrals} WHERE case_id = ? OR id = ? ORDER BY requested_at, id",
+        (case["id"], case["referral_id"] or ""),
+    )
+    ids = {case["procuratorate_id"]} | {r["requester_id"] for r in referrals}
+    names = agency_names(view, ids | {r["recipient_id"] for r in referrals})
+    social = []
+    for r in referrals:
+        outcome = json.loads(r["outcome"]) if r["outcome"] else None
+        r["outcome"] = outcome
+        r["services"] = json.loads(r["services"])
+        r["requester_name"] = names.get(r["requester_id"], {}).get("name")
+        r["recipient_name"] = names.get(r["recipient_id"], {}).get("name")
+        if r["status"] == "completed" and outcome and outcome["successful"]:
+            for p in outcome["provisions"]:
+                social.append(
+                    {
+                        **p,
+                        "referral_id": r["id"],
+                        "agency_id": r["recipient_id"],
+                        "agency_name": r["recipient_name"],
+                    }
+                )
+    disbursements = [
+        {"amount_fen": d["amount_fen"], "paid_on": d["paid_on"], "ceremony": d["ceremony"]}
+        for d in (json.loads(s["details"]) for s in steps if s["step"] == "disbursement")
+    ]
+    return {
+        "id": case["id"],
+        "procuratorate": {
+            "id": case["procuratorate_id"],
+            "name": names.get(case["procuratorate_id"], {}).get("name"),
+        },
+        "person_id": case["person_id"],
+        "source": case["source"],
+        "referral_id": case["referral_id"],
+        "summary": case["summary"],
+        "stage": case["stage"],
+        "received_on": case["received_on"],
+        "eligible": None if case["eligible"] is None else bool(case["eligible"]),
+        "situation": case["situation"],
+        "refusal_ground": case["refusal_ground"],
+        "decided_on": case["decided_on"],
+        "closed_on": case["closed_on"],
+        "follow_ups": case["follow_ups"],
+        "steps": [{**s, "details": json.loads(s["details"])} for s in steps],
+        "referrals": referrals,
+        "aid": {
+            "judicial": {
+                "granted_fen": case["granted_fen"],
+                "disbursed_fen": case["disbursed_fen"],
+                "disbursements": disbursements,
+            },
+            "social": social,
+            "social_amount_fen": sum(p["amount_fen"] or 0 for p in social),
+        },
+        "freshness": freshness(view, log_position),
+    }
+
+
+def case_parties(store: ViewStore, case_id: str) -> set[str]:
+    """The procuratorate of the case and every agency on a referral about it."""
+    view = read_active(store, CaseFiles)
+    rows = view.read(
+        "SELECT c.procuratorate_id AS a, r.requester_id AS b, r.recipient_id AS c "
+        "FROM {cases} c LEFT JOIN {case_referrals} r ON r.case_id = c.id OR r.id = c.referral_id "
+        "WHERE c.id = ?",
+        (str(case_id),),
+    )
+    return {v for row in rows for v in row.values() if v}

@@ -1,0 +1,180 @@
+"""A person's combined aid: judicial relief and every social assistance, with totals.
+
+Tables: ``aid_cases`` (each judicial relief case of a person: granted and disbursed),
+``aid_referrals`` (each referral's person, recipient and outcome), ``aid_given`` (each
+provision of a successfully completed referral) and the agency directory. The answer has the
+shape of the hub's own ``person_aid`` query, plus totals of all aid by kind and by provider.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from domain.case import AidCase
+from domain.referral import Referral
+from projections.directory import DIRECTORY_TABLES, DirectoryHandlers, agency_names
+from projections.rebuild import freshness, read_active
+from projections.store import Tx, ViewStore
+from projections.view import handles
+
+JUDICIAL = "judicial-relief"
+
+
+class PersonAid(DirectoryHandlers):
+    name = "person_aid"
+    tables: ClassVar[dict[str, list[str]]] = {
+        **DIRECTORY_TABLES,
+        "aid_cases": [
+            "CREATE TABLE IF NOT EXISTS {aid_cases} (case_id TEXT PRIMARY KEY, "
+            "person_id TEXT NOT NULL, procuratorate_id TEXT NOT NULL, "
+            "granted_fen BIGINT NOT NULL, disbursed_fen BIGINT NOT NULL, decided_on TEXT)",
+            "CREATE INDEX IF NOT EXISTS {p}_aid_cases_person ON {aid_cases} (person_id)",
+        ],
+        "aid_referrals": [
+            "CREATE TABLE IF NOT EXISTS {aid_referrals} (referral_id TEXT PRIMARY KEY, "
+            "person_id TEXT NOT NULL, recipient_id TEXT NOT NULL, case_id TEXT)",
+        ],
+        "aid_given": [
+            "CREATE TABLE IF NOT EXISTS {aid_given} (referral_id TEXT NOT NULL, "
+            "n BIGINT NOT NULL, person_id TEXT NOT NULL, agency_id TEXT NOT NULL, "
+            "case_id TEXT, kind TEXT NOT NULL, amount_fen BIGINT, provider TEXT NOT NULL, "
+            "description TEXT NOT NULL, given_at TEXT NOT NULL, PRIMARY KEY (referral_id, n))",
+            "CREATE INDEX IF NOT EXISTS {p}_aid_given_person ON {aid_given} (person_id)",
+        ],
+    }
+
+    @handles(AidCase.LeadReceived)
+    def case_received(self, tx: Tx, e: Any) -> None:
+        tx.execute(
+            tx.sql("INSERT INTO {aid_cases} VALUES (?, ?, ?, 0, 0, NULL)"),
+            (str(e.originator_id), str(e.person_id), str(e.procuratorate_id)),
+        )
+
+    @handles(AidCase.ReliefGranted)
+    def granted(self, tx: Tx, e: Any) -> None:
+        tx.execute(
+            tx.sql("UPDATE {aid_cases} SET granted_fen = ?, decided_on = ? WHERE case_id = ?"),
+            (e.amount_fen, e.decided_on.isoformat(), str(e.originator_id)),
+        )
+
+    @handles(AidCase.ReliefDisbursed)
+    def disbursed(self, tx: Tx, e: Any) -> None:
+        tx.execute(
+            tx.sql("UPDATE {aid_cases} SET disbursed_fen = disbursed_fen + ? WHERE case_id = ?"),
+            (e.amount_fen, str(e.originator_id)),
+        )
+
+    @handles(Referral.Requested)
+    def referral_requested(self, tx: Tx, e: Any) -> None:
+        tx.execute(
+            tx.sql("INSERT INTO {aid_referrals} VALUES (?, ?, ?, ?)"),
+            (
+                str(e.originator_id),
+                str(e.person_id),
+                str(e.recipient_id),
+                str(e.case_id) if e.case_id else None,
+            ),
+        )
+
+    @handles(Referral.StatusChanged)
+    def referral_status_changed(self, tx: Tx, e: Any) -> None:
+        outcome = e.outcome
+        if e.status != "completed" or not outcome or not outcome["successful"]:
+            return
+        ref = tx.query(
+            tx.sql("SELECT * FROM {aid_referrals} WHERE referral_id = ?"), (str(e.originator_id),)
+        )[0]
+        tx.executemany(
+            tx.sql("INSERT INTO {aid_given} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            [
+                (
+                    ref["referral_id"],
+                    n,
+                    ref["person_id"],
+                    ref["recipient_id"],
+                    ref["case_id"],
+                    p["kind"],
+                    p["amount_fen"],
+                    p["provider"],
+                    p["description"],
+                    e.timestamp.isoformat(),
+                )
+                for n, p in enumerate(outcome["provisions"])
+            ],
+        )
+
+
+def _add(totals: dict[str, int], key: str, amount: int) -> None:
+    totals[key] = totals.get(key, 0) + amount
+
+
+def person_aid(
+    store: ViewStore, person_id: str, *, log_position: int | None = None
+) -> dict[str, Any]:
+    """Judicial relief per case, each social provision, and totals by kind and provider."""
+    view = read_active(store, PersonAid)
+    cases = view.read(
+        "SELECT * FROM {aid_cases} WHERE person_id = ? ORDER BY decided_on, case_id",
+        (str(person_id),),
+    )
+    given = view.read(
+        "SELECT * FROM {aid_given} WHERE person_id = ? ORDER BY given_at, referral_id, n",
+        (str(person_id),),
+    )
+    names = agency_names(
+        view, {c["procuratorate_id"] for c in cases} | {g["agency_id"] for g in given}
+    )
+    social = [
+        {
+            "kind": g["kind"],
+            "amount_fen": g["amount_fen"],
+            "provider": g["provider"],
+            "description": g["description"],
+            "referral_id": g["referral_id"],
+            "agency_id": g["agency_id"],
+            "agency_name": names.get(g["agency_id"], {}).get("name"),
+            "case_id": g["case_id"],
+            "given_at": g["given_at"],
+        }
+        for g in given
+    ]
+    social_by_kind: dict[str, int] = {}
+    social_by_provider: dict[str, int] = {}
+    for p in social:
+        _add(social_by_kind, p["kind"], p["amount_fen"] or 0)
+        _add(social_by_provider, p["provider"], p["amount_fen"] or 0)
+    by_kind = dict(social_by_kind)
+    by_provider = dict(social_by_provider)
+    for c in cases:
+        if c["disbursed_fen"]:
+            _add(by_kind, JUDICIAL, c["disbursed_fen"])
+            provider = names.get(c["procuratorate_id"], {}).get("name") or c["procuratorate_id"]
+            _add(by_provider, provider, c["disbursed_fen"])
+    judicial_granted = sum(c["granted_fen"] for c in cases)
+    judicial_disbursed = sum(c["disbursed_fen"] for c in cases)
+    social_money = sum(p["amount_fen"] or 0 for p in social)
+    return {
+        "person_id": str(person_id),
+        "judicial": [
+            {
+                "case_id": c["case_id"],
+                "procuratorate_id": c["procuratorate_id"],
+                "granted_fen": c["granted_fen"],
+                "disbursed_fen": c["disbursed_fen"],
+                "decided_on": c["decided_on"],
+            }
+            for c in cases
+        ],
+        "social": social,
+        "totals": {
+            "judicial_granted_fen": judicial_granted,
+            "judicial_disbursed_fen": judicial_disbursed,
+            "social_amount_fen": social_money,
+            "all_amount_fen": judicial_disbursed + social_money,
+            "social_by_kind_fen": social_by_kind,
+            "social_by_provider_fen": social_by_provider,
+            "by_kind_fen": by_kind,
+            "by_provider_fen": by_provider,
+        },
+        "freshness": freshness(view, log_position),
+    }

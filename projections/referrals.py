@@ -1,0 +1,224 @@
+"""The referrals view: each agency's inbox (referrals to it) and outbox (referrals from it).
+
+One row per referral with its current status, due date and the times of its first answer and
+its closing, beside the agency directory. Queries filter by status, direction, case and
+overdue, and page with an opaque cursor over ``(due_on, id)``; ``days_overdue`` is computed
+for the day asked about, in working days (see :mod:`projections.deadlines`). The SLA watch
+list (:mod:`projections.sla`) reads the same rows.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, ClassVar
+
+from domain.referral import Referral
+from projections.deadlines import ANSWER_STAGE, WORK_STAGE, SlaPolicy, deadline, overdue_cutoffs
+from projections.directory import DIRECTORY_TABLES, DirectoryHandlers, agency_names
+from projections.rebuild import freshness, read_active
+from projections.store import Tx, ViewStore
+from projections.values import text
+from projections.view import View, handles
+
+ANSWERS = ("received", "accepted", "rejected")
+FINAL = ("rejected", "completed", "failed", "cancelled")
+MAX_PAGE = 200
+
+
+class Referrals(DirectoryHandlers):
+    name = "referrals"
+    tables: ClassVar[dict[str, list[str]]] = {
+        **DIRECTORY_TABLES,
+        "referrals": [
+            "CREATE TABLE IF NOT EXISTS {referrals} (id TEXT PRIMARY KEY, "
+            "requester_id TEXT NOT NULL, recipient_id TEXT NOT NULL, direction TEXT NOT NULL, "
+            "case_id TEXT, person_id TEXT NOT NULL, services TEXT NOT NULL, "
+            "reason TEXT NOT NULL, status TEXT NOT NULL, due_on TEXT NOT NULL, "
+            "requested_at TEXT NOT NULL, first_answer_at TEXT, closed_at TEXT, "
+            "updated_at TEXT NOT NULL, status_reason TEXT, outcome TEXT, "
+            "re_referral_of TEXT, re_referred_to TEXT)",
+            "CREATE INDEX IF NOT EXISTS {p}_recipient ON {referrals} (recipient_id, due_on, id)",
+            "CREATE INDEX IF NOT EXISTS {p}_requester ON {referrals} (requester_id, due_on, id)",
+            "CREATE INDEX IF NOT EXISTS {p}_referrals_status ON {referrals} (status, due_on)",
+        ],
+    }
+
+    @handles(Referral.Requested)
+    def requested(self, tx: Tx, e: Any) -> None:
+        at = e.timestamp.isoformat()
+        tx.execute(
+            tx.sql(
+                "INSERT INTO {referrals} VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL, NULL, ?, NULL)"
+            ),
+            (
+                str(e.originator_id),
+                str(e.requester_id),
+                str(e.recipient_id),
+                e.direction,
+                text(e.case_id),
+                str(e.person_id),
+                json.dumps(e.services),
+                e.reason,
+                "requested",
+                text(e.due_on),
+                at,
+                at,
+                text(e.re_referral_of),
+            ),
+        )
+
+    @handles(Referral.StatusChanged)
+    def status_changed(self, tx: Tx, e: Any) -> None:
+        at = e.timestamp.isoformat()
+        tx.execute(
+            tx.sql(
+                "UPDATE {referrals} SET status = ?, updated_at = ?, status_reason = ?, "
+                "outcome = COALESCE(?, outcome), "
+                "first_answer_at = COALESCE(first_answer_at, ?), "
+                "closed_at = COALESCE(closed_at, ?) WHERE id = ?"
+            ),
+            (
+                e.status,
+                at,
+                e.reason,
+                json.dumps(e.outcome) if e.outcome is not None else None,
+                at if e.status in ANSWERS else None,
+                at if e.status in FINAL else None,
+                str(e.originator_id),
+            ),
+        )
+
+    @handles(Referral.ReReferred)
+    def re_referred(self, tx: Tx, e: Any) -> None:
+        tx.execute(
+            tx.sql("UPDATE {referrals} SET re_referred_to = ?, updated_at = ? WHERE id = ?"),
+            (str(e.new_referral_id), e.timestamp.isoformat(), str(e.originator_id)),
+        )
+
+
+def encode_cursor(row: dict[str, Any]) -> str:
+    raw = json.dumps([row["due_on"], row["id"]]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        due_on, rid = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return str(due_on), str(rid)
+    except (ValueError, TypeError) as error:
+        raise ValueError("invalid cursor") from error
+
+
+def referral_dict(
+    row: dict[str, Any], names: dict[str, dict[str, Any]], today: date, policy: SlaPolicy
+) -> dict[str, Any]:
+    """A referral row as the API answers it, with its deadline as of ``today``."""
+
+    def party(agency_id: str) -> dict[str, Any]:
+        a = names.get(agency_id, {})
+        return {"id": agency_id, "name": a.get("name"), "kind": a.get("kind")}
+
+    due = deadline(row["status"], date.fromisoformat(row["due_on"]), today, policy)
+    return {
+        "id": row["id"],
+        "requester": party(row["requester_id"]),
+        "recipient": party(row["recipient_id"]),
+        "direction": row["direction"],
+        "case_id": row["case_id"],
+        "person_id": row["person_id"],
+        "services": json.loads(row["services"]),
+        "reason": row["reason"],
+        "status": row["status"],
+        "status_reason": row["status_reason"],
+        "due_on": row["due_on"],
+        "deadline": due.on.isoformat() if due else None,
+        "deadline_stage": due.stage if due else None,
+        "days_overdue": due.days_overdue if due else 0,
+        "requested_at": row["requested_at"],
+        "first_answer_at": row["first_answer_at"],
+        "closed_at": row["closed_at"],
+        "outcome": json.loads(row["outcome"]) if row["outcome"] else None,
+        "re_referral_of": row["re_referral_of"],
+        "re_referred_to": row["re_referred_to"],
+    }
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _page(
+    store: ViewStore,
+    side: str,
+    agency_id: str,
+    *,
+    today: date,
+    policy: SlaPolicy | None = None,
+    status: Sequence[str] | None = None,
+    direction: str | None = None,
+    case_id: str | None = None,
+    overdue: bool | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+    log_position: int | None = None,
+) -> dict[str, Any]:
+    policy = policy or SlaPolicy()
+    view = read_active(store, Referrals)
+    where = [f"{side} = ?"]
+    params: list[Any] = [str(agency_id)]
+    if status:
+        where.append(f"status IN ({_marks(status)})")
+        params += list(status)
+    if direction:
+        where.append("direction = ?")
+        params.append(direction)
+    if case_id:
+        where.append("case_id = ?")
+        params.append(str(case_id))
+    if overdue is not None:
+        answer, work = overdue_cutoffs(today, policy)
+        late = (
+            f"((status IN ({_marks(ANSWER_STAGE)}) AND due_on <= ?) "
+            f"OR (status IN ({_marks(WORK_STAGE)}) AND due_on <= ?))"
+        )
+        where.append(late if overdue else f"NOT {late}")
+        params += [*ANSWER_STAGE, answer, *WORK_STAGE, work]
+    if cursor:
+        due_on, rid = decode_cursor(cursor)
+        where.append("(due_on > ? OR (due_on = ? AND id > ?))")
+        params += [due_on, due_on, rid]
+    size = max(1, min(limit, MAX_PAGE))
+    rows = view.read(
+        f"SELECT * FROM {{referrals}} WHERE {' AND '.join(where)} "
+        f"ORDER BY due_on, id LIMIT {size + 1}",
+        params,
+    )
+    page, more = rows[:size], len(rows) > size
+    names = agency_names(
+        view, {r["requester_id"] for r in page} | {r["recipient_id"] for r in page}
+    )
+    return {
+        "items": [referral_dict(r, names, today, policy) for r in page],
+        "next_cursor": encode_cursor(page[-1]) if more else None,
+        "freshness": freshness(view, log_position),
+    }
+
+
+def inbox(store: ViewStore, agency_id: str, **filters: Any) -> dict[str, Any]:
+    """Referrals to ``agency_id``. Filters: status (list), direction, case_id, overdue
+    (bool), limit, cursor; ``today`` (required), ``policy``, ``log_position``."""
+    return _page(store, "recipient_id", agency_id, **filters)
+
+
+def outbox(store: ViewStore, agency_id: str, **filters: Any) -> dict[str, Any]:
+    """Referrals from ``agency_id``; the same filters as :func:`inbox`."""
+    return _page(store, "requester_id", agency_id, **filters)
+
+
+def referral_row(view: View, referral_id: str) -> dict[str, Any] | None:
+    rows = view.read("SELECT * FROM {referrals} WHERE id = ?", (str(referral_id),))
+    return rows[0] if rows else None
