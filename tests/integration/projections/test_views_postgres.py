@@ -1,4 +1,4 @@
-"""The hub's views over the seven scenarios, in the PostgreSQL view store."""
+"""The hub's views over the seven scenarios, and the SLA watch list, in the PostgreSQL store."""
 
 from __future__ import annotations
 
@@ -7,14 +7,22 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import driver, scenarios, services  # noqa: F401  (the scenario fixtures)
+from tests.integration.projections.sla_case import SlaWatchListCase
 from tests.integration.projections.stores import StoreMaker, postgres_stores
 from tests.integration.projections.views_case import ScenarioViewsCase
 
+pytestmark = pytest.mark.postgres
 
-@pytest.mark.postgres
+
+@pytest.fixture(scope="module")
+def stores(postgres_dsn: str) -> Iterator[StoreMaker]:
+    with postgres_stores(postgres_dsn) as make:
+        yield make
+
+
 class TestViewsOnPostgres(ScenarioViewsCase):
-    @pytest.fixture(scope="class")
-    @classmethod
-    def stores(cls, postgres_dsn: str) -> Iterator[StoreMaker]:
-        with postgres_stores(postgres_dsn) as make:
-            yield make
+    pass
+
+
+class TestSlaOnPostgres(SlaWatchListCase):
+    pass

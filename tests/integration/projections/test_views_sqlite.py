@@ -1,4 +1,4 @@
-"""The hub's views over the seven scenarios, in the SQLite view store."""
+"""The hub's views over the seven scenarios, and the SLA watch list, in the SQLite store."""
 
 from __future__ import annotations
 
@@ -7,13 +7,20 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import driver, scenarios, services  # noqa: F401  (the scenario fixtures)
+from tests.integration.projections.sla_case import SlaWatchListCase
 from tests.integration.projections.stores import StoreMaker, sqlite_stores
 from tests.integration.projections.views_case import ScenarioViewsCase
 
 
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreMaker]:
+    with sqlite_stores(tmp_path_factory.mktemp("views")) as make:
+        yield make
+
+
 class TestViewsOnSQLite(ScenarioViewsCase):
-    @pytest.fixture(scope="class")
-    @classmethod
-    def stores(cls, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreMaker]:
-        with sqlite_stores(tmp_path_factory.mktemp("views")) as make:
-            yield make
+    pass
+
+
+class TestSlaOnSQLite(SlaWatchListCase):
+    pass

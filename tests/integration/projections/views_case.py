@@ -2,13 +2,12 @@
 
 The scenarios run through the HTTP API (the fixtures of ``tests/e2e``); the worker then
 follows the log into a fresh store. Each view is checked row by row against what the
-scenarios did, and against the hub's own queries from the log. Subclasses provide
-``stores`` (a maker of throw-away stores).
+scenarios did, and against the hub's own queries from the log. The test module that
+subclasses it provides the fixture ``stores``, a maker of throw-away stores of one kind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -42,11 +41,6 @@ def all_pages(page: Any, store: ViewStore, agency_id: str, **filters: Any) -> li
 
 
 class ScenarioViewsCase:
-    @pytest.fixture(scope="class")
-    @classmethod
-    def stores(cls) -> Iterator[StoreMaker]:
-        raise NotImplementedError
-
     @pytest.fixture(scope="class")
     @classmethod
     def store(cls, stores: StoreMaker, services: Services, scenarios: dict[str, Any]) -> ViewStore:
