@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import driver, scenarios, services  # noqa: F401  (the scenario fixtures)
+from tests.integration.projections.kill_case import RealWorkerKillCase
 from tests.integration.projections.sla_case import SlaWatchListCase
 from tests.integration.projections.stores import StoreMaker, postgres_stores
 from tests.integration.projections.views_case import ScenarioViewsCase
@@ -25,4 +26,8 @@ class TestViewsOnPostgres(ScenarioViewsCase):
 
 
 class TestSlaOnPostgres(SlaWatchListCase):
+    pass
+
+
+class TestRealWorkerKillOnPostgres(RealWorkerKillCase):
     pass

@@ -1,0 +1,90 @@
+"""A synthetic workload for the hub: agencies, persons, relief cases and referrals.
+
+Used by the real-view exactly-once test and by ``bench/projections.py``. Each case goes
+lead → inquiry → review → submission → grant → disbursement, with two referrals: one
+completed with a donation, one left accepted or unanswered (so SLA and inbox rows vary).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from hub.app import ReliefHub
+
+WAGE_FEN = 650_000
+BUREAUS = (
+    ("civil-affairs", ["temporary-aid"]),
+    ("medical-insurance", ["medical-aid"]),
+    ("enterprise", ["donation"]),
+    ("volunteer-association", ["counselling"]),
+)
+
+
+def network(hub: ReliefHub, tag: str = "") -> dict[str, Any]:
+    """A county procuratorate under a prefecture one, and four partner agencies."""
+    ili = hub.register_agency(
+        f"伊犁州检察院{tag}", "procuratorate", "prefecture", "6540", ["judicial-relief"], 5
+    )
+    p = hub.register_agency(
+        f"奎屯市检察院{tag}",
+        "procuratorate",
+        "county",
+        "654003",
+        ["judicial-relief"],
+        5,
+        parent_id=ili,
+    )
+    partners = [
+        hub.register_agency(f"奎屯市{kind}{tag}", kind, "county", "654003", services, 5)
+        for kind, services in BUREAUS
+    ]
+    hub.sign_mechanism(
+        f"奎屯市衔接机制{tag}",
+        "654003",
+        p,
+        date(2022, 1, 1),
+        {p: "牵头", **{a: "社会救助" for a in partners}},
+    )
+    return {"procuratorate": p, "partners": partners}
+
+
+def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
+    """One person, one relief case and two referrals: about 14 events."""
+    p, partners = net["procuratorate"], net["partners"]
+    person = hub.register_person(f"654003{i:012d}", f"当事人{i}", registered_by=p)
+    hub.record_consent(person, True, True, "承办人", date(2026, 1, 5))
+    case = hub.receive_lead(p, person, "applicant", "因案致困", date(2026, 1, 5))
+    hub.record_inquiry(case, p, "承办检察官", "询问")
+    hub.review_case(case, p, "serious-injury-unpaid", None, "符合条件")
+    amount = 200_000 + (i % 7) * 100_000
+    hub.submit_for_approval(case, p, amount, "承办检察官")
+    hub.grant_relief(case, p, amount, WAGE_FEN, "分管副检察长")
+    hub.disburse_relief(case, p, amount)
+    donor = partners[2]
+    r1 = hub.refer(p, donor, person, "社会化救助", ["donation"], "承办检察官", case_id=case)
+    hub.answer_referral(r1, donor, "accept", "经办人")
+    provision = {
+        "kind": "money",
+        "amount_fen": 50_000 + i,
+        "provider": "爱心企业",
+        "description": "捐助",
+    }
+    hub.answer_referral(
+        r1, donor, "complete", "经办人", outcome={"successful": True, "provisions": [provision]}
+    )
+    other = partners[i % 2]
+    service = "temporary-aid" if i % 2 == 0 else "medical-aid"
+    r2 = hub.refer(
+        p, other, person, "后续帮扶", [service], "承办检察官", case_id=case, on=date(2026, 11, 2)
+    )
+    if i % 3 == 0:
+        hub.answer_referral(r2, other, "accept", "经办人")
+    return case
+
+
+def generate(hub: ReliefHub, cases: int, tag: str = "") -> dict[str, Any]:
+    net = network(hub, tag)
+    net["cases"] = [one_case(hub, net, i) for i in range(cases)]
+    return net
