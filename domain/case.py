@@ -90,6 +90,7 @@ class AidCase(Aggregate):
         self.referral_id = referral_id
         self.stage = Stage.RECEIVED.value
         self.eligible: bool | None = None
+        self.refusal_ground: str | None = None
         self.granted_fen = 0
         self.disbursed_fen = 0
         self.follow_ups = 0
@@ -146,6 +147,8 @@ class AidCase(Aggregate):
             raise StepOutOfOrder("a hearing is held only on a case found eligible at review")
         if not officers:
             raise InvalidValue("a hearing needs at least one hearing officer")
+        if not all(isinstance(o, dict) for o in officers):
+            raise InvalidValue("each hearing officer has a name, a role and a view")
         cleaned = [
             {
                 "name": require_text(o.get("name"), "hearing officer name"),
@@ -236,7 +239,8 @@ class AidCase(Aggregate):
 
     def disburse(self, amount_fen: int, paid_on: date, ceremony: str | None = None) -> None:
         """Pays out (part of) the grant, possibly at a joint ceremony with social donations."""
-        self._require_stage("disbursement", Stage.GRANTED)
+        # A fully paid grant still answers with OverDisbursement: the rule that is broken.
+        self._require_stage("disbursement", Stage.GRANTED, Stage.DISBURSED)
         check_fen(amount_fen, "disbursement")
         if self.disbursed_fen + amount_fen > self.granted_fen:
             raise OverDisbursement(

@@ -52,7 +52,7 @@ class LinkageMechanism(Aggregate):
         self.region_code = region_code
         self.lead_agency_id = lead_agency_id
         self.signed_on = signed_on
-        self.members = members
+        self.members = dict(members)  # a copy: later changes must not alter the Signed event
 
     def join(self, agency_id: UUID, responsibility: str, joined_on: date) -> None:
         if str(agency_id) in self.members:
@@ -61,7 +61,7 @@ class LinkageMechanism(Aggregate):
 
     @event("MemberJoined")
     def _join(self, agency_id: UUID, responsibility: str, joined_on: date) -> None:
-        self.members[str(agency_id)] = responsibility
+        self.members = {**self.members, str(agency_id): responsibility}
 
     def leave(self, agency_id: UUID, left_on: date, reason: str) -> None:
         if str(agency_id) not in self.members:
@@ -72,7 +72,7 @@ class LinkageMechanism(Aggregate):
 
     @event("MemberLeft")
     def _leave(self, agency_id: UUID, left_on: date, reason: str) -> None:
-        del self.members[str(agency_id)]
+        self.members = {a: duty for a, duty in self.members.items() if a != str(agency_id)}
 
     def member_ids(self) -> list[UUID]:
         return [UUID(a) for a in self.members]

@@ -65,9 +65,14 @@ def check_outcome(outcome: dict[str, Any]) -> dict[str, Any]:
     reason = outcome.get("reason")
     if not successful and not (reason and str(reason).strip()):
         raise ReasonRequired("an unsuccessful outcome needs a reason")
+    listed = outcome.get("provisions") or []
+    if not isinstance(listed, list) or not all(isinstance(p, dict) for p in listed):
+        raise InvalidValue("outcome.provisions is a list of objects")
     provisions = []
-    for p in outcome.get("provisions") or []:
+    for p in listed:
         amount = p.get("amount_fen")
+        if amount is None and p.get("kind") == ProvisionKind.MONEY:
+            raise InvalidValue("a money provision states its amount in fen")
         provisions.append(
             {
                 "kind": parse(ProvisionKind, p.get("kind", ""), "provision kind").value,
@@ -216,6 +221,8 @@ class Referral(Aggregate):
 
     def mark_re_referred(self, new_referral_id: UUID, by_agency: UUID, actor: str) -> None:
         """Records that this rejected referral was sent on to another agency."""
+        if self.party(by_agency) is None:
+            raise NotParty("the agency is not a party to this referral")
         if self.status != S.REJECTED:
             raise ReReferralNotAllowed("only a rejected referral can be re-referred")
         if self.re_referred_to is not None:

@@ -1,0 +1,131 @@
+"""Money in a case: the amount limit, the chief procurator's meeting, disbursement."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.case import CHIEF_MEETING, CHIEF_MEETING_THRESHOLD_FEN, Stage
+from domain.errors import AmountOverLimit, ApprovalRequired, InvalidValue, OverDisbursement
+from tests.unit.domain.support import DAY, WAGE_FEN, assert_rebuilds, case_at, refused
+
+YUAN = 100  # fen
+
+
+def test_the_chief_procurators_meeting_threshold_is_ten_thousand_yuan() -> None:
+    assert CHIEF_MEETING_THRESHOLD_FEN == 10_000 * YUAN
+
+
+def test_a_grant_up_to_months_times_the_average_wage_is_allowed() -> None:
+    case = case_at("submitted")
+    case.grant(36 * WAGE_FEN, 36, WAGE_FEN, False, CHIEF_MEETING, DAY)
+    assert (case.stage, case.granted_fen) == (Stage.GRANTED, 36 * WAGE_FEN)
+    assert_rebuilds(case)
+
+
+def test_a_grant_over_months_times_the_average_wage_is_refused() -> None:
+    case = case_at("submitted")
+    with refused(case, AmountOverLimit) as info:
+        case.grant(12 * WAGE_FEN + 1, 12, WAGE_FEN, False, CHIEF_MEETING, DAY)
+    assert info.value.rule == "relief-amount-over-limit"
+
+
+def test_more_than_36_months_needs_strict_review() -> None:
+    case = case_at("submitted")
+    with refused(case, AmountOverLimit) as info:
+        case.grant(37 * WAGE_FEN, 37, WAGE_FEN, False, CHIEF_MEETING, DAY)
+    assert "strict review" in str(info.value)
+    # Strict review lifts the 36 months, never the months × wage limit.
+    with refused(case, AmountOverLimit):
+        case.grant(48 * WAGE_FEN + 1, 48, WAGE_FEN, True, CHIEF_MEETING, DAY)
+    case.grant(48 * WAGE_FEN, 48, WAGE_FEN, True, CHIEF_MEETING, DAY)
+    assert case.granted_fen == 48 * WAGE_FEN
+
+
+def test_ten_thousand_yuan_or_more_goes_to_the_chief_procurators_meeting() -> None:
+    case = case_at("submitted")
+    with refused(case, ApprovalRequired) as info:
+        case.grant(CHIEF_MEETING_THRESHOLD_FEN, 36, WAGE_FEN, False, "deputy procurator", DAY)
+    assert info.value.rule == "relief-approval-required"
+    case.grant(CHIEF_MEETING_THRESHOLD_FEN, 36, WAGE_FEN, False, CHIEF_MEETING, DAY)
+
+
+def test_below_ten_thousand_yuan_another_approver_may_decide() -> None:
+    case = case_at("submitted")
+    case.grant(CHIEF_MEETING_THRESHOLD_FEN - 1, 36, WAGE_FEN, False, "deputy procurator", DAY)
+    assert case.granted_fen == 999_999
+
+
+@pytest.mark.parametrize(
+    ("amount", "months", "wage"),
+    [
+        (1000.0, 36, WAGE_FEN),
+        (Decimal("1000"), 36, WAGE_FEN),
+        (True, 36, WAGE_FEN),
+        (0, 36, WAGE_FEN),
+        (-5, 36, WAGE_FEN),
+        (1000, 0, WAGE_FEN),
+        (1000, 1.5, WAGE_FEN),
+        (1000, True, WAGE_FEN),
+        (1000, 36, 8000.0),
+        (1000, 36, 0),
+    ],
+)
+def test_grant_figures_are_whole_positive_numbers_never_floats(
+    amount: Any, months: Any, wage: Any
+) -> None:
+    case = case_at("submitted")
+    with refused(case, InvalidValue):
+        case.grant(amount, months, wage, False, CHIEF_MEETING, DAY)
+
+
+@pytest.mark.parametrize("proposed", [3_000_000.0, 0, -1, True])
+def test_a_proposed_amount_is_positive_integer_fen(proposed: Any) -> None:
+    case = case_at("heard")
+    with refused(case, InvalidValue):
+        case.submit_for_approval(proposed, "officer", DAY)
+
+
+def test_disbursing_more_than_granted_is_refused() -> None:
+    case = case_at("granted")  # 30,000 yuan
+    with refused(case, OverDisbursement) as info:
+        case.disburse(case.granted_fen + 1, DAY)
+    assert info.value.rule == "disbursement-over-grant"
+    case.disburse(case.granted_fen - 100, DAY)
+    with refused(case, OverDisbursement):
+        case.disburse(101, DAY)
+    case.disburse(100, DAY, "ceremony")
+    assert case.stage == Stage.DISBURSED
+    with refused(case, OverDisbursement):
+        case.disburse(1, DAY)
+
+
+@pytest.mark.parametrize("amount", [100.0, 0, -100, True, Decimal("1")])
+def test_a_disbursement_is_positive_integer_fen(amount: Any) -> None:
+    case = case_at("granted")
+    with refused(case, InvalidValue):
+        case.disburse(amount, DAY)
+
+
+@given(
+    granted=st.integers(min_value=1, max_value=CHIEF_MEETING_THRESHOLD_FEN * 3),
+    payments=st.lists(st.integers(min_value=1, max_value=CHIEF_MEETING_THRESHOLD_FEN * 2)),
+)
+def test_disbursements_never_exceed_the_grant(granted: int, payments: list[int]) -> None:
+    case = case_at("submitted")
+    case.grant(granted, 36, CHIEF_MEETING_THRESHOLD_FEN, False, CHIEF_MEETING, DAY)
+    paid = 0
+    for amount in payments:
+        if paid + amount > granted:
+            with refused(case, OverDisbursement):
+                case.disburse(amount, DAY)
+        else:
+            case.disburse(amount, DAY)
+            paid += amount
+        assert case.disbursed_fen == paid <= case.granted_fen
+        assert (case.stage == Stage.DISBURSED) == (paid == granted)
+    assert_rebuilds(case)

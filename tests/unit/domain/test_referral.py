@@ -1,0 +1,351 @@
+"""Referrals: consent, the two sides, reasons, outcomes, terminal statuses, re-referral."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from domain.errors import (
+    ConsentRequired,
+    DomainError,
+    InvalidValue,
+    NotParty,
+    ReasonRequired,
+    ReReferralNotAllowed,
+    TransitionNotAllowed,
+    WrongSide,
+)
+from domain.referral import TRANSITIONS
+from domain.values import FINAL_STATUSES, ReferralStatus
+from tests.unit.domain.support import (
+    PERSONAL_FIELDS,
+    RECIPIENT,
+    REFERRAL_PATHS,
+    REQUESTER,
+    SUCCESS,
+    THIRD,
+    assert_rebuilds,
+    new_referral,
+    referral_at,
+    refused,
+    set_status,
+)
+
+STATUSES = [s.value for s in ReferralStatus]
+#: who sets each status (Gravity SDOH referral guide); "requested" is set by request()
+OWNER = {
+    "received": {"recipient"},
+    "accepted": {"recipient"},
+    "rejected": {"recipient"},
+    "in-progress": {"recipient"},
+    "on-hold": {"recipient"},
+    "completed": {"recipient"},
+    "failed": {"recipient"},
+    "cancelled": {"requester", "recipient"},
+}
+TERMINAL = {"rejected", "completed", "failed", "cancelled"}
+
+
+# --- creating a referral -----------------------------------------------------------------
+
+
+def test_a_new_referral_is_requested_and_replays() -> None:
+    referral = new_referral(services=["medical-aid", "temporary-aid", "medical-aid"])
+    assert referral.status == "requested"
+    assert referral.services == ["medical-aid", "temporary-aid"]
+    assert referral.party(REQUESTER) == "requester"
+    assert referral.party(RECIPIENT) == "recipient"
+    assert referral.party(THIRD) is None
+    assert_rebuilds(referral)
+
+
+def test_without_consent_a_referral_needs_a_legal_basis_and_who_invoked_it() -> None:
+    for basis, invoker in [(None, None), ("", "chief procurator"), ("Art. 5", None)]:
+        with pytest.raises(ConsentRequired) as info:
+            new_referral(consent=False, legal_basis=basis, invoked_by=invoker)
+        assert info.value.rule == "consent-required"
+    referral = new_referral(
+        consent=False, legal_basis="细则第五条 (Art. 5)", invoked_by="chief procurator"
+    )
+    assert (referral.consent, referral.legal_basis) == (False, "细则第五条 (Art. 5)")
+
+
+def test_with_consent_no_legal_basis_is_recorded() -> None:
+    referral = new_referral(consent=True, legal_basis="Art. 5", invoked_by="someone")
+    assert (referral.legal_basis, referral.invoked_by) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"recipient_id": REQUESTER},
+        {"services": []},
+        {"services": ["a-pony"]},
+        {"direction": "sideways"},
+        {"reason": "  "},
+        {"requested_by": ""},
+    ],
+)
+def test_a_referral_request_is_validated(overrides: dict[str, Any]) -> None:
+    with pytest.raises(InvalidValue):
+        new_referral(**overrides)
+
+
+@pytest.mark.parametrize("direction", ["inbound", "outbound", "lateral"])
+def test_each_direction_is_accepted(direction: str) -> None:
+    assert new_referral(direction=direction).direction == direction
+
+
+# --- the state machine -------------------------------------------------------------------
+
+
+def test_terminal_statuses_have_no_way_out() -> None:
+    assert {s.value for s in FINAL_STATUSES} == TERMINAL
+    for status in TERMINAL:
+        assert not TRANSITIONS[ReferralStatus(status)]
+        assert ReferralStatus(status).is_final
+
+
+def test_the_transition_table_follows_the_fhir_task_lifecycle() -> None:
+    allowed = {(a.value, b.value) for a, targets in TRANSITIONS.items() for b in targets}
+    # The closed loop of scenario 7 and the usual detours.
+    for edge in [
+        ("requested", "received"),
+        ("received", "accepted"),
+        ("accepted", "in-progress"),
+        ("in-progress", "completed"),
+        ("in-progress", "on-hold"),
+        ("on-hold", "in-progress"),
+        ("requested", "rejected"),
+        ("received", "rejected"),
+        ("in-progress", "failed"),
+        ("requested", "cancelled"),
+        ("in-progress", "cancelled"),
+    ]:
+        assert edge in allowed, edge
+    # Nothing is completed that was never accepted; nothing goes back to requested.
+    for edge in [
+        ("requested", "completed"),
+        ("received", "completed"),
+        ("requested", "in-progress"),
+        ("received", "failed"),
+    ]:
+        assert edge not in allowed, edge
+    assert all(b != "requested" for _, b in allowed)
+    assert set(TRANSITIONS) == set(ReferralStatus)
+
+
+@pytest.mark.parametrize("start", list(REFERRAL_PATHS))
+@pytest.mark.parametrize("to", STATUSES)
+def test_every_status_change_from_every_status(start: str, to: str) -> None:
+    """Each (from, to) pair for each side: done if allowed, else the named error."""
+    for side in ("requester", "recipient"):
+        referral = referral_at(start)
+        if side not in OWNER.get(to, {"requester"}):
+            error: type[DomainError] | None = WrongSide
+        elif ReferralStatus(to) not in TRANSITIONS[ReferralStatus(start)]:
+            error = TransitionNotAllowed
+        else:
+            error = None
+        if error is None:
+            set_status(referral, to, side)
+            assert referral.status == to
+            assert_rebuilds(referral)
+        else:
+            with refused(referral, error):
+                set_status(referral, to, side)
+
+
+@pytest.mark.parametrize("to", STATUSES)
+def test_a_third_agency_is_not_a_party(to: str) -> None:
+    referral = referral_at("accepted")
+    with refused(referral, NotParty) as info:
+        referral.change_status(to, THIRD, "outsider", reason="because", outcome=SUCCESS)
+    assert info.value.rule == "not-party"
+
+
+@pytest.mark.parametrize(
+    ("start", "to", "side"),
+    [
+        ("requested", "rejected", RECIPIENT),
+        ("accepted", "on-hold", RECIPIENT),
+        ("accepted", "failed", RECIPIENT),
+        ("received", "cancelled", REQUESTER),
+        ("in-progress", "cancelled", RECIPIENT),
+    ],
+)
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_rejected_on_hold_failed_and_cancelled_need_a_reason(
+    start: str, to: str, side: Any, reason: str | None
+) -> None:
+    referral = referral_at(start)
+    with refused(referral, ReasonRequired) as info:
+        referral.change_status(to, side, "officer", reason=reason)
+    assert info.value.rule == "reason-required"
+    referral.change_status(to, side, "officer", reason="  no capacity this month ")
+    event = referral.collect_events()[-1]
+    assert vars(event)["reason"] == "no capacity this month"
+
+
+def test_other_statuses_need_no_reason() -> None:
+    referral = referral_at("requested")
+    for to in ("received", "accepted", "in-progress"):
+        referral.change_status(to, RECIPIENT, "officer")
+    assert referral.status == "in-progress"
+
+
+def test_a_status_change_names_the_acting_person() -> None:
+    referral = referral_at("requested")
+    with refused(referral, InvalidValue):
+        referral.change_status("received", RECIPIENT, " ")
+
+
+def test_an_unknown_status_is_invalid() -> None:
+    referral = referral_at("requested")
+    with refused(referral, InvalidValue):
+        referral.change_status("draft", REQUESTER, "officer")
+
+
+# --- outcomes ----------------------------------------------------------------------------
+
+
+def test_completing_records_the_outcome() -> None:
+    referral = referral_at("in-progress")
+    outcome = {
+        "successful": True,
+        "provisions": [
+            {"kind": "money", "amount_fen": 1_500_000, "provider": "construction company"},
+            {"kind": "job", "provider": "property company", "description": "near home"},
+        ],
+    }
+    referral.change_status("completed", RECIPIENT, "officer", outcome=outcome)
+    assert referral.outcome == {
+        "successful": True,
+        "reason": None,
+        "provisions": [
+            {
+                "kind": "money",
+                "amount_fen": 1_500_000,
+                "provider": "construction company",
+                "description": "",
+            },
+            {
+                "kind": "job",
+                "amount_fen": None,
+                "provider": "property company",
+                "description": "near home",
+            },
+        ],
+    }
+    assert_rebuilds(referral)
+
+
+def test_completing_without_an_outcome_is_refused() -> None:
+    referral = referral_at("in-progress")
+    with refused(referral, InvalidValue):
+        referral.change_status("completed", RECIPIENT, "officer")
+
+
+def test_only_completion_records_an_outcome() -> None:
+    referral = referral_at("in-progress")
+    with refused(referral, InvalidValue):
+        referral.change_status("failed", RECIPIENT, "officer", reason="moved", outcome=SUCCESS)
+
+
+def test_an_unsuccessful_outcome_needs_a_reason() -> None:
+    referral = referral_at("in-progress")
+    with refused(referral, ReasonRequired):
+        referral.change_status("completed", RECIPIENT, "officer", outcome={"successful": False})
+    referral.change_status(
+        "completed",
+        RECIPIENT,
+        "officer",
+        outcome={"successful": False, "reason": "did not meet the income test"},
+    )
+    assert referral.outcome is not None and referral.outcome["successful"] is False
+
+
+@pytest.mark.parametrize(
+    "outcome",
+    [
+        {},
+        {"successful": "yes"},
+        {"successful": 1},
+        {"successful": True, "provisions": [{"kind": "pony", "provider": "x"}]},
+        {"successful": True, "provisions": [{"kind": "job", "provider": " "}]},
+        {"successful": True, "provisions": [{"kind": "job"}]},
+        {"successful": True, "provisions": [{"kind": "money", "provider": "x"}]},
+        {
+            "successful": True,
+            "provisions": [{"kind": "money", "amount_fen": 100.5, "provider": "x"}],
+        },
+        {
+            "successful": True,
+            "provisions": [{"kind": "money", "amount_fen": 100.0, "provider": "x"}],
+        },
+        {"successful": True, "provisions": [{"kind": "loan", "amount_fen": -1, "provider": "x"}]},
+        {"successful": True, "provisions": [{"kind": "loan", "amount_fen": True, "provider": "x"}]},
+        {"successful": True, "provisions": ["money"]},
+        {"successful": True, "provisions": "money"},
+    ],
+)
+def test_outcomes_and_provisions_are_validated(outcome: dict[str, Any]) -> None:
+    referral = referral_at("in-progress")
+    with refused(referral, InvalidValue):
+        referral.change_status("completed", RECIPIENT, "officer", outcome=outcome)
+
+
+@pytest.mark.parametrize("kind", ["money", "job", "counselling", "loan", "allowance"])
+def test_each_kind_of_provision_the_issue_names_is_known(kind: str) -> None:
+    referral = referral_at("in-progress")
+    provision = {"kind": kind, "amount_fen": 100, "provider": "p"}
+    referral.change_status(
+        "completed", RECIPIENT, "o", outcome={"successful": True, "provisions": [provision]}
+    )
+    assert referral.outcome is not None
+    assert referral.outcome["provisions"][0]["kind"] == kind
+
+
+# --- re-referral -------------------------------------------------------------------------
+
+
+def test_a_rejected_referral_is_re_referred_by_its_requester_once() -> None:
+    referral = referral_at("rejected")
+    first, second = uuid4(), uuid4()
+    referral.mark_re_referred(first, REQUESTER, "prosecutor")
+    assert referral.re_referred_to == first
+    assert referral.status == "rejected"
+    with refused(referral, ReReferralNotAllowed) as info:
+        referral.mark_re_referred(second, REQUESTER, "prosecutor")
+    assert info.value.rule == "re-referral-not-allowed"
+    assert_rebuilds(referral)
+
+
+@pytest.mark.parametrize("status", sorted(set(REFERRAL_PATHS) - {"rejected"}))
+def test_only_a_rejected_referral_can_be_re_referred(status: str) -> None:
+    referral = referral_at(status)
+    with refused(referral, ReReferralNotAllowed):
+        referral.mark_re_referred(uuid4(), REQUESTER, "prosecutor")
+
+
+def test_the_recipient_does_not_re_refer_and_a_third_agency_is_not_a_party() -> None:
+    referral = referral_at("rejected")
+    with refused(referral, WrongSide):
+        referral.mark_re_referred(uuid4(), RECIPIENT, "officer")
+    with refused(referral, NotParty):
+        referral.mark_re_referred(uuid4(), THIRD, "officer")
+
+
+def test_a_re_referral_points_back_to_the_rejected_one() -> None:
+    old = referral_at("rejected")
+    new = new_referral(recipient_id=THIRD, re_referral_of=old.id)
+    old.mark_re_referred(new.id, REQUESTER, "prosecutor")
+    assert (new.re_referral_of, old.re_referred_to) == (old.id, new.id)
+
+
+def test_referral_events_carry_no_personal_data() -> None:
+    referral = referral_at("completed")
+    for event in referral.collect_events():
+        assert not PERSONAL_FIELDS & set(vars(event)), type(event).__name__
