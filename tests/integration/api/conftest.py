@@ -1,0 +1,189 @@
+"""The API under test: the hub's services on the selected log, a small network, a client.
+
+One hub per test module (on ``module_log_env``, so once per log), with these agencies, each
+with its own staff token: a procuratorate (``p``), civil affairs (``ca``), medical insurance
+(``mi``), an enterprise (``ent``) and an outsider procuratorate of another county (``out``);
+plus an administrator (``admin``) and an auditor (``auditor``). Tests make their own persons,
+cases and referrals, so they do not depend on one another.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from hub.access import Role
+from hub.api.app import create_app
+from hub.bootstrap import Services, build
+from hub.settings import Settings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+PROBLEM = "application/problem+json"
+
+AGENCIES: dict[str, dict[str, Any]] = {
+    "p": {
+        "name": "测试县人民检察院",
+        "kind": "procuratorate",
+        "level": "county",
+        "region_code": "659001",
+        "services": ["judicial-relief"],
+    },
+    "ca": {
+        "name": "测试县民政局",
+        "kind": "civil-affairs",
+        "level": "county",
+        "region_code": "659001",
+        "services": ["minimum-living-allowance", "temporary-aid"],
+    },
+    "mi": {
+        "name": "测试县医疗保障局",
+        "kind": "medical-insurance",
+        "level": "county",
+        "region_code": "659001",
+        "services": ["medical-aid"],
+    },
+    "ent": {
+        "name": "测试县爱心企业有限公司",
+        "kind": "enterprise",
+        "level": "county",
+        "region_code": "659001",
+        "services": ["donation", "job"],
+    },
+    "out": {
+        "name": "另一县人民检察院",
+        "kind": "procuratorate",
+        "level": "county",
+        "region_code": "659002",
+        "services": ["judicial-relief"],
+    },
+}
+
+CHECK_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+RNG = random.Random()
+
+
+def id_number() -> str:
+    """A fresh, well-formed 18-digit resident ID number (GB 11643 check digit)."""
+    born = date(1950, 1, 1) + timedelta(days=RNG.randrange(60 * 365))
+    body = "659001" + born.strftime("%Y%m%d") + f"{RNG.randrange(1000):03d}"
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, CHECK_WEIGHTS)) % 11]
+    return body + check
+
+
+@dataclass
+class Api:
+    """Calls the API as one of the network's parties (by short name); answers are not checked."""
+
+    client: Any
+    services: Services
+    tokens: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, who: str | None, key: str | None = None) -> dict[str, str]:
+        headers = {"Idempotency-Key": key or uuid.uuid4().hex}
+        if who is not None:
+            headers["Authorization"] = f"Bearer {self.tokens[who]}"
+        return headers
+
+    def post(self, who: str | None, path: str, body: Any = None, key: str | None = None) -> Any:
+        return self.client.post(path, json=body, headers=self.headers(who, key))
+
+    def get(self, who: str | None, path: str) -> Any:
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
+        return self.client.get(path, headers=headers)
+
+    def ok(self, who: str, path: str, body: Any = None) -> Any:
+        response = self.post(who, path, body)
+        assert response.status_code < 300, (path, response.status_code, response.text)
+        return response.json()
+
+    def log_position(self) -> int:
+        """The log's last notification id: unchanged means nothing was written."""
+        return self.services.hub.recorder.max_notification_id() or 0
+
+    # Things tests start from
+
+    def person(self, who: str = "p", **details: Any) -> str:
+        """A new person registered by ``who``, with consent recorded."""
+        body = {"id_number": id_number(), "name": "测试当事人", **details}
+        person_id = str(self.ok(who, "/persons", body)["id"])
+        consent = {"disclose": True, "services": True, "recorded_by": "承办人"}
+        self.ok(who, f"/persons/{person_id}/consent", consent)
+        return person_id
+
+    def referral(
+        self,
+        requester: str = "p",
+        recipient: str = "ca",
+        person_id: str | None = None,
+        case_id: str | None = None,
+    ) -> str:
+        services = AGENCIES[recipient]["services"][:1]
+        body = {
+            "recipient_id": self.ids[recipient],
+            "person_id": person_id or self.person(requester),
+            "reason": "生活困难，申请救助",
+            "services": services,
+            "requested_by": "承办人",
+            "case_id": case_id,
+        }
+        return str(self.ok(requester, "/referrals", body)["id"])
+
+    def case(self, who: str = "p", person_id: str | None = None) -> str:
+        body = {
+            "person_id": person_id or self.person(who),
+            "source": "applicant",
+            "summary": "被害人家庭生活困难",
+        }
+        return str(self.ok(who, "/cases", body)["id"])
+
+
+@pytest.fixture(scope="module")
+def services(
+    module_log_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Services]:
+    built = build(Settings(data_dir=tmp_path_factory.mktemp("hub")), module_log_env)
+    yield built
+    built.close()
+
+
+@pytest.fixture(scope="module")
+def client(services: Services) -> Iterator[Any]:
+    with TestClient(create_app(services)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def api(services: Services, client: Any) -> Api:
+    api = Api(client, services)
+    api.tokens["admin"] = services.access.issue(Role.ADMIN, None, "test administrator")
+    api.tokens["auditor"] = services.access.issue(Role.AUDITOR, None, "test auditor")
+    for short, agency in AGENCIES.items():
+        agency_id = api.ok("admin", "/agencies", agency)["id"]
+        api.ids[short] = agency_id
+        token = {"role": "staff", "agency_id": agency_id, "label": f"{short} staff"}
+        api.tokens[short] = api.ok("admin", "/tokens", token)["token"]
+    return api
+
+
+def assert_problem(response: Any, status: int, rule: str) -> dict[str, Any]:
+    """The answer is an RFC 9457 problem of ``status`` whose type names ``rule``."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body: dict[str, Any] = response.json()
+    assert body["type"] == f"/problems/{rule}", body
+    assert body["status"] == status
+    assert body["title"] and body["detail"]
+    return body
