@@ -77,7 +77,12 @@ class Person(Aggregate):
         self.consent: dict[str, Any] | None = None
 
     def update_details(self, **details: Any) -> None:
+        self._refuse_if_erased()
         self._update_details(_details(details))
+
+    def _refuse_if_erased(self) -> None:
+        if self.erased:
+            raise InvalidValue("the person is erased; nothing is recorded for them any more")
 
     @event("DetailsUpdated")
     def _update_details(self, details: dict[str, str]) -> None:
@@ -88,6 +93,7 @@ class Person(Aggregate):
         self, disclose: bool, services: bool, recorded_by: str, recorded_on: date
     ) -> None:
         """Consent to disclose (同意信息共享) and consent to be helped (同意接受帮扶)."""
+        self._refuse_if_erased()
         self._record_consent(
             bool(disclose), bool(services), require_text(recorded_by, "recorded by"), recorded_on
         )

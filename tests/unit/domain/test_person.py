@@ -98,3 +98,29 @@ def test_consent_names_who_recorded_it() -> None:
     person = register()
     with refused(person, InvalidValue):
         person.record_consent(True, True, " ", date(2026, 3, 2))
+
+
+def test_erasure_clears_every_personal_field_once_and_replays() -> None:
+    person = register()
+    person.record_consent(True, True, "officer", date(2026, 3, 2))
+    with refused(person, InvalidValue):
+        person.erase(" ", "auditor")
+    person.erase("PIPL Art. 47", "auditor Zhang")
+    assert person.erased
+    assert all(
+        getattr(person, f) is None for f in ("id_number", "name", "contact", "health", "family")
+    )
+    with refused(person, InvalidValue):
+        person.erase("PIPL Art. 47", "auditor Zhang")
+    events = assert_rebuilds(person)
+    assert type(events[-1]).__name__ == "Erased"
+
+
+def test_an_erased_person_gets_no_new_details_or_consent() -> None:
+    person = register()
+    person.erase("PIPL Art. 47", "auditor")
+    with refused(person, InvalidValue):
+        person.update_details(name="周某")
+    with refused(person, InvalidValue):
+        person.record_consent(True, True, "officer", date(2026, 3, 2))
+    assert person.erased
