@@ -105,7 +105,9 @@ class Referral(Aggregate):
         """A new referral. Without the person's consent, a legal basis and who invoked it."""
         if requester_id == recipient_id:
             raise InvalidValue("an agency does not refer to itself")
-        if not consent and not (legal_basis and legal_basis.strip() and invoked_by):
+        if not consent and not (
+            legal_basis and legal_basis.strip() and invoked_by and invoked_by.strip()
+        ):
             raise ConsentRequired(
                 "a referral needs the person's consent to disclose and to be helped, "
                 "or a recorded legal basis and who invoked it"
@@ -122,8 +124,8 @@ class Referral(Aggregate):
             services=sorted({parse(Service, s, "service").value for s in services}),
             due_on=due_on,
             consent=bool(consent),
-            legal_basis=legal_basis if not consent else None,
-            invoked_by=invoked_by if not consent else None,
+            legal_basis=legal_basis.strip() if not consent and legal_basis else None,
+            invoked_by=invoked_by.strip() if not consent and invoked_by else None,
             requested_by=require_text(requested_by, "requested by"),
             re_referral_of=re_referral_of,
         )

@@ -62,7 +62,13 @@ def test_a_new_referral_is_requested_and_replays() -> None:
 
 
 def test_without_consent_a_referral_needs_a_legal_basis_and_who_invoked_it() -> None:
-    for basis, invoker in [(None, None), ("", "chief procurator"), ("Art. 5", None)]:
+    for basis, invoker in [
+        (None, None),
+        ("", "chief procurator"),
+        (" ", "chief procurator"),
+        ("Art. 5", None),
+        ("Art. 5", "  "),
+    ]:
         with pytest.raises(ConsentRequired) as info:
             new_referral(consent=False, legal_basis=basis, invoked_by=invoker)
         assert info.value.rule == "consent-required"
