@@ -78,7 +78,7 @@ def id_number() -> str:
     """A fresh, well-formed 18-digit resident ID number (GB 11643 check digit)."""
     born = date(1950, 1, 1) + timedelta(days=RNG.randrange(60 * 365))
     body = "659001" + born.strftime("%Y%m%d") + f"{RNG.randrange(1000):03d}"
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, CHECK_WEIGHTS)) % 11]
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, CHECK_WEIGHTS, strict=True)) % 11]
     return body + check
 
 
@@ -129,13 +129,13 @@ class Api:
         recipient: str = "ca",
         person_id: str | None = None,
         case_id: str | None = None,
+        services: list[str] | None = None,
     ) -> str:
-        services = AGENCIES[recipient]["services"][:1]
         body = {
             "recipient_id": self.ids[recipient],
             "person_id": person_id or self.person(requester),
             "reason": "生活困难，申请救助",
-            "services": services,
+            "services": services or AGENCIES[recipient]["services"][:1],
             "requested_by": "承办人",
             "case_id": case_id,
         }

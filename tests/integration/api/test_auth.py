@@ -40,9 +40,7 @@ def test_without_a_valid_token_is_401(
     if authorization is not None:
         headers["Authorization"] = authorization
     body = {"name": "x"} if method == "POST" else None
-    response = api.client.request(
-        method, path.format(id=uuid.uuid4()), json=body, headers=headers
-    )
+    response = api.client.request(method, path.format(id=uuid.uuid4()), json=body, headers=headers)
     assert_problem(response, 401, "unauthorized")
     assert response.headers["www-authenticate"] == "Bearer"
     assert api.log_position() == before
@@ -69,7 +67,10 @@ def test_the_auditor_reads_everything_and_changes_nothing(api: Api) -> None:
         (f"/referrals/{referral_id}/cancel", {"actor": "审计员", "reason": "测试"}),
         (f"/referrals/{referral_id}/receive", {"actor": "审计员"}),
         (f"/cases/{case_id}/inquiry", {"officer": "审计员", "notes": "询问"}),
-        (f"/persons/{person_id}/consent", {"disclose": False, "services": False, "recorded_by": "x"}),
+        (
+            f"/persons/{person_id}/consent",
+            {"disclose": False, "services": False, "recorded_by": "x"},
+        ),
         ("/persons", {"id_number": "65900119900101001X", "name": "某人"}),
         (
             "/referrals",

@@ -1,0 +1,160 @@
+"""Every error is an RFC 9457 problem; the OpenAPI document describes every route."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+
+from hub.api.routes import admin, audit, cases, feed, persons, referrals
+from tests.integration.api.conftest import PROBLEM, Api, assert_problem
+
+
+def test_problems_have_one_shape_whatever_the_cause(api: Api) -> None:
+    referral_id = api.referral("p", "ca")
+    answers = [
+        (api.client.get(f"/referrals/{referral_id}"), 401),
+        (api.post("auditor", f"/referrals/{referral_id}/receive", {"actor": "x"}), 403),
+        (api.post("p", f"/referrals/{referral_id}/receive", {"actor": "x"}), 403),
+        (api.get("out", f"/referrals/{referral_id}"), 404),
+        (api.get("p", f"/referrals/{uuid.uuid4()}"), 404),
+        (api.client.get("/no-such-route"), 404),
+        (api.client.delete(f"/referrals/{referral_id}", headers=api.headers("p")), 405),
+        (api.post("ca", f"/referrals/{referral_id}/start", {"actor": "x"}), 409),
+        (api.post("ca", f"/referrals/{referral_id}/reject", {"actor": "x"}), 422),
+        (api.post("ca", f"/referrals/{referral_id}/receive", {"actor": 1}), 422),
+    ]
+    for response, status in answers:
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"] == PROBLEM
+        body = response.json()
+        assert set(body) >= {"type", "title", "status", "detail"}
+        assert body["type"].startswith("/problems/") and body["type"] != "/problems/"
+        assert body["status"] == status
+        assert isinstance(body["title"], str) and isinstance(body["detail"], str)
+        assert body.get("instance", response.request.url.path) == response.request.url.path
+    assert api.get("p", f"/referrals/{referral_id}").json()["status"] == "requested"
+
+
+def test_referrals_are_never_deleted(api: Api) -> None:
+    referral_id = api.referral("p", "ca")
+    for who in ("p", "ca", "admin"):
+        response = api.client.delete(f"/referrals/{referral_id}", headers=api.headers(who))
+        assert_problem(response, 405, "method")
+    assert api.get("p", f"/referrals/{referral_id}").status_code == 200
+
+
+def test_domain_rules_have_stable_problem_types(api: Api) -> None:
+    """The type names the rule of ``domain/errors.py``, not the message."""
+    case_id = api.case("p")
+    response = api.post(
+        "p", f"/cases/{case_id}/submission", {"proposed_fen": 1, "submitted_by": "x"}
+    )
+    body = assert_problem(response, 409, "case-step-out-of-order")
+    assert body["title"] == "Step out of order"
+
+
+ROUTE_MODULES = (admin, audit, cases, feed, persons, referrals)
+
+# The commands and queries of issue 2, each a route the OpenAPI document must describe.
+EXPECTED: set[tuple[str, str]] = {
+    ("get", "/health"),
+    ("post", "/agencies"),
+    ("get", "/agencies"),
+    ("get", "/agencies/{agency_id}"),
+    ("post", "/tokens"),
+    ("post", "/mechanisms"),
+    ("get", "/mechanisms/{mechanism_id}"),
+    ("post", "/mechanisms/{mechanism_id}/members"),
+    ("post", "/mechanisms/{mechanism_id}/members/{agency_id}/leave"),
+    ("post", "/persons"),
+    ("get", "/persons/{person_id}"),
+    ("get", "/persons/{person_id}/aid"),
+    ("post", "/persons/{person_id}/consent"),
+    ("post", "/persons/{person_id}/consent/withdraw"),
+    ("post", "/cases"),
+    ("get", "/cases/{case_id}"),
+    ("get", "/cases/{case_id}/history"),
+    *(
+        ("post", f"/cases/{{case_id}}/{step}")
+        for step in (
+            "inquiry",
+            "review",
+            "hearing",
+            "submission",
+            "grant",
+            "refusal",
+            "disbursements",
+            "follow-ups",
+            "closure",
+        )
+    ),
+    ("post", "/referrals"),
+    ("get", "/referrals/{referral_id}"),
+    ("get", "/referrals/{referral_id}/history"),
+    ("post", "/referrals/{referral_id}/{action}"),
+    ("post", "/referrals/{referral_id}/re-refer"),
+    ("get", "/agencies/{agency_id}/referrals"),
+}
+
+
+@pytest.fixture(scope="module")
+def openapi(api: Api) -> dict[str, Any]:
+    response = api.client.get("/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def documented(openapi: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(method, path) for path, item in openapi["paths"].items() for method in item}
+
+
+def test_openapi_documents_every_command_and_query(openapi: dict[str, Any]) -> None:
+    assert documented(openapi) >= EXPECTED
+
+
+def test_openapi_documents_every_route_of_the_app(api: Api, openapi: dict[str, Any]) -> None:
+    """Every route the app's routers declare, and no other, is in the document."""
+    declared = [r for m in ROUTE_MODULES for r in m.router.routes]
+    declared += [r for r in api.client.app.routes if isinstance(r, APIRoute)]
+    routes = {
+        (method.lower(), route.path)
+        for route in declared
+        if isinstance(route, APIRoute) and route.include_in_schema
+        for method in route.methods
+    }
+    assert routes == documented(openapi)
+
+
+def test_openapi_documents_keys_tokens_and_closed_bodies(openapi: dict[str, Any]) -> None:
+    assert any(s["type"] == "http" for s in openapi["components"]["securitySchemes"].values())
+    for path, item in openapi["paths"].items():
+        for method, operation in item.items():
+            if path == "/health":
+                assert "security" not in operation
+                continue
+            assert operation.get("security"), (method, path)
+            if method != "post" or path == "/tokens":
+                continue
+            headers = {p["name"].lower() for p in operation["parameters"] if p["in"] == "header"}
+            assert "idempotency-key" in headers, path
+            ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            schema = openapi["components"]["schemas"][ref.rsplit("/", 1)[1]]
+            assert schema.get("additionalProperties") is False, path
+    action = openapi["paths"]["/referrals/{referral_id}/{action}"]["post"]
+    (param,) = [p for p in action["parameters"] if p["name"] == "action"]
+    enum = openapi["components"]["schemas"][param["schema"]["$ref"].rsplit("/", 1)[1]]["enum"]
+    assert set(enum) == {
+        "receive",
+        "accept",
+        "reject",
+        "start",
+        "hold",
+        "resume",
+        "complete",
+        "fail",
+        "cancel",
+    }
