@@ -161,6 +161,7 @@ class Referral(Aggregate):
         self.requested_by = requested_by
         self.status = S.REQUESTED.value
         self.outcome: dict[str, Any] | None = None
+        self.request_keys: list[str] = []
         self.re_referred_to: UUID | None = None
         self.re_referral_of = re_referral_of
 
@@ -190,8 +191,15 @@ class Referral(Aggregate):
         actor: str,
         reason: str | None = None,
         outcome: dict[str, Any] | None = None,
-    ) -> None:
-        """Moves the referral to ``to`` on behalf of ``by_agency``; ``actor`` is the person."""
+        request_key: str | None = None,
+    ) -> bool:
+        """Moves the referral to ``to`` on behalf of ``by_agency``; ``actor`` is the person.
+
+        ``request_key`` identifies the answer (a connector's idempotency key): an answer
+        already applied is not applied again, and ``False`` says so.
+        """
+        if request_key is not None and request_key in self.request_keys:
+            return False
         target = parse(ReferralStatus, to, "status")
         self._check_change(target, by_agency, reason)
         if target == S.COMPLETED:
@@ -206,7 +214,9 @@ class Referral(Aggregate):
             actor=require_text(actor, "actor"),
             reason=reason.strip() if reason else None,
             outcome=outcome,
+            request_key=request_key,
         )
+        return True
 
     @event("StatusChanged")
     def _status_changed(
@@ -216,8 +226,11 @@ class Referral(Aggregate):
         actor: str,
         reason: str | None,
         outcome: dict[str, Any] | None,
+        request_key: str | None = None,
     ) -> None:
         self.status = status
+        if request_key is not None:
+            self.request_keys.append(request_key)
         if outcome is not None:
             self.outcome = outcome
 

@@ -154,12 +154,16 @@ class ReferralCommands(HubBase):
         actor: str,
         reason: str | None = None,
         outcome: dict[str, Any] | None = None,
+        request_key: str | None = None,
     ) -> str:
-        """Applies one of :data:`ACTIONS` for ``by_agency``; returns the new status."""
+        """Applies one of :data:`ACTIONS` for ``by_agency``; returns the (new) status.
+
+        With ``request_key``, an answer already applied is a no-op (exactly once).
+        """
         status = ACTIONS.get(action)
         if status is None:
             raise InvalidValue(f"unknown action {action!r}; one of: {', '.join(ACTIONS)}")
         referral = self.load(Referral, referral_id)
-        referral.change_status(status, by_agency, actor, reason, outcome)
-        self.save(referral)
-        return referral.status
+        if referral.change_status(status, by_agency, actor, reason, outcome, request_key):
+            self.save(referral)
+        return str(referral.status)

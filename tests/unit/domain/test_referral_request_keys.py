@@ -1,0 +1,58 @@
+"""A connector's answer carries a key; the same answer applied twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import uuid4
+
+from domain.referral import Referral
+
+
+def new_referral() -> tuple[Referral, object, object]:
+    requester, recipient = uuid4(), uuid4()
+    referral = Referral.request(
+        requester,
+        recipient,
+        "outbound",
+        uuid4(),
+        None,
+        "need",
+        ["medical-aid"],
+        date(2026, 12, 1),
+        True,
+        None,
+        None,
+        "officer",
+    )
+    return referral, requester, recipient
+
+
+def test_same_key_applies_once() -> None:
+    referral, _, recipient = new_referral()
+    assert referral.change_status("accepted", recipient, "clerk", request_key="k1") is True
+    version = referral.version
+    assert referral.change_status("accepted", recipient, "clerk", request_key="k1") is False
+    assert referral.version == version
+    assert referral.status == "accepted"
+
+
+def test_keys_survive_replay() -> None:
+    referral, _, recipient = new_referral()
+    referral.change_status("accepted", recipient, "clerk", request_key="k1")
+    events = referral.collect_events()
+    copy = None
+    for e in events:
+        copy = e.mutate(copy)
+    assert copy is not None and copy.request_keys == ["k1"]
+    assert copy.change_status("accepted", recipient, "clerk", request_key="k1") is False
+
+
+def test_without_key_a_repeat_is_a_transition_error() -> None:
+    import pytest
+
+    from domain.errors import TransitionNotAllowed
+
+    referral, _, recipient = new_referral()
+    referral.change_status("accepted", recipient, "clerk")
+    with pytest.raises(TransitionNotAllowed):
+        referral.change_status("accepted", recipient, "clerk")
