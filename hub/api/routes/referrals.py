@@ -99,6 +99,7 @@ def answer(
             body.actor,
             body.reason,
             body.outcome.model_dump(mode="json") if body.outcome else None,
+            request_key=once.key,
         )
         version = hub.get_referral(referral_id)["version"]
         return {"id": referral_id, "status": status, "version": version}
