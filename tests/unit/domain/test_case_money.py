@@ -98,7 +98,9 @@ def test_disbursing_more_than_granted_is_refused() -> None:
     case.disburse(case.granted_fen - 100, DAY)
     with refused(case, OverDisbursement):
         case.disburse(101, DAY)
-    case.disburse(100, DAY, "ceremony")
+    case.disburse(99, DAY, "ceremony")
+    assert case.stage == Stage.GRANTED  # one fen still to pay
+    case.disburse(1, DAY)
     assert case.stage == Stage.DISBURSED
     with refused(case, OverDisbursement):
         case.disburse(1, DAY)

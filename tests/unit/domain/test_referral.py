@@ -46,6 +46,15 @@ OWNER = {
     "cancelled": {"requester", "recipient"},
 }
 TERMINAL = {"rejected", "completed", "failed", "cancelled"}
+#: the FHIR Task lifecycle as the hub uses it, written out to pin domain.referral.TRANSITIONS
+EXPECTED_MOVES = {
+    "requested": {"received", "accepted", "rejected", "cancelled"},
+    "received": {"accepted", "rejected", "cancelled"},
+    "accepted": {"in-progress", "on-hold", "completed", "failed", "cancelled"},
+    "in-progress": {"on-hold", "completed", "failed", "cancelled"},
+    "on-hold": {"in-progress", "failed", "cancelled"},
+    **{status: set() for status in TERMINAL},
+}
 
 
 # --- creating a referral -----------------------------------------------------------------
@@ -115,6 +124,7 @@ def test_terminal_statuses_have_no_way_out() -> None:
 
 
 def test_the_transition_table_follows_the_fhir_task_lifecycle() -> None:
+    assert {a.value: {b.value for b in t} for a, t in TRANSITIONS.items()} == EXPECTED_MOVES
     allowed = {(a.value, b.value) for a, targets in TRANSITIONS.items() for b in targets}
     # The closed loop of scenario 7 and the usual detours.
     for edge in [
@@ -151,7 +161,7 @@ def test_every_status_change_from_every_status(start: str, to: str) -> None:
         referral = referral_at(start)
         if side not in OWNER.get(to, {"requester"}):
             error: type[DomainError] | None = WrongSide
-        elif ReferralStatus(to) not in TRANSITIONS[ReferralStatus(start)]:
+        elif to not in EXPECTED_MOVES[start]:
             error = TransitionNotAllowed
         else:
             error = None
