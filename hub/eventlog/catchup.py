@@ -1,0 +1,98 @@
+"""Bringing the replica up to the topic: once (catch up, rebuild) or continuously (follow).
+
+Each poll's committed groups are applied to the replica in one SQLite transaction together
+with the reader's safe position, so a crash never skips a group nor applies one twice.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from hub.eventlog.config import LogConfig, ensure_topic, topic_exists
+from hub.eventlog.reader import LogReader
+from hub.eventlog.replica import Replica, ReplicaDiverged
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+def prepare_topic(config: LogConfig, replica: Replica) -> None:
+    """Creates the topic for a new log; a missing topic behind a used replica is divergence."""
+    position = replica.position()
+    if position == 0:
+        ensure_topic(config)
+    elif not topic_exists(config):
+        raise ReplicaDiverged(
+            f"topic {config.topic} is missing but the replica has read it to offset {position}"
+        )
+
+
+def catch_up(
+    config: LogConfig,
+    replica: Replica,
+    deadline: float,
+    on_applied: Callable[[], None] = lambda: None,
+    progress: Progress | None = None,
+) -> int:
+    """Applies everything committed up to the topic's end as it is now; returns the end."""
+    reader = LogReader(config, replica.position())
+    try:
+        end = reader.end_offset()
+        if end < replica.position():
+            raise ReplicaDiverged(
+                f"topic {config.topic} ends at offset {end} but the replica has read it to "
+                f"offset {replica.position()}: the topic was lost or replaced"
+            )
+        while reader.fetched < end:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"log not read to offset {end} in time")
+            groups = reader.poll(0.5)
+            if replica.apply(itertools.chain.from_iterable(groups), reader.position):
+                on_applied()
+            if progress is not None:
+                progress(reader.fetched, end)
+        return end
+    finally:
+        reader.close()
+
+
+class Follower:
+    """A thread that applies what others commit to the log, while anyone needs it."""
+
+    def __init__(self, config: LogConfig, replica: Replica, on_applied: Callable[[], None]):
+        self.config = config
+        self.replica = replica
+        self._on_applied = on_applied
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="hub-log-follower", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(self.config.timeout + 5)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._follow()
+            except Exception as error:  # broker away or replica diverged: try again later
+                log.warning("hub log follower: %s", error)
+                self._stop.wait(self.config.retry_after)
+
+    def _follow(self) -> None:
+        reader = LogReader(self.config, self.replica.position())
+        try:
+            while not self._stop.is_set():
+                groups = reader.poll(0.2)
+                moved = reader.position > self.replica.position() or groups
+                if moved and self.replica.apply(
+                    itertools.chain.from_iterable(groups), reader.position
+                ):
+                    self._on_applied()
+        finally:
+            reader.close()

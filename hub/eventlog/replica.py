@@ -1,0 +1,256 @@
+"""The local replica of the log: its events, tracking marks and position in one SQLite file.
+
+A cache of the topic: the writer applies each committed transaction to it before answering,
+a follower applies what others wrote, and deleted it is rebuilt from the topic. Each apply
+is one SQLite transaction that also moves ``position`` (the next Kafka offset to read), and
+skips records below the position, so applying the same committed records twice is harmless.
+Notification ids must continue contiguously; anything else means the replica and the topic
+have diverged (``ReplicaDiverged``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from uuid import UUID
+
+from eventsourcing.persistence import Notification, StoredEvent
+
+from hub.eventlog.records import EventRecord, TrackingRecord, WriterRecord, decode
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    notification_id INTEGER PRIMARY KEY,
+    originator_id TEXT NOT NULL,
+    id_is_uuid INTEGER NOT NULL,
+    originator_version INTEGER NOT NULL,
+    topic TEXT NOT NULL,
+    state BLOB NOT NULL,
+    UNIQUE (originator_id, originator_version)
+);
+CREATE TABLE IF NOT EXISTS tracking (
+    application_name TEXT PRIMARY KEY,
+    notification_id INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log_meta (
+    key TEXT PRIMARY KEY,
+    value
+) WITHOUT ROWID;
+"""
+
+
+class ReplicaDiverged(Exception):
+    """The topic and the replica disagree (the topic was lost, truncated or replaced)."""
+
+
+def originator_key(originator_id: UUID | str) -> str:
+    return originator_id.hex if isinstance(originator_id, UUID) else originator_id
+
+
+class Replica:
+    def __init__(self, path: str) -> None:
+        self.path = str(Path(path))
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        with self._connection() as c:
+            c.executescript(SCHEMA)
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(
+                self.path, timeout=30, check_same_thread=False, isolation_level=None
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    # Reads.
+
+    def position(self) -> int:
+        return int(self._meta("position") or 0)
+
+    def writer(self) -> tuple[str, int] | None:
+        """The instance id and offset of the latest writer mark applied."""
+        instance, offset = self._meta("writer"), self._meta("writer_offset")
+        return None if instance is None else (str(instance), int(offset or 0))
+
+    def _meta(self, key: str) -> object:
+        row = (
+            self._connection().execute("SELECT value FROM log_meta WHERE key=?", (key,)).fetchone()
+        )
+        return None if row is None else row[0]
+
+    def max_notification_id(self) -> int | None:
+        row = self._connection().execute("SELECT MAX(notification_id) FROM events").fetchone()
+        return None if row[0] is None else int(row[0])
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        row = (
+            self._connection()
+            .execute(
+                "SELECT notification_id FROM tracking WHERE application_name=?", (application_name,)
+            )
+            .fetchone()
+        )
+        return None if row is None else int(row[0])
+
+    def existing(self, originator_id: UUID | str, versions: Sequence[int]) -> bool:
+        marks = ",".join("?" * len(versions))
+        row = (
+            self._connection()
+            .execute(
+                f"SELECT 1 FROM events WHERE originator_id=? AND originator_version IN ({marks}) LIMIT 1",
+                (originator_key(originator_id), *versions),
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        gt: int | None,
+        lte: int | None,
+        desc: bool,
+        limit: int | None,
+    ) -> list[StoredEvent]:
+        sql = "SELECT originator_id, id_is_uuid, originator_version, topic, state FROM events "
+        sql += "WHERE originator_id=? "
+        params: list[object] = [originator_key(originator_id)]
+        if gt is not None:
+            sql += "AND originator_version>? "
+            params.append(gt)
+        if lte is not None:
+            sql += "AND originator_version<=? "
+            params.append(lte)
+        sql += "ORDER BY originator_version " + ("DESC " if desc else "ASC ")
+        if limit is not None:
+            sql += "LIMIT ?"
+            params.append(limit)
+        rows = self._connection().execute(sql, params).fetchall()
+        return [StoredEvent(_originator(r[0], r[1]), r[2], r[3], r[4]) for r in rows]
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None,
+        topics: Sequence[str],
+        inclusive_of_start: bool,
+    ) -> list[Notification]:
+        sql = "SELECT notification_id, originator_id, id_is_uuid, originator_version, topic, state"
+        sql += " FROM events WHERE 1=1 "
+        params: list[object] = []
+        if start is not None:
+            sql += "AND notification_id>=? " if inclusive_of_start else "AND notification_id>? "
+            params.append(start)
+        if stop is not None:
+            sql += "AND notification_id<=? "
+            params.append(stop)
+        if topics:
+            sql += f"AND topic IN ({','.join('?' * len(topics))}) "
+            params.extend(topics)
+        sql += "ORDER BY notification_id LIMIT ?"
+        params.append(limit)
+        rows = self._connection().execute(sql, params).fetchall()
+        return [
+            Notification(
+                id=r[0],
+                originator_id=_originator(r[1], r[2]),
+                originator_version=r[3],
+                topic=r[4],
+                state=r[5],
+            )
+            for r in rows
+        ]
+
+    def count(self) -> int:
+        return int(self._connection().execute("SELECT COUNT(*) FROM events").fetchone()[0])
+
+    # Writes.
+
+    def apply(self, records: Iterable[tuple[int, bytes]], position: int) -> int:
+        """Applies committed records at or past the position; returns how many events."""
+        with self._write_lock:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                applied = self._apply(conn, records, position)
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+            return applied
+
+    def _apply(
+        self, conn: sqlite3.Connection, records: Iterable[tuple[int, bytes]], end: int
+    ) -> int:
+        current = int(_scalar(conn, "SELECT value FROM log_meta WHERE key='position'") or 0)
+        last_id = int(_scalar(conn, "SELECT MAX(notification_id) FROM events") or 0)
+        rows = []
+        for offset, value in records:
+            if offset < current:
+                continue
+            record = decode(value)
+            if isinstance(record, EventRecord):
+                if record.notification_id != last_id + 1:
+                    raise ReplicaDiverged(
+                        f"notification id {record.notification_id} at offset {offset} does not "
+                        f"follow {last_id}: the topic and the replica disagree"
+                    )
+                last_id = record.notification_id
+                e = record.event
+                rows.append(
+                    (
+                        last_id,
+                        originator_key(e.originator_id),
+                        int(isinstance(e.originator_id, UUID)),
+                        e.originator_version,
+                        e.topic,
+                        e.state,
+                    )
+                )
+            elif isinstance(record, TrackingRecord):
+                conn.execute(
+                    "INSERT INTO tracking VALUES (?, ?) ON CONFLICT (application_name) "
+                    "DO UPDATE SET notification_id=excluded.notification_id",
+                    (record.tracking.application_name, record.tracking.notification_id),
+                )
+            elif isinstance(record, WriterRecord):
+                _set(conn, "writer", record.instance)
+                _set(conn, "writer_offset", offset)
+        conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", rows)
+        _set(conn, "position", max(current, end))
+        return len(rows)
+
+
+def _originator(key: str, is_uuid: int) -> UUID | str:
+    return UUID(hex=key) if is_uuid else key
+
+
+def _scalar(conn: sqlite3.Connection, sql: str) -> object:
+    row = conn.execute(sql).fetchone()
+    return None if row is None else row[0]
+
+
+def _set(conn: sqlite3.Connection, key: str, value: object) -> None:
+    conn.execute(
+        "INSERT INTO log_meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value",
+        (key, value),
+    )

@@ -1,0 +1,110 @@
+"""One Kafka transaction of the writer, with every wait bounded, and what its errors mean.
+
+kafka-python waits without limit in places (``commit_transaction`` keeps retrying while the
+broker is away, and some brokers drop the connection instead of answering a fenced
+producer), so the writer never calls those blocking methods: it waits on the results itself
+with the log's timeout. A producer that failed is discarded, never reused (a new producer
+with the same ``transactional.id`` is made instead; no epoch bump of the old one is needed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+
+from kafka import KafkaProducer
+from kafka.errors import (
+    InvalidProducerEpochError,
+    KafkaError,
+    KafkaTimeoutError,
+    ProducerFencedError,
+    TransactionCoordinatorFencedError,
+)
+
+from hub.eventlog.config import PARTITION, LogConfig
+
+FENCING_ERRORS = (ProducerFencedError, InvalidProducerEpochError, TransactionCoordinatorFencedError)
+
+
+class CommitUnconfirmed(TimeoutError):
+    """The broker did not answer the commit in time: the outcome is known only by reading."""
+
+
+def is_fencing(error: BaseException) -> bool:
+    """True if the error says another producer with our ``transactional.id`` took over."""
+    if isinstance(error, FENCING_ERRORS):
+        return True
+    return isinstance(error, KafkaError) and "Fenced" in str(error)
+
+
+def new_producer(config: LogConfig) -> KafkaProducer:
+    """A transactional producer for the log, initialised (fencing any earlier one)."""
+    ms = int(config.timeout * 1000)
+    producer = KafkaProducer(
+        **config.client_options(),
+        transactional_id=config.transactional_id,
+        acks="all",
+        max_block_ms=ms,
+        linger_ms=0,
+        batch_size=512 * 1024,
+        max_request_size=8 * 1024 * 1024,
+        allow_auto_create_topics=False,
+        transaction_timeout_ms=60_000,
+    )
+    try:
+        producer.init_transactions()
+    except BaseException:
+        discard(producer)
+        raise
+    return producer
+
+
+def discard(producer: KafkaProducer | None) -> None:
+    """Closes a producer at once, dropping whatever it had not sent."""
+    if producer is None:
+        return
+    try:
+        producer.close(timeout=0.2)
+    except Exception:
+        sender = getattr(producer, "_sender", None)
+        if sender is not None:
+            sender.force_close()
+        with contextlib.suppress(Exception):
+            producer._closed = True
+
+
+def commit(
+    producer: KafkaProducer,
+    config: LogConfig,
+    records: Sequence[tuple[bytes | None, bytes]],
+) -> list[int]:
+    """Sends ``(key, value)`` records in one transaction and commits it; returns their offsets."""
+    producer.begin_transaction()
+    futures = [
+        producer.send(config.topic, value=value, key=key, partition=PARTITION)
+        for key, value in records
+    ]
+    producer.flush(timeout=config.timeout)
+    offsets = []
+    for future in futures:
+        if future.failed():
+            raise future.exception
+        offsets.append(future.value.offset)
+    manager = producer._transaction_manager
+    result = manager.begin_commit()
+    producer._sender.wakeup()
+    if not result.wait(timeout_ms=int(config.timeout * 1000)):
+        raise CommitUnconfirmed("the broker did not confirm the commit in time")
+    if result.failed:
+        raise result.exception
+    return offsets
+
+
+__all__ = [
+    "CommitUnconfirmed",
+    "KafkaTimeoutError",
+    "commit",
+    "discard",
+    "is_fencing",
+    "new_producer",
+]

@@ -1,0 +1,302 @@
+"""The single writer of a log: version checks, contiguous ids, group commit, fencing.
+
+Callers hand their ``insert_events`` to one thread, which takes every call waiting, checks
+each against the replica (and the calls before it in the same group): a call whose
+``(originator_id, originator_version)`` exists, repeats, or whose tracking mark is not past the
+recorded one fails with the library's ``IntegrityError``, alone. The rest get contiguous
+notification ids and go out in one Kafka transaction (group commit; a call is never split).
+Once the broker confirms the commit, the group is applied to the replica, then answered.
+
+States: *idle* until the first append (so a process that only reads never fences the hub);
+*ready*; *unavailable* after a broker failure (``LogUnavailable`` at once, while a thread
+takes the log over again every ``retry_after`` seconds); *fenced* once another writer took
+over (``WriterFenced`` for good). Taking over: read the topic to its end (a writer mark of
+another instance since our own means we were fenced), start a new transactional producer
+(fencing any other), read to the end again, and commit our own writer mark.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
+from kafka import KafkaProducer
+
+from hub.eventlog import transactions
+from hub.eventlog.catchup import catch_up, prepare_topic
+from hub.eventlog.config import LogConfig
+from hub.eventlog.errors import LogUnavailable, WriterFenced
+from hub.eventlog.records import encode_event, encode_tracking, encode_writer, event_key
+from hub.eventlog.replica import Replica, ReplicaDiverged, originator_key
+
+log = logging.getLogger(__name__)
+
+MAX_GROUP_RECORDS = 10_000
+
+
+@dataclass
+class Append:
+    events: Sequence[StoredEvent]
+    tracking: Tracking | None
+    done: threading.Event = field(default_factory=threading.Event)
+    ids: list[int] = field(default_factory=list)
+    error: BaseException | None = None
+
+    def finish(self, error: BaseException | None = None) -> None:
+        self.error = error
+        self.done.set()
+
+
+class Writer:
+    def __init__(self, config: LogConfig, replica: Replica, on_applied: Callable[[], None]):
+        self.config = config
+        self.replica = replica
+        self.instance = uuid.uuid4().hex
+        self._on_applied = on_applied
+        self._state = "idle"
+        self._problem: LogUnavailable | None = None
+        self._producer: KafkaProducer | None = None
+        self._mark_offset: int | None = None
+        self._queue: deque[Append] = deque()
+        self._wakeup = threading.Condition()
+        self._start_lock = threading.Lock()
+        self._closed = threading.Event()
+        self._loop: threading.Thread | None = None
+        self._recovery: threading.Thread | None = None
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def append(self, events: Sequence[StoredEvent], tracking: Tracking | None) -> list[int]:
+        if self._state != "ready":
+            self._start()
+        request = Append(events, tracking)
+        with self._wakeup:
+            self._queue.append(request)
+            self._wakeup.notify()
+        if not request.done.wait(self.config.timeout * 3 + 5):
+            raise LogUnavailable("the log writer did not answer in time", self.config.retry_after)
+        if request.error is not None:
+            raise request.error
+        return request.ids
+
+    def close(self) -> None:
+        self._closed.set()
+        with self._wakeup:
+            self._wakeup.notify_all()
+        for thread in (self._loop, self._recovery):
+            if thread is not None and thread is not threading.current_thread():
+                thread.join(self.config.timeout * 3 + 5)
+        transactions.discard(self._producer)
+        self._producer = None
+        self._fail_waiting(LogUnavailable("the log is closed", self.config.retry_after))
+
+    # Taking the log over.
+
+    def _start(self) -> None:
+        if self._state in ("fenced", "unavailable"):  # answer at once, never wait on recovery
+            raise self._problem or LogUnavailable("log unavailable", self.config.retry_after)
+        with self._start_lock:
+            if self._state == "ready":
+                return
+            if self._state != "idle":
+                raise self._problem or LogUnavailable("log unavailable", self.config.retry_after)
+            try:
+                self._take_over()
+            except LogUnavailable as problem:
+                self._unavailable(problem)
+                raise
+            if self._loop is None:
+                self._loop = threading.Thread(target=self._run, name="hub-log-writer", daemon=True)
+                self._loop.start()
+
+    def _take_over(self) -> None:
+        transactions.discard(self._producer)
+        self._producer = None
+        deadline = time.monotonic() + self.config.timeout * 4
+        try:
+            if self._mark_offset is not None:
+                self._catch_up(deadline)
+                self._check_not_superseded()
+            prepare_topic(self.config, self.replica)
+            self._catch_up(deadline)
+            self._producer = transactions.new_producer(self.config)
+            self._catch_up(deadline)
+            offsets = transactions.commit(self._producer, self.config, [(None, self._mark())])
+            self.replica.apply([(offsets[0], self._mark())], offsets[0] + 1)
+        except WriterFenced:
+            raise
+        except ReplicaDiverged as diverged:
+            log.error("hub log: %s", diverged)
+            raise LogUnavailable(f"the log and its replica diverged: {diverged}", 60) from None
+        except Exception as error:
+            if transactions.is_fencing(error):
+                raise WriterFenced("another writer took over this log") from None
+            raise LogUnavailable(
+                f"the log's broker is unreachable ({type(error).__name__})", self.config.retry_after
+            ) from None
+        self._mark_offset = offsets[0]
+        self._state, self._problem = "ready", None
+        log.info("hub log: writer %s took over %s", self.instance, self.config.topic)
+
+    def _mark(self) -> bytes:
+        return encode_writer(self.instance)
+
+    def _catch_up(self, deadline: float) -> None:
+        catch_up(self.config, self.replica, deadline, self._on_applied)
+
+    def _check_not_superseded(self) -> None:
+        latest = self.replica.writer()
+        if latest is not None and latest[0] != self.instance:
+            self._fenced()
+            raise WriterFenced("another writer took over this log")
+
+    def _fenced(self) -> None:
+        self._state = "fenced"
+        self._problem = WriterFenced("another writer took over this log; this one stopped writing")
+        log.error("hub log: writer %s fenced on %s", self.instance, self.config.topic)
+
+    def _unavailable(self, problem: LogUnavailable) -> None:
+        if isinstance(problem, WriterFenced):
+            self._fenced()
+            return
+        self._state, self._problem = "unavailable", problem
+        transactions.discard(self._producer)
+        self._producer = None
+        if self._recovery is None or not self._recovery.is_alive():
+            self._recovery = threading.Thread(
+                target=self._recover, name="hub-log-recovery", daemon=True
+            )
+            self._recovery.start()
+
+    def _recover(self) -> None:
+        while not self._closed.wait(self.config.retry_after):
+            with self._start_lock:
+                try:
+                    self._take_over()
+                except WriterFenced:
+                    self._fenced()
+                    return
+                except LogUnavailable as problem:
+                    self._problem = problem
+                    continue
+                return
+
+    # Group commit.
+
+    def _run(self) -> None:
+        while not self._closed.is_set():
+            with self._wakeup:
+                while not self._queue and not self._closed.is_set():
+                    self._wakeup.wait(1.0)
+                group = self._take_group()
+            if group:
+                self._write(group)
+
+    def _take_group(self) -> list[Append]:
+        group: list[Append] = []
+        size = 0
+        while self._queue and (not group or size + len(self._queue[0].events) <= MAX_GROUP_RECORDS):
+            request = self._queue.popleft()
+            group.append(request)
+            size += len(request.events) + 1
+        return group
+
+    def _write(self, group: list[Append]) -> None:
+        if self._state != "ready" or self._producer is None:
+            problem = self._problem or LogUnavailable("log unavailable", self.config.retry_after)
+            for request in group:
+                request.finish(problem)
+            return
+        accepted, records = self._check(group)
+        if not accepted:
+            return
+        try:
+            offsets = transactions.commit(self._producer, self.config, records)
+        except Exception as error:
+            problem = self._failure(error)
+            for request in accepted:
+                request.finish(problem)
+            return
+        try:
+            self.replica.apply(
+                ((offset, value) for offset, (_, value) in zip(offsets, records, strict=True)),
+                offsets[-1] + 1,
+            )
+        except Exception as error:  # the replica file is broken: stop writing
+            log.exception("hub log: replica apply failed")
+            problem = LogUnavailable(f"the replica cannot be written ({error})", 60)
+            self._unavailable(problem)
+            for request in accepted:
+                request.finish(problem)
+            return
+        for request in accepted:
+            request.finish()
+        self._on_applied()
+
+    def _failure(self, error: Exception) -> LogUnavailable:
+        if transactions.is_fencing(error):
+            self._fenced()
+            assert self._problem is not None
+            return self._problem
+        log.warning("hub log: append failed: %s", type(error).__name__)
+        problem = LogUnavailable(
+            f"the log's broker did not take the append ({type(error).__name__})",
+            self.config.retry_after,
+        )
+        self._unavailable(problem)
+        return problem
+
+    def _check(self, group: list[Append]) -> tuple[list[Append], list[tuple[bytes | None, bytes]]]:
+        next_id = (self.replica.max_notification_id() or 0) + 1
+        seen: set[tuple[str, int]] = set()
+        marks: dict[str, int] = {}
+        accepted: list[Append] = []
+        records: list[tuple[bytes | None, bytes]] = []
+        for request in group:
+            problem = self._conflict(request, seen, marks)
+            if problem:
+                request.finish(IntegrityError(problem))
+                continue
+            for event in request.events:
+                seen.add((originator_key(event.originator_id), event.originator_version))
+                request.ids.append(next_id)
+                records.append((event_key(event), encode_event(next_id, event)))
+                next_id += 1
+            if request.tracking is not None:
+                marks[request.tracking.application_name] = request.tracking.notification_id
+                records.append((None, encode_tracking(request.tracking)))
+            accepted.append(request)
+        return accepted, records
+
+    def _conflict(self, request: Append, seen: set[tuple[str, int]], marks: dict[str, int]) -> str:
+        keys = [(originator_key(e.originator_id), e.originator_version) for e in request.events]
+        if len(set(keys)) != len(keys) or seen.intersection(keys):
+            return "an event with this originator id and version is already being recorded"
+        versions: dict[str, list[int]] = {}
+        by_key = {originator_key(e.originator_id): e.originator_id for e in request.events}
+        for key, version in keys:
+            versions.setdefault(key, []).append(version)
+        for key, numbers in versions.items():
+            if self.replica.existing(by_key[key], numbers):
+                return "an event with this originator id and version is already recorded"
+        tracking = request.tracking
+        if tracking is not None:
+            name = tracking.application_name
+            current = marks.get(name, self.replica.max_tracking_id(name))
+            if current is not None and tracking.notification_id <= current:
+                return f"notification {tracking.notification_id} of {name} is already tracked"
+        return ""
+
+    def _fail_waiting(self, problem: LogUnavailable) -> None:
+        with self._wakeup:
+            waiting, self._queue = list(self._queue), deque()
+        for request in waiting:
+            request.finish(problem)
