@@ -195,11 +195,15 @@ class Referral(Aggregate):
     ) -> bool:
         """Moves the referral to ``to`` on behalf of ``by_agency``; ``actor`` is the person.
 
-        ``request_key`` identifies the answer (a connector's idempotency key): an answer
-        already applied is not applied again, and ``False`` says so.
+        ``request_key`` identifies the answer (a connector's idempotency key, unique per
+        agency): an answer already applied is not applied again, and ``False`` says so.
         """
-        if request_key is not None and request_key in self.request_keys:
-            return False
+        if self.party(by_agency) is None:
+            raise NotParty("the agency is not a party to this referral")
+        if request_key is not None:
+            request_key = f"{by_agency}:{request_key}"
+            if request_key in self.request_keys:
+                return False
         target = parse(ReferralStatus, to, "status")
         self._check_change(target, by_agency, reason)
         if target == S.COMPLETED:

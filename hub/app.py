@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from uuid import UUID
 
-from eventsourcing.persistence import EventStore, JSONTranscoder, Mapper
+from eventsourcing.persistence import EventStore, JSONTranscoder, Mapper, ProcessRecorder
 
 from domain.workdays import WorkCalendar
 from hub.commands.audit import AuditCommands
@@ -45,6 +45,10 @@ class ReliefHub(RegistryCommands, CaseCommands, ReferralCommands, AuditCommands)
         self.calendar = calendar or WorkCalendar()
         self.today = today
         super().__init__(env=dict(env or {}))
+
+    def construct_recorder(self) -> ProcessRecorder:
+        """A process recorder: answers from connectors record their consumer position too."""
+        return self.factory.process_recorder()
 
     def construct_mapper(self) -> Mapper[UUID]:
         return HubMapper(self.construct_transcoder(), self.hub_key, self.keys)

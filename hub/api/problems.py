@@ -72,8 +72,8 @@ def from_domain(error: errors.DomainError) -> Problem:
         (s for cls, s in STATUS_BY_ERROR.items() if isinstance(error, cls)),
         422,
     )
-    if isinstance(error, errors.NotParty):
-        # Not being a party reads exactly like not existing: no probing for ids.
+    if isinstance(error, errors.NotParty | errors.NotFound):
+        # Not being a party reads exactly like not existing: no probing for ids or kinds.
         return Problem(404, errors.NotFound.rule, errors.NotFound.title, "not found")
     return Problem(status, error.rule, error.title, error.message)
 

@@ -7,8 +7,9 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Tracking
 
 from domain.errors import NotFound, NotParty
 from domain.workdays import WorkCalendar
@@ -30,6 +31,12 @@ class HubBase(Application[UUID]):
         if not isinstance(aggregate, kind):
             raise NotFound(f"{kind.__name__} {aggregate_id} not found")
         return aggregate
+
+    def save_tracked(self, *objs: Aggregate | None, tracking: Tracking) -> None:
+        """Saves with an upstream position, atomically (the library's process pattern)."""
+        processing = ProcessingEvent[UUID](tracking=tracking)
+        processing.collect_events(*objs)
+        self._notify(self._record(processing))
 
     def exists(self, aggregate_id: UUID) -> bool:
         return self.repository.__contains__(aggregate_id)

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import Tracking
+
 from domain.agency import Agency
 from domain.case import AidCase
 from domain.errors import ConsentRequired, InvalidValue, NotParty, ServiceNotOffered
@@ -129,6 +131,8 @@ class ReferralCommands(HubBase):
         old = self.load(Referral, referral_id)
         if old.party(by_agency) is None:
             raise NotParty("the agency is not a party to this referral")
+        if new_recipient_id in (old.recipient_id, by_agency):
+            raise InvalidValue("a rejected referral is re-referred to another agency")
         new = self._new_referral(
             by_agency,
             new_recipient_id,
@@ -155,15 +159,24 @@ class ReferralCommands(HubBase):
         reason: str | None = None,
         outcome: dict[str, Any] | None = None,
         request_key: str | None = None,
+        tracking: Tracking | None = None,
     ) -> str:
         """Applies one of :data:`ACTIONS` for ``by_agency``; returns the (new) status.
 
-        With ``request_key``, an answer already applied is a no-op (exactly once).
+        With ``request_key``, an answer already applied is a no-op (exactly once). With
+        ``tracking``, the consumer position of the reply is recorded in the same append.
         """
         status = ACTIONS.get(action)
         if status is None:
             raise InvalidValue(f"unknown action {action!r}; one of: {', '.join(ACTIONS)}")
         referral = self.load(Referral, referral_id)
-        if referral.change_status(status, by_agency, actor, reason, outcome, request_key):
+        changed = referral.change_status(status, by_agency, actor, reason, outcome, request_key)
+        if tracking is not None:
+            self.save_tracked(referral if changed else None, tracking=tracking)
+        elif changed:
             self.save(referral)
         return str(referral.status)
+
+    def record_tracking(self, tracking: Tracking) -> None:
+        """Records a consumer position with no event (a reply that went to the DLQ)."""
+        self.save_tracked(tracking=tracking)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from domain.referral import Referral
 
 
-def new_referral() -> tuple[Referral, object, object]:
+def new_referral() -> tuple[Referral, UUID, UUID]:
     requester, recipient = uuid4(), uuid4()
     referral = Referral.request(
         requester,
@@ -43,7 +43,7 @@ def test_keys_survive_replay() -> None:
     copy = None
     for e in events:
         copy = e.mutate(copy)
-    assert copy is not None and copy.request_keys == ["k1"]
+    assert copy is not None and copy.request_keys == [f"{recipient}:k1"]
     assert copy.change_status("accepted", recipient, "clerk", request_key="k1") is False
 
 
@@ -56,3 +56,21 @@ def test_without_key_a_repeat_is_a_transition_error() -> None:
     referral.change_status("accepted", recipient, "clerk")
     with pytest.raises(TransitionNotAllowed):
         referral.change_status("accepted", recipient, "clerk")
+
+
+def test_keys_are_per_agency() -> None:
+    referral, requester, recipient = new_referral()
+    referral.change_status("accepted", recipient, "clerk", request_key="same")
+    assert referral.change_status("cancelled", requester, "officer", "moved", request_key="same")
+    assert referral.status == "cancelled"
+
+
+def test_a_third_agency_is_not_party_even_with_a_known_key() -> None:
+    import pytest
+
+    from domain.errors import NotParty
+
+    referral, _, recipient = new_referral()
+    referral.change_status("accepted", recipient, "clerk", request_key="k1")
+    with pytest.raises(NotParty):
+        referral.change_status("accepted", uuid4(), "clerk", request_key="k1")
