@@ -69,6 +69,7 @@ class LogReader:
             group_id=None,
             enable_auto_commit=False,
             isolation_level="read_uncommitted",
+            allow_auto_create_topics=False,
             fetch_max_wait_ms=100,
             max_partition_fetch_bytes=max_fetch_bytes,
             fetch_max_bytes=max_fetch_bytes * 2,
