@@ -101,11 +101,6 @@ def test_the_recipient_does_not_handle_the_requesters_case(api: Api, world: dict
     assert api.log_position() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a non-party's 404 says 'not found' but an unknown id's names the aggregate "
-    "('Referral <id> not found'), so existence can be probed; see the report",
-)
 @pytest.mark.parametrize("path", ["/referrals/{referral}", "/cases/{case}", "/persons/{person}"])
 def test_a_non_party_cannot_tell_existing_from_unknown(
     api: Api, world: dict[str, str], path: str
