@@ -22,6 +22,21 @@ def _services(values: list[str]) -> list[str]:
     return sorted({parse(Service, v, "service").value for v in values})
 
 
+REGION_DIGITS = {
+    AgencyLevel.AUTONOMOUS_REGION: 2,
+    AgencyLevel.PREFECTURE: 4,
+    AgencyLevel.COUNTY: 6,
+}
+
+
+def _region_for_level(region_code: str, level: str) -> str:
+    """An agency's region code has the length of its level (65, 6540, 654025)."""
+    digits = REGION_DIGITS[AgencyLevel(level)]
+    if len(region_code) != digits:
+        raise InvalidValue(f"a {level} agency has a {digits}-digit region code")
+    return region_code
+
+
 def _response_days(days: int) -> int:
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
         raise InvalidValue("response target must be a whole number of working days, 1 to 60")
@@ -55,7 +70,7 @@ class Agency(Aggregate):
             name=require_text(name, "agency name"),
             kind=parse(AgencyKind, kind, "agency kind").value,
             level=parse(AgencyLevel, level, "agency level").value,
-            region_code=check_region_code(region_code),
+            region_code=_region_for_level(check_region_code(region_code), level),
             services=_services(services),
             response_days=_response_days(response_days),
             parent_id=parent_id,

@@ -142,4 +142,11 @@ def register_network(d: Driver) -> None:
         services=["job"],
         **county,
     )
-    d.register(MORI_BUILDER, kind="enterprise", region_code="65", services=["donation"], **county)
+    d.register(
+        MORI_BUILDER,
+        kind="enterprise",
+        level="autonomous-region",
+        region_code="65",
+        services=["donation"],
+        response_days=5,
+    )
