@@ -1,0 +1,80 @@
+"""Feed records and replies: deterministic keys, the contract's JSON shapes, the checks."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from connectors.records import FeedRecord, Outcome, Provision, Reply, idempotency_key
+from tests.integration.connectors.feed import feed_record
+
+AGENCY = "5b0f1c9e-1111-4000-8000-000000000002"
+
+
+def test_a_redelivered_record_gives_the_same_reply() -> None:
+    value = feed_record(AGENCY, 42)
+    first = FeedRecord.from_json(orjson.dumps(value)).reply("accept", actor="sys")
+    again = FeedRecord.from_dict(value).reply("accept", actor="sys")
+    assert first == again and first.to_json() == again.to_json()
+
+
+def test_the_key_changes_with_each_part() -> None:
+    base = ("a", "r", "accept", 1)
+    keys = {idempotency_key(*base)}
+    for i, other in enumerate(("b", "s", "receive", 2)):
+        parts = list(base)
+        parts[i] = other
+        keys.add(idempotency_key(*parts))  # type: ignore[arg-type]
+    assert len(keys) == 5
+    assert all(len(k) <= 200 for k in keys)  # the hub's Idempotency-Key limit
+
+
+def test_the_reply_record_and_the_http_body_follow_the_contract() -> None:
+    outcome = Outcome(True, (Provision("money", "民政局", 1500000, "临时救助"),))
+    reply = FeedRecord.from_dict(feed_record(AGENCY, 7)).reply("complete", "王科长", None, outcome)
+    body = {
+        "actor": "王科长",
+        "reason": None,
+        "outcome": {
+            "successful": True,
+            "reason": None,
+            "provisions": [
+                {
+                    "kind": "money",
+                    "amount_fen": 1500000,
+                    "provider": "民政局",
+                    "description": "临时救助",
+                }
+            ],
+        },
+    }
+    assert reply.body() == body
+    assert orjson.loads(reply.to_json()) == {
+        "idempotency_key": reply.idempotency_key,
+        "agency_id": AGENCY,
+        "referral_id": reply.referral_id,
+        "action": "complete",
+        **body,
+    }
+    assert Reply.from_dict(orjson.loads(reply.to_json())) == reply
+
+
+@pytest.mark.parametrize(
+    ("action", "reason", "actor"),
+    [("approve", None, "x"), ("reject", None, "x"), ("fail", "  ", "x"), ("accept", None, " ")],
+)
+def test_invalid_replies_are_refused(action: str, reason: str | None, actor: str) -> None:
+    with pytest.raises(ValueError):
+        Reply("k", AGENCY, "r", action, actor, reason)
+
+
+def test_bytes_that_are_not_a_record_are_kept_as_broken() -> None:
+    record = FeedRecord.from_json(b"\xffnot json", ref=("t", 3))
+    assert record.broken and record.raw == b"\xffnot json" and record.ref == ("t", 3)
+    assert not FeedRecord.from_dict(feed_record(AGENCY, 1)).broken
+
+
+def test_incoming_only_for_requests_to_this_agency() -> None:
+    assert FeedRecord.from_dict(feed_record(AGENCY, 1, incoming=True)).incoming
+    assert not FeedRecord.from_dict(feed_record(AGENCY, 1, incoming=False)).incoming
+    assert not FeedRecord.from_dict(feed_record(AGENCY, 1, kind="referral.accepted")).incoming
