@@ -1,8 +1,8 @@
 """The case file view (案卷): a judicial relief case, its steps, its referrals, all aid given.
 
-Tables: ``cases`` (one row per case, its stage and amounts), ``case_steps`` (every step of
-the procedure with its recorded details), ``case_referrals`` (every referral, so that a case
-also finds the inbound referral it came from) and the agency directory.
+Tables: ``cases`` (one row per case: its stage, amounts and every step of the procedure with
+its recorded details), ``case_referrals`` (every referral, so that a case also finds the
+inbound referral it came from) and the agency directory.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from domain.referral import Referral
 from projections.directory import DIRECTORY_TABLES, DirectoryHandlers, agency_names
 from projections.rebuild import freshness, read_active
 from projections.store import Tx, ViewStore
-from projections.values import details, text
+from projections.values import fields, text
 from projections.view import handles
 
 #: event class → (step name, the event's date attribute, the stage it leads to or None)
@@ -42,13 +42,9 @@ class CaseFiles(DirectoryHandlers):
             "referral_id TEXT, summary TEXT NOT NULL, stage TEXT NOT NULL, "
             "received_on TEXT NOT NULL, eligible INTEGER, situation TEXT, refusal_ground TEXT, "
             "granted_fen BIGINT NOT NULL, disbursed_fen BIGINT NOT NULL, decided_on TEXT, "
-            "follow_ups BIGINT NOT NULL, closed_on TEXT, updated_at TEXT NOT NULL)",
+            "follow_ups BIGINT NOT NULL, closed_on TEXT, updated_at TEXT NOT NULL, "
+            "steps TEXT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS {p}_cases_person ON {cases} (person_id)",
-        ],
-        "case_steps": [
-            "CREATE TABLE IF NOT EXISTS {case_steps} (case_id TEXT NOT NULL, "
-            "version BIGINT NOT NULL, step TEXT NOT NULL, on_date TEXT, at TEXT NOT NULL, "
-            "details TEXT NOT NULL, PRIMARY KEY (case_id, version))"
         ],
         "case_referrals": [
             "CREATE TABLE IF NOT EXISTS {case_referrals} (id TEXT PRIMARY KEY, case_id TEXT, "
@@ -61,111 +57,93 @@ class CaseFiles(DirectoryHandlers):
 
     @handles(AidCase.LeadReceived)
     def lead_received(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql(
-                "INSERT INTO {cases} VALUES (?, ?, ?, ?, ?, ?, 'received', ?, NULL, NULL, NULL, "
-                "0, 0, NULL, 0, NULL, ?)"
-            ),
-            (
-                str(e.originator_id),
-                str(e.procuratorate_id),
-                str(e.person_id),
-                e.source,
-                text(e.referral_id),
-                e.summary,
-                text(e.received_on),
-                e.timestamp.isoformat(),
-            ),
+        tx.put(
+            "cases",
+            {
+                "id": str(e.originator_id),
+                "procuratorate_id": str(e.procuratorate_id),
+                "person_id": str(e.person_id),
+                "source": e.source,
+                "referral_id": text(e.referral_id),
+                "summary": e.summary,
+                "stage": "received",
+                "received_on": text(e.received_on),
+                "eligible": None,
+                "situation": None,
+                "refusal_ground": None,
+                "granted_fen": 0,
+                "disbursed_fen": 0,
+                "decided_on": None,
+                "follow_ups": 0,
+                "closed_on": None,
+                "updated_at": e.timestamp.isoformat(),
+                "steps": [_step(e, "lead", e.received_on)],
+            },
         )
-        self._step(tx, e, "lead", text(e.received_on))
 
     @handles(*STEPS)
     def step(self, tx: Tx, e: Any) -> None:
         name, date_field, stage = STEPS[type(e)]
-        self._step(tx, e, name, text(getattr(e, date_field)))
-        case_id, at = str(e.originator_id), e.timestamp.isoformat()
+        case = tx.existing("cases", str(e.originator_id))
+        if isinstance(case["steps"], str):  # as stored; a list while in this transaction
+            case["steps"] = json.loads(case["steps"])
+        case["steps"].append(_step(e, name, getattr(e, date_field)))
+        case["updated_at"] = e.timestamp.isoformat()
         if stage is not None:
-            tx.execute(
-                tx.sql("UPDATE {cases} SET stage = ?, updated_at = ? WHERE id = ?"),
-                (stage, at, case_id),
-            )
+            case["stage"] = stage
         if isinstance(e, AidCase.Reviewed):
-            tx.execute(
-                tx.sql(
-                    "UPDATE {cases} SET eligible = ?, situation = ?, refusal_ground = ? "
-                    "WHERE id = ?"
-                ),
-                (int(e.situation is not None), e.situation, e.refusal_ground, case_id),
-            )
-        elif isinstance(e, AidCase.ReliefGranted | AidCase.ReliefRefused):
-            granted = e.amount_fen if isinstance(e, AidCase.ReliefGranted) else 0
-            tx.execute(
-                tx.sql("UPDATE {cases} SET granted_fen = ?, decided_on = ? WHERE id = ?"),
-                (granted, text(e.decided_on), case_id),
-            )
+            case["eligible"] = int(e.situation is not None)
+            case["situation"], case["refusal_ground"] = e.situation, e.refusal_ground
+        elif isinstance(e, AidCase.ReliefGranted):
+            case["granted_fen"], case["decided_on"] = e.amount_fen, text(e.decided_on)
+        elif isinstance(e, AidCase.ReliefRefused):
+            case["decided_on"] = text(e.decided_on)
         elif isinstance(e, AidCase.ReliefDisbursed):
-            tx.execute(
-                tx.sql(
-                    "UPDATE {cases} SET disbursed_fen = disbursed_fen + ?, updated_at = ?, "
-                    "stage = CASE WHEN disbursed_fen + ? = granted_fen THEN 'disbursed' "
-                    "ELSE stage END WHERE id = ?"
-                ),
-                (e.amount_fen, at, e.amount_fen, case_id),
-            )
+            case["disbursed_fen"] += e.amount_fen
+            if case["disbursed_fen"] == case["granted_fen"]:
+                case["stage"] = "disbursed"
         elif isinstance(e, AidCase.FollowUpRecorded):
-            tx.execute(
-                tx.sql("UPDATE {cases} SET follow_ups = follow_ups + 1 WHERE id = ?"), (case_id,)
-            )
+            case["follow_ups"] += 1
         elif isinstance(e, AidCase.CaseClosed):
-            tx.execute(
-                tx.sql("UPDATE {cases} SET closed_on = ? WHERE id = ?"),
-                (text(e.closed_on), case_id),
-            )
-
-    def _step(self, tx: Tx, e: Any, name: str, on: str | None) -> None:
-        tx.execute(
-            tx.sql("INSERT INTO {case_steps} VALUES (?, ?, ?, ?, ?, ?)"),
-            (
-                str(e.originator_id),
-                e.originator_version,
-                name,
-                on,
-                e.timestamp.isoformat(),
-                details(e),
-            ),
-        )
+            case["closed_on"] = text(e.closed_on)
+        tx.put("cases", case)
 
     @handles(Referral.Requested)
     def referral_requested(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql("INSERT INTO {case_referrals} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"),
-            (
-                str(e.originator_id),
-                text(e.case_id),
-                str(e.requester_id),
-                str(e.recipient_id),
-                e.direction,
-                json.dumps(e.services),
-                e.reason,
-                "requested",
-                text(e.due_on),
-                e.timestamp.isoformat(),
-            ),
+        tx.put(
+            "case_referrals",
+            {
+                "id": str(e.originator_id),
+                "case_id": text(e.case_id),
+                "requester_id": str(e.requester_id),
+                "recipient_id": str(e.recipient_id),
+                "direction": e.direction,
+                "services": json.dumps(e.services),
+                "reason": e.reason,
+                "status": "requested",
+                "due_on": text(e.due_on),
+                "requested_at": e.timestamp.isoformat(),
+                "outcome": None,
+            },
         )
 
     @handles(Referral.StatusChanged)
     def referral_status_changed(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql(
-                "UPDATE {case_referrals} SET status = ?, outcome = COALESCE(?, outcome) "
-                "WHERE id = ?"
-            ),
-            (
-                e.status,
-                json.dumps(e.outcome) if e.outcome is not None else None,
-                str(e.originator_id),
-            ),
-        )
+        referral = tx.existing("case_referrals", str(e.originator_id))
+        referral["status"] = e.status
+        if e.outcome is not None:
+            referral["outcome"] = json.dumps(e.outcome)
+        tx.put("case_referrals", referral)
+
+
+def _step(e: Any, name: str, on: Any) -> dict[str, Any]:
+    return {
+        "version": e.originator_version,
+        "step": name,
+        "on_date": text(on),
+        "at": e.timestamp.isoformat(),
+        "details": fields(e),
+    }
 
 
 def case_file(
@@ -177,11 +155,7 @@ def case_file(
     if not rows:
         return None
     case = rows[0]
-    steps = view.read(
-        "SELECT version, step, on_date, at, details FROM {case_steps} WHERE case_id = ? "
-        "ORDER BY version",
-        (case["id"],),
-    )
+    steps = json.loads(case["steps"])
     referrals = view.read(
         "SELECT * FROM {case_referrals} WHERE case_id = ? OR id = ? ORDER BY requested_at, id",
         (case["id"], case["referral_id"] or ""),
@@ -207,7 +181,7 @@ def case_file(
                 )
     disbursements = [
         {"amount_fen": d["amount_fen"], "paid_on": d["paid_on"], "ceremony": d["ceremony"]}
-        for d in (json.loads(s["details"]) for s in steps if s["step"] == "disbursement")
+        for d in (s["details"] for s in steps if s["step"] == "disbursement")
     ]
     return {
         "id": case["id"],
@@ -227,7 +201,7 @@ def case_file(
         "decided_on": case["decided_on"],
         "closed_on": case["closed_on"],
         "follow_ups": case["follow_ups"],
-        "steps": [{**s, "details": json.loads(s["details"])} for s in steps],
+        "steps": steps,
         "referrals": referrals,
         "aid": {
             "judicial": {

@@ -40,33 +40,28 @@ class DirectoryHandlers(View):
 
     @handles(Agency.Registered)
     def agency_registered(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql("INSERT INTO {agencies} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-            (
-                str(e.originator_id),
-                e.name,
-                e.kind,
-                e.level,
-                e.region_code,
-                json.dumps(e.services),
-                e.response_days,
-                text(e.parent_id),
-            ),
+        tx.put(
+            "agencies",
+            {
+                "id": str(e.originator_id),
+                "name": e.name,
+                "kind": e.kind,
+                "level": e.level,
+                "region_code": e.region_code,
+                "services": json.dumps(e.services),
+                "response_days": e.response_days,
+                "parent_id": text(e.parent_id),
+            },
         )
 
-    @handles(Agency.ServicesChanged)
-    def agency_services_changed(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql("UPDATE {agencies} SET services = ? WHERE id = ?"),
-            (json.dumps(e.services), str(e.originator_id)),
-        )
-
-    @handles(Agency.ResponseTargetSet)
-    def agency_response_target_set(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql("UPDATE {agencies} SET response_days = ? WHERE id = ?"),
-            (e.response_days, str(e.originator_id)),
-        )
+    @handles(Agency.ServicesChanged, Agency.ResponseTargetSet)
+    def agency_changed(self, tx: Tx, e: Any) -> None:
+        agency = tx.existing("agencies", str(e.originator_id))
+        if isinstance(e, Agency.ServicesChanged):
+            agency["services"] = json.dumps(e.services)
+        else:
+            agency["response_days"] = e.response_days
+        tx.put("agencies", agency)
 
     @handles(LinkageMechanism.Signed)
     def mechanism_signed(self, tx: Tx, e: Any) -> None:

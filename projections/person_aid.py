@@ -25,13 +25,13 @@ class PersonAid(DirectoryHandlers):
     tables: ClassVar[dict[str, list[str]]] = {
         **DIRECTORY_TABLES,
         "aid_cases": [
-            "CREATE TABLE IF NOT EXISTS {aid_cases} (case_id TEXT PRIMARY KEY, "
+            "CREATE TABLE IF NOT EXISTS {aid_cases} (id TEXT PRIMARY KEY, "
             "person_id TEXT NOT NULL, procuratorate_id TEXT NOT NULL, "
             "granted_fen BIGINT NOT NULL, disbursed_fen BIGINT NOT NULL, decided_on TEXT)",
             "CREATE INDEX IF NOT EXISTS {p}_aid_cases_person ON {aid_cases} (person_id)",
         ],
         "aid_referrals": [
-            "CREATE TABLE IF NOT EXISTS {aid_referrals} (referral_id TEXT PRIMARY KEY, "
+            "CREATE TABLE IF NOT EXISTS {aid_referrals} (id TEXT PRIMARY KEY, "
             "person_id TEXT NOT NULL, recipient_id TEXT NOT NULL, case_id TEXT)",
         ],
         "aid_given": [
@@ -45,35 +45,37 @@ class PersonAid(DirectoryHandlers):
 
     @handles(AidCase.LeadReceived)
     def case_received(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql("INSERT INTO {aid_cases} VALUES (?, ?, ?, 0, 0, NULL)"),
-            (str(e.originator_id), str(e.person_id), str(e.procuratorate_id)),
+        tx.put(
+            "aid_cases",
+            {
+                "id": str(e.originator_id),
+                "person_id": str(e.person_id),
+                "procuratorate_id": str(e.procuratorate_id),
+                "granted_fen": 0,
+                "disbursed_fen": 0,
+                "decided_on": None,
+            },
         )
 
-    @handles(AidCase.ReliefGranted)
-    def granted(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql("UPDATE {aid_cases} SET granted_fen = ?, decided_on = ? WHERE case_id = ?"),
-            (e.amount_fen, e.decided_on.isoformat(), str(e.originator_id)),
-        )
-
-    @handles(AidCase.ReliefDisbursed)
-    def disbursed(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql("UPDATE {aid_cases} SET disbursed_fen = disbursed_fen + ? WHERE case_id = ?"),
-            (e.amount_fen, str(e.originator_id)),
-        )
+    @handles(AidCase.ReliefGranted, AidCase.ReliefDisbursed)
+    def relief(self, tx: Tx, e: Any) -> None:
+        case = tx.existing("aid_cases", str(e.originator_id))
+        if isinstance(e, AidCase.ReliefGranted):
+            case["granted_fen"], case["decided_on"] = e.amount_fen, e.decided_on.isoformat()
+        else:
+            case["disbursed_fen"] += e.amount_fen
+        tx.put("aid_cases", case)
 
     @handles(Referral.Requested)
     def referral_requested(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql("INSERT INTO {aid_referrals} VALUES (?, ?, ?, ?)"),
-            (
-                str(e.originator_id),
-                str(e.person_id),
-                str(e.recipient_id),
-                str(e.case_id) if e.case_id else None,
-            ),
+        tx.put(
+            "aid_referrals",
+            {
+                "id": str(e.originator_id),
+                "person_id": str(e.person_id),
+                "recipient_id": str(e.recipient_id),
+                "case_id": str(e.case_id) if e.case_id else None,
+            },
         )
 
     @handles(Referral.StatusChanged)
@@ -81,27 +83,23 @@ class PersonAid(DirectoryHandlers):
         outcome = e.outcome
         if e.status != "completed" or not outcome or not outcome["successful"]:
             return
-        ref = tx.query(
-            tx.sql("SELECT * FROM {aid_referrals} WHERE referral_id = ?"), (str(e.originator_id),)
-        )[0]
-        tx.executemany(
-            tx.sql("INSERT INTO {aid_given} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-            [
-                (
-                    ref["referral_id"],
-                    n,
-                    ref["person_id"],
-                    ref["recipient_id"],
-                    ref["case_id"],
-                    p["kind"],
-                    p["amount_fen"],
-                    p["provider"],
-                    p["description"],
-                    e.timestamp.isoformat(),
-                )
-                for n, p in enumerate(outcome["provisions"])
-            ],
-        )
+        ref = tx.existing("aid_referrals", str(e.originator_id))
+        for n, p in enumerate(outcome["provisions"]):
+            tx.append(
+                "aid_given",
+                {
+                    "referral_id": ref["id"],
+                    "n": n,
+                    "person_id": ref["person_id"],
+                    "agency_id": ref["recipient_id"],
+                    "case_id": ref["case_id"],
+                    "kind": p["kind"],
+                    "amount_fen": p["amount_fen"],
+                    "provider": p["provider"],
+                    "description": p["description"],
+                    "given_at": e.timestamp.isoformat(),
+                },
+            )
 
 
 def _add(totals: dict[str, int], key: str, amount: int) -> None:
@@ -114,7 +112,7 @@ def person_aid(
     """Judicial relief per case, each social provision, and totals by kind and provider."""
     view = read_active(store, PersonAid)
     cases = view.read(
-        "SELECT * FROM {aid_cases} WHERE person_id = ? ORDER BY decided_on, case_id",
+        "SELECT * FROM {aid_cases} WHERE person_id = ? ORDER BY decided_on, id",
         (str(person_id),),
     )
     given = view.read(
@@ -157,7 +155,7 @@ def person_aid(
         "person_id": str(person_id),
         "judicial": [
             {
-                "case_id": c["case_id"],
+                "case_id": c["id"],
                 "procuratorate_id": c["procuratorate_id"],
                 "granted_fen": c["granted_fen"],
                 "disbursed_fen": c["disbursed_fen"],

@@ -10,6 +10,9 @@ version from its position; the old version stays (retired) until :func:`drop_ret
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 from typing import Any
 
 from projections.runner import Progress, decode_batch
@@ -47,23 +50,49 @@ def catch_up(
     progress: Progress | None = None,
     batch_size: int = 2000,
 ) -> int:
-    """Applies the log from ``view``'s position to the head; returns the position reached."""
+    """Applies the log from ``view``'s position to the head; returns the position reached.
+
+    The next batch is read and decoded in a thread while the current one is written.
+    """
     recorder = app.recorder
     position = view.position() or 0
     head = recorder.max_notification_id() or 0
-    while position < head:
-        notifications = recorder.select_notifications(
-            start=position, limit=batch_size, inclusive_of_start=False
-        )
-        if not notifications:
-            break
-        events = decode_batch(app.mapper, notifications, [type(view)])
-        view.apply_batch(events, notifications[-1].id)
-        position = notifications[-1].id
-        if position >= head:
-            head = recorder.max_notification_id() or 0
-        if progress is not None:
-            progress(position, head)
+    batches: queue.Queue[Any] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def read() -> None:
+        start, last = position, head
+        try:
+            while start < last and not stop.is_set():
+                notifications = recorder.select_notifications(
+                    start=start, limit=batch_size, inclusive_of_start=False
+                )
+                if not notifications:
+                    break
+                start = notifications[-1].id
+                if start >= last:
+                    last = recorder.max_notification_id() or 0
+                events = decode_batch(app.mapper, notifications, [type(view)])
+                batches.put((events, start, last))
+        except BaseException as error:  # handed over to the writing thread
+            batches.put(error)
+        batches.put(None)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        while (item := batches.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            events, position, head = item
+            view.apply_batch(events, position)
+            if progress is not None:
+                progress(position, head)
+    finally:
+        stop.set()
+        while reader.is_alive():
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.05)
     return position
 
 

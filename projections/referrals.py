@@ -49,55 +49,48 @@ class Referrals(DirectoryHandlers):
     @handles(Referral.Requested)
     def requested(self, tx: Tx, e: Any) -> None:
         at = e.timestamp.isoformat()
-        tx.execute(
-            tx.sql(
-                "INSERT INTO {referrals} VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL, NULL, ?, NULL)"
-            ),
-            (
-                str(e.originator_id),
-                str(e.requester_id),
-                str(e.recipient_id),
-                e.direction,
-                text(e.case_id),
-                str(e.person_id),
-                json.dumps(e.services),
-                e.reason,
-                "requested",
-                text(e.due_on),
-                at,
-                at,
-                text(e.re_referral_of),
-            ),
+        tx.put(
+            "referrals",
+            {
+                "id": str(e.originator_id),
+                "requester_id": str(e.requester_id),
+                "recipient_id": str(e.recipient_id),
+                "direction": e.direction,
+                "case_id": text(e.case_id),
+                "person_id": str(e.person_id),
+                "services": json.dumps(e.services),
+                "reason": e.reason,
+                "status": "requested",
+                "due_on": text(e.due_on),
+                "requested_at": at,
+                "first_answer_at": None,
+                "closed_at": None,
+                "updated_at": at,
+                "status_reason": None,
+                "outcome": None,
+                "re_referral_of": text(e.re_referral_of),
+                "re_referred_to": None,
+            },
         )
 
     @handles(Referral.StatusChanged)
     def status_changed(self, tx: Tx, e: Any) -> None:
         at = e.timestamp.isoformat()
-        tx.execute(
-            tx.sql(
-                "UPDATE {referrals} SET status = ?, updated_at = ?, status_reason = ?, "
-                "outcome = COALESCE(?, outcome), "
-                "first_answer_at = COALESCE(first_answer_at, ?), "
-                "closed_at = COALESCE(closed_at, ?) WHERE id = ?"
-            ),
-            (
-                e.status,
-                at,
-                e.reason,
-                json.dumps(e.outcome) if e.outcome is not None else None,
-                at if e.status in ANSWERS else None,
-                at if e.status in FINAL else None,
-                str(e.originator_id),
-            ),
-        )
+        row = tx.existing("referrals", str(e.originator_id))
+        row.update(status=e.status, updated_at=at, status_reason=e.reason)
+        if e.outcome is not None:
+            row["outcome"] = json.dumps(e.outcome)
+        if e.status in ANSWERS and row["first_answer_at"] is None:
+            row["first_answer_at"] = at
+        if e.status in FINAL and row["closed_at"] is None:
+            row["closed_at"] = at
+        tx.put("referrals", row)
 
     @handles(Referral.ReReferred)
     def re_referred(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql("UPDATE {referrals} SET re_referred_to = ?, updated_at = ? WHERE id = ?"),
-            (str(e.new_referral_id), e.timestamp.isoformat(), str(e.originator_id)),
-        )
+        row = tx.existing("referrals", str(e.originator_id))
+        row.update(re_referred_to=str(e.new_referral_id), updated_at=e.timestamp.isoformat())
+        tx.put("referrals", row)
 
 
 def encode_cursor(row: dict[str, Any]) -> str:

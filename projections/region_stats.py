@@ -28,6 +28,15 @@ from projections.store import Tx, ViewStore
 from projections.view import View, handles
 
 CHINA = timezone(timedelta(hours=8))
+#: case events that only move the stage
+STAGES: dict[type, str] = {
+    AidCase.InquiryRecorded: "inquired",
+    AidCase.Reviewed: "reviewed",
+    AidCase.HearingHeld: "heard",
+    AidCase.SubmittedForApproval: "submitted",
+    AidCase.ReliefRefused: "refused",
+    AidCase.CaseClosed: "closed",
+}
 
 
 def china_date(moment: datetime) -> str:
@@ -41,7 +50,7 @@ class RegionStats(DirectoryHandlers):
         "st_cases": [
             "CREATE TABLE IF NOT EXISTS {st_cases} (id TEXT PRIMARY KEY, "
             "procuratorate_id TEXT NOT NULL, received_on TEXT NOT NULL, stage TEXT NOT NULL, "
-            "granted_fen BIGINT NOT NULL, decided_on TEXT)"
+            "granted_fen BIGINT NOT NULL, disbursed_fen BIGINT NOT NULL, decided_on TEXT)"
         ],
         "st_paid": [
             "CREATE TABLE IF NOT EXISTS {st_paid} (case_id TEXT NOT NULL, "
@@ -64,103 +73,85 @@ class RegionStats(DirectoryHandlers):
 
     @handles(AidCase.LeadReceived)
     def case_received(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql("INSERT INTO {st_cases} VALUES (?, ?, ?, 'received', 0, NULL)"),
-            (str(e.originator_id), str(e.procuratorate_id), e.received_on.isoformat()),
+        tx.put(
+            "st_cases",
+            {
+                "id": str(e.originator_id),
+                "procuratorate_id": str(e.procuratorate_id),
+                "received_on": e.received_on.isoformat(),
+                "stage": "received",
+                "granted_fen": 0,
+                "disbursed_fen": 0,
+                "decided_on": None,
+            },
         )
 
-    @handles(
-        AidCase.InquiryRecorded,
-        AidCase.Reviewed,
-        AidCase.HearingHeld,
-        AidCase.SubmittedForApproval,
-        AidCase.ReliefRefused,
-        AidCase.CaseClosed,
-    )
+    @handles(*STAGES, AidCase.ReliefGranted, AidCase.ReliefDisbursed)
     def case_moved(self, tx: Tx, e: Any) -> None:
-        stage = {
-            AidCase.InquiryRecorded: "inquired",
-            AidCase.Reviewed: "reviewed",
-            AidCase.HearingHeld: "heard",
-            AidCase.SubmittedForApproval: "submitted",
-            AidCase.ReliefRefused: "refused",
-            AidCase.CaseClosed: "closed",
-        }[type(e)]
-        tx.execute(
-            tx.sql("UPDATE {st_cases} SET stage = ? WHERE id = ?"), (stage, str(e.originator_id))
-        )
-
-    @handles(AidCase.ReliefGranted)
-    def granted(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql(
-                "UPDATE {st_cases} SET stage = 'granted', granted_fen = ?, decided_on = ? "
-                "WHERE id = ?"
-            ),
-            (e.amount_fen, e.decided_on.isoformat(), str(e.originator_id)),
-        )
-
-    @handles(AidCase.ReliefDisbursed)
-    def disbursed(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql("INSERT INTO {st_paid} VALUES (?, ?, ?, ?)"),
-            (str(e.originator_id), e.originator_version, e.amount_fen, e.paid_on.isoformat()),
-        )
-        tx.execute(
-            tx.sql(
-                "UPDATE {st_cases} SET stage = 'disbursed' WHERE id = ? AND granted_fen = "
-                "(SELECT SUM(amount_fen) FROM {st_paid} WHERE case_id = ?)"
-            ),
-            (str(e.originator_id), str(e.originator_id)),
-        )
+        case = tx.existing("st_cases", str(e.originator_id))
+        if isinstance(e, AidCase.ReliefGranted):
+            case.update(
+                stage="granted", granted_fen=e.amount_fen, decided_on=e.decided_on.isoformat()
+            )
+        elif isinstance(e, AidCase.ReliefDisbursed):
+            case["disbursed_fen"] += e.amount_fen
+            if case["disbursed_fen"] == case["granted_fen"]:
+                case["stage"] = "disbursed"
+            tx.append(
+                "st_paid",
+                {
+                    "case_id": case["id"],
+                    "version": e.originator_version,
+                    "amount_fen": e.amount_fen,
+                    "paid_on": e.paid_on.isoformat(),
+                },
+            )
+        else:
+            case["stage"] = STAGES[type(e)]
+        tx.put("st_cases", case)
 
     @handles(Referral.Requested)
     def referral_requested(self, tx: Tx, e: Any) -> None:
-        tx.execute(
-            tx.sql(
-                "INSERT INTO {st_referrals} VALUES "
-                "(?, ?, ?, ?, 'requested', ?, ?, NULL, 0, NULL, NULL)"
-            ),
-            (
-                str(e.originator_id),
-                str(e.requester_id),
-                str(e.recipient_id),
-                e.direction,
-                e.timestamp.isoformat(),
-                china_date(e.timestamp),
-            ),
+        tx.put(
+            "st_referrals",
+            {
+                "id": str(e.originator_id),
+                "requester_id": str(e.requester_id),
+                "recipient_id": str(e.recipient_id),
+                "direction": e.direction,
+                "status": "requested",
+                "requested_at": e.timestamp.isoformat(),
+                "requested_on": china_date(e.timestamp),
+                "first_answer_at": None,
+                "accepted": 0,
+                "completed_at": None,
+                "completed_on": None,
+            },
         )
 
     @handles(Referral.StatusChanged)
     def referral_status_changed(self, tx: Tx, e: Any) -> None:
-        at, rid = e.timestamp.isoformat(), str(e.originator_id)
-        answered = e.status in ("received", "accepted", "rejected")
-        completed = e.status == "completed"
-        tx.execute(
-            tx.sql(
-                "UPDATE {st_referrals} SET status = ?, "
-                "first_answer_at = COALESCE(first_answer_at, ?), "
-                "accepted = CASE WHEN ? = 1 THEN 1 ELSE accepted END, "
-                "completed_at = ?, completed_on = ? WHERE id = ?"
-            ),
-            (
-                e.status,
-                at if answered else None,
-                int(e.status == "accepted"),
-                at if completed else None,
-                china_date(e.timestamp) if completed else None,
-                rid,
-            ),
-        )
-        if completed and e.outcome and e.outcome["successful"]:
-            tx.executemany(
-                tx.sql("INSERT INTO {st_given} VALUES (?, ?, ?, ?)"),
-                [
-                    (rid, n, p["kind"], p["amount_fen"])
-                    for n, p in enumerate(e.outcome["provisions"])
-                    if p["amount_fen"]
-                ],
-            )
+        at, referral = e.timestamp.isoformat(), tx.existing("st_referrals", str(e.originator_id))
+        referral["status"] = e.status
+        if e.status in ("received", "accepted", "rejected") and not referral["first_answer_at"]:
+            referral["first_answer_at"] = at
+        if e.status == "accepted":
+            referral["accepted"] = 1
+        if e.status == "completed":
+            referral["completed_at"], referral["completed_on"] = at, china_date(e.timestamp)
+            if e.outcome and e.outcome["successful"]:
+                for n, p in enumerate(e.outcome["provisions"]):
+                    if p["amount_fen"]:
+                        tx.append(
+                            "st_given",
+                            {
+                                "referral_id": referral["id"],
+                                "n": n,
+                                "kind": p["kind"],
+                                "amount_fen": p["amount_fen"],
+                            },
+                        )
+        tx.put("st_referrals", referral)
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -18,6 +18,7 @@ Each view's table versions are listed in ``view_tables``; exactly one version of
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -25,6 +26,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
+
+from projections.values import text
 
 VIEW_TABLES = "view_tables"
 VIEW_TABLES_DDL = (
@@ -39,6 +42,10 @@ class Tx(ABC):
 
     def __init__(self, tables: Mapping[str, str]) -> None:
         self.tables = tables
+        self._sql: dict[str, str] = {}
+        self._rows: dict[str, dict[str, dict[str, Any] | None]] = {}
+        self._dirty: dict[str, dict[str, dict[str, Any]]] = {}
+        self._appended: dict[str, list[dict[str, Any]]] = {}
 
     @abstractmethod
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
@@ -61,7 +68,69 @@ class Tx(ABC):
         return self.fetchall()
 
     def sql(self, sql: str) -> str:
-        return sql.format_map(self.tables)
+        """``sql`` with the physical names of its ``{logical}`` tables."""
+        formatted = self._sql.get(sql)
+        if formatted is None:
+            formatted = self._sql[sql] = sql.format_map(self.tables)
+        return formatted
+
+    # The unit of work: rows keyed by ``id`` are read once, changed in memory, and written
+    # once when the transaction's batch is done (:meth:`flush`), whatever number of events
+    # changed them; append-only rows are inserted together. A list or dict put in a row is
+    # written as JSON text.
+
+    def row(self, table: str, key: str) -> dict[str, Any] | None:
+        """The row of ``table`` whose ``id`` is ``key``, as this transaction has it."""
+        cached = self._rows.setdefault(table, {})
+        if key not in cached:
+            found = self.query(self.sql(f"SELECT * FROM {{{table}}} WHERE id = ?"), (key,))
+            cached[key] = found[0] if found else None
+        return cached[key]
+
+    def existing(self, table: str, key: str) -> dict[str, Any]:
+        """:meth:`row`, which must exist (an event about an unknown row is a broken log)."""
+        found = self.row(table, key)
+        if found is None:
+            raise LookupError(f"{table} {key} is not in the view")
+        return found
+
+    def put(self, table: str, row: dict[str, Any]) -> None:
+        """Sets (inserts or replaces) a row keyed by ``id``; written by :meth:`flush`."""
+        self._rows.setdefault(table, {})[row["id"]] = row
+        self._dirty.setdefault(table, {})[row["id"]] = row
+
+    def append(self, table: str, row: dict[str, Any]) -> None:
+        """Inserts a row of an append-only table at :meth:`flush`."""
+        self._appended.setdefault(table, []).append(row)
+
+    def flush(self) -> None:
+        for table, rows in self._dirty.items():
+            self._insert(table, list(rows.values()), upsert=True)
+        for table, appended in self._appended.items():
+            self._insert(table, appended, upsert=False)
+        self._dirty, self._appended = {}, {}
+
+    def _insert(self, table: str, rows: list[dict[str, Any]], *, upsert: bool) -> None:
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in rows:
+            by_columns.setdefault(tuple(row), []).append(row)
+        for columns, group in by_columns.items():
+            sql = (
+                f"INSERT INTO {{{table}}} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})"
+            )
+            if upsert:
+                sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+                sql += f" ON CONFLICT (id) DO UPDATE SET {sets}"
+            self.executemany(self.sql(sql), [[_value(r[c]) for c in columns] for r in group])
+
+
+def _value(value: Any) -> Any:
+    """Lists and dicts kept in a row during a transaction are stored as JSON text (with
+    ids, dates and times as text)."""
+    if type(value) in (list, dict):
+        return json.dumps(value, ensure_ascii=False, default=text)
+    return value
 
 
 class ViewStore(TrackingRecorder, ABC):
@@ -101,6 +170,7 @@ class ViewStore(TrackingRecorder, ABC):
         """Calls ``apply(tx)`` and records ``tracking`` in the same transaction."""
         with self.transaction(tables) as tx:
             apply(tx)
+            tx.flush()
             self._track(tx, tracking)
 
     def read(

@@ -27,6 +27,7 @@ class _Transaction(SQLiteTransaction):
         cursor = self.connection.cursor()
         if self.commit:
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA cache_size=-65536")
             cursor.execute("BEGIN IMMEDIATE")
         else:
             cursor.execute("BEGIN")

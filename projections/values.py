@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.domain import DomainEvent
 
@@ -22,21 +20,6 @@ def text(value: Any) -> str | None:
     return str(value)
 
 
-def plain(value: Any) -> Any:
-    """JSON-ready: UUIDs and dates as strings, containers recursively."""
-    if isinstance(value, UUID | date | datetime):
-        return text(value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v) for v in value]
-    return value
-
-
-def details(event: DomainEvent) -> str:
-    """The event's own fields as JSON text."""
-    return json.dumps(
-        plain({k: v for k, v in vars(event).items() if k not in EVENT_FIELDS}),
-        ensure_ascii=False,
-        sort_keys=True,
-    )
+def fields(event: DomainEvent) -> dict[str, Any]:
+    """The event's own fields (ids and dates become text when the row is written)."""
+    return {k: v for k, v in vars(event).items() if k not in EVENT_FIELDS}
