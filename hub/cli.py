@@ -16,6 +16,7 @@ from rich.table import Table
 from hub.access import Role
 from hub.cli_audit import audit_app, person_app
 from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
+from hub.cli_ops import dlq_app, replies_app, router_app
 from hub.settings import Settings
 
 app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_is_help=True)
@@ -25,6 +26,9 @@ app.add_typer(token_app, name="token")
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
 app.add_typer(person_app, name="person")
+app.add_typer(router_app, name="router")
+app.add_typer(replies_app, name="replies")
+app.add_typer(dlq_app, name="dlq")
 
 Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
 Port = Annotated[int | None, typer.Option(help="default: 8000")]

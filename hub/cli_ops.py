@@ -1,0 +1,115 @@
+"""``hub router …``, ``hub replies …`` and ``hub dlq …``: the Kafka side of agency feeds.
+
+Each runs on the same settings and ``--data-dir`` as ``hub serve`` and needs
+``KAFKA_BOOTSTRAP_SERVERS``; the embedded default serves agency feeds over HTTP instead.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Annotated
+
+import orjson
+import typer
+from rich.table import Table
+
+from hub.cli_common import DataDir, console, fail, open_hub, settings_for
+
+router_app = typer.Typer(
+    help="路由 Publish agency feeds to their Kafka topics", no_args_is_help=True
+)
+replies_app = typer.Typer(help="回复 Apply agencies' answers from Kafka", no_args_is_help=True)
+dlq_app = typer.Typer(
+    help="死信 Dead letters: answers that could not be applied", no_args_is_help=True
+)
+
+
+def _kafka(data_dir: DataDir) -> tuple[str, str]:
+    settings = settings_for(data_dir)
+    if not settings.kafka_bootstrap_servers:
+        fail("KAFKA_BOOTSTRAP_SERVERS is not set: on the embedded log, feeds are served over HTTP")
+    return settings.kafka_bootstrap_servers, settings.topic_prefix
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+@router_app.command("run")
+def run_router(
+    data_dir: DataDir = None,
+    once: Annotated[bool, typer.Option("--once", help="route what is there, then exit")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, max=10_000)] = 200,
+) -> None:
+    """Follow the log and publish each agency's records, exactly once."""
+    from hub.router import Router
+
+    bootstrap, prefix = _kafka(data_dir)
+    with open_hub(data_dir) as hub:
+        router = Router(hub, bootstrap, prefix, batch_size=batch_size)
+        try:
+            if once:
+                while router.step():
+                    pass
+            else:
+                router.run(_stop_on_signals())
+        finally:
+            router.close()
+        console.print(f"router position: {router.position}")
+
+
+@replies_app.command("run")
+def run_replies(data_dir: DataDir = None) -> None:
+    """Apply agencies' answers from the replies topic, exactly once; the rest to the DLQ."""
+    from hub.replies import ReplyApplier
+
+    bootstrap, prefix = _kafka(data_dir)
+    with open_hub(data_dir) as hub:
+        applier = ReplyApplier(hub, bootstrap, prefix)
+        try:
+            applier.run(_stop_on_signals())
+        finally:
+            applier.close()
+
+
+@dlq_app.command("list")
+def list_dead_letters(data_dir: DataDir = None) -> None:
+    """List dead letters with their reason."""
+    from hub.dead_letters import DeadLetters
+
+    bootstrap, prefix = _kafka(data_dir)
+    letters = DeadLetters(bootstrap, prefix).list()
+    table = Table(title="死信 dead letters")
+    for column in ("id", "error", "detail", "referral", "action", "agency"):
+        table.add_column(column)
+    for letter in letters:
+        reply = letter.reply
+        table.add_row(
+            letter.id,
+            letter.error,
+            letter.detail,
+            str(reply.get("referral_id")),
+            str(reply.get("action")),
+            str(reply.get("agency_id")),
+        )
+    console.print(table)
+
+
+@dlq_app.command("retry")
+def retry_dead_letter(
+    letter_id: Annotated[str, typer.Argument(help="the dead letter's id, from dlq list")],
+    data_dir: DataDir = None,
+) -> None:
+    """Apply a dead letter again (after the cause was mended); it leaves the list if applied."""
+    from hub.dead_letters import DeadLetters
+
+    bootstrap, prefix = _kafka(data_dir)
+    with open_hub(data_dir) as hub:
+        outcome = DeadLetters(bootstrap, prefix).retry(hub, letter_id)
+    if outcome is not None:
+        fail(f"still not applicable: {outcome.error}: {outcome.detail}")
+    console.print(orjson.dumps({"retried": letter_id, "applied": True}).decode())
