@@ -120,3 +120,40 @@ def test_replies_that_cannot_apply_go_to_the_dlq_and_can_be_retried(
     assert [x.error for x in letters.list()] == ["not-party", "forbidden", "malformed"]
     still = letters.retry(services.hub, letters.list()[0].id)
     assert still is not None and still.error == "not-party"
+
+
+def test_operators_list_and_retry_dead_letters_over_http(
+    kafka_hub: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str
+) -> None:
+    from hub.settings import Settings
+
+    services, env, driver = kafka_hub
+    prefix = env["HUB_LOG_TOPIC"].rsplit(".", 1)[0]
+    services.settings = Settings(
+        data_dir=services.settings.data_dir,
+        KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap,
+        log_topic=env["HUB_LOG_TOPIC"],
+    )
+    referral = new_referral(driver)
+    send(kafka_bootstrap, prefix, reply(driver, referral, "start", "k-early"))
+    applier = ReplyApplier(services.hub, kafka_bootstrap, prefix)
+    try:
+        assert drain(applier) == (0, 1)
+    finally:
+        applier.close()
+    listed = driver.client.get(
+        "/operations/dlq", headers={"Authorization": f"Bearer {driver.admin_token}"}
+    ).json()
+    assert [x["error"] for x in listed] == ["referral-transition-not-allowed"]
+    assert listed[0]["reply"]["referral_id"] == referral
+    retry = f"/operations/dlq/{listed[0]['id']}/retry"
+    refused = driver.client.post(
+        retry, json={}, headers={"Authorization": f"Bearer {driver.admin_token}"}
+    )
+    assert refused.status_code == 409
+    driver.answer(n.KUYTUN_VOLUNTEERS, referral, "accept")
+    assert driver.admin(retry, {}) == {"id": listed[0]["id"], "applied": True}
+    staff = driver.client.get(
+        "/operations/dlq", headers={"Authorization": f"Bearer {driver.tokens[n.KUYTUN_VOLUNTEERS]}"}
+    )
+    assert staff.status_code == 403
