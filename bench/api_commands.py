@@ -48,6 +48,11 @@ def hub_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "hub.cli"]
 
 
+def py_spy() -> str:
+    beside = Path(sys.executable).with_name("py-spy")
+    return str(beside) if beside.exists() else "py-spy"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -152,6 +157,7 @@ class Phase:
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     server_cpu: float = 0.0  # the server's CPU seconds during the phase
+    load_cpu: float = 0.0  # this (load) process's CPU seconds during the phase
 
     @property
     def rate(self) -> float:
@@ -195,13 +201,14 @@ def run(
                         phase.failures.append(f"{response.status_code} {response.text[:200]}")
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started, cpu = time.perf_counter(), cpu_seconds(pid)
+    started, cpu, own = time.perf_counter(), cpu_seconds(pid), time.process_time()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     phase.seconds = time.perf_counter() - started
     phase.server_cpu = cpu_seconds(pid) - cpu
+    phase.load_cpu = time.process_time() - own
     return phase
 
 
@@ -229,7 +236,7 @@ def profiled(pid: int, output: str | None, what: str) -> Iterator[None]:
         return
     sampling = ["--gil"] if what == "gil" else ["--threads", "--idle"]
     spy = subprocess.Popen(
-        ["py-spy", "record", "--pid", str(pid), "--format", "raw", "--output", output, *sampling],
+        [py_spy(), "record", "--pid", str(pid), "--format", "raw", "--output", output, *sampling],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -249,13 +256,14 @@ def report(phases: list[Phase], concurrency: int) -> float:
     print(f"\nconcurrency {concurrency}, one uvicorn worker, loopback")
     print(
         f"{'phase':<22}{'ok':>6}{'failed':>7}{'seconds':>8}{'req/s':>8}{'p50 ms':>8}"
-        f"{'p99 ms':>8}{'server CPU ms/req':>19}"
+        f"{'p99 ms':>8}  CPU ms/req: server, load"
     )
     for p in phases:
-        per_request = 1000 * p.server_cpu / max(1, len(p.latencies))
+        done = max(1, len(p.latencies))
         print(
             f"{p.name:<22}{len(p.latencies):>6}{len(p.failures):>7}{p.seconds:>8.2f}"
-            f"{p.rate:>8.1f}{p.quantile(0.5):>8.1f}{p.quantile(0.99):>8.1f}{per_request:>19.2f}"
+            f"{p.rate:>8.1f}{p.quantile(0.5):>8.1f}{p.quantile(0.99):>8.1f}"
+            f"{1000 * p.server_cpu / done:>20.2f},{1000 * p.load_cpu / done:>5.2f}"
         )
     trivial = statistics.mean(p.rate for p in phases if p.name.startswith("GET"))
     commands = next(p.rate for p in phases if p.name.startswith("POST"))
