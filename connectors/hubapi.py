@@ -31,9 +31,16 @@ class HubClient:
             transport=transport,
         )
 
-    def get(self, path: str, params: dict[str, Any] | None = None, wait: float = 0) -> Any:
+    def get(
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        wait: float = 0,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         """The JSON answer of ``GET path``; ``wait`` extends the timeout for long-polls."""
-        response = self._send("GET", path, params=params, timeout=self._timeout + wait)
+        timeout = self._timeout + wait
+        response = self._send("GET", path, params=params, timeout=timeout, headers=headers)
         return orjson.loads(response.content)
 
     def post(self, path: str, body: Any, headers: dict[str, str] | None = None) -> Any:
