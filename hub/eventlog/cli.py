@@ -141,7 +141,7 @@ def status(data_dir: DataDir = None, lang: Lang = "zh") -> None:
             (text["end"], _end_offset(config, text["unreachable"])),
             (text["events"], str(replica.count())),
             (text["last"], str(replica.max_notification_id() or 0)),
-            (text["writer"], "{} @ {}".format(*replica.writer()) if replica.writer() else "-"),
+            (text["writer"], _writer(replica)),
         ]
     finally:
         replica.close()
@@ -149,6 +149,11 @@ def status(data_dir: DataDir = None, lang: Lang = "zh") -> None:
     for name, value in rows:
         table.add_row(name, value)
     console.print(table)
+
+
+def _writer(replica: Replica) -> str:
+    latest = replica.writer()
+    return "-" if latest is None else f"{latest[0]} @ {latest[1]}"
 
 
 def _end_offset(config: LogConfig, unreachable: str) -> str:

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification, StoredEvent
@@ -90,7 +91,7 @@ class Replica:
         instance, offset = self._meta("writer"), self._meta("writer_offset")
         return None if instance is None else (str(instance), int(offset or 0))
 
-    def _meta(self, key: str) -> object:
+    def _meta(self, key: str) -> Any:
         row = (
             self._connection().execute("SELECT value FROM log_meta WHERE key=?", (key,)).fetchone()
         )
@@ -244,7 +245,7 @@ def _originator(key: str, is_uuid: int) -> UUID | str:
     return UUID(hex=key) if is_uuid else key
 
 
-def _scalar(conn: sqlite3.Connection, sql: str) -> object:
+def _scalar(conn: sqlite3.Connection, sql: str) -> Any:
     row = conn.execute(sql).fetchone()
     return None if row is None else row[0]
 
