@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import threading
 from datetime import date
 from pathlib import Path
@@ -26,6 +25,7 @@ from tests.integration.connectors.kafka_support import (
     produce_feed,
     read_topic,
 )
+from tests.integration.connectors.sheets import read_csv, write_csv
 
 DAY = date(2026, 11, 29)
 
@@ -68,8 +68,7 @@ def test_export_writes_both_files_with_chinese_headers_and_the_details(
     assert first.files == [csv_path, xlsx_path]
     raw = csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\xef\xbb\xbf") == 1
-    with open(csv_path, encoding="utf-8-sig", newline="") as file:
-        rows = list(csv.reader(file))
+    rows = read_csv(csv_path)
     assert tuple(rows[0]) == HEADERS
     assert rows[0][:8] == [
         "转介编号",
@@ -158,8 +157,7 @@ def test_import_applies_the_good_rows_and_reports_the_bad_ones(
     assert len(hub.state.applied) == 3
     report = result.report
     assert report is not None and report.read_bytes().startswith(b"\xef\xbb\xbf")
-    with open(report, encoding="utf-8-sig") as file:
-        lines = list(csv.reader(file))
+    lines = read_csv(report)
     assert lines[0] == ["行号 Row", "转介编号 Referral ID", "结果 Result", "说明 Detail"]
     assert lines[2][:3] == ["3", records[1]["referral_id"], "错误，未提交 / error, not applied"]
 
@@ -180,13 +178,10 @@ def test_on_kafka_the_export_reads_the_topic_and_the_import_produces_replies(
         exported = export_referrals(settings, parts, NoDetails(), ledger, today=DAY)
         assert sorted(exported.referral_ids) == sorted(r["referral_id"] for r in records)
         csv_path = exported.files[0]
-        with open(csv_path, encoding="utf-8-sig", newline="") as file:
-            rows = list(csv.reader(file))
+        rows = read_csv(csv_path)
         rows[1][9] = "接收"
         rows[2][9:11] = ["拒绝", "不属于本单位职责"]
-        answers = tmp_path / "answers.csv"
-        with open(answers, "w", encoding="utf-8-sig", newline="") as file:
-            csv.writer(file).writerows(rows)
+        answers = write_csv(tmp_path / "answers.csv", rows)
         result = import_answers(answers, settings, sink, ledger)
     finally:
         sink.close()
