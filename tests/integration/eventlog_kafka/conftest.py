@@ -10,8 +10,9 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import Environment
+from kafka import KafkaProducer
 
-from hub.eventlog.config import LogConfig
+from hub.eventlog.config import LogConfig, ensure_topic
 from hub.eventlog.kafka import KafkaFactory
 from hub.eventlog.reader import LogReader
 
@@ -66,3 +67,24 @@ def committed_transactions(env: dict[str, str]) -> list[list[bytes]]:
         return groups
     finally:
         reader.close()
+
+
+def remove_replica(path: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
+
+
+def restore(env: dict[str, str], transactions: list[list[bytes]]) -> None:
+    """Writes the transactions back as they were: what the broker's disk would have kept."""
+    config = LogConfig.from_env(Environment(env=env))
+    ensure_topic(config)
+    producer = KafkaProducer(
+        bootstrap_servers=config.bootstrap_servers, transactional_id=f"restore-{uuid.uuid4()}"
+    )
+    producer.init_transactions()
+    for values in transactions:
+        producer.begin_transaction()
+        for value in values:
+            producer.send(config.topic, value=value, partition=0)
+        producer.commit_transaction()
+    producer.close()

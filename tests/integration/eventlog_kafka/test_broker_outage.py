@@ -13,13 +13,15 @@ import uuid
 from pathlib import Path
 
 import pytest
-from eventsourcing.utils import Environment
-from kafka import KafkaProducer
 
-from hub.eventlog.config import LogConfig, ensure_topic
 from hub.eventlog.errors import LogUnavailable
 from hub.eventlog.records import EventRecord, decode
-from tests.integration.eventlog_kafka.conftest import committed_transactions, event, kafka_env
+from tests.integration.eventlog_kafka.conftest import (
+    committed_transactions,
+    event,
+    kafka_env,
+    restore,
+)
 from tests.support.tansu import TansuBroker
 
 pytestmark = pytest.mark.kafka
@@ -31,22 +33,6 @@ def broker():
     own.start()
     yield own
     own.close()
-
-
-def restore(env: dict[str, str], transactions: list[list[bytes]]) -> None:
-    """Writes the transactions back as they were: what the broker's disk would have kept."""
-    config = LogConfig.from_env(Environment(env=env))
-    ensure_topic(config)
-    producer = KafkaProducer(
-        bootstrap_servers=config.bootstrap_servers, transactional_id=f"restore-{uuid.uuid4()}"
-    )
-    producer.init_transactions()
-    for values in transactions:
-        producer.begin_transaction()
-        for value in values:
-            producer.send(config.topic, value=value, partition=0)
-        producer.commit_transaction()
-    producer.close()
 
 
 def refused_quickly(recorder, aggregate, version) -> float:

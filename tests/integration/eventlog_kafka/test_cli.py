@@ -8,8 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hub.eventlog.cli import app
-from tests.integration.eventlog_kafka.conftest import event
-from tests.integration.eventlog_kafka.test_replica import remove_replica
+from tests.integration.eventlog_kafka.conftest import event, remove_replica
 
 pytestmark = pytest.mark.kafka
 

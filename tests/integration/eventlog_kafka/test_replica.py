@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from pathlib import Path
 
 import pytest
 from eventsourcing.persistence import Tracking
 
 from hub.eventlog.replica import Replica
-from tests.integration.eventlog_kafka.conftest import event
+from tests.integration.eventlog_kafka.conftest import event, remove_replica
 
 pytestmark = pytest.mark.kafka
-
-
-def remove_replica(path: str) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(path + suffix).unlink(missing_ok=True)
 
 
 def test_a_deleted_replica_is_rebuilt_with_the_same_events_and_ids(env_factory, factories):
