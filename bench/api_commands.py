@@ -8,13 +8,17 @@ concurrency, with
 1. the trivial endpoint ``GET /health`` (no token, one read of the log's position), and
 2. commands: ``POST /referrals`` with a fresh ``Idempotency-Key`` each (a new referral each),
 
-then ``GET /health`` again. It prints requests per second and p50/p99 latencies of each, and
-the ratio commands / trivial (goal: at least 0.5), and checks that every command answered 201
-and appended exactly one event.
+in rounds (trivial, commands, trivial, commands, ..., trivial), so that a machine whose load
+drifts affects both alike. It prints requests per second, p50/p99 latencies and the CPU time
+per request of the server and of the load process for each kind, the ratio commands / trivial
+(goal: at least 0.5) overall and per round, and checks that every command answered 201 and
+appended exactly one event.
 
-Usage: ``python bench/api_commands.py [--concurrency 8] [--requests 2000] [--seconds 30]
-[--kafka-bootstrap HOST:PORT]``. With ``--kafka-bootstrap`` the server's log is a fresh topic
-on that broker instead of the embedded SQLite file.
+Usage: ``python bench/api_commands.py [--concurrency 8] [--requests 1000] [--rounds 3]
+[--seconds 30] [--log sqlite|kafka] [--kafka-bootstrap HOST:PORT] [--profile FILE]``.
+With ``--log kafka`` the server's log is a fresh topic on the tests' Tansu broker (started
+here) or on the broker given; ``--profile`` records py-spy samples of the server during the
+commands (see ``bench/api_server.py``).
 """
 
 from __future__ import annotations
@@ -22,85 +26,25 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from api_server import cpu_seconds, profiled, server, tansu
+
 GOAL = 0.5
-STARTUP_SECONDS = 60.0
-
-
-def hub_command() -> list[str]:
-    script = Path(sys.executable).with_name("hub")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "hub.cli"]
-
-
-def py_spy() -> str:
-    beside = Path(sys.executable).with_name("py-spy")
-    return str(beside) if beside.exists() else "py-spy"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def server(data_dir: Path, env: dict[str, str]) -> Iterator[tuple[str, str, int]]:
-    """``hub serve`` on a free loopback port; yields (base URL, admin token, server pid)."""
-    admin = subprocess.run(
-        [*hub_command(), "token", "issue", "--role", "admin", "--data-dir", str(data_dir)],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout.strip()
-    port = free_port()
-    log = (data_dir / "server.log").open("wb")
-    process = subprocess.Popen(
-        [*hub_command(), "serve", "--data-dir", str(data_dir), "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"hub serve exited: see {data_dir / 'server.log'}")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("hub serve did not answer /health in time")
-            time.sleep(0.2)
-        yield base, admin, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def set_up(base: str, admin: str) -> tuple[str, dict[str, Any]]:
@@ -140,15 +84,6 @@ def set_up(base: str, admin: str) -> tuple[str, dict[str, Any]]:
 Request = Callable[[httpx.Client], httpx.Response]
 
 
-def cpu_seconds(pid: int) -> float:
-    """The process's user + system CPU time so far (Linux ``/proc``; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 @dataclass
 class Phase:
     name: str
@@ -166,6 +101,17 @@ class Phase:
     def quantile(self, q: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
+
+    @classmethod
+    def merged(cls, phases: list[Phase]) -> Phase:
+        whole = cls(phases[0].name, phases[0].expected)
+        for p in phases:
+            whole.latencies += p.latencies
+            whole.failures += p.failures
+            whole.seconds += p.seconds
+            whole.server_cpu += p.server_cpu
+            whole.load_cpu += p.load_cpu
+        return whole
 
 
 def run(
@@ -224,51 +170,33 @@ def referrals(token: str, body: dict[str, Any]) -> Request:
     return request
 
 
-@contextmanager
-def profiled(pid: int, output: str | None, what: str) -> Iterator[None]:
-    """Samples the server with py-spy (if asked; install it yourself) while the block runs.
-
-    ``what`` is ``gil`` (only the thread holding the GIL: where the CPU goes) or ``wall``
-    (every thread, idle or not: where a request waits).
-    """
-    if not output:
-        yield
-        return
-    sampling = ["--gil"] if what == "gil" else ["--threads", "--idle"]
-    spy = subprocess.Popen(
-        [py_spy(), "record", "--pid", str(pid), "--format", "raw", "--output", output, *sampling],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(1.0)  # py-spy attaches
-    try:
-        yield
-    finally:
-        spy.send_signal(signal.SIGINT)
-        spy.wait(timeout=30)
-
-
 def position(base: str) -> int:
     return int(httpx.get(f"{base}/health").json()["log_position"] or 0)
 
 
-def report(phases: list[Phase], concurrency: int) -> float:
-    print(f"\nconcurrency {concurrency}, one uvicorn worker, loopback")
+def report(trivial: list[Phase], commands: list[Phase], concurrency: int, log: str) -> float:
+    """Prints each kind over all rounds, and the ratios; returns the overall ratio."""
+    print(f"\n{log} log, concurrency {concurrency}, one uvicorn worker, loopback")
     print(
-        f"{'phase':<22}{'ok':>6}{'failed':>7}{'seconds':>8}{'req/s':>8}{'p50 ms':>8}"
+        f"{'phase':<18}{'ok':>6}{'failed':>7}{'seconds':>8}{'req/s':>8}{'p50 ms':>8}"
         f"{'p99 ms':>8}  CPU ms/req: server, load"
     )
-    for p in phases:
+    for p in (Phase.merged(trivial), Phase.merged(commands)):
         done = max(1, len(p.latencies))
         print(
-            f"{p.name:<22}{len(p.latencies):>6}{len(p.failures):>7}{p.seconds:>8.2f}"
+            f"{p.name:<18}{len(p.latencies):>6}{len(p.failures):>7}{p.seconds:>8.2f}"
             f"{p.rate:>8.1f}{p.quantile(0.5):>8.1f}{p.quantile(0.99):>8.1f}"
             f"{1000 * p.server_cpu / done:>20.2f},{1000 * p.load_cpu / done:>5.2f}"
         )
-    trivial = statistics.mean(p.rate for p in phases if p.name.startswith("GET"))
-    commands = next(p.rate for p in phases if p.name.startswith("POST"))
-    ratio = commands / trivial if trivial else 0.0
+    rounds = [
+        c.rate / statistics.mean([before.rate, after.rate])
+        for c, before, after in zip(commands, trivial, trivial[1:], strict=False)
+    ]
+    ratio = Phase.merged(commands).rate / Phase.merged(trivial).rate
     verdict = "meets" if ratio >= GOAL else "below"
+    print(
+        f"ratio per round (commands / trivial around it): {', '.join(f'{r:.2f}' for r in rounds)}"
+    )
     print(f"ratio commands / trivial: {ratio:.2f} ({verdict} the goal of {GOAL})")
     return ratio
 
@@ -276,9 +204,13 @@ def report(phases: list[Phase], concurrency: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=2000, help="per phase")
+    parser.add_argument("--requests", type=int, default=1000, help="per phase")
     parser.add_argument("--seconds", type=float, default=30.0, help="at most, per phase")
-    parser.add_argument("--kafka-bootstrap", help="host:port; default: the embedded SQLite log")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="commands phases, each between two trivial ones"
+    )
+    parser.add_argument("--log", choices=["sqlite", "kafka"], default="sqlite")
+    parser.add_argument("--kafka-bootstrap", help="with --log kafka: host:port (default: Tansu)")
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
     parser.add_argument(
         "--profile", help="file for py-spy's collapsed stacks of the server during the commands"
@@ -288,11 +220,13 @@ def main() -> int:
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-api-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "KAFKA_"))}
-    if args.kafka_bootstrap:
-        env["KAFKA_BOOTSTRAP_SERVERS"] = args.kafka_bootstrap
-        env["HUB_LOG_TOPIC"] = f"bench-{uuid.uuid4().hex[:8]}.events"
     try:
-        with server(data_dir, env) as (base, admin, pid):
+        with ExitStack() as stack:
+            if args.log == "kafka":
+                bootstrap = args.kafka_bootstrap or stack.enter_context(tansu())
+                env["KAFKA_BOOTSTRAP_SERVERS"] = bootstrap
+                env["HUB_LOG_TOPIC"] = f"bench-{uuid.uuid4().hex[:8]}.events"
+            base, admin, pid = stack.enter_context(server(data_dir, env))
             print(f"hub serve pid {pid} at {base}, data in {data_dir}")
             token, body = set_up(base, admin)
             command = referrals(token, body)
@@ -300,15 +234,17 @@ def main() -> int:
             run("warm-up", base, pid, health, 200, 100, c, s)
             run("warm-up", base, pid, command, 201, 100, c, s)
             before = position(base)
-            phases = [run("GET /health", base, pid, health, 200, n, c, s)]
+            trivial = [run("GET /health", base, pid, health, 200, n, c, s)]
+            commands: list[Phase] = []
             with profiled(pid, args.profile, args.profile_mode):
-                phases.append(run("POST /referrals", base, pid, command, 201, n, c, s))
+                for _ in range(args.rounds):
+                    commands.append(run("POST /referrals", base, pid, command, 201, n, c, s))
+                    trivial.append(run("GET /health", base, pid, health, 200, n, c, s))
             appended = position(base) - before
-            phases.append(run("GET /health (again)", base, pid, health, 200, n, c, s))
-        ratio = report(phases, c)
-        created = len(phases[1].latencies)
+        ratio = report(trivial, commands, c, args.log)
+        created = sum(len(p.latencies) for p in commands)
         print(f"referrals created: {created}, events appended: {appended}")
-        failures = [f for p in phases for f in p.failures]
+        failures = [f for p in trivial + commands for f in p.failures]
         for failure in failures[:5]:
             print("failure:", failure)
         ok = not failures and appended == created
