@@ -39,6 +39,7 @@ from projections import worker  # noqa: E402
 from projections.rebuild import read_active  # noqa: E402
 from projections.referrals import Referrals  # noqa: E402
 from projections.stores import open_store  # noqa: E402
+from tests.integration.projections.harness import own_replica  # noqa: E402
 from tests.integration.projections.load import generate  # noqa: E402
 
 
@@ -123,6 +124,8 @@ def lag(hub: Any, env: dict[str, str], views_url: str, rate: int, seconds: float
             next_at += interval
         done.set()
         poller.join(timeout=60)
+        if poller.is_alive():
+            raise RuntimeError(f"{len(pending)} referrals never reached the inbox in 60 s")
         return lags
     finally:
         process.send_signal(signal.SIGTERM)
@@ -202,9 +205,8 @@ def main() -> None:
             wrote = time.perf_counter() - started
             events, raw_seconds = raw_read(hub)
             took = rebuilds(hub, url("rebuild"))
-            lags = lag(
-                hub, {**env, "HUB_DATA_DIR": str(data_dir)}, url("lag"), args.rate, args.seconds
-            )
+            worker_env = {**own_replica(env), "HUB_DATA_DIR": str(data_dir)}
+            lags = lag(hub, worker_env, url("lag"), args.rate, args.seconds)
         finally:
             hub.close()
     raw_rate = events / raw_seconds

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,10 +67,17 @@ def running(
         raise errors[0]
 
 
+def own_replica(log_env: dict[str, str]) -> dict[str, str]:
+    """The log's settings for another process: on Kafka, with a local replica of its own."""
+    if "HUB_REPLICA_PATH" not in log_env:
+        return dict(log_env)
+    return {**log_env, "HUB_REPLICA_PATH": f"{log_env['HUB_REPLICA_PATH']}-{uuid.uuid4().hex[:8]}"}
+
+
 def start_worker(
     module: str, log_env: dict[str, str], spec: StoreSpec, delay: float, batch: int
 ) -> subprocess.Popen[bytes]:
-    env = {**os.environ, **log_env, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **own_replica(log_env), "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         [sys.executable, "-m", module, spec.url, spec.schema or "", str(delay), str(batch)],
         cwd=ROOT,
