@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -41,6 +42,8 @@ from connectors.sources import FeedSource
 from connectors.sources.kafka import SourceReset
 
 log = logging.getLogger(__name__)
+
+KEEP_ALIVE_SECONDS = 0.5
 
 
 class Connector:
@@ -119,6 +122,7 @@ class Runner:
             try:
                 self.process(record)
             except SourceReset:
+                self.stats["reset"] += 1
                 return handled
             except Stopped:
                 return handled
@@ -153,6 +157,7 @@ class Runner:
                 return
             except Retryable as error:
                 log.warning("retrying %s: %s", record.event_id, type(error).__name__)
+                self.stats["retries"] += 1
                 self._wait(retries)
                 retries += 1
             except Exception as error:
@@ -190,5 +195,9 @@ class Runner:
                     raise Stopped from error
 
     def _wait(self, attempt: int) -> None:
-        if self.backoff.wait(attempt, self.stop):
-            raise Stopped
+        """Waits before retry ``attempt``, keeping the source alive meanwhile."""
+        deadline = time.monotonic() + self.backoff.delay(attempt)
+        while (left := deadline - time.monotonic()) > 0:
+            if self.stop.wait(min(left, KEEP_ALIVE_SECONDS)):
+                raise Stopped
+            self.source.keep_alive()

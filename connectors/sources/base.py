@@ -25,6 +25,10 @@ class FeedSource(Protocol):
         """Marks ``record`` and everything handed out before it as handled, durably."""
         ...
 
+    def keep_alive(self) -> None:
+        """Called every second or so while the runner waits to retry a record."""
+        ...
+
     def caught_up(self) -> bool:
         """Whether the last poll reached the end of what the feed holds now."""
         ...

@@ -72,6 +72,9 @@ class HttpFeedSource:
     def commit(self, record: FeedRecord) -> None:
         self.cursor.write(self._page_end.get(record.position, record.position))
 
+    def keep_alive(self) -> None:
+        """Nothing to keep: the cursor is the whole state."""
+
     def caught_up(self) -> bool:
         return self._empty
 

@@ -68,6 +68,24 @@ class KafkaFeedSource:
         except KafkaError as error:
             raise Retryable(f"committing {self.topic}: {error!r}") from error
 
+    def keep_alive(self) -> None:
+        """Polls with every partition paused, so a long retry does not cost the assignment.
+
+        Without it a consumer that does not poll for ``max_poll_interval_ms`` leaves the group
+        and its records go to another member (they would come again, not be lost). Should a
+        rebalance hand this poll new records, the consumer is put back before them.
+        """
+        assigned = self._consumer.assignment()
+        self._consumer.pause(*assigned)
+        try:
+            fetched = self._consumer.poll(timeout_ms=0)
+        except KafkaError:
+            return
+        finally:
+            self._consumer.resume(*assigned)
+        for partition, messages in fetched.items():
+            self._consumer.seek(partition, messages[0].offset)
+
     def caught_up(self) -> bool:
         assigned = self._consumer.assignment()
         if not assigned:

@@ -17,14 +17,17 @@ from tests.integration.connectors.kafka_support import run_until
 
 
 class Intake(Connector):
-    def __init__(self) -> None:
+    """Receives each referral; fails every time on the ``poison`` ones."""
+
+    def __init__(self, poison: frozenset[str] = frozenset()) -> None:
         self.seen: list[int] = []
+        self.poison = poison
 
     def handle(self, record: FeedRecord) -> Iterable[Reply]:
         self.seen.append(record.position)
         if record.incoming:
             yield record.reply("receive", actor="intake")
-        if record.referral_id.startswith("0"):
+        if record.referral_id in self.poison:
             raise ValueError("cannot handle this one")
 
 
@@ -104,12 +107,12 @@ def test_poison_and_refused_replies_go_to_the_dead_letter_file(
     hub: FakeHub, http_settings: ConnectorSettings
 ) -> None:
     agency = http_settings.agency_id
-    poison = feed_record(agency, 1, referral_id="0" + feed_record(agency, 0)["referral_id"][1:])
+    poison = feed_record(agency, 1)
     refused = feed_record(agency, 2)
     fine = feed_record(agency, 3)
     hub.state.refuse[refused["referral_id"]] = (422, "transition-not-allowed")
     hub.state.publish(poison, refused, fine)
-    handler = Intake()
+    handler = Intake(poison=frozenset({poison["referral_id"]}))
     parts, runner = start(http_settings, handler)
     run_until(runner.run_once, lambda: runner.stats["committed"] == 3)
     parts.close()

@@ -5,12 +5,15 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import orjson
 import pytest
 
+from connectors.runtime import Runner
 from connectors.settings import ConnectorSettings
 from connectors.sinks.http import HttpReplySink
 from connectors.webhook.callback import CallbackServer
@@ -32,29 +35,36 @@ from tests.support.tansu import free_port
 SECRET = "shared-secret-of-the-agency"
 
 
-def test_a_target_down_for_a_while_receives_everything_once_it_is_back(
-    hub: FakeHub, http_settings: ConnectorSettings
-) -> None:
-    records = [feed_record(http_settings.agency_id, p) for p in range(1, 6)]
-    hub.state.publish(*records)
-    target = Target(free_port(), SECRET)
+@contextmanager
+def in_background(target: Target, settings: ConnectorSettings) -> Iterator[Runner]:
+    """The webhook connector for ``target`` running on its own thread while the block runs."""
     webhook = WebhookConnector(target.url, SECRET, timeout=2)
-    parts = build_parts(http_settings)
-    runner = build_runner(webhook, parts, http_settings, threading.Event())
+    parts = build_parts(settings)
+    runner = build_runner(webhook, parts, settings, threading.Event())
     worker = threading.Thread(target=runner.run)
     worker.start()
     try:
-        time.sleep(1.0)  # the target is down: the first record is retried, nothing moves on
-        cursor = http_settings.state_dir / f"cursor-{http_settings.agency_id}.json"
-        assert runner.stats["committed"] == 0 and not cursor.exists()
-        target.start()
-        run_until(lambda: time.sleep(0.05), lambda: runner.stats["committed"] == 5, 10)
+        yield runner
     finally:
         runner.stop.set()
         worker.join(10)
         parts.close()
         webhook.close()
         target.stop()
+
+
+def test_a_target_down_for_a_while_receives_everything_once_it_is_back(
+    hub: FakeHub, http_settings: ConnectorSettings
+) -> None:
+    records = [feed_record(http_settings.agency_id, p) for p in range(1, 6)]
+    hub.state.publish(*records)
+    target = Target(free_port(), SECRET)
+    with in_background(target, http_settings) as runner:
+        time.sleep(1.0)  # the target is down: the first record is retried, nothing moves on
+        cursor = http_settings.state_dir / f"cursor-{http_settings.agency_id}.json"
+        assert runner.stats["committed"] == 0 and not cursor.exists()
+        target.start()
+        run_until(lambda: time.sleep(0.05), lambda: runner.stats["committed"] == 5, 10)
     assert target.received == records  # all, in order, each once
     assert target.event_ids == [r["event_id"] for r in records]
     assert target.bad_signatures == 0
@@ -153,3 +163,29 @@ def test_on_kafka_synchronous_and_callback_answers_become_replies(
     )
     by_position = sorted(target.received, key=lambda r: r["position"])
     assert by_position == records  # each once (partitions may interleave)
+
+
+@pytest.mark.kafka
+def test_on_kafka_a_target_down_longer_than_the_poll_interval_gets_each_record_once(
+    kafka_bootstrap: str,
+) -> None:
+    settings = kafka_settings(kafka_bootstrap)  # max_poll_interval_ms=1500
+    records = new_referrals(settings, 3)
+    produce_feed(kafka_bootstrap, settings, records)
+    target = Target(free_port(), SECRET)
+    with in_background(target, settings) as runner:
+        run_until(
+            lambda: time.sleep(0.05), lambda: runner.stats["committed"] == 0 and _tried(runner)
+        )
+        time.sleep(3.5)  # down for more than twice the poll interval
+        assert runner.stats["committed"] == 0
+        target.start()
+        run_until(lambda: time.sleep(0.05), lambda: runner.stats["committed"] == 3, 15)
+    assert sorted(target.received, key=lambda r: r["position"]) == records
+    assert len(set(target.event_ids)) == 3 == len(target.event_ids)
+    assert runner.stats["reset"] == 0  # kept its partitions all along
+
+
+def _tried(runner: Runner) -> bool:
+    """The runner has a record in hand (its first POST failed)."""
+    return bool(runner.stats["retries"])
