@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 
 from projections.values import text
 
@@ -152,6 +152,14 @@ class ViewStore(TrackingRecorder, ABC):
         """Records ``tracking`` inside the open transaction ``tx``."""
 
     @abstractmethod
+    def _lock(self, tx: Tx, key: str) -> None:
+        """Makes other writers under tracking ``key`` wait until ``tx`` ends."""
+
+    @abstractmethod
+    def _seen(self, tx: Tx, key: str) -> int | None:
+        """The position recorded under ``key``, as ``tx`` sees it."""
+
+    @abstractmethod
     def close(self) -> None:
         """Closes the store's connections."""
 
@@ -167,9 +175,22 @@ class ViewStore(TrackingRecorder, ABC):
         return {VIEW_TABLES: self.table_name(VIEW_TABLES)}
 
     def write(self, tables: Mapping[str, str], tracking: Tracking, apply: Any) -> None:
-        """Calls ``apply(tx)`` and records ``tracking`` in the same transaction."""
+        """Calls ``apply(tx, seen)`` and records ``tracking`` in the same transaction.
+
+        ``seen`` is the position already recorded under the tracking key, read inside the
+        transaction, which holds the key's lock: writers of one view version take turns,
+        and each applies only what is after ``seen``. Raises the library's
+        ``IntegrityError``, having applied nothing, if ``tracking`` is not ahead of ``seen``.
+        """
+        key = tracking.application_name
         with self.transaction(tables) as tx:
-            apply(tx)
+            self._lock(tx, key)
+            seen = self._seen(tx, key)
+            if seen is not None and tracking.notification_id <= seen:
+                raise IntegrityError(
+                    f"{key} has seen {seen}, not before {tracking.notification_id}"
+                )
+            apply(tx, seen)
             tx.flush()
             self._track(tx, tracking)
 

@@ -81,8 +81,13 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
             yield PostgresTx(cursor, tables)
 
     def _track(self, tx: Tx, tracking: Tracking) -> None:
-        assert isinstance(tx, PostgresTx)
-        self._insert_tracking(tx.cursor, tracking)
+        self._insert_tracking(_cursor(tx), tracking)
+
+    def _lock(self, tx: Tx, key: str) -> None:
+        _cursor(tx).execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.schema}.{key}",))
+
+    def _seen(self, tx: Tx, key: str) -> int | None:
+        return self._max_tracking_id(key, _cursor(tx))
 
     def drop_schema(self) -> None:
         """Drops the whole schema (tests and throw-away stores only)."""
@@ -91,3 +96,9 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
 
     def close(self) -> None:
         self.datastore.close()
+
+
+def _cursor(tx: Tx) -> Cursor[DictRow]:
+    if not isinstance(tx, PostgresTx):
+        raise TypeError("a transaction of another view store")
+    return tx.cursor

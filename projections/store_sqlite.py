@@ -68,8 +68,19 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
             yield SQLiteTx(cursor, tables)
 
     def _track(self, tx: Tx, tracking: Tracking) -> None:
-        assert isinstance(tx, SQLiteTx)
-        self._insert_tracking(tx.cursor, tracking)
+        self._insert_tracking(_cursor(tx), tracking)
+
+    def _lock(self, tx: Tx, key: str) -> None:
+        """Nothing more: ``BEGIN IMMEDIATE`` already makes every other writer wait."""
+
+    def _seen(self, tx: Tx, key: str) -> int | None:
+        return self._max_tracking_id(key, _cursor(tx))
 
     def close(self) -> None:
         self.datastore.close()
+
+
+def _cursor(tx: Tx) -> SQLiteCursor:
+    if not isinstance(tx, SQLiteTx):
+        raise TypeError("a transaction of another view store")
+    return tx.cursor

@@ -95,9 +95,10 @@ class View(Projection[ViewStore]):
     def apply_batch(self, events: Sequence[tuple[int, Any]], last_id: int) -> None:
         """Applies ``(notification_id, event)`` pairs and tracks ``last_id``, atomically."""
 
-        def apply_all(tx: Tx) -> None:
-            for _, domain_event in events:
-                self.apply(tx, domain_event)
+        def apply_all(tx: Tx, seen: int | None) -> None:
+            for notification_id, domain_event in events:
+                if seen is None or notification_id > seen:
+                    self.apply(tx, domain_event)
 
         self.view.write(self.t, Tracking(self.tracking_key, last_id), apply_all)
 

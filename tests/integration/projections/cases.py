@@ -53,7 +53,7 @@ class ProjectionInfrastructureCase:
         ensure_active(spec.store, Tallies)
         view = self.active(spec)
 
-        def fails(tx: Any) -> None:
+        def fails(tx: Any, seen: int | None) -> None:
             tx.execute(tx.sql("INSERT INTO {tallies} VALUES (?, ?, 0, 0)"), ("t1", "one"))
             raise RuntimeError("crash after the rows, before the commit")
 
@@ -66,7 +66,7 @@ class ProjectionInfrastructureCase:
         ensure_active(spec.store, Tallies)
         view = self.active(spec)
 
-        def insert(tx: Any) -> None:
+        def insert(tx: Any, seen: int | None) -> None:
             tx.execute(tx.sql("INSERT INTO {ledger} VALUES (?, ?, ?)"), ("t1", 1, 5))
 
         spec.store.write(view.t, Tracking(view.tracking_key, 5), insert)
@@ -101,6 +101,24 @@ class ProjectionInfrastructureCase:
         ledger = self.active(spec).read("SELECT tally_id, version FROM {ledger}")
         assert len(ledger) == 3 * 4 + 2 * 2
         assert len({(r["tally_id"], r["version"]) for r in ledger}) == len(ledger)
+
+    def test_two_workers_at_once_neither_skip_nor_repeat(
+        self, app: ToyApp, spec: StoreSpec
+    ) -> None:
+        Tallies.delay = 0.001
+        try:
+            fill(app, tallies=4, additions=10)
+            with running(app, spec.store, [Tallies], batch_size=7):
+                wait_until(lambda: self.position(spec) > 0)
+                with running(app, spec.store, [Tallies], batch_size=11):
+                    fill(app, tallies=2, additions=5)
+                    wait_until(lambda: self.caught_up(app, spec))
+        finally:
+            Tallies.delay = 0.0
+        followed = self.active(spec).snapshot()
+        rebuilt = Tallies(spec.store, rebuild(app, spec.store, Tallies, switch=False))
+        assert followed == rebuilt.snapshot()
+        assert len(followed["ledger"]) == 4 * 10 + 2 * 5
 
     def test_rebuild_into_a_new_version_then_switch_readers(
         self, app: ToyApp, spec: StoreSpec
