@@ -88,23 +88,28 @@ def encode_writer(instance: str) -> bytes:
     return _HEADER.pack(FORMAT, WRITER, 0, 0, 0, len(name), 0) + name
 
 
-def decode(value: bytes | None) -> Record:
+Fields = tuple[int, int, int, int, bytes, str, bytes]
+
+
+def unpack(value: bytes | None) -> Fields:
+    """``(kind, number, version, id_kind, name, topic, state)`` without building objects."""
     if value is None or len(value) < _HEADER.size:
         raise RecordFormatError("record shorter than the header")
     fmt, kind, number, version, id_kind, name_len, topic_len = _HEADER.unpack_from(value)
     if fmt != FORMAT:
         raise RecordFormatError(f"unknown record format {fmt}")
     start = _HEADER.size
-    raw_name = value[start : start + name_len]
-    start += name_len
+    end = start + name_len
+    topic = value[end : end + topic_len].decode()
+    return kind, number, version, id_kind, value[start:end], topic, value[end + topic_len :]
+
+
+def decode(value: bytes | None) -> Record:
+    kind, number, version, id_kind, raw_name, topic, state = unpack(value)
     if kind == EVENT:
-        topic = value[start : start + topic_len].decode()
         originator_id: UUID | str = UUID(bytes=raw_name) if id_kind == 1 else raw_name.decode()
         event = StoredEvent(
-            originator_id=originator_id,
-            originator_version=version,
-            topic=topic,
-            state=bytes(value[start + topic_len :]),
+            originator_id=originator_id, originator_version=version, topic=topic, state=state
         )
         return EventRecord(notification_id=number, event=event)
     if kind == TRACKING:

@@ -19,7 +19,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification, StoredEvent
 
-from hub.eventlog.records import EventRecord, TrackingRecord, WriterRecord, decode
+from hub.eventlog.records import EVENT, TRACKING, WRITER, RecordFormatError, unpack
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -208,34 +208,27 @@ class Replica:
         for offset, value in records:
             if offset < current:
                 continue
-            record = decode(value)
-            if isinstance(record, EventRecord):
-                if record.notification_id != last_id + 1:
+            kind, number, version, id_kind, name, topic, state = unpack(value)
+            if kind == EVENT:
+                if number != last_id + 1:
                     raise ReplicaDiverged(
-                        f"notification id {record.notification_id} at offset {offset} does not "
-                        f"follow {last_id}: the topic and the replica disagree"
+                        f"notification id {number} at offset {offset} does not follow "
+                        f"{last_id}: the topic and the replica disagree"
                     )
-                last_id = record.notification_id
-                e = record.event
-                rows.append(
-                    (
-                        last_id,
-                        originator_key(e.originator_id),
-                        int(isinstance(e.originator_id, UUID)),
-                        e.originator_version,
-                        e.topic,
-                        e.state,
-                    )
-                )
-            elif isinstance(record, TrackingRecord):
+                last_id = number
+                key = name.hex() if id_kind == 1 else name.decode()
+                rows.append((number, key, id_kind, version, topic, state))
+            elif kind == TRACKING:
                 conn.execute(
                     "INSERT INTO tracking VALUES (?, ?) ON CONFLICT (application_name) "
                     "DO UPDATE SET notification_id=excluded.notification_id",
-                    (record.tracking.application_name, record.tracking.notification_id),
+                    (name.decode(), number),
                 )
-            elif isinstance(record, WriterRecord):
-                _set(conn, "writer", record.instance)
+            elif kind == WRITER:
+                _set(conn, "writer", name.decode())
                 _set(conn, "writer_offset", offset)
+            else:
+                raise RecordFormatError(f"unknown record kind {kind} at offset {offset}")
         conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)", rows)
         _set(conn, "position", max(current, end))
         return len(rows)
