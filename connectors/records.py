@@ -112,6 +112,20 @@ class Provision:
     amount_fen: int | None = None
     description: str = ""
 
+    def __post_init__(self) -> None:
+        if self.kind not in PROVISION_KINDS:
+            raise ValueError(
+                f"unknown provision kind {self.kind!r}; one of: {', '.join(PROVISION_KINDS)}"
+            )
+        if self.amount_fen is not None and (
+            type(self.amount_fen) is not int or self.amount_fen <= 0
+        ):
+            raise ValueError("amount_fen must be a positive whole number of fen")
+        if self.kind == "money" and self.amount_fen is None:
+            raise ValueError("money needs amount_fen")
+        if not self.provider.strip():
+            raise ValueError("a provision needs its provider")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
@@ -128,6 +142,10 @@ class Outcome:
     successful: bool
     provisions: tuple[Provision, ...] = ()
     reason: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.successful and not (self.reason and self.reason.strip()):
+            raise ValueError("an unsuccessful outcome needs a reason")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,7 +165,9 @@ class Outcome:
             )
             for p in value.get("provisions") or ()
         )
-        return cls(bool(value["successful"]), provisions, value.get("reason"))
+        if not isinstance(value["successful"], bool):
+            raise ValueError("successful must be true or false")
+        return cls(value["successful"], provisions, value.get("reason"))
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ class Runner:
         polls in a row (a one-shot run, such as the batch export, then stops with an error).
         """
         total = 0
+        self.poll_timeout = min(self.poll_timeout, 1.0)
         while not self.stop.is_set():
             handled = self.run_once()
             total += handled

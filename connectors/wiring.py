@@ -71,6 +71,8 @@ def build_runner(
         max_attempts=settings.max_attempts,
         backoff=Backoff(settings.backoff_base, settings.backoff_cap),
         stop=stop,
+        # an HTTP long-poll waits for news (a stop is seen when it returns); Kafka polls often
+        poll_timeout=settings.poll_wait if settings.transport == "http" else 1.0,
     )
 
 

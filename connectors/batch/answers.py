@@ -139,20 +139,21 @@ def _check_row(number: int, values: dict[str, Any], ledger: Ledger, actor: str) 
     c.actor = _text(values.get("actor")) or actor
     if len(c.actor) > 200 or len(c.reason or "") > 2000:
         c.problems.append(("经办人或原因过长", "the handler or the reason is too long"))
-    provision = _provision(values, known, c)
-    if provision is not None:
+    aid = ("kind", "amount", "provider", "description")
+    if any(_text(values.get(k)) for k in aid):
         if c.action not in ("complete", "fail", ""):
             c.problems.append(
                 ("只有办结或未能办结可填写救助内容", "aid only with complete or fail")
             )
-        c.provisions.append(provision)
+        provision = _provision(values, known, c)
+        if provision is not None:
+            c.provisions.append(provision)
     return c
 
 
 def _provision(values: dict[str, Any], known: Known | None, c: Checked) -> Provision | None:
+    """The aid the row gives, or ``None`` when the row has problems (then it sends nothing)."""
     parts = {k: values.get(k) for k in ("kind", "amount", "provider", "description")}
-    if not any(_text(v) for v in parts.values()):
-        return None
     kind_word = _text(parts["kind"])
     amount = _amount(parts["amount"], c)
     kind = AID_KINDS.get(kind_word) or (kind_word if kind_word in AID_KINDS.values() else "")
@@ -170,7 +171,9 @@ def _provision(values: dict[str, Any], known: Known | None, c: Checked) -> Provi
     provider = _text(parts["provider"]) or (known.recipient if known else "")
     if not provider and known is not None:
         c.problems.append(("请填写提供方", "the provider is missing"))
-    return Provision(kind or "other", provider, amount, _text(parts["description"]))
+    if c.problems:
+        return None
+    return Provision(kind, provider, amount, _text(parts["description"]))
 
 
 def _amount(value: Any, c: Checked) -> int | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from connectors.errors import ConfigurationError, ReplyRefused
 from connectors.hubapi import HubClient
 from connectors.records import FeedRecord
 from connectors.settings import ConnectorSettings
@@ -59,7 +60,10 @@ class HttpFeedSource:
 
     def poll(self, timeout: float) -> list[FeedRecord]:
         wait = min(self._wait, timeout)
-        page = self._hub.get(self._path, {"after": self._after, "wait": wait}, wait=wait)
+        try:
+            page = self._hub.get(self._path, {"after": self._after, "wait": wait}, wait=wait)
+        except ReplyRefused as refused:  # 404: not this token's agency, or no such agency
+            raise ConfigurationError(f"the hub refused the feed {self._path}: {refused}") from None
         records = [FeedRecord.from_dict(r, ref=r["position"]) for r in page["records"]]
         after, self._after = self._after, int(page["next"])
         self._empty = not records and self._after == after

@@ -88,8 +88,8 @@ class KafkaFeedSource:
 
     def caught_up(self) -> bool:
         assigned = self._consumer.assignment()
-        if not assigned:
-            return False
+        if not assigned:  # joining the group; or the topic does not exist yet
+            return not self._consumer.partitions_for_topic(self.topic)
         try:
             ends = self._consumer.end_offsets(list(assigned))
             return all(self._consumer.position(tp) >= ends[tp] for tp in assigned)

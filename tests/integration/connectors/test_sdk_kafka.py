@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import orjson
 import pytest
+from kafka import KafkaProducer
 
 from connectors import Connector, FeedRecord, Reply
 from connectors.wiring import build_parts, build_runner
@@ -124,21 +125,27 @@ def test_a_poison_record_goes_to_the_agency_dlq_and_the_rest_go_on(kafka_bootstr
     settings = kafka_settings(kafka_bootstrap)
     records = new_referrals(settings, 3)
     produce_feed(kafka_bootstrap, settings, records)
+    garbage = KafkaProducer(bootstrap_servers=kafka_bootstrap)
+    garbage.send(settings.agency_topic, key=b"?", value=b"\x00not a record").get(10)
+    garbage.close()
     poison = records[1]["referral_id"]
     handler = Fragile(poison)
     parts = build_parts(settings)
     runner = build_runner(handler, parts, settings, stop=threading.Event())
     try:
-        run_until(runner.run_once, lambda: runner.stats["committed"] == 3)
+        run_until(runner.run_once, lambda: runner.stats["committed"] == 4)
     finally:
         parts.close()
 
     assert handler.attempts == settings.max_attempts == 3
-    assert runner.stats["dead"] == 1
-    dead = read_topic(kafka_bootstrap, settings.dead_letter_topic, expect=1)
-    assert len(dead) == 1
-    assert orjson.loads(dead[0].value) == records[1]
-    headers = dict(dead[0].headers)
+    assert runner.stats["dead"] == 2
+    dead = read_topic(kafka_bootstrap, settings.dead_letter_topic, expect=2)
+    assert len(dead) == 2
+    invalid = next(m for m in dead if m.value == b"\x00not a record")
+    assert dict(invalid.headers)["error"] == b"invalid-record"
+    [dead_record] = [m for m in dead if m is not invalid]
+    assert orjson.loads(dead_record.value) == records[1]
+    headers = dict(dead_record.headers)
     assert headers["error"] == b"handler-failed"
     assert headers["attempts"] == b"3"
     assert b"KeyError" in headers["detail"]

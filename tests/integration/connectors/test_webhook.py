@@ -169,7 +169,7 @@ def test_on_kafka_synchronous_and_callback_answers_become_replies(
 def test_on_kafka_a_target_down_longer_than_the_poll_interval_gets_each_record_once(
     kafka_bootstrap: str,
 ) -> None:
-    settings = kafka_settings(kafka_bootstrap)  # max_poll_interval_ms=1500
+    settings = kafka_settings(kafka_bootstrap)  # max_poll_interval_ms=1000
     records = new_referrals(settings, 3)
     produce_feed(kafka_bootstrap, settings, records)
     target = Target(free_port(), SECRET)

@@ -78,3 +78,21 @@ def test_incoming_only_for_requests_to_this_agency() -> None:
     assert FeedRecord.from_dict(feed_record(AGENCY, 1, incoming=True)).incoming
     assert not FeedRecord.from_dict(feed_record(AGENCY, 1, incoming=False)).incoming
     assert not FeedRecord.from_dict(feed_record(AGENCY, 1, kind="referral.accepted")).incoming
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Provision("cash", "民政局", 100),
+        lambda: Provision("money", "民政局"),
+        lambda: Provision("money", "民政局", 0),
+        lambda: Provision("money", "民政局", 12.5),  # type: ignore[arg-type]
+        lambda: Provision("money", "民政局", True),
+        lambda: Provision("job", " "),
+        lambda: Outcome(False),
+        lambda: Outcome.from_dict({"successful": "yes"}),
+    ],
+)
+def test_invalid_outcomes_are_refused_before_they_reach_the_hub(make: object) -> None:
+    with pytest.raises(ValueError):
+        make()  # type: ignore[operator]
