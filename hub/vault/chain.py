@@ -13,20 +13,44 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import EventStore, Notification, Recording, StoredEvent
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    EventStore,
+    Mapper,
+    Notification,
+    Recording,
+    StoredEvent,
+)
 
 LINK_SIZE = 32
 GENESIS = bytes(LINK_SIZE)
 
 
-def link_of(stored: StoredEvent) -> bytes:
-    """The hash the next event of the stream must carry."""
-    head = f"{stored.originator_id}|{stored.originator_version}|{stored.topic}|".encode()
-    return hashlib.sha256(head + stored.state).digest()
+def link_of(stored: StoredEvent, stream: str | None = None) -> bytes:
+    """The hash the next event of the stream must carry (``stream``: the originator id as a
+    string, if the caller has it already)."""
+    name = stream if stream is not None else stored.originator_id
+    digest = hashlib.sha256(f"{name}|{stored.originator_version}|{stored.topic}|".encode())
+    digest.update(stored.state)
+    return digest.digest()
+
+
+#: how many streams' last links an event store remembers
+LINK_CACHE_SIZE = 100_000
 
 
 class ChainedEventStore(EventStore[UUID]):
-    """The library's event store, linking each new event to the last stored one of its stream."""
+    """The library's event store, linking each new event to the last stored one of its stream.
+
+    The link of each stream's last event written here is remembered by (stream, version),
+    so the next append to the stream need not read it back. Stored events never change, so
+    a remembered link is right even if another process wrote to the log meanwhile: an
+    append of a version that is not the next one is refused by the recorder anyway.
+    """
+
+    def __init__(self, mapper: Mapper[UUID], recorder: AggregateRecorder) -> None:
+        super().__init__(mapper, recorder)
+        self._links: dict[tuple[UUID | str, int], bytes] = {}
 
     def put(
         self, domain_events: Sequence[DomainEventProtocol[UUID]], **kwargs: Any
@@ -47,6 +71,7 @@ class ChainedEventStore(EventStore[UUID]):
             links[stream] = link_of(chained)
             stored_events.append(chained)
         notification_ids = self.recorder.insert_events(stored_events, **kwargs)
+        self._remember(stored_events, links)
         if not notification_ids:
             return []
         return [
@@ -63,9 +88,22 @@ class ChainedEventStore(EventStore[UUID]):
             for d, s, n in zip(domain_events, stored_events, notification_ids, strict=True)
         ]
 
+    def _remember(self, written: Sequence[StoredEvent], links: dict[UUID | str, bytes]) -> None:
+        last = {s.originator_id: int(s.originator_version) for s in written}
+        for stream, version in last.items():
+            self._links.pop((stream, version - 1), None)
+            self._links[stream, version] = links[stream]
+        while len(self._links) > LINK_CACHE_SIZE:
+            self._links.pop(next(iter(self._links)))
+
     def _last_link(self, first_new: StoredEvent) -> bytes:
         if first_new.originator_version == 1:
             return GENESIS
+        remembered = self._links.get(
+            (first_new.originator_id, int(first_new.originator_version) - 1)
+        )
+        if remembered is not None:
+            return remembered
         previous = self.recorder.select_events(
             first_new.originator_id, lte=int(first_new.originator_version) - 1, desc=True, limit=1
         )
