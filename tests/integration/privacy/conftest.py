@@ -63,7 +63,12 @@ class HubHome:
         self, *args: str, env: dict[str, str] | None = None, check: bool = False
     ) -> subprocess.CompletedProcess[str]:
         """Runs ``hub ARGS --data-dir DATA_DIR`` as its own process; wide, plain output."""
-        command = [str(Path(sys.executable).parent / "hub"), *args, "--data-dir", str(self.data_dir)]
+        command = [
+            str(Path(sys.executable).parent / "hub"),
+            *args,
+            "--data-dir",
+            str(self.data_dir),
+        ]
         full_env = {**os.environ, "COLUMNS": "300", "NO_COLOR": "1", **self.env, **(env or {})}
         done = subprocess.run(
             command, env=full_env, capture_output=True, text=True, timeout=CLI_TIMEOUT
@@ -120,9 +125,7 @@ def auditor(services: Services, driver: Driver) -> str:
 def clear_needles() -> list[tuple[str, bytes]]:
     """Each name and ID number as UTF-8 bytes, and each name as JSON ``\\u`` escapes."""
     needles = [(v, v.encode()) for v in (*NAMES, *ID_NUMBERS)]
-    needles += [
-        (f"{v} (escaped)", "".join(f"\\u{ord(c):04x}" for c in v).encode()) for v in NAMES
-    ]
+    needles += [(f"{v} (escaped)", "".join(f"\\u{ord(c):04x}" for c in v).encode()) for v in NAMES]
     return needles
 
 

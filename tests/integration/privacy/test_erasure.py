@@ -62,8 +62,13 @@ def erased(home: HubHome) -> Iterator[dict[str, Any]]:
     finally:
         first.close()
     done = home.cli(
-        "person", "erase", ids["person_id"], "--legal-basis", "《个人信息保护法》第四十七条",
-        "--by", "系统管理员",
+        "person",
+        "erase",
+        ids["person_id"],
+        "--legal-basis",
+        "《个人信息保护法》第四十七条",
+        "--by",
+        "系统管理员",
     )
     assert done.returncode == 0, done.stdout + done.stderr
     services = home.open()
@@ -114,9 +119,7 @@ def test_cases_referrals_amounts_and_feed_read_as_before(erased: dict[str, Any])
     assert len(after["case_history"]) == 7 and len(after["referral_history"]) >= 3
 
 
-def test_views_rebuilt_from_the_log_keep_the_totals(
-    erased: dict[str, Any], tmp_path: Path
-) -> None:
+def test_views_rebuilt_from_the_log_keep_the_totals(erased: dict[str, Any], tmp_path: Path) -> None:
     hub = erased["services"].hub
     store = open_store(str(tmp_path / "views.sqlite"))
     try:

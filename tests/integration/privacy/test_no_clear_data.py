@@ -54,7 +54,10 @@ def exercise(client: httpx.Client, driver: Driver, ids: dict[str, Any]) -> None:
     """Reads that touch personal data and the auditor's endpoints, and one refused write."""
     persons = [v["person_id"] for v in ids.values() if isinstance(v, dict) and "person_id" in v]
     persons += [v["person_id"] for v in ids["scenario_2_a_and_ai"].values()]
-    auditor = {"Authorization": f"Bearer {driver.tokens['auditor']}", "X-Purpose": "audit sample check"}
+    auditor = {
+        "Authorization": f"Bearer {driver.tokens['auditor']}",
+        "X-Purpose": "audit sample check",
+    }
     for person_id in persons:
         assert client.get(f"/persons/{person_id}", headers=auditor).status_code == 200
     for key in ("scenario_3_zhou", "scenario_4_wang", "scenario_7_outbound"):
@@ -80,8 +83,14 @@ def served(home: HubHome, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     output = tmp_path_factory.mktemp("serve") / "output.txt"
     with output.open("wb") as sink:
         server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "hub"), "serve", "--data-dir", str(home.data_dir),
-             "--port", str(port)],
+            [
+                str(Path(sys.executable).parent / "hub"),
+                "serve",
+                "--data-dir",
+                str(home.data_dir),
+                "--port",
+                str(port),
+            ],
             env={**os.environ, **home.env},
             stdout=sink,
             stderr=subprocess.STDOUT,

@@ -28,7 +28,9 @@ def read_every_topic(bootstrap: str) -> dict[str, list[bytes]]:
     )
     try:
         partitions = [
-            TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())
+            TopicPartition(t, p)
+            for t in topics
+            for p in sorted(consumer.partitions_for_topic(t) or ())
         ]
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
