@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tests.integration.api.conftest import Api, assert_problem
@@ -122,3 +123,20 @@ def test_a_retried_agency_registration(api: Api) -> None:
     retry = api.post("admin", "/agencies", agency, key="agency-1")
     assert (retry.status_code, retry.json(), retry.headers[REPLAYED]) == (201, first.json(), "true")
     assert api.log_position() == position
+
+
+def test_concurrent_retries_create_one_referral(api: Api) -> None:
+    """Eight copies of one request at once: one runs; the others replay it or are told it runs."""
+    body = referral_body(api, api.person("p"))
+    key = uuid.uuid4().hex
+    position = api.log_position()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: api.post("p", "/referrals", body, key=key), range(8)))
+    created = {a.json()["id"] for a in answers if a.status_code == 201}
+    assert len(created) == 1
+    for answer in answers:
+        if answer.status_code != 201:
+            assert_problem(answer, 409, "idempotency-conflict")
+    assert api.log_position() == position + 1
+    retry = api.post("p", "/referrals", body, key=key)
+    assert retry.status_code == 201 and retry.json()["id"] in created
