@@ -155,3 +155,26 @@ def test_reading_another_agencys_referral_writes_nothing(api: Api, world: dict[s
     api.get("out", f"/persons/{world['person']}")
     api.get("out", f"/referrals/{world['referral']}")
     assert api.log_position() == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="refer() accepts a case whose procuratorate is the recipient, so any agency that "
+    "knows a case id becomes a party to it by referring to that procuratorate; see the report",
+)
+def test_an_outsider_cannot_join_a_case_by_referring_to_its_procuratorate(
+    api: Api, world: dict[str, str]
+) -> None:
+    own_person = api.person("mi")
+    body = {
+        "recipient_id": api.ids["p"],
+        "person_id": own_person,
+        "case_id": world["case"],
+        "reason": "线索移送",
+        "services": ["judicial-relief"],
+        "requested_by": "经办人",
+    }
+    before = api.log_position()
+    assert_problem(api.post("mi", "/referrals", body), 404, "not-found")
+    assert api.log_position() == before
+    assert_problem(api.get("mi", f"/cases/{world['case']}"), 404, "not-found")
