@@ -56,7 +56,8 @@ def erased(home: HubHome) -> Iterator[dict[str, Any]]:
     first = home.open()
     try:
         d = driver_for(first)
-        ids = load_all(d)["scenario_3_zhou"]
+        everything = load_all(d)
+        ids = everything["scenario_3_zhou"]
         before = snapshot(d, ids)
         position = first.hub.recorder.max_notification_id()
     finally:
@@ -77,6 +78,7 @@ def erased(home: HubHome) -> Iterator[dict[str, Any]]:
         again = Driver(client, d.admin_token, tokens=d.tokens, agencies=d.agencies)
         yield {
             "ids": ids,
+            "wang": everything["scenario_4_wang"],
             "before": before,
             "position": position,
             "reopened_at": services.hub.recorder.max_notification_id(),
@@ -169,3 +171,26 @@ def test_nothing_personal_is_written_for_the_erased_person(
     assert d.get(P, f"/persons/{person_id}") == {"id": person_id, "erased": True}
     log_files = [p for p in home.data_dir.iterdir() if p.name.startswith(("hub.", "replica."))]
     assert log_files and all(found_in(p.read_bytes()) == [] for p in log_files)
+
+
+def test_the_api_erases_for_administrators_only(erased: dict[str, Any]) -> None:
+    d: Driver = erased["driver"]
+    wang = erased["wang"]
+    path = f"/persons/{wang['person_id']}/erase"
+    body = {"legal_basis": "本人申请删除", "erased_by": "系统管理员"}
+    staff = d.client.post(path, json=body, headers=d._headers(d.tokens[P]))
+    assert staff.status_code == 403, staff.text
+    assert d.get(P, f"/persons/{wang['person_id']}")["name"] == "王某"
+    case_before = d.get(P, f"/cases/{wang['case_id']}")
+    key = d._headers(d.admin_token)
+    for _ in range(2):  # a retry with the same key answers the same, erases once
+        done = d.client.post(path, json=body, headers=key)
+        assert done.status_code == 200, done.text
+    assert d.get(P, f"/persons/{wang['person_id']}") == {"id": wang["person_id"], "erased": True}
+    assert d.get(P, f"/cases/{wang['case_id']}") == case_before
+    erasures = [
+        e
+        for e in erased["services"].hub.events.get(UUID(wang["person_id"]))
+        if isinstance(e, Person.Erased)
+    ]
+    assert len(erasures) == 1
