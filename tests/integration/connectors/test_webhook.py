@@ -177,7 +177,7 @@ def test_on_kafka_a_target_down_longer_than_the_poll_interval_gets_each_record_o
         run_until(
             lambda: time.sleep(0.05), lambda: runner.stats["committed"] == 0 and _tried(runner)
         )
-        time.sleep(3.5)  # down for more than twice the poll interval
+        time.sleep(2.5)  # down for more than twice the poll interval
         assert runner.stats["committed"] == 0
         target.start()
         run_until(lambda: time.sleep(0.05), lambda: runner.stats["committed"] == 3, 15)
