@@ -46,7 +46,7 @@ def test_without_a_valid_token_is_401(
     assert api.log_position() == before
 
 
-def test_a_revoked_token_is_401(api: Api, services: object) -> None:
+def test_a_revoked_token_is_401(api: Api) -> None:
     token = api.services.access.issue(Role.STAFF, uuid.UUID(api.ids["ca"]), "leaving staff")
     headers = {"Authorization": f"Bearer {token}"}
     assert api.client.get("/agencies", headers=headers).status_code == 200
