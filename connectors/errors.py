@@ -19,6 +19,13 @@ class Retryable(Exception):
     """A failure worth retrying later: the same record is tried again, nothing is skipped."""
 
 
+class SourceReset(Retryable):
+    """The source lost its place (a Kafka rebalance): records not committed will come again.
+
+    The runner drops the records it holds and polls again.
+    """
+
+
 class ReplyRefused(Exception):
     """The hub refused a reply for good (``status`` 4xx, ``problem`` its problem type)."""
 

@@ -35,11 +35,10 @@ from collections.abc import Callable, Iterable
 
 from connectors.backoff import Backoff
 from connectors.deadletters import DeadLetters
-from connectors.errors import ConfigurationError, ReplyRefused, Retryable
+from connectors.errors import ConfigurationError, ReplyRefused, Retryable, SourceReset
 from connectors.records import FeedRecord, Reply
 from connectors.sinks import ReplySink
 from connectors.sources import FeedSource
-from connectors.sources.kafka import SourceReset
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +98,8 @@ class Runner:
         polls in a row (a one-shot run, such as the batch export, then stops with an error).
         """
         total = 0
-        self.poll_timeout = min(self.poll_timeout, 1.0)
         while not self.stop.is_set():
-            handled = self.run_once()
+            handled = self.run_once(min(self.poll_timeout, 1.0))
             total += handled
             if self.stats["poll-failed"] >= give_up_after:
                 raise Retryable(f"the feed failed {give_up_after} polls in a row")
@@ -109,10 +107,10 @@ class Runner:
                 break
         return total
 
-    def run_once(self) -> int:
+    def run_once(self, timeout: float | None = None) -> int:
         """One poll and the handling of what it brought; the number of records handled."""
         try:
-            records = self.source.poll(self.poll_timeout)
+            records = self.source.poll(self.poll_timeout if timeout is None else timeout)
         except Retryable as error:
             log.warning("feed unavailable: %s", type(error).__name__)
             self.stats["poll-failed"] += 1

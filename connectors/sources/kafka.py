@@ -16,16 +16,12 @@ from kafka import KafkaConsumer
 from kafka.errors import CommitFailedError, KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
-from connectors.errors import Retryable
+from connectors.errors import Retryable, SourceReset
 from connectors.kafka_config import client_config
 from connectors.records import FeedRecord
 from connectors.settings import ConnectorSettings
 
 log = logging.getLogger(__name__)
-
-
-class SourceReset(Retryable):
-    """The group was rebalanced: the records not yet committed will come again."""
 
 
 class KafkaFeedSource:
