@@ -243,3 +243,19 @@ def test_referral_rules_are_422(api: Api, referral_body: dict[str, Any]) -> None
     refused(
         api, "/referrals", {**referral_body, "services": ["medical-aid"]}, "service-not-offered"
     )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/referrals?box=spam",
+        "/feed?after=-1",
+        "/feed?after=first",
+        "/feed?wait=31",
+        "/feed?limit=0",
+        "/feed?limit=501",
+    ],
+)
+def test_malformed_queries_are_422(api: Api, query: str) -> None:
+    response = api.get("p", f"/agencies/{api.ids['p']}{query}")
+    assert_problem(response, 422, "validation")
