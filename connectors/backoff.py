@@ -20,7 +20,7 @@ class Backoff:
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait before retry number ``attempt`` (0 for the first retry)."""
-        ceiling = min(self.cap, self.base * (2 ** min(attempt, 32)))
+        ceiling: float = min(self.cap, self.base * 2.0 ** min(attempt, 32))
         return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
 
     def wait(self, attempt: int, stop: threading.Event | None = None) -> bool:

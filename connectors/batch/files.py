@@ -3,12 +3,14 @@
 The CSV is the record of the day: a row is appended (and flushed to disk) for each new
 referral before its position is committed. The XLSX is rendered from it after each export,
 with a drop-down list for the answer word and a second sheet explaining every column in
-Chinese and English. Answers are read back from either kind of file.
+Chinese and English. Answers are read back from either kind of file; a CSV may come back in
+UTF-8 or, saved by Excel on a Chinese Windows as plain "CSV", in GB18030.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,6 +79,14 @@ def _choose(sheet: Any, key: str, choices: list[str]) -> None:
     sheet.add_data_validation(validation)
 
 
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) as exported; GB18030 as Excel saves "CSV" on Chinese Windows."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030")
+
+
 def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     """The header cells and the numbered rows (as in the file: the first data row is 2)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -84,8 +94,7 @@ def read_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
         rows = list(workbook.worksheets[0].iter_rows(values_only=True))
         workbook.close()
     else:
-        with open(path, encoding="utf-8-sig", newline="") as file:
-            rows = [tuple(r) for r in csv.reader(file)]
+        rows = [tuple(r) for r in csv.reader(io.StringIO(_decode(path.read_bytes()), newline=""))]
     if not rows:
         return [], iter(())
     headers = [str(h).strip() if h is not None else "" for h in rows[0]]

@@ -10,8 +10,10 @@ import openpyxl
 import orjson
 import pytest
 
+from connectors.batch.answers import check_file
 from connectors.batch.jobs import export_referrals, import_answers, ledger_for
 from connectors.batch.labels import HEADERS
+from connectors.batch.ledger import Ledger
 from connectors.details import HubDetails, NoDetails
 from connectors.hubapi import HubClient
 from connectors.settings import ConnectorSettings
@@ -26,6 +28,7 @@ from tests.integration.connectors.kafka_support import (
     read_topic,
 )
 from tests.integration.connectors.sheets import read_csv, write_csv
+from tests.unit.connectors.rows import AGENCY, known, row
 
 DAY = date(2026, 11, 29)
 
@@ -103,9 +106,9 @@ def fill(path: Path, answers: dict[int, dict[str, object]]) -> None:
     book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
     columns = {c.value: c.column for c in sheet[1]}
-    for row, cells in answers.items():
+    for number, cells in answers.items():
         for header, value in cells.items():
-            sheet.cell(row=row, column=columns[header], value=value)
+            sheet.cell(row=number, column=columns[header], value=value)
     book.save(path)
 
 
@@ -194,3 +197,19 @@ def test_on_kafka_the_export_reads_the_topic_and_the_import_produces_replies(
     assert sorted((r["referral_id"], r["action"], r["reason"]) for r in replies) == sorted(
         [(rows[1][0], "receive", None), (rows[2][0], "reject", "不属于本单位职责")]
     )
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
+def test_a_csv_saved_by_excel_in_any_of_its_encodings_reads_the_same(
+    tmp_path: Path, encoding: str
+) -> None:
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    referral = known(ledger)
+    text = (
+        ",".join(HEADERS) + "\r\n" + ",".join(row(referral, "拒绝", reason="不属于本单位")) + "\r\n"
+    )
+    path = tmp_path / "answers.csv"
+    path.write_bytes(text.encode(encoding))
+    [c] = check_file(path, ledger, AGENCY, "批量")[0]
+    ledger.close()
+    assert c.ok and [(r.action, r.reason) for r in c.replies] == [("reject", "不属于本单位")]

@@ -11,11 +11,8 @@ import pytest
 from connectors.batch.answers import check_table
 from connectors.batch.labels import HEADERS
 from connectors.batch.ledger import Ledger
-from connectors.records import FeedRecord, idempotency_key
-from tests.integration.connectors.feed import feed_record
-
-AGENCY = "5b0f1c9e-1111-4000-8000-000000000002"
-ANSWER = HEADERS[9]
+from connectors.records import idempotency_key
+from tests.unit.connectors.rows import AGENCY, known, row
 
 
 @pytest.fixture
@@ -23,25 +20,6 @@ def ledger() -> Iterator[Ledger]:
     book = Ledger(Path(":memory:"))
     yield book
     book.close()
-
-
-def known(ledger: Ledger, status: str = "requested") -> str:
-    record = FeedRecord.from_dict(feed_record(AGENCY, 1))
-    ledger.add(record, "2026-11-29")
-    if status != "requested":
-        later = record.to_dict() | {"position": 2, "type": "referral." + status}
-        later["data"] = {"status": status}
-        ledger.update(FeedRecord.from_dict(later))
-    return record.referral_id
-
-
-def row(referral: str, answer: str, **cells: Any) -> list[Any]:
-    keys = {"reason": 10, "kind": 11, "amount": 12, "provider": 13, "description": 14, "actor": 15}
-    values: list[Any] = [""] * len(HEADERS)
-    values[0], values[9] = referral, answer
-    for key, value in cells.items():
-        values[keys[key]] = value
-    return values
 
 
 def check(ledger: Ledger, *rows: list[Any]):  # type: ignore[no-untyped-def]
