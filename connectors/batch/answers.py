@@ -14,11 +14,14 @@ so importing the same file again sends the same keys and changes nothing.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+
+from openpyxl.utils.exceptions import InvalidFileException
 
 from connectors.batch.files import read_table
 from connectors.batch.labels import (
@@ -83,8 +86,11 @@ def check_file(
     path: Path, ledger: Ledger, agency_id: str, default_actor: str
 ) -> tuple[list[Checked], list[Problem]]:
     """The rows of ``path`` (CSV or XLSX) checked; and the problems of the file as a whole."""
-    headers, rows = read_table(path)
-    return check_table(headers, rows, ledger, agency_id, default_actor)
+    try:
+        headers, rows = read_table(path)
+        return check_table(headers, rows, ledger, agency_id, default_actor)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as error:
+        return [], [("无法读取文件", f"the file cannot be read: {type(error).__name__}")]
 
 
 def check_table(

@@ -213,3 +213,12 @@ def test_a_csv_saved_by_excel_in_any_of_its_encodings_reads_the_same(
     [c] = check_file(path, ledger, AGENCY, "批量")[0]
     ledger.close()
     assert c.ok and [(r.action, r.reason) for r in c.replies] == [("reject", "不属于本单位")]
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_as_a_whole(tmp_path: Path) -> None:
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    broken = tmp_path / "answers.xlsx"
+    broken.write_bytes(b"PK not really a workbook")
+    checked, problems = check_file(broken, ledger, AGENCY, "批量")
+    ledger.close()
+    assert checked == [] and problems == [("无法读取文件", "the file cannot be read: BadZipFile")]
