@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import itertools
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
 
 from hub.eventlog.config import LogConfig, ensure_topic, topic_exists
-from hub.eventlog.reader import LogReader
+from hub.eventlog.reader import Committed, LogReader
 from hub.eventlog.replica import Replica, ReplicaDiverged
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,13 @@ def catch_up(
     on_applied: Callable[[], None] = lambda: None,
     progress: Progress | None = None,
 ) -> int:
-    """Applies everything committed up to the topic's end as it is now; returns the end."""
+    """Applies everything committed up to the topic's end as it is now; returns the end.
+
+    Fetching and applying overlap: a second thread writes each poll's groups to SQLite
+    (which lets go of the GIL while it works) while the next poll is fetched and parsed.
+    """
     reader = LogReader(config, replica.position())
+    applier = _Applier(replica, on_applied)
     try:
         end = reader.end_offset()
         if end < replica.position():
@@ -52,13 +58,54 @@ def catch_up(
             if time.monotonic() > deadline:
                 raise TimeoutError(f"log not read to offset {end} in time")
             groups = reader.poll(0.5)
-            if replica.apply(itertools.chain.from_iterable(groups), reader.position):
-                on_applied()
+            applier.put(groups, reader.position)
             if progress is not None:
                 progress(reader.fetched, end)
+        applier.finish()
         return end
     finally:
+        applier.stop()
         reader.close()
+
+
+class _Applier:
+    """Applies polled groups in order on its own thread; re-raises its failure to the caller."""
+
+    def __init__(self, replica: Replica, on_applied: Callable[[], None]) -> None:
+        self._replica = replica
+        self._on_applied = on_applied
+        self._queue: queue.Queue[tuple[list[Committed], int] | None] = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="hub-log-apply", daemon=True)
+        self._thread.start()
+
+    def put(self, groups: list[Committed], position: int) -> None:
+        self._raise()
+        self._queue.put((groups, position))
+
+    def finish(self) -> None:
+        self.stop()
+        self._raise()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain after a failure
+            groups, position = item
+            try:
+                if self._replica.apply(itertools.chain.from_iterable(groups), position):
+                    self._on_applied()
+            except BaseException as error:
+                self._error = error
 
 
 class Follower:
