@@ -11,8 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
+
+
+@lru_cache(maxsize=8192)
+def _official_working_day(day: date) -> bool:
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return day.weekday() < 5
 
 
 @dataclass(frozen=True)
@@ -31,10 +40,7 @@ class WorkCalendar:
             return False
         if day in self.extra_workdays:
             return True
-        try:
-            return bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            return day.weekday() < 5
+        return _official_working_day(day)
 
     def add_working_days(self, start: date, days: int) -> date:
         """The day ``days`` working days after ``start`` (``start`` itself not counted)."""

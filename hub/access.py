@@ -1,7 +1,8 @@
 """Who may call the hub, and what each POST already answered: tokens and idempotency records.
 
 Tokens are random and stored only as their SHA-256; the clear token is shown once, when
-issued. Idempotency records keep the first answer to a POST for its key, so a retry gets the
+issued. A process remembers a token's principal for ``TOKEN_CACHE_SECONDS``, so a revoked
+token stops working in other processes within that time. Idempotency records keep the first answer to a POST for its key, so a retry gets the
 same answer and appends nothing. Both live in SQLite by default (``HUB_ACCESS_URL`` may name
 a ``postgresql://`` database instead), never in the event log.
 """
@@ -42,6 +43,9 @@ class Principal:
         return self.role in (Role.STAFF, Role.CONNECTOR)
 
 
+TOKEN_CACHE_SECONDS = 30.0
+
+
 class IdempotencyConflict(Exception):
     """The key was used for a different request, or its first request is still running."""
 
@@ -67,6 +71,9 @@ class AccessStore:
         self._pg = location.startswith(("postgresql://", "postgres://"))
         self._location = location
         self._lock = threading.Lock()
+        self._claims_lock = threading.Lock()
+        self._claims: dict[tuple[str, str], str] = {}
+        self._principals: dict[str, tuple[float, Principal | None]] = {}
         self._conn: Any
         if self._pg:
             self._conn = psycopg.connect(location, autocommit=True)
@@ -109,11 +116,25 @@ class AccessStore:
         )
         return token
 
+    def cached(self, token: str) -> Principal | bool | None:
+        """The principal known for ``token`` in the last ``TOKEN_CACHE_SECONDS``: a
+        principal, ``None`` (known invalid), or ``False`` (not cached: authenticate)."""
+        hit = self._principals.get(_hash(token))
+        if hit is None or hit[0] < time.monotonic():
+            return False
+        return hit[1]
+
     def authenticate(self, token: str) -> Principal | None:
+        digest = _hash(token)
+        principal = self._authenticate(digest)
+        self._principals[digest] = (time.monotonic() + TOKEN_CACHE_SECONDS, principal)
+        return principal
+
+    def _authenticate(self, digest: str) -> Principal | None:
         rows = self._run(
             "SELECT token_id, role, agency_id, label FROM hub_tokens "
             "WHERE token_hash = ? AND revoked = 0",
-            (_hash(token),),
+            (digest,),
         )
         if not rows:
             return None
@@ -121,46 +142,55 @@ class AccessStore:
         return Principal(token_id, Role(role), UUID(agency_id) if agency_id else None, label)
 
     def revoke(self, token_id: str) -> bool:
+        """Revokes a token: at once in this process, within ``TOKEN_CACHE_SECONDS`` in others."""
+        self._principals.clear()
         self._run("UPDATE hub_tokens SET revoked = 1 WHERE token_id = ?", (token_id,))
         return bool(self._run("SELECT 1 FROM hub_tokens WHERE token_id = ?", (token_id,)))
 
     # Idempotency
 
     def begin(self, scope: str, key: str, request: bytes) -> tuple[int, bytes] | None:
-        """Claims ``key``; or returns the first answer (status, body) if it has one."""
+        """Claims ``key``; or returns the first answer (status, body) if it has one.
+
+        A claim lives in this process only (the hub is one process per log): it dies with
+        the process, so a retry after a crash runs again rather than waiting for ever.
+        Only the answer is written durably, once.
+        """
         digest = hashlib.sha256(request).hexdigest()
-        rows = self._run(
-            "SELECT request_hash, status, body FROM hub_idempotency WHERE scope = ? AND key = ?",
-            (scope, key),
-        )
-        if not rows:
-            try:
-                self._run(
-                    "INSERT INTO hub_idempotency VALUES (?, ?, ?, NULL, NULL, ?)",
-                    (scope, key, digest, time.time()),
+        with self._claims_lock:
+            claimed = self._claims.get((scope, key))
+            if claimed is not None:
+                raise IdempotencyConflict(
+                    "the first request with this Idempotency-Key is running"
+                    if claimed == digest
+                    else "the Idempotency-Key was used for a different request"
                 )
+            rows = self._run(
+                "SELECT request_hash, status, body FROM hub_idempotency "
+                "WHERE scope = ? AND key = ?",
+                (scope, key),
+            )
+            if not rows:
+                self._claims[(scope, key)] = digest
                 return None
-            except (sqlite3.IntegrityError, psycopg.errors.UniqueViolation):
-                return self.begin(scope, key, request)
         request_hash, status, body = rows[0]
         if request_hash != digest:
             raise IdempotencyConflict("the Idempotency-Key was used for a different request")
-        if status is None:
-            raise IdempotencyConflict("the first request with this Idempotency-Key is running")
         return int(status), bytes(body)
 
     def finish(self, scope: str, key: str, status: int, body: bytes) -> None:
+        """Keeps the first answer for good and lets the claim go."""
+        with self._claims_lock:
+            digest = self._claims.pop((scope, key))
         self._run(
-            "UPDATE hub_idempotency SET status = ?, body = ? WHERE scope = ? AND key = ?",
-            (status, body, scope, key),
+            "INSERT INTO hub_idempotency VALUES (?, ?, ?, ?, ?, ?)",
+            (scope, key, digest, status, body, time.time()),
         )
 
     def release(self, scope: str, key: str) -> None:
         """Forgets a claim whose request failed without an answer worth repeating (5xx)."""
-        self._run(
-            "DELETE FROM hub_idempotency WHERE scope = ? AND key = ? AND status IS NULL",
-            (scope, key),
-        )
+        with self._claims_lock:
+            self._claims.pop((scope, key), None)
 
 
 def dumps(value: Any) -> bytes:

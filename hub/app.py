@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.persistence import EventStore, JSONTranscoder, Mapper, ProcessRecorder
@@ -26,6 +27,12 @@ from hub.vault.mapper import HubMapper
 
 class ReliefHub(RegistryCommands, CaseCommands, ReferralCommands, AuditCommands):
     name = "ReliefHub"
+    #: aggregates are cached and fast-forwarded from the log on each load, so a change made
+    #: by another process (a CLI command) is always seen
+    env: ClassVar[dict[str, str]] = {
+        "AGGREGATE_CACHE_MAXSIZE": "5000",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+    }
 
     def __init__(
         self,

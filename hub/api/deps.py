@@ -16,6 +16,7 @@ import orjson
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from domain.errors import DomainError
 from hub.access import AccessStore, IdempotencyConflict, Principal, Role
@@ -25,11 +26,11 @@ from hub.app import ReliefHub
 bearer = HTTPBearer(auto_error=False, description="The token issued to an agency or operator")
 
 
-def get_hub(request: Request) -> ReliefHub:
+async def get_hub(request: Request) -> ReliefHub:
     return request.app.state.services.hub  # type: ignore[no-any-return]
 
 
-def get_access(request: Request) -> AccessStore:
+async def get_access(request: Request) -> AccessStore:
     return request.app.state.services.access  # type: ignore[no-any-return]
 
 
@@ -37,7 +38,7 @@ HubDep = Annotated[ReliefHub, Depends(get_hub)]
 AccessDep = Annotated[AccessStore, Depends(get_access)]
 
 
-def get_principal(
+async def get_principal(
     access: AccessDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
@@ -49,8 +50,10 @@ def get_principal(
             "a bearer token is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = access.authenticate(credentials.credentials)
-    if principal is None:
+    principal = access.cached(credentials.credentials)
+    if principal is False:
+        principal = await run_in_threadpool(access.authenticate, credentials.credentials)
+    if not isinstance(principal, Principal):
         raise Problem(
             401,
             "unauthorized",
@@ -64,13 +67,13 @@ def get_principal(
 Reader = Annotated[Principal, Depends(get_principal)]
 
 
-def get_staff(principal: Reader) -> Principal:
+async def get_staff(principal: Reader) -> Principal:
     if not principal.acts_for_agency:
         raise Problem(403, "forbidden", "Forbidden", "only an agency's staff or connector may")
     return principal
 
 
-def get_admin(principal: Reader) -> Principal:
+async def get_admin(principal: Reader) -> Principal:
     if principal.role != Role.ADMIN:
         raise Problem(403, "forbidden", "Forbidden", "only an administrator may")
     return principal

@@ -66,6 +66,10 @@ class ReferralCommands(HubBase):
             case = self.load(AidCase, case_id)
             if case.procuratorate_id not in (requester_id, recipient_id):
                 raise NotParty("the case belongs to neither side of the referral")
+            if requester_id not in self.case_parties(case_id):
+                raise NotParty("the requester is not a party to the case")
+            if case.person_id != person_id:
+                raise InvalidValue("the case is about another person")
         if not legal_basis and not person.has_consent:
             raise ConsentRequired(
                 "the person has not consented to disclosure and help (or withdrew consent); "

@@ -18,7 +18,7 @@ from hub.audit.export import to_jsonl, to_pdf
 router = APIRouter(tags=["audit"])
 
 
-def get_auditor(principal: Reader) -> Principal:
+async def get_auditor(principal: Reader) -> Principal:
     if principal.role not in (Role.AUDITOR, Role.ADMIN):
         raise Problem(403, "forbidden", "Forbidden", "only auditors may")
     return principal

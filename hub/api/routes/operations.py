@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 
-from hub.api.deps import Admin, HubDep
+from hub.api.deps import Admin, HubDep, OnceDep
 from hub.api.problems import Problem
 from hub.dead_letters import DeadLetters
 
@@ -44,10 +44,15 @@ def retry_dead_letter(
     hub: HubDep,
     _: Admin,
     letter_id: Annotated[str, Path(pattern=r"^\d+:\d+$")],
-) -> dict[str, Any]:
+    once: OnceDep,
+) -> Any:
     """Applies a dead letter again; one that applies now leaves the list."""
-    rejection = letters.retry(hub, letter_id)
-    if rejection is None:
-        return {"id": letter_id, "applied": True}
-    status = 404 if rejection.error == "not-found" else 409
-    raise Problem(status, rejection.error, "Dead letter not applied", rejection.detail)
+
+    def command() -> dict[str, Any]:
+        rejection = letters.retry(hub, letter_id)
+        if rejection is None:
+            return {"id": letter_id, "applied": True}
+        status = 404 if rejection.error == "not-found" else 409
+        raise Problem(status, rejection.error, "Dead letter not applied", rejection.detail)
+
+    return once(command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import unquote
 from uuid import UUID
 
 from fastapi import APIRouter, Header
@@ -38,7 +39,12 @@ def get_person(
     hub: HubDep,
     reader: Reader,
     purpose: Annotated[
-        str, Header(alias="X-Purpose", max_length=200, description="why; recorded")
+        str,
+        Header(
+            alias="X-Purpose",
+            max_length=600,
+            description="why; recorded (percent-encode non-ASCII text, e.g. Chinese)",
+        ),
     ] = "casework",
 ) -> dict[str, Any]:
     """The person as far as the reader's part needs; every read is recorded (access log)."""
@@ -48,7 +54,7 @@ def get_person(
     kind = hub.get_agency(reader.agency_id)["kind"] if reader.agency_id else None
     view = person_view(hub.get_person(person_id), kind)
     hub.record_personal_read(
-        person_id, reader.label, reader.role.value, reader.agency_id, purpose, "api"
+        person_id, reader.label, reader.role.value, reader.agency_id, unquote(purpose), "api"
     )
     return view
 

@@ -157,11 +157,6 @@ def test_reading_another_agencys_referral_writes_nothing(api: Api, world: dict[s
     assert api.log_position() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="refer() accepts a case whose procuratorate is the recipient, so any agency that "
-    "knows a case id becomes a party to it by referring to that procuratorate; see the report",
-)
 def test_an_outsider_cannot_join_a_case_by_referring_to_its_procuratorate(
     api: Api, world: dict[str, str]
 ) -> None:
