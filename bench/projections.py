@@ -1,7 +1,9 @@
 """Benchmark of the projections, one run, figures side by side.
 
 1. Rebuild throughput: each view rebuilt from a log of synthetic cases, in events per second,
-   over a raw read of the same log (every notification read and decoded); goal ≥ 0.5.
+   over a raw read of the same log (every notification read and decoded); goal ≥ 0.5. The
+   machine is shared, so each figure is the better of two runs (the raw read: before and
+   after the rebuilds).
 2. End-to-end lag: commands (new referrals) at a steady rate while a worker process follows
    the log; the lag from each accepted command to its row in the receiver's inbox, p50 and
    p99; goal p99 < 200 ms on the Kafka log.
@@ -38,6 +40,7 @@ from hub.settings import Settings  # noqa: E402
 from projections import worker  # noqa: E402
 from projections.rebuild import read_active  # noqa: E402
 from projections.referrals import Referrals  # noqa: E402
+from projections.store_postgres import PostgresViewStore  # noqa: E402
 from projections.stores import open_store  # noqa: E402
 from tests.integration.projections.harness import own_replica  # noqa: E402
 from tests.integration.projections.load import generate  # noqa: E402
@@ -64,12 +67,13 @@ def rebuilds(hub: Any, views_url: str) -> dict[str, float]:
     try:
         took = {}
         for name in worker.VIEWS:
-            started = time.perf_counter()
-            worker.rebuild(hub, store, name)
-            took[name] = time.perf_counter() - started
+            for _ in range(2):  # the better of two: the machine is shared
+                started = time.perf_counter()
+                worker.rebuild(hub, store, name)
+                took[name] = min(took.get(name, 1e9), time.perf_counter() - started)
         return took
     finally:
-        store.close()
+        discard(store)
 
 
 def lag(hub: Any, env: dict[str, str], views_url: str, rate: int, seconds: float) -> list[float]:
@@ -130,7 +134,14 @@ def lag(hub: Any, env: dict[str, str], views_url: str, rate: int, seconds: float
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
-        store.close()
+        discard(store)
+
+
+def discard(store: Any) -> None:
+    """Closes a store; a PostgreSQL one loses its throw-away schema."""
+    if isinstance(store, PostgresViewStore):
+        store.drop_schema()
+    store.close()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -205,6 +216,7 @@ def main() -> None:
             wrote = time.perf_counter() - started
             events, raw_seconds = raw_read(hub)
             took = rebuilds(hub, url("rebuild"))
+            raw_seconds = min(raw_seconds, raw_read(hub)[1])  # the better of before and after
             worker_env = {**own_replica(env), "HUB_DATA_DIR": str(data_dir)}
             lags = lag(hub, worker_env, url("lag"), args.rate, args.seconds)
         finally:

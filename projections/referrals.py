@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
@@ -144,47 +145,53 @@ def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
+@dataclass(frozen=True)
+class ReferralFilters:
+    """What an inbox or outbox page asks for; every field optional."""
+
+    status: Sequence[str] | None = None  # any of these statuses
+    direction: str | None = None  # inbound | outbound | lateral
+    case_id: str | None = None
+    overdue: bool | None = None  # True: only overdue; False: only in time (as of ``today``)
+    limit: int = 50  # at most MAX_PAGE
+    cursor: str | None = None  # ``next_cursor`` of the previous page
+
+
 def _page(
     store: ViewStore,
     side: str,
     agency_id: str,
-    *,
     today: date,
-    policy: SlaPolicy | None = None,
-    status: Sequence[str] | None = None,
-    direction: str | None = None,
-    case_id: str | None = None,
-    overdue: bool | None = None,
-    limit: int = 50,
-    cursor: str | None = None,
-    log_position: int | None = None,
+    filters: ReferralFilters,
+    policy: SlaPolicy | None,
+    log_position: int | None,
 ) -> dict[str, Any]:
     policy = policy or SlaPolicy()
     view = read_active(store, Referrals)
     where = [f"{side} = ?"]
     params: list[Any] = [str(agency_id)]
-    if status:
-        where.append(f"status IN ({_marks(status)})")
-        params += list(status)
-    if direction:
+    if filters.status:
+        where.append(f"status IN ({_marks(filters.status)})")
+        params += list(filters.status)
+    if filters.direction:
         where.append("direction = ?")
-        params.append(direction)
-    if case_id:
+        params.append(filters.direction)
+    if filters.case_id:
         where.append("case_id = ?")
-        params.append(str(case_id))
-    if overdue is not None:
+        params.append(str(filters.case_id))
+    if filters.overdue is not None:
         answer, work = overdue_cutoffs(today, policy)
         late = (
             f"((status IN ({_marks(ANSWER_STAGE)}) AND due_on <= ?) "
             f"OR (status IN ({_marks(WORK_STAGE)}) AND due_on <= ?))"
         )
-        where.append(late if overdue else f"NOT {late}")
+        where.append(late if filters.overdue else f"NOT {late}")
         params += [*ANSWER_STAGE, answer, *WORK_STAGE, work]
-    if cursor:
-        due_on, rid = decode_cursor(cursor)
+    if filters.cursor:
+        due_on, rid = decode_cursor(filters.cursor)
         where.append("(due_on > ? OR (due_on = ? AND id > ?))")
         params += [due_on, due_on, rid]
-    size = max(1, min(limit, MAX_PAGE))
+    size = max(1, min(filters.limit, MAX_PAGE))
     rows = view.read(
         f"SELECT * FROM {{referrals}} WHERE {' AND '.join(where)} "
         f"ORDER BY due_on, id LIMIT {size + 1}",
@@ -201,15 +208,30 @@ def _page(
     }
 
 
-def inbox(store: ViewStore, agency_id: str, **filters: Any) -> dict[str, Any]:
-    """Referrals to ``agency_id``. Filters: status (list), direction, case_id, overdue
-    (bool), limit, cursor; ``today`` (required), ``policy``, ``log_position``."""
-    return _page(store, "recipient_id", agency_id, **filters)
+def inbox(
+    store: ViewStore,
+    agency_id: str,
+    today: date,
+    filters: ReferralFilters = ReferralFilters(),
+    *,
+    policy: SlaPolicy | None = None,
+    log_position: int | None = None,
+) -> dict[str, Any]:
+    """Referrals to ``agency_id``, by due date: ``{"items", "next_cursor", "freshness"}``."""
+    return _page(store, "recipient_id", agency_id, today, filters, policy, log_position)
 
 
-def outbox(store: ViewStore, agency_id: str, **filters: Any) -> dict[str, Any]:
-    """Referrals from ``agency_id``; the same filters as :func:`inbox`."""
-    return _page(store, "requester_id", agency_id, **filters)
+def outbox(
+    store: ViewStore,
+    agency_id: str,
+    today: date,
+    filters: ReferralFilters = ReferralFilters(),
+    *,
+    policy: SlaPolicy | None = None,
+    log_position: int | None = None,
+) -> dict[str, Any]:
+    """Referrals from ``agency_id``; the same answer as :func:`inbox`."""
+    return _page(store, "requester_id", agency_id, today, filters, policy, log_position)
 
 
 def referral_row(view: View, referral_id: str) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from hub.app import ReliefHub
 from hub.bootstrap import build_hub
 from hub.settings import Settings
 from projections.deadlines import SlaPolicy
-from projections.referrals import Referrals, inbox
+from projections.referrals import ReferralFilters, Referrals, inbox
 from projections.sla import watch_list
 from projections.store import ViewStore
 from tests.integration.projections.harness import follow
@@ -140,9 +140,9 @@ class SlaWatchListCase:
     ) -> None:
         a = str(network[1]["a"])
         for today in (date(2026, 11, 9), THU_12, date(2026, 11, 23), date(2026, 11, 24)):
-            everything = inbox(store, a, today=today)["items"]
-            late = inbox(store, a, today=today, overdue=True)["items"]
-            in_time = inbox(store, a, today=today, overdue=False)["items"]
+            everything = inbox(store, a, today)["items"]
+            late = inbox(store, a, today, ReferralFilters(overdue=True))["items"]
+            in_time = inbox(store, a, today, ReferralFilters(overdue=False))["items"]
             assert {i["id"] for i in late} == {i["id"] for i in everything if i["days_overdue"]}
             assert {i["id"] for i in in_time} == {
                 i["id"] for i in everything if not i["days_overdue"]

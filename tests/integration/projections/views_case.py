@@ -20,7 +20,7 @@ from projections import worker
 from projections.case_files import case_file, case_parties
 from projections.person_aid import person_aid
 from projections.rebuild import read_active, rebuild
-from projections.referrals import inbox, outbox
+from projections.referrals import ReferralFilters, inbox, outbox
 from projections.region_stats import region_stats
 from projections.store import ViewStore
 from tests.integration.projections.harness import follow, snapshot
@@ -33,7 +33,7 @@ TODAY = date(2026, 11, 29)
 def all_pages(page: Any, store: ViewStore, agency_id: str, **filters: Any) -> list[dict[str, Any]]:
     items, cursor = [], None
     while True:
-        answer = page(store, agency_id, today=TODAY, limit=2, cursor=cursor, **filters)
+        answer = page(store, agency_id, TODAY, ReferralFilters(limit=2, cursor=cursor, **filters))
         items += answer["items"]
         cursor = answer["next_cursor"]
         if cursor is None:
