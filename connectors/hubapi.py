@@ -3,7 +3,7 @@
 Every request carries the agency's bearer token. Answers are sorted into what the runtime
 does about them: 2xx is returned; a connection error, a timeout, a 5xx, 408 or 429 raises
 :class:`~connectors.errors.Retryable` (409 too: the key's first request is still running,
-unless the hub says the key was used for a different request); 401 and 403 raise
+unless the hub says the key was reused for a different request: ``idempotency-key-reused``); 401 and 403 raise
 :class:`~connectors.errors.ConfigurationError` (the token is wrong); any other 4xx raises
 :class:`~connectors.errors.ReplyRefused` with the problem type (RFC 9457) of the answer.
 """
@@ -62,7 +62,7 @@ class HubClient:
         if status < 300:
             return response
         problem, detail = _problem(response)
-        if status == 409 and "different request" in detail:
+        if status == 409 and problem == "idempotency-key-reused":
             raise ReplyRefused(status, problem, detail)  # the key's first request differed
         if status >= 500 or status in RETRY_STATUSES:
             raise Retryable(f"{method} {path}: {status} {problem}: {detail}")

@@ -47,7 +47,15 @@ TOKEN_CACHE_SECONDS = 30.0
 
 
 class IdempotencyConflict(Exception):
-    """The key was used for a different request, or its first request is still running."""
+    """The key's first request is still running (retry later)."""
+
+    rule = "idempotency-conflict"
+
+
+class IdempotencyKeyReused(IdempotencyConflict):
+    """The key was used for a different request (do not retry)."""
+
+    rule = "idempotency-key-reused"
 
 
 SCHEMA = [
@@ -160,11 +168,11 @@ class AccessStore:
         with self._claims_lock:
             claimed = self._claims.get((scope, key))
             if claimed is not None:
-                raise IdempotencyConflict(
-                    "the first request with this Idempotency-Key is running"
-                    if claimed == digest
-                    else "the Idempotency-Key was used for a different request"
-                )
+                if claimed != digest:
+                    raise IdempotencyKeyReused(
+                        "the Idempotency-Key was used for a different request"
+                    )
+                raise IdempotencyConflict("the first request with this Idempotency-Key is running")
             rows = self._run(
                 "SELECT request_hash, status, body FROM hub_idempotency "
                 "WHERE scope = ? AND key = ?",
@@ -175,7 +183,7 @@ class AccessStore:
                 return None
         request_hash, status, body = rows[0]
         if request_hash != digest:
-            raise IdempotencyConflict("the Idempotency-Key was used for a different request")
+            raise IdempotencyKeyReused("the Idempotency-Key was used for a different request")
         return int(status), bytes(body)
 
     def finish(self, scope: str, key: str, status: int, body: bytes) -> None:

@@ -111,7 +111,7 @@ class Once:
         try:
             first = self.access.begin(self.scope, self.key, self.request)
         except IdempotencyConflict as e:
-            raise Problem(409, "idempotency-conflict", "Idempotency conflict", str(e)) from None
+            raise Problem(409, e.rule, "Idempotency conflict", str(e)) from None
         if first is not None:
             code, body = first
             return _response(code, body, replayed=True)

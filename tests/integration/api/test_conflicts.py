@@ -117,12 +117,12 @@ def test_an_idempotency_key_reused_for_another_request_is_409(api: Api) -> None:
     assert first.status_code == 201
     position = api.log_position()
     other_body = api.post("p", "/referrals", {**body, "reason": "另一原因"}, key="reused-key")
-    assert_problem(other_body, 409, "idempotency-conflict")
+    assert_problem(other_body, 409, "idempotency-key-reused")
     other_path = api.post(
         "p",
         f"/persons/{person_id}/consent/withdraw",
         {"recorded_by": "x", "reason": "y"},
         "reused-key",
     )
-    assert_problem(other_path, 409, "idempotency-conflict")
+    assert_problem(other_path, 409, "idempotency-key-reused")
     assert api.log_position() == position

@@ -36,12 +36,14 @@ def test_an_idempotency_key_still_running_is_retried_but_a_reused_one_is_refused
     running = problem(
         "idempotency-conflict", "the first request with this Idempotency-Key is running"
     )
-    reused = problem("idempotency-conflict", "the Idempotency-Key was used for a different request")
+    reused = problem(
+        "idempotency-key-reused", "the Idempotency-Key was used for a different request"
+    )
     with pytest.raises(Retryable):
         client(409, running).post("/p", {})
     with pytest.raises(ReplyRefused) as refused:
         client(409, reused).post("/p", {})
-    assert refused.value.problem == "idempotency-conflict"
+    assert refused.value.problem == "idempotency-key-reused"
 
 
 def test_a_4xx_is_refused_with_its_problem_type() -> None:
