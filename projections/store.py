@@ -163,6 +163,10 @@ class ViewStore(TrackingRecorder, ABC):
     def close(self) -> None:
         """Closes the store's connections."""
 
+    @abstractmethod
+    def create_table(self) -> None:
+        """Creates the tracking table (the library's tracking recorders do)."""
+
     # What every driver does the same way.
 
     def setup(self) -> None:
