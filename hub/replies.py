@@ -4,6 +4,8 @@ Each reply is checked (well-formed, from the agency it names, an action that age
 take) and applied through the Application with its idempotency key as the referral's request
 key. The applier's position in the replies topic is saved as tracking in the same log
 transaction as the events the reply appends, so a restart neither skips nor repeats a reply.
+It creates ``{prefix}.replies`` and ``{prefix}.replies.dlq`` when they are missing (brokers
+with ACLs do not create topics on first use) before it assigns itself the partitions.
 A reply that cannot be applied goes to ``{prefix}.replies.dlq`` with the reason; operators
 list and retry dead letters (``hub dlq …``, ``GET/POST /operations/dlq``).
 """
@@ -21,6 +23,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from domain.errors import DomainError
 from domain.referral import Referral
+from hub.router import Topics
 
 ACTIONS_NEEDING_NOTHING = {"receive", "accept", "start", "resume"}
 REQUIRED = ("idempotency_key", "agency_id", "referral_id", "action", "actor")
@@ -82,6 +85,11 @@ class ReplyApplier:
         self.prefix = prefix
         self.topic = f"{prefix}.replies"
         self.dlq_topic = f"{prefix}.replies.dlq"
+        topics = Topics(bootstrap)  # where the broker does not create topics on first use
+        try:
+            topics.ensure(self.topic, self.dlq_topic)
+        finally:
+            topics.close()
         self.consumer = KafkaConsumer(
             bootstrap_servers=bootstrap,
             isolation_level="read_committed",

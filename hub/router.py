@@ -30,6 +30,11 @@ def agency_topic(prefix: str, agency_id: str) -> str:
     return f"{prefix}.agency.{agency_id}"
 
 
+def dead_letter_topic(topic: str) -> str:
+    """Where the agency's connector puts the records of ``topic`` it gave up on."""
+    return f"{topic}.dlq"
+
+
 class Topics:
     """Creates topics the first time they are needed (kept forever, like the log)."""
 
@@ -38,13 +43,17 @@ class Topics:
         self._known: set[str] = set(self._admin.list_topics())
         self._replication = replication_factor
 
-    def ensure(self, name: str, *, compact: bool = False) -> None:
-        if name in self._known:
-            return
+    def ensure(self, *names: str, compact: bool = False) -> None:
+        """Creates each of ``names`` that does not exist yet (one partition, kept forever)."""
         configs = {"cleanup.policy": "compact"} if compact else {"retention.ms": "-1"}
-        with contextlib.suppress(TopicAlreadyExistsError):
-            self._admin.create_topics([NewTopic(name, 1, self._replication, topic_configs=configs)])
-        self._known.add(name)
+        for name in names:
+            if name in self._known:
+                continue
+            with contextlib.suppress(TopicAlreadyExistsError):
+                self._admin.create_topics(
+                    [NewTopic(name, 1, self._replication, topic_configs=configs)]
+                )
+            self._known.add(name)
 
     def close(self) -> None:
         self._admin.close()
@@ -105,7 +114,7 @@ class Router:
             event = self.hub.mapper.to_domain_event(n)
             for record in feed_records(self.hub, event, n.id):
                 topic = agency_topic(self.prefix, record["agency_id"])
-                self.topics.ensure(topic)
+                self.topics.ensure(topic, dead_letter_topic(topic))
                 outgoing.append((topic, record["referral_id"].encode(), orjson.dumps(record)))
         last = notifications[-1].id
         self.producer.begin_transaction()
