@@ -46,6 +46,15 @@ class Principal:
 TOKEN_CACHE_SECONDS = 30.0
 
 
+@dataclass
+class _Pending:
+    """An answer waiting for the next group commit."""
+
+    row: tuple[Any, ...]
+    written: bool = False
+    failed: BaseException | None = None
+
+
 class IdempotencyConflict(Exception):
     """The key's first request is still running (retry later)."""
 
@@ -81,6 +90,7 @@ class AccessStore:
         self._lock = threading.Lock()
         self._claims_lock = threading.Lock()
         self._claims: dict[tuple[str, str], str] = {}
+        self._pending: list[_Pending] = []
         self._principals: dict[str, tuple[float, Principal | None]] = {}
         self._conn: Any
         if self._pg:
@@ -165,35 +175,79 @@ class AccessStore:
         Only the answer is written durably, once.
         """
         digest = hashlib.sha256(request).hexdigest()
+        self._check_claim(scope, key, digest)
+        first = self._first_answer(scope, key, digest)
+        if first is not None:
+            return first
         with self._claims_lock:
-            claimed = self._claims.get((scope, key))
-            if claimed is not None:
-                if claimed != digest:
-                    raise IdempotencyKeyReused(
-                        "the Idempotency-Key was used for a different request"
-                    )
-                raise IdempotencyConflict("the first request with this Idempotency-Key is running")
-            rows = self._run(
-                "SELECT request_hash, status, body FROM hub_idempotency "
-                "WHERE scope = ? AND key = ?",
-                (scope, key),
-            )
-            if not rows:
-                self._claims[(scope, key)] = digest
-                return None
+            self._check_claim(scope, key, digest)
+            self._claims[(scope, key)] = digest
+        # A request with this key may have finished between the look-up and the claim.
+        first = self._first_answer(scope, key, digest)
+        if first is not None:
+            self.release(scope, key)
+        return first
+
+    def _check_claim(self, scope: str, key: str, digest: str) -> None:
+        claimed = self._claims.get((scope, key))
+        if claimed is None:
+            return
+        if claimed != digest:
+            raise IdempotencyKeyReused("the Idempotency-Key was used for a different request")
+        raise IdempotencyConflict("the first request with this Idempotency-Key is running")
+
+    def _first_answer(self, scope: str, key: str, digest: str) -> tuple[int, bytes] | None:
+        rows = self._run(
+            "SELECT request_hash, status, body FROM hub_idempotency WHERE scope = ? AND key = ?",
+            (scope, key),
+        )
+        if not rows:
+            return None
         request_hash, status, body = rows[0]
         if request_hash != digest:
             raise IdempotencyKeyReused("the Idempotency-Key was used for a different request")
         return int(status), bytes(body)
 
     def finish(self, scope: str, key: str, status: int, body: bytes) -> None:
-        """Keeps the first answer for good and lets the claim go."""
+        """Keeps the first answer for good, then lets the claim go.
+
+        Answers finished at the same time are written in one transaction (group commit):
+        whoever gets the store's lock writes every answer waiting, so concurrent requests
+        share one durable commit instead of each paying its own.
+        """
+        digest = self._claims[(scope, key)]
+        entry = _Pending((scope, key, digest, status, body, time.time()))
         with self._claims_lock:
-            digest = self._claims.pop((scope, key))
-        self._run(
-            "INSERT INTO hub_idempotency VALUES (?, ?, ?, ?, ?, ?)",
-            (scope, key, digest, status, body, time.time()),
-        )
+            self._pending.append(entry)
+        with self._lock:
+            if not entry.written:
+                with self._claims_lock:
+                    batch, self._pending = self._pending, []
+                try:
+                    self._write_answers([e.row for e in batch])
+                except BaseException as error:
+                    for e in batch:
+                        e.failed = error
+                for e in batch:
+                    e.written = True
+        if entry.failed is not None:
+            raise entry.failed
+        with self._claims_lock:
+            self._claims.pop((scope, key), None)
+
+    def _write_answers(self, rows: list[tuple[Any, ...]]) -> None:
+        sql = "INSERT INTO hub_idempotency VALUES (?, ?, ?, ?, ?, ?)"
+        if self._pg:
+            with self._conn.transaction():
+                self._conn.cursor().executemany(sql.replace("?", "%s"), rows)
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.executemany(sql, rows)
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
 
     def release(self, scope: str, key: str) -> None:
         """Forgets a claim whose request failed without an answer worth repeating (5xx)."""
