@@ -79,6 +79,17 @@ def commit(
     records: Sequence[tuple[bytes | None, bytes]],
 ) -> list[int]:
     """Sends ``(key, value)`` records in one transaction and commits it; returns their offsets."""
+    offsets = produce(producer, config, records)
+    end(producer, config)
+    return offsets
+
+
+def produce(
+    producer: KafkaProducer,
+    config: LogConfig,
+    records: Sequence[tuple[bytes | None, bytes]],
+) -> list[int]:
+    """Begins a transaction and sends the records into it; returns their offsets."""
     producer.begin_transaction()
     futures = [
         producer.send(config.topic, value=value, key=key, partition=PARTITION)
@@ -90,14 +101,17 @@ def commit(
         if future.failed():
             raise future.exception
         offsets.append(future.value.offset)
-    manager = producer._transaction_manager
-    result = manager.begin_commit()
+    return offsets
+
+
+def end(producer: KafkaProducer, config: LogConfig) -> None:
+    """Commits the open transaction, waiting at most the log's timeout for the answer."""
+    result = producer._transaction_manager.begin_commit()
     producer._sender.wakeup()
     if not result.wait(timeout_ms=int(config.timeout * 1000)):
         raise CommitUnconfirmed("the broker did not confirm the commit in time")
     if result.failed:
         raise result.exception
-    return offsets
 
 
 __all__ = [
@@ -105,6 +119,8 @@ __all__ = [
     "KafkaTimeoutError",
     "commit",
     "discard",
+    "end",
     "is_fencing",
     "new_producer",
+    "produce",
 ]

@@ -182,7 +182,8 @@ class Writer:
                 try:
                     self._take_over()
                 except WriterFenced:
-                    self._fenced()
+                    if self._state != "fenced":
+                        self._fenced()
                     return
                 except LogUnavailable as problem:
                     self._problem = problem

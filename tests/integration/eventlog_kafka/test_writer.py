@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from hub.eventlog import transactions
 from hub.eventlog.errors import LogUnavailable, WriterFenced
 from hub.eventlog.records import EventRecord, WriterRecord, decode
 from tests.integration.eventlog_kafka.conftest import committed_transactions, event
@@ -135,3 +136,59 @@ def test_a_restarted_hub_finds_every_acknowledged_event(env_factory, factories):
         assert notes[0].originator_id == aggregate
     assert restarted.max_notification_id() == 60
     assert restarted.insert_events([event(uuid.uuid4(), 1)]) == [61]
+
+
+def test_a_writer_fenced_in_the_middle_of_a_transaction_stops_and_its_records_are_dropped(
+    env_factory, factories, monkeypatch
+):
+    env_a = env_factory()
+    env_b = env_factory(topic=env_a["HUB_LOG_TOPIC"])
+    first = factories(env_a).application_recorder()
+    aggregate = uuid.uuid4()
+    assert first.insert_events([event(aggregate, 1)]) == [1]
+    producer_a = first.log.writer._producer
+    in_flight, go_on = threading.Event(), threading.Event()
+    real_end = transactions.end
+
+    def end_after_takeover(producer, config):
+        if producer is producer_a:  # records sent, commit not yet asked for
+            in_flight.set()
+            go_on.wait(20)
+        real_end(producer, config)
+
+    monkeypatch.setattr(transactions, "end", end_after_takeover)
+    refused = uuid.uuid4()
+    outcome: list[BaseException] = []
+
+    def append_in_flight() -> None:
+        try:
+            first.insert_events([event(refused, 1)])
+        except LogUnavailable as problem:
+            outcome.append(problem)
+
+    thread = threading.Thread(target=append_in_flight)
+    thread.start()
+    assert in_flight.wait(10)
+    second = factories(env_b).application_recorder()
+    assert second.insert_events([event(aggregate, 2)]) == [2]  # takes over mid-transaction
+    go_on.set()
+    thread.join(20)
+    assert outcome and isinstance(outcome[0], LogUnavailable)  # not acknowledged
+
+    deadline = time.monotonic() + 20
+    while True:  # unavailable first, then it learns it was fenced, and stays so
+        try:
+            first.insert_events([event(refused, 2)])
+        except WriterFenced:
+            break
+        except LogUnavailable:
+            assert time.monotonic() < deadline, "the old writer never learnt it was fenced"
+            time.sleep(0.5)
+    with pytest.raises(WriterFenced):
+        first.insert_events([event(refused, 3)])
+
+    assert second.insert_events([event(aggregate, 3)]) == [3]
+    fresh = factories(dict(env_a, HUB_REPLICA_PATH=env_a["HUB_REPLICA_PATH"] + ".fresh"))
+    rebuilt = fresh.application_recorder()
+    assert [n.id for n in rebuilt.select_notifications(None, 10)] == [1, 2, 3]
+    assert rebuilt.select_events(refused) == []
