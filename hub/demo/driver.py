@@ -76,8 +76,12 @@ class Driver:
         body = {"recipient_id": self.id(recipient), "person_id": person_id, **fields}
         return str(self.post(requester, "/referrals", body)["id"])
 
+    def actor(self, agency: str) -> str:
+        """Who answers referrals for ``agency`` in the scenarios (经办人, the handling officer)."""
+        return f"{agency}经办人"
+
     def answer(self, agency: str, referral_id: str, action: str, **fields: Any) -> Any:
-        body = {"actor": f"{agency}经办人", **fields}
+        body = {"actor": self.actor(agency), **fields}
         return self.post(agency, f"/referrals/{referral_id}/{action}", body)
 
     def case_steps(self, agency: str, case_id: str, *steps: tuple[str, dict[str, Any]]) -> None:

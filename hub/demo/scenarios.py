@@ -2,14 +2,32 @@
 
 Names and ID numbers are invented for the demo; amounts follow the source document where it
 gives them. The regional average monthly wage is illustrative (6,500 yuan).
+
+How a receiving agency's answers reach the hub is an :class:`Answers` strategy, passed to
+each scenario: by default (:func:`through_api`) the agency's staff POST them through the API;
+the connector tests pass one whose answers come from the agencies' connectors on Kafka.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from hub.demo import network as n
 from hub.demo.driver import Driver
+
+Step = tuple[str, dict[str, Any]]  # one answer: the action and its fields besides the actor
+
+
+class Answers(Protocol):
+    def __call__(self, d: Driver, agency: str, referral_id: str, *steps: Step) -> None:
+        """``agency`` answers ``referral_id`` with ``steps`` in order; returns once applied."""
+
+
+def through_api(d: Driver, agency: str, referral_id: str, *steps: Step) -> None:
+    """The default: the agency's staff POST each answer through the API, with its token."""
+    for action, fields in steps:
+        d.answer(agency, referral_id, action, **fields)
+
 
 WAGE_FEN = 650_000  # 6,500 yuan: the previous year's regional average monthly wage
 HEARING = [
@@ -66,17 +84,15 @@ def relieve(
     return case_id
 
 
-def complete(d: Driver, agency: str, referral_id: str, *provisions: dict[str, Any]) -> None:
-    d.answer(agency, referral_id, "accept")
-    d.answer(
-        agency,
-        referral_id,
-        "complete",
-        outcome={"successful": True, "provisions": list(provisions)},
-    )
+def complete(
+    d: Driver, answers: Answers, agency: str, referral_id: str, *provisions: dict[str, Any]
+) -> None:
+    """``agency`` accepts the referral and completes it with ``provisions``."""
+    outcome = {"successful": True, "provisions": list(provisions)}
+    answers(d, agency, referral_id, ("accept", {}), ("complete", {"outcome": outcome}))
 
 
-def scenario_1_xinyuan_mechanism(d: Driver) -> dict[str, Any]:
+def scenario_1_xinyuan_mechanism(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Xinyuan county: the procuratorate and nine departments sign a linkage mechanism."""
     members = [{"agency_id": d.id(n.XINYUAN_PROCURATORATE), "responsibility": "牵头，办理司法救助"}]
     duties = {
@@ -102,7 +118,7 @@ def scenario_1_xinyuan_mechanism(d: Driver) -> dict[str, Any]:
     return {"mechanism_id": mechanism["id"]}
 
 
-def scenario_2_a_and_ai(d: Driver) -> dict[str, Any]:
+def scenario_2_a_and_ai(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """A and Ai, disabled in a car accident: judicial plus social relief, both recover."""
     p, result = n.XINYUAN_PROCURATORATE, {}
     for key, id_number, name, amount in (
@@ -130,6 +146,7 @@ def scenario_2_a_and_ai(d: Driver) -> dict[str, Any]:
         )
         complete(
             d,
+            answers,
             n.XINYUAN_COMMERCE,
             referral,
             {
@@ -152,7 +169,7 @@ def scenario_2_a_and_ai(d: Driver) -> dict[str, Any]:
     return result
 
 
-def scenario_3_zhou(d: Driver) -> dict[str, Any]:
+def scenario_3_zhou(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Zhou, Kuytun: lead → inquiry → review → hearing → approval; 90,000+ yuan at a ceremony."""
     p = n.KUYTUN_PROCURATORATE
     person = d.person(
@@ -185,6 +202,7 @@ def scenario_3_zhou(d: Driver) -> dict[str, Any]:
     )
     complete(
         d,
+        answers,
         n.KUYTUN_CITY_INVESTMENT,
         referral,
         {
@@ -197,14 +215,14 @@ def scenario_3_zhou(d: Driver) -> dict[str, Any]:
     return {"person_id": person, "case_id": case, "referral_id": referral}
 
 
-def scenario_4_wang(d: Driver) -> dict[str, Any]:
+def scenario_4_wang(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Wang, Kuytun: grant, donations, counselling, a student loan for her son, and a job."""
     p = n.KUYTUN_PROCURATORATE
     person = d.person(p, "654003198311020026", "王某", family="独自抚养儿子")
     case = relieve(
         d, p, person, "刑事案件被害人，生活困难", "serious-injury-unpaid", 2_000_000, "2021-08-05"
     )
-    plan = [
+    plan: list[tuple[str, str, dict[str, Any]]] = [
         (n.KUYTUN_DONOR, "donation", {"kind": "money", "amount_fen": 500_000}),
         (n.KUYTUN_VOLUNTEERS, "counselling", {"kind": "counselling", "description": "心理疏导"}),
         (
@@ -229,12 +247,12 @@ def scenario_4_wang(d: Driver) -> dict[str, Any]:
             services=[service],
             requested_by="承办检察官",
         )
-        complete(d, agency, r, {"provider": agency, **provision})
+        complete(d, answers, agency, r, {"provider": agency, **provision})
         referrals[service] = r
     return {"person_id": person, "case_id": case, "referrals": referrals}
 
 
-def scenario_5_ye(d: Driver) -> dict[str, Any]:
+def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Ye, Mori county: 40,000+ yuan; a follow-up finds the child going to university."""
     p = n.MORI_PROCURATORATE
     person = d.person(p, "652328197804120035", "叶某", family="刑事案件被害人家属，孩子即将上大学")
@@ -267,6 +285,7 @@ def scenario_5_ye(d: Driver) -> dict[str, Any]:
     )
     complete(
         d,
+        answers,
         n.MORI_BUILDER,
         referral,
         {
@@ -279,7 +298,7 @@ def scenario_5_ye(d: Driver) -> dict[str, Any]:
     return {"person_id": person, "case_id": case, "referral_id": referral}
 
 
-def scenario_6_inbound_lead(d: Driver) -> dict[str, Any]:
+def scenario_6_inbound_lead(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Civil affairs finds a family during a minimum-allowance check and refers the lead."""
     ca, p = n.KUYTUN_CIVIL_AFFAIRS, n.KUYTUN_PROCURATORATE
     person = d.person(ca, "654003197609090048", "李某", family="低保核查中发现因案致困")
@@ -291,8 +310,7 @@ def scenario_6_inbound_lead(d: Driver) -> dict[str, Any]:
         services=["judicial-relief"],
         requested_by="低保专干",
     )
-    d.answer(p, referral, "receive")
-    d.answer(p, referral, "accept")
+    answers(d, p, referral, ("receive", {}), ("accept", {}))
     case = relieve(
         d,
         p,
@@ -304,11 +322,11 @@ def scenario_6_inbound_lead(d: Driver) -> dict[str, Any]:
         source="referral",
         referral_id=referral,
     )
-    d.answer(p, referral, "complete", outcome={"successful": True, "provisions": []})
+    answers(d, p, referral, ("complete", {"outcome": {"successful": True, "provisions": []}}))
     return {"person_id": person, "case_id": case, "referral_id": referral}
 
 
-def scenario_7_outbound(d: Driver) -> dict[str, Any]:
+def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Not eligible for judicial relief but for medical aid: referred, helped, loop closed."""
     p = n.KUYTUN_PROCURATORATE
     person = d.person(p, "654003199001010057", "赵某", health="慢性病，医疗费用负担重")
@@ -345,7 +363,7 @@ def scenario_7_outbound(d: Driver) -> dict[str, Any]:
         services=["temporary-aid"],
         requested_by="承办检察官",
     )
-    d.answer(n.KUYTUN_CIVIL_AFFAIRS, first, "reject", reason="医疗费用应由医疗救助解决")
+    answers(d, n.KUYTUN_CIVIL_AFFAIRS, first, ("reject", {"reason": "医疗费用应由医疗救助解决"}))
     second = str(
         d.post(
             p,
@@ -359,24 +377,15 @@ def scenario_7_outbound(d: Driver) -> dict[str, Any]:
         )["id"]
     )
     mi = n.KUYTUN_MEDICAL_INSURANCE
-    d.answer(mi, second, "receive")
-    d.answer(mi, second, "accept")
-    d.answer(mi, second, "start")
-    d.answer(
+    aid = {"kind": "allowance", "amount_fen": 800_000, "provider": mi, "description": "医疗救助"}
+    answers(
+        d,
         mi,
         second,
-        "complete",
-        outcome={
-            "successful": True,
-            "provisions": [
-                {
-                    "kind": "allowance",
-                    "amount_fen": 800_000,
-                    "provider": mi,
-                    "description": "医疗救助",
-                }
-            ],
-        },
+        ("receive", {}),
+        ("accept", {}),
+        ("start", {}),
+        ("complete", {"outcome": {"successful": True, "provisions": [aid]}}),
     )
     d.case_steps(p, case, ("closure", {"reason": "已移送医疗保障局并办结"}))
     return {
@@ -398,7 +407,12 @@ SCENARIOS = [
 ]
 
 
-def load_all(d: Driver) -> dict[str, Any]:
+def run_scenarios(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
+    """Runs every scenario on a registered network; returns the ids each one made."""
+    return {s.__name__: s(d, answers) for s in SCENARIOS}
+
+
+def load_all(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Registers the network and runs every scenario; returns the ids each one made."""
     n.register_network(d)
-    return {s.__name__: s(d) for s in SCENARIOS}
+    return run_scenarios(d, answers)
