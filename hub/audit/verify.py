@@ -41,7 +41,7 @@ class Report:
         return not self.findings
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stream:
     name: str
     version: int = 0
@@ -57,10 +57,11 @@ class Verifier:
         # its layout (nonce 12 bytes, tag 16 bytes, ciphertext) is read as the library writes it.
         self._aead = AESGCM(hub_key)
 
-    def authentic(self, payload: bytes) -> bool:
-        """Whether ``payload`` (a stored state without its link) authenticates (AES-GCM)."""
+    def authentic(self, state: bytes) -> bool:
+        """Whether the payload of ``state`` (after its link) authenticates (AES-GCM)."""
+        nonce, tag = LINK_SIZE + 12, LINK_SIZE + 28
         try:
-            self._aead.decrypt(payload[:12], payload[28:] + payload[12:28], None)
+            self._aead.decrypt(state[LINK_SIZE:nonce], state[tag:] + state[nonce:tag], None)
         except (InvalidTag, ValueError):
             return False
         return True
@@ -79,9 +80,11 @@ class Verifier:
         report = Report()
         streams: dict[object, _Stream] = {}
         last: int | None = None  # the previous event's position
+        authentic = self.authentic
+        checked = 0
         for position, stored in events:
-            report.checked += 1
-            if report.checked % PROGRESS_EVERY == 0:
+            checked += 1
+            if checked % PROGRESS_EVERY == 0:
                 progress(PROGRESS_EVERY)
             oid = stored.originator_id
             key = oid.int if type(oid) is UUID else oid  # cheaper to hash than a UUID
@@ -94,17 +97,20 @@ class Verifier:
                 (contiguous and position is not None and last is not None and position != last + 1)
                 or version != stream.version + 1
                 or state[:LINK_SIZE] != stream.link
-                or not self.authentic(state[LINK_SIZE:])
+                or not authentic(state)
             ):
                 found = self._problems(position, last if contiguous else None, stored, stream)
                 report.findings += [
                     Finding(position, stream.name, version, problem, detail)
                     for problem, detail in found
                 ]
-            last = position if position is not None else last
-            stream.version = max(stream.version, version)
+            if position is not None:
+                last = position
+            if version > stream.version:
+                stream.version = version
             stream.link = link_of(stored, stream.name)
-        progress(report.checked % PROGRESS_EVERY)
+        progress(checked % PROGRESS_EVERY)
+        report.checked = checked
         report.streams = len(streams)
         return report
 
@@ -125,7 +131,7 @@ class Verifier:
             problems.append(("reordered", after))
         elif stored.state[:LINK_SIZE] != stream.link:
             problems.append(("changed", "the link does not match the previous event of the stream"))
-        if not self.authentic(stored.state[LINK_SIZE:]):
+        if not self.authentic(stored.state):
             problems.append(("changed", "the stored bytes do not authenticate under the hub's key"))
         return problems
 
