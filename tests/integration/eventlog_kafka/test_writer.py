@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from eventsourcing.persistence import IntegrityError
@@ -192,3 +195,49 @@ def test_a_writer_fenced_in_the_middle_of_a_transaction_stops_and_its_records_ar
     rebuilt = fresh.application_recorder()
     assert [n.id for n in rebuilt.select_notifications(None, 10)] == [1, 2, 3]
     assert rebuilt.select_events(refused) == []
+
+
+CHILD = """
+import sys, uuid
+from eventsourcing.persistence import StoredEvent
+from hub.eventlog.kafka import KafkaFactory
+recorder = KafkaFactory(dict(arg.split("=", 1) for arg in sys.argv[1:])).application_recorder()
+aggregate = uuid.UUID(sys.stdin.readline().strip())
+version = 0
+while True:
+    version += 1
+    recorder.insert_events([StoredEvent(aggregate, version, "tests:Happened", b"{}")])
+    print(version, flush=True)
+"""
+
+
+def test_a_killed_hub_loses_no_acknowledged_event(env_factory, factories):
+    env = env_factory()
+    aggregate = uuid.uuid4()
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, *(f"{k}={v}" for k, v in env.items())],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    try:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(f"{aggregate}\n")
+        child.stdin.flush()
+        acknowledged = 0
+        while acknowledged < 40:
+            line = child.stdout.readline()
+            assert line, "the writer process died"
+            acknowledged = int(line)
+        child.kill()  # SIGKILL, mid-stream
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+
+    versions = [
+        e.originator_version for e in factories(env).application_recorder().select_events(aggregate)
+    ]
+    assert versions[:acknowledged] == list(range(1, acknowledged + 1))
+    assert versions == list(range(1, len(versions) + 1))  # and nothing torn after them
