@@ -9,6 +9,9 @@ from hub.access import AccessStore
 from hub.app import ReliefHub
 from hub.settings import Settings
 from hub.vault.keystore import KeyStore
+from projections.deadlines import SlaPolicy
+from projections.store import ViewStore
+from projections.stores import open_store
 
 
 @dataclass
@@ -16,17 +19,32 @@ class Services:
     settings: Settings
     hub: ReliefHub
     access: AccessStore
+    views: ViewStore
 
     def close(self) -> None:
         self.hub.close()
         self.access.close()
+        self.views.close()
+
+    def sla_policy(self) -> SlaPolicy:
+        return sla_policy(self.settings)
 
 
-def build_hub(settings: Settings, log_env: dict[str, str] | None = None) -> ReliefHub:
+def sla_policy(settings: Settings) -> SlaPolicy:
+    return SlaPolicy(
+        calendar=WorkCalendar.with_local_days(settings.local_holidays, settings.local_workdays),
+        completion_days=settings.sla_completion_days,
+        amber_days=settings.sla_amber_days,
+    )
+
+
+def build_hub(
+    settings: Settings, log_env: dict[str, str] | None = None, process: str = "hub"
+) -> ReliefHub:
     """The Application on the log the settings name (or on ``log_env``, for tests)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return ReliefHub(
-        log_env or settings.log_env(),
+        log_env or settings.log_env(process),
         person_key=settings.secret("person_key"),
         hub_key=settings.secret("cipher_key"),
         keys=KeyStore(settings.keys_location(), settings.secret("master_key")),
@@ -36,4 +54,9 @@ def build_hub(settings: Settings, log_env: dict[str, str] | None = None) -> Reli
 
 def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services:
     hub = build_hub(settings, log_env)
-    return Services(settings=settings, hub=hub, access=AccessStore(settings.access_location()))
+    return Services(
+        settings=settings,
+        hub=hub,
+        access=AccessStore(settings.access_location()),
+        views=open_store(settings.views_location()),
+    )

@@ -7,6 +7,7 @@ Every command that reads the hub's data takes ``--data-dir`` like ``hub serve``.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from hub.access import Role
 from hub.cli_audit import audit_app, person_app
 from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
 from hub.cli_ops import dlq_app, replies_app, router_app
+from hub.cli_projections import projections_app
 from hub.settings import Settings
 
 app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_is_help=True)
@@ -29,6 +31,7 @@ app.add_typer(person_app, name="person")
 app.add_typer(router_app, name="router")
 app.add_typer(replies_app, name="replies")
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(projections_app, name="projections")
 
 Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
 Port = Annotated[int | None, typer.Option(help="default: 8000")]
@@ -100,18 +103,21 @@ def serve(data_dir: DataDir = None, host: Host = None, port: Port = None) -> Non
 def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: Lang = "zh") -> None:
     """Load the seven scenarios of DOMAIN.md, print the demo agencies' tokens, then serve."""
     from hub.bootstrap import build
-    from hub.demo.loader import load_demo
+    from hub.demo.loader import load_demo, start_projection_worker
 
     settings = settings_for(data_dir, host, port)
     services = build(settings)
+    stop = threading.Event()
     try:
         tokens = load_demo(services)
         labels = LABELS[lang]
         console.print(f"[bold]{labels['loaded']}[/bold] ({labels['agency']}: {labels['token']})")
         for name, token in tokens.items():
             typer.echo(f"{name}: {token}")
+        start_projection_worker(settings, stop)
         _serve(settings, services)
     finally:
+        stop.set()
         services.close()
 
 

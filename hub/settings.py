@@ -15,6 +15,8 @@
 | ``HUB_VIEWS_URL`` | ``DATA_DIR/views.sqlite`` | projections' view store: a SQLite path or ``postgresql://`` URL |
 | ``HUB_ACCESS_URL`` | ``DATA_DIR/access.sqlite`` | tokens and idempotency records |
 | ``HUB_LOCAL_HOLIDAYS`` / ``HUB_LOCAL_WORKDAYS`` | empty | comma-separated ISO dates added to the official calendar |
+| ``HUB_POLL_INTERVAL`` | ``0.05`` | seconds between looks at the embedded log for another process's appends |
+| ``HUB_SLA_COMPLETION_DAYS`` / ``HUB_SLA_AMBER_DAYS`` | ``10`` / ``2`` | working days to finish an accepted referral; amber this many days before a deadline |
 """
 
 from __future__ import annotations
@@ -49,6 +51,9 @@ class Settings(BaseSettings):
     replica_path: Path | None = None
     views_url: str | None = None
     access_url: str | None = None
+    poll_interval: float = 0.05
+    sla_completion_days: int = 10
+    sla_amber_days: int = 2
     local_holidays: list[date] = []
     local_workdays: list[date] = []
 
@@ -83,18 +88,26 @@ class Settings(BaseSettings):
     def keys_location(self) -> str:
         return self.keys_url or str(self.data_dir / "keys.sqlite")
 
-    def log_env(self) -> dict[str, str]:
-        """The library's settings for the log: embedded SQLite, or the Kafka topic."""
+    def log_env(self, process: str = "hub") -> dict[str, str]:
+        """The library's settings for the log: embedded SQLite, or the Kafka topic.
+
+        On Kafka each kind of process (``hub``, ``projections``, ``router``, …) keeps its
+        own local replica of the log, beside the others unless ``HUB_REPLICA_PATH`` names one.
+        """
         if self.kafka_bootstrap_servers:
+            replica = self.replica_path or self.data_dir / "replica.sqlite"
+            if process != "hub":
+                replica = replica.with_name(f"{replica.stem}-{process}{replica.suffix}")
             return {
                 "PERSISTENCE_MODULE": "hub.eventlog.kafka:KafkaFactory",
                 "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
                 "HUB_LOG_TOPIC": self.log_topic,
-                "HUB_REPLICA_PATH": str(self.replica_path or self.data_dir / "replica.sqlite"),
+                "HUB_REPLICA_PATH": str(replica),
             }
         return {
             "PERSISTENCE_MODULE": "hub.eventlog.sqlite:Factory",
             "SQLITE_DBNAME": str(self.data_dir / "hub.sqlite"),
+            "SQLITE_POLL_INTERVAL": str(self.poll_interval),
         }
 
     def views_location(self) -> str:

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from hub.api import problems
-from hub.api.routes import admin, audit, cases, feed, operations, persons, referrals
+from hub.api.routes import admin, audit, cases, feed, operations, persons, referrals, views
 from hub.bootstrap import Services
 from hub.eventlog.errors import LogUnavailable
 
@@ -64,6 +64,6 @@ def create_app(services: Services) -> FastAPI:
         """Answers without a token: the hub is up and its log answers."""
         return {"status": "ok", "log_position": services.hub.recorder.max_notification_id()}
 
-    for module in (admin, persons, cases, referrals, feed, audit, operations):
+    for module in (admin, persons, cases, referrals, feed, views, audit, operations):
         app.include_router(module.router)
     return app
