@@ -19,6 +19,7 @@ from hub.cli_audit import audit_app, person_app
 from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
 from hub.cli_ops import dlq_app, replies_app, router_app
 from hub.cli_projections import projections_app
+from hub.eventlog.cli import app as log_app
 from hub.settings import Settings
 
 app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_is_help=True)
@@ -32,6 +33,7 @@ app.add_typer(router_app, name="router")
 app.add_typer(replies_app, name="replies")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(projections_app, name="projections")
+app.add_typer(log_app, name="log")
 
 Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
 Port = Annotated[int | None, typer.Option(help="default: 8000")]
@@ -197,15 +199,5 @@ def show_case(
     console.print(table)
 
 
-def _mount_optional() -> None:
-    """Sub-commands that live beside their subsystems."""
-    try:
-        from hub.eventlog.cli import app as log_app
-    except ImportError:
-        return
-    app.add_typer(log_app, name="log")
-
-
 def main() -> None:
-    _mount_optional()
     app()
