@@ -36,11 +36,14 @@ def prepare_topic(config: LogConfig, replica: Replica) -> None:
 def catch_up(
     config: LogConfig,
     replica: Replica,
-    deadline: float,
+    stall: float,
     on_applied: Callable[[], None] = lambda: None,
     progress: Progress | None = None,
 ) -> int:
     """Applies everything committed up to the topic's end as it is now; returns the end.
+
+    However long the topic, it reads on while it gets anywhere; ``TimeoutError`` when
+    nothing new arrived for ``stall`` seconds.
 
     Fetching and applying overlap: a second thread writes each poll's groups to SQLite
     (which lets go of the GIL while it works) while the next poll is fetched and parsed.
@@ -54,9 +57,12 @@ def catch_up(
                 f"topic {config.topic} ends at offset {end} but the replica has read it to "
                 f"offset {replica.position()}: the topic was lost or replaced"
             )
+        moved, fetched = time.monotonic(), reader.fetched
         while reader.fetched < end:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"log not read to offset {end} in time")
+            if reader.fetched > fetched:
+                moved, fetched = time.monotonic(), reader.fetched
+            elif time.monotonic() - moved > stall:
+                raise TimeoutError(f"log not read past offset {fetched} (end {end}) in time")
             groups = reader.poll(0.5)
             applier.put(groups, reader.position)
             if progress is not None:

@@ -93,7 +93,7 @@ def rebuild_replica(config: LogConfig, progress: Progress | None = None) -> tupl
             progress.update(task, completed=fetched, total=end)
 
     try:
-        catch_up(config, replica, deadline=float("inf"), progress=show)
+        catch_up(config, replica, stall=config.timeout * 6, progress=show)
         events, last = replica.count(), replica.max_notification_id()
     finally:
         replica.close()

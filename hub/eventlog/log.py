@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -42,7 +41,7 @@ class Log:
 
     def _catch_up_on_open(self) -> None:
         try:
-            catch_up(self.config, self.replica, time.monotonic() + self.config.timeout * 2)
+            catch_up(self.config, self.replica, stall=self.config.timeout * 2)
         except Exception as error:
             log.warning(
                 "hub log: replica of %s not caught up on open: %s", self.config.topic, error

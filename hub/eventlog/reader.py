@@ -12,7 +12,6 @@ through a subclass of kafka-python's ``Fetcher.PartitionRecords`` (kafka-python 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -113,14 +112,6 @@ class LogReader:
             self._pending.setdefault(raw.producer_id, []).append(raw)
         else:
             yield [(raw.offset, raw.value or b"")]
-
-    def read_to_end(self, deadline: float) -> Iterator[Committed]:
-        """Every committed group up to the end as it stands now; ``TimeoutError`` at deadline."""
-        end = self.end_offset()
-        while self._next < end:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"log not read to offset {end} in time (at {self._next})")
-            yield from self.poll(0.5)
 
     def close(self) -> None:
         self._consumer.close(autocommit=False)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -120,15 +119,14 @@ class Writer:
     def _take_over(self) -> None:
         transactions.discard(self._producer)
         self._producer = None
-        deadline = time.monotonic() + self.config.timeout * 4
         try:
             if self._mark_offset is not None:
-                self._catch_up(deadline)
+                self._catch_up()
                 self._check_not_superseded()
             prepare_topic(self.config, self.replica)
-            self._catch_up(deadline)
+            self._catch_up()
             self._producer = transactions.new_producer(self.config)
-            self._catch_up(deadline)
+            self._catch_up()
             offsets = transactions.commit(self._producer, self.config, [(None, self._mark())])
             self.replica.apply([(offsets[0], self._mark())], offsets[0] + 1)
         except WriterFenced:
@@ -149,8 +147,8 @@ class Writer:
     def _mark(self) -> bytes:
         return encode_writer(self.instance)
 
-    def _catch_up(self, deadline: float) -> None:
-        catch_up(self.config, self.replica, deadline, self._on_applied)
+    def _catch_up(self) -> None:
+        catch_up(self.config, self.replica, self.config.timeout * 2, self._on_applied)
 
     def _check_not_superseded(self) -> None:
         latest = self.replica.writer()
