@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import orjson
 import pytest
 
 from domain.errors import InvalidValue
@@ -194,3 +195,25 @@ def test_the_api_erases_for_administrators_only(erased: dict[str, Any]) -> None:
         if isinstance(e, Person.Erased)
     ]
     assert len(erasures) == 1
+
+
+def test_the_agency_topics_replay_as_the_feed(
+    erased: dict[str, Any], home: HubHome, log_kind: str, tmp_path: Path
+) -> None:
+    if log_kind != "kafka":
+        pytest.skip("the embedded log serves agency feeds over HTTP only (compared above)")
+    from tests.integration.privacy.topics import read_every_topic
+
+    own_replica = {"HUB_REPLICA_PATH": str(tmp_path / "router-replica.sqlite")}
+    home.cli("router", "run", "--once", env=own_replica, check=True)
+    d: Driver = erased["driver"]
+    prefix = home.env["HUB_LOG_TOPIC"].rsplit(".", 1)[0]
+    records = read_every_topic(home.env["KAFKA_BOOTSTRAP_SERVERS"])
+    donor = records[f"{prefix}.agency.{d.id(DONOR)}"]
+    replayed = [orjson.loads(r.value) for r in donor]
+    feed = erased["before"]["feed"]["records"]
+    assert [(r["event_id"], r["type"], r["data"]) for r in replayed] == [
+        (r["event_id"], r["type"], r["data"]) for r in feed
+    ]
+    assert replayed[0]["data"]["person_id"] == erased["ids"]["person_id"]
+    assert all(found_in(r.raw()) == [] for r in donor)

@@ -7,6 +7,7 @@ aborted transactions are searched too.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
@@ -14,7 +15,19 @@ from kafka.admin import KafkaAdminClient
 READ_TIMEOUT = 60.0
 
 
-def read_every_topic(bootstrap: str) -> dict[str, list[bytes]]:
+@dataclass(frozen=True)
+class Record:
+    key: bytes
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...]
+
+    def raw(self) -> bytes:
+        """Every byte of the record: key, value, header names and values."""
+        headers = [k.encode() + b"=" + v for k, v in self.headers]
+        return b"\x00".join([self.key, self.value, *headers])
+
+
+def read_every_topic(bootstrap: str) -> dict[str, list[Record]]:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     try:
         topics = sorted(admin.list_topics())
@@ -35,16 +48,15 @@ def read_every_topic(bootstrap: str) -> dict[str, list[bytes]]:
         consumer.assign(partitions)
         consumer.seek_to_beginning(*partitions)
         ends = consumer.end_offsets(partitions)
-        found: dict[str, list[bytes]] = {t: [] for t in topics}
+        found: dict[str, list[Record]] = {t: [] for t in topics}
         deadline = time.monotonic() + READ_TIMEOUT
         while any(consumer.position(tp) < ends[tp] for tp in partitions):
             if time.monotonic() > deadline:
                 raise TimeoutError("could not read every topic to its end")
             for tp, records in consumer.poll(timeout_ms=500).items():
                 for r in records:
-                    parts = [r.key or b"", r.value or b""]
-                    parts += [k.encode() + b"=" + (v or b"") for k, v in r.headers or []]
-                    found[tp.topic].append(b"\x00".join(parts))
+                    headers = tuple((k, v or b"") for k, v in r.headers or [])
+                    found[tp.topic].append(Record(r.key or b"", r.value or b"", headers))
         return found
     finally:
         consumer.close()
