@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -84,6 +83,13 @@ def read_position(bootstrap: str, topic: str) -> int:
         consumer.close()
 
 
+class _News(threading.Event):
+    """Set when the log changed (this process's appends or what its follower applied)."""
+
+    def wake(self) -> None:
+        self.set()
+
+
 class Router:
     def __init__(self, hub: Any, bootstrap: str, prefix: str, batch_size: int = 200) -> None:
         self.hub = hub
@@ -140,12 +146,26 @@ class Router:
         idle_seconds: float = 0.05,
         on_batch: Callable[[int], None] = lambda n: None,
     ) -> None:
-        while not stop.is_set():
-            routed = self.step()
-            if routed:
-                on_batch(routed)
-            else:
-                time.sleep(idle_seconds)
+        """Routes until ``stop`` is set, woken as soon as the log changes.
+
+        On the Kafka log, the process's replica follows appends made by other processes (the
+        hub's writer) only while someone listens: the router listens for as long as it runs.
+        """
+        news = _News()
+        log = getattr(self.hub.recorder, "log", None)  # the Kafka log; None on SQLite
+        if log is not None:
+            log.listen(news)
+        try:
+            while not stop.is_set():
+                news.clear()
+                routed = self.step()
+                if routed:
+                    on_batch(routed)
+                else:
+                    news.wait(idle_seconds)
+        finally:
+            if log is not None:
+                log.unlisten(news)
 
     def close(self) -> None:
         self.producer.close(timeout=2)

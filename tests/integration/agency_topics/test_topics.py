@@ -23,6 +23,7 @@ from hub.router import Router, agency_topic
 from hub.settings import Settings
 from tests.conftest import new_log_env
 from tests.integration.agency_topics.test_replies import new_referral
+from tests.integration.agency_topics.test_router import prefix_of
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -34,14 +35,14 @@ pytestmark = pytest.mark.kafka
 @pytest.fixture
 def one_referral(
     kafka_bootstrap: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> Iterator[tuple[Services, str, Driver]]:
-    """A hub on a fresh Kafka log with the network and one referral; and the topic prefix."""
+) -> Iterator[tuple[Services, dict[str, str], Driver]]:
+    """A hub on a fresh Kafka log with the network and one referral; and the log's env."""
     env = new_log_env("kafka", tmp_path, request)
     services = build(Settings(data_dir=tmp_path / "hub"), env)
     driver = Driver(TestClient(create_app(services)), services.access.issue(Role.ADMIN, None, "a"))
     n.register_network(driver)
     new_referral(driver)
-    yield services, env["HUB_LOG_TOPIC"].rsplit(".", 1)[0], driver
+    yield services, env, driver
     services.close()
 
 
@@ -55,9 +56,10 @@ def topics(bootstrap: str, prefix: str) -> set[str]:
 
 
 def test_the_router_creates_each_agency_topic_with_its_dead_letter_topic(
-    one_referral: tuple[Services, str, Driver], kafka_bootstrap: str
+    one_referral: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str
 ) -> None:
-    services, prefix, driver = one_referral
+    services, env, driver = one_referral
+    prefix = prefix_of(env)
     router = Router(services.hub, kafka_bootstrap, prefix)
     try:
         assert router.step() > 0
@@ -75,9 +77,10 @@ def test_the_router_creates_each_agency_topic_with_its_dead_letter_topic(
 
 
 def test_the_reply_applier_creates_the_replies_topics_before_it_reads(
-    one_referral: tuple[Services, str, Driver], kafka_bootstrap: str
+    one_referral: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str
 ) -> None:
-    services, prefix, _ = one_referral
+    services, env, _ = one_referral
+    prefix = prefix_of(env)
     assert topics(kafka_bootstrap, prefix) == set()
     applier = ReplyApplier(services.hub, kafka_bootstrap, prefix)
     try:

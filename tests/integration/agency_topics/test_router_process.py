@@ -1,0 +1,73 @@
+"""``hub router run`` in its own process, beside the hub that writes the log.
+
+The router's process keeps its own replica of the log; it must follow what the hub appends
+after the router started, not only what was there when it opened the log.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from hub.bootstrap import Services
+from hub.demo import network as n
+from hub.demo.driver import Driver
+from hub.router import agency_topic, read_position
+from tests.integration.agency_topics.conftest import read_topic
+from tests.integration.agency_topics.test_router import prefix_of
+from tests.integration.agency_topics.test_topics import one_referral
+
+pytestmark = pytest.mark.kafka
+
+__all__ = ["one_referral"]
+
+
+def wait_for_position(bootstrap: str, topic: str, position: int, timeout: float = 30.0) -> int:
+    deadline = time.monotonic() + timeout
+    seen = read_position(bootstrap, topic)
+    while seen < position and time.monotonic() < deadline:
+        time.sleep(0.1)
+        seen = read_position(bootstrap, topic)
+    return seen
+
+
+def test_a_router_process_routes_what_the_hub_appends_after_it_started(
+    one_referral: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    services, env, driver = one_referral
+    prefix = prefix_of(env)
+    position_topic = f"{prefix}.router.position"
+    process_env = {
+        **os.environ,
+        **env,
+        "HUB_DATA_DIR": str(services.settings.data_dir),
+        "HUB_REPLICA_PATH": str(tmp_path / "router-replica.sqlite"),
+    }
+    router = subprocess.Popen([sys.executable, "-m", "hub", "router", "run"], env=process_env)
+    try:
+        first = services.hub.recorder.max_notification_id() or 0
+        assert wait_for_position(kafka_bootstrap, position_topic, first) == first
+        person = driver.person(n.KUYTUN_PROCURATORATE, "654003200001010019", "后来人")
+        referral = driver.refer(
+            n.KUYTUN_PROCURATORATE,
+            n.KUYTUN_YOUTH_LEAGUE,
+            person,
+            reason="助学贷款",
+            services=["student-loan"],
+            requested_by="承办检察官",
+        )
+        later = services.hub.recorder.max_notification_id() or 0
+        assert wait_for_position(kafka_bootstrap, position_topic, later) == later
+    finally:
+        router.terminate()
+        router.wait(timeout=20)
+    assert router.returncode == 0
+    topic = agency_topic(prefix, driver.id(n.KUYTUN_YOUTH_LEAGUE))
+    records = [orjson.loads(r.value) for r in read_topic(kafka_bootstrap, topic)]
+    assert [(r["type"], r["referral_id"]) for r in records] == [("referral.requested", referral)]
