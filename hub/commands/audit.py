@@ -93,10 +93,20 @@ class AuditCommands(HubQueries, HubBase):
     def verify_log(
         self, case_id: UUID | None = None, progress: Callable[[int], None] = lambda n: None
     ) -> Report:
+        """Checks the whole log, or the streams of one case (the case and its referrals).
+
+        Which referrals belong to a case is read from the referrals' first events; if one of
+        those cannot be read, the case's streams are not known for sure, so the whole log is
+        checked (and the unreadable event is among the findings).
+        """
+        verifier = Verifier(self.hub_key)
         if case_id is None:
-            return Verifier(self.hub_key).check(log_events(self.recorder), progress)
-        events = stream_events(self.recorder, self.case_streams(case_id))
-        return Verifier(self.hub_key).check(events, progress, contiguous=False)
+            return verifier.check(log_events(self.recorder), progress)
+        try:
+            streams = self.case_streams(case_id)
+        except ValueError:
+            return verifier.check(log_events(self.recorder), progress)
+        return verifier.check(stream_events(self.recorder, streams), progress, contiguous=False)
 
     def replay_case(self, case_id: UUID, as_of: datetime | None = None) -> dict[str, Any]:
         """The case and its referrals as they stood at ``as_of``: every event, who, when."""

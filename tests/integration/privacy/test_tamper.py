@@ -54,16 +54,16 @@ def copy(home: HubHome, pristine: dict[str, Any], tmp_path: Path) -> Iterator[Hu
     yield HubHome(Settings(**{**home.settings.model_dump(), "data_dir": target}), home.env)
 
 
-def tamper(home: HubHome, case_id: str, change: Tamper) -> dict[int, int]:
-    """Applies ``change`` to the case's stored events; returns version → log position."""
+def tamper(home: HubHome, stream: str, change: Tamper) -> dict[int, int]:
+    """Applies ``change`` to the stream's stored events; returns version → log position."""
     path, table = log_file(home)
     with closing(sqlite3.connect(path, isolation_level=None)) as db:
         rows = db.execute(
             f"SELECT originator_version, rowid FROM {table} WHERE originator_id = ?",
-            (UUID(case_id).hex,),
+            (UUID(stream).hex,),
         ).fetchall()
         positions = dict(rows)
-        assert len(positions) >= 7
+        assert positions, f"no stored events of {stream}"
         db.execute("BEGIN")
         change(db, table, positions)
         db.execute("COMMIT")
@@ -71,14 +71,16 @@ def tamper(home: HubHome, case_id: str, change: Tamper) -> dict[int, int]:
     return positions
 
 
-def flip(at: int) -> Tamper:
+def flip(at: int, version: int = 3) -> Tamper:
     def change(db: sqlite3.Connection, table: str, positions: dict[int, int]) -> None:
         (state,) = db.execute(
-            f"SELECT state FROM {table} WHERE rowid = ?", (positions[3],)
+            f"SELECT state FROM {table} WHERE rowid = ?", (positions[version],)
         ).fetchone()
         state = bytearray(state)
         state[at] ^= 0x01
-        db.execute(f"UPDATE {table} SET state = ? WHERE rowid = ?", (bytes(state), positions[3]))
+        db.execute(
+            f"UPDATE {table} SET state = ? WHERE rowid = ?", (bytes(state), positions[version])
+        )
 
     return change
 
@@ -177,3 +179,19 @@ def test_on_kafka_the_topic_itself_still_verifies(
     assert copy.cli("audit", "verify").returncode == 1
     fresh = copy.cli("audit", "verify", env={"HUB_REPLICA_PATH": str(tmp_path / "fresh.sqlite")})
     assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+
+
+def test_an_unreadable_referral_elsewhere_fails_a_case_check_safely(
+    copy: HubHome, pristine: dict[str, Any]
+) -> None:
+    """Which referrals belong to a case is read from the referrals' first events: with one
+    of them unreadable, checking a case checks the whole log and names that event."""
+    path, table = log_file(copy)
+    with closing(sqlite3.connect(path, isolation_level=None)) as db:
+        oid, version, position = db.execute(
+            f"SELECT originator_id, originator_version, rowid FROM {table} "
+            "WHERE topic LIKE '%Referral.Requested' ORDER BY rowid LIMIT 1"
+        ).fetchone()
+    tamper(copy, str(UUID(oid)), flip(32 + 20, version=int(version)))
+    found = verify_fails(copy, "--case", pristine["zhou"])
+    assert (str(position), str(UUID(oid)), "1", "changed") in found
