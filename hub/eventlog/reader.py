@@ -69,6 +69,7 @@ class LogReader:
             enable_auto_commit=False,
             isolation_level="read_uncommitted",
             allow_auto_create_topics=False,
+            auto_offset_reset="none",  # never jump: an offset out of range is an error
             fetch_max_wait_ms=100,
             max_partition_fetch_bytes=max_fetch_bytes,
             fetch_max_bytes=max_fetch_bytes * 2,
