@@ -9,13 +9,21 @@ from uuid import UUID
 
 from domain.audit import PersonalDataRead
 from domain.case import AidCase
-from domain.errors import NotFound
+from domain.errors import DomainError, NotFound
 from domain.person import Person
 from domain.referral import Referral
 from hub.audit.verify import Report, Verifier, log_events, stream_events
 from hub.commands.base import HubBase, plain
 from hub.queries import HIDDEN_FIELDS, HubQueries
 from hub.vault.keystore import KeyStore
+
+
+class ReplayImpossible(DomainError):
+    """The case's stored events fail verification, so it cannot be replayed as recorded."""
+
+    rule = "log-verification-failed"
+    title = "The log fails verification"
+
 
 #: fields of an event that say who acted
 WHO_FIELDS = ("by_agency", "actor", "officer", "submitted_by", "approved_by", "requested_by")
@@ -109,7 +117,25 @@ class AuditCommands(HubQueries, HubBase):
         return verifier.check(stream_events(self.recorder, streams), progress, contiguous=False)
 
     def replay_case(self, case_id: UUID, as_of: datetime | None = None) -> dict[str, Any]:
-        """The case and its referrals as they stood at ``as_of``: every event, who, when."""
+        """The case and its referrals as they stood at ``as_of``: every event, who, when.
+
+        A case whose stored events cannot be read (they fail verification) is not replayed:
+        ``ReplayImpossible`` names the first finding.
+        """
+        try:
+            return self._replay(case_id, as_of)
+        except ValueError:
+            report = self.verify_log(case_id)
+            if report.ok:
+                raise
+            f = report.findings[0]
+            raise ReplayImpossible(
+                f"case {case_id} cannot be replayed as recorded: {len(report.findings)} "
+                f"finding(s); the first at position {f.position}, stream {f.stream}, version "
+                f"{f.version}: {f.problem} ({f.detail}). See hub audit verify --case {case_id}"
+            ) from None
+
+    def _replay(self, case_id: UUID, as_of: datetime | None) -> dict[str, Any]:
         streams = self.case_streams(case_id)
         timeline = []
         states: dict[str, Any] = {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -22,9 +23,15 @@ from uuid import UUID
 
 import pytest
 
+from hub.access import Role
+from hub.api.app import create_app
 from hub.demo.scenarios import load_all
 from hub.settings import Settings
 from tests.integration.privacy.conftest import HubHome, driver_for
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 
 Tamper = Callable[[sqlite3.Connection, str, dict[int, int]], None]
 
@@ -195,3 +202,25 @@ def test_an_unreadable_referral_elsewhere_fails_a_case_check_safely(
     tamper(copy, str(UUID(oid)), flip(32 + 20, version=int(version)))
     found = verify_fails(copy, "--case", pristine["zhou"])
     assert (str(position), str(UUID(oid)), "1", "changed") in found
+
+
+def test_a_tampered_case_is_not_replayed_as_if_whole(
+    copy: HubHome, pristine: dict[str, Any]
+) -> None:
+    case = pristine["zhou"]
+    positions = tamper(copy, case, flip(32 + 20))
+    done = copy.cli("audit", "replay", case, "--format", "jsonl")
+    assert done.returncode == 1 and done.stdout == ""
+    message = " ".join(done.stderr.split())
+    assert "cannot be replayed" in message and f"position {positions[3]}" in message
+    services = copy.open()
+    try:
+        auditor = services.access.issue(Role.AUDITOR, None, "auditor")
+        client = TestClient(create_app(services))
+        answer = client.get(
+            f"/audit/cases/{case}/replay", headers={"Authorization": f"Bearer {auditor}"}
+        )
+    finally:
+        services.close()
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["type"] == "/problems/log-verification-failed"
