@@ -22,34 +22,19 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
-from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
+from eventsourcing.persistence import StoredEvent, Tracking
 from kafka import KafkaProducer
 
 from hub.eventlog import transactions
 from hub.eventlog.catchup import catch_up, prepare_topic
 from hub.eventlog.config import LogConfig
 from hub.eventlog.errors import LogUnavailable, WriterFenced
-from hub.eventlog.records import encode_event, encode_tracking, encode_writer, event_key
-from hub.eventlog.replica import Replica, ReplicaDiverged, originator_key
+from hub.eventlog.grouping import MAX_GROUP_RECORDS, Append, admit
+from hub.eventlog.records import encode_writer
+from hub.eventlog.replica import Replica, ReplicaDiverged
 
 log = logging.getLogger(__name__)
-
-MAX_GROUP_RECORDS = 10_000
-
-
-@dataclass
-class Append:
-    events: Sequence[StoredEvent]
-    tracking: Tracking | None
-    done: threading.Event = field(default_factory=threading.Event)
-    ids: list[int] = field(default_factory=list)
-    error: BaseException | None = None
-
-    def finish(self, error: BaseException | None = None) -> None:
-        self.error = error
-        self.done.set()
 
 
 class Writer:
@@ -214,7 +199,7 @@ class Writer:
             for request in group:
                 request.finish(problem)
             return
-        accepted, records = self._check(group)
+        accepted, records = admit(self.replica, group)
         if not accepted:
             return
         try:
@@ -252,47 +237,6 @@ class Writer:
         )
         self._unavailable(problem)
         return problem
-
-    def _check(self, group: list[Append]) -> tuple[list[Append], list[tuple[bytes | None, bytes]]]:
-        next_id = (self.replica.max_notification_id() or 0) + 1
-        seen: set[tuple[str, int]] = set()
-        marks: dict[str, int] = {}
-        accepted: list[Append] = []
-        records: list[tuple[bytes | None, bytes]] = []
-        for request in group:
-            problem = self._conflict(request, seen, marks)
-            if problem:
-                request.finish(IntegrityError(problem))
-                continue
-            for event in request.events:
-                seen.add((originator_key(event.originator_id), event.originator_version))
-                request.ids.append(next_id)
-                records.append((event_key(event), encode_event(next_id, event)))
-                next_id += 1
-            if request.tracking is not None:
-                marks[request.tracking.application_name] = request.tracking.notification_id
-                records.append((None, encode_tracking(request.tracking)))
-            accepted.append(request)
-        return accepted, records
-
-    def _conflict(self, request: Append, seen: set[tuple[str, int]], marks: dict[str, int]) -> str:
-        keys = [(originator_key(e.originator_id), e.originator_version) for e in request.events]
-        if len(set(keys)) != len(keys) or seen.intersection(keys):
-            return "an event with this originator id and version is already being recorded"
-        versions: dict[str, list[int]] = {}
-        by_key = {originator_key(e.originator_id): e.originator_id for e in request.events}
-        for key, version in keys:
-            versions.setdefault(key, []).append(version)
-        for key, numbers in versions.items():
-            if self.replica.existing(by_key[key], numbers):
-                return "an event with this originator id and version is already recorded"
-        tracking = request.tracking
-        if tracking is not None:
-            name = tracking.application_name
-            current = marks.get(name, self.replica.max_tracking_id(name))
-            if current is not None and tracking.notification_id <= current:
-                return f"notification {tracking.notification_id} of {name} is already tracked"
-        return ""
 
     def _fail_waiting(self, problem: LogUnavailable) -> None:
         with self._wakeup:
