@@ -90,6 +90,20 @@ class _News(threading.Event):
         self.set()
 
 
+class _OneBatch:
+    """The hub as :func:`feed_records` reads it for one batch: each agency loaded once."""
+
+    def __init__(self, hub: Any) -> None:
+        self._hub = hub
+        self.repository = hub.repository
+        self._agencies: dict[Any, dict[str, Any]] = {}
+
+    def get_agency(self, agency_id: Any) -> dict[str, Any]:
+        if agency_id not in self._agencies:
+            self._agencies[agency_id] = self._hub.get_agency(agency_id)
+        return self._agencies[agency_id]
+
+
 class Router:
     def __init__(self, hub: Any, bootstrap: str, prefix: str, batch_size: int = 200) -> None:
         self.hub = hub
@@ -116,9 +130,10 @@ class Router:
         if not notifications:
             return 0
         outgoing = []
+        hub = _OneBatch(self.hub)
         for n in notifications:
             event = self.hub.mapper.to_domain_event(n)
-            for record in feed_records(self.hub, event, n.id):
+            for record in feed_records(hub, event, n.id):
                 topic = agency_topic(self.prefix, record["agency_id"])
                 self.topics.ensure(topic, dead_letter_topic(topic))
                 outgoing.append((topic, record["referral_id"].encode(), orjson.dumps(record)))
