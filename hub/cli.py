@@ -89,16 +89,50 @@ def _serve(settings: Settings, services: Any) -> None:
 
 
 @app.command()
-def serve(data_dir: DataDir = None, host: Host = None, port: Port = None) -> None:
-    """Serve the API (creates the embedded database on first run)."""
+def serve(
+    data_dir: DataDir = None,
+    host: Host = None,
+    port: Port = None,
+    replies: Annotated[
+        bool, typer.Option(help="on Kafka: apply agencies' answers from the replies topic")
+    ] = True,
+) -> None:
+    """Serve the API (creates the embedded database on first run).
+
+    On the Kafka log this process is the log's single writer, so it also applies the
+    agencies' answers from ``{prefix}.replies`` (in a thread), unless ``--no-replies``.
+    """
     from hub.bootstrap import build
 
     settings = settings_for(data_dir, host, port)
     services = build(settings)
+    stop = threading.Event()
     try:
+        if replies and settings.kafka_bootstrap_servers:
+            _start_reply_applier(services, stop)
         _serve(settings, services)
     finally:
+        stop.set()
         services.close()
+
+
+def _start_reply_applier(services: Any, stop: threading.Event) -> threading.Thread:
+    from hub.replies import ReplyApplier
+
+    settings = services.settings
+
+    def work() -> None:
+        applier = ReplyApplier(
+            services.hub, settings.kafka_bootstrap_servers, settings.topic_prefix
+        )
+        try:
+            applier.run(stop)
+        finally:
+            applier.close()
+
+    thread = threading.Thread(target=work, name="reply-applier", daemon=True)
+    thread.start()
+    return thread
 
 
 @app.command()

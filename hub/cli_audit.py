@@ -11,10 +11,24 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid
+from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
 
 audit_app = typer.Typer(help="审计 Audit: verify the log, replay a case", no_args_is_help=True)
 person_app = typer.Typer(help="当事人 Persons: read on the record, erase", no_args_is_help=True)
+
+Offline = Annotated[
+    bool, typer.Option("--offline", help="on Kafka: no hub serve runs now (this writes the log)")
+]
+
+
+def refuse_second_writer(data_dir: DataDir, offline: bool, instead: str) -> None:
+    """On Kafka, ``hub serve`` is the log's one writer; a command that writes would fence it."""
+    if settings_for(data_dir).kafka_bootstrap_servers and not offline:
+        fail(
+            "on the Kafka log the running hub is the log's single writer and this command "
+            f"writes to the log: use the API ({instead}), or pass --offline if no hub runs"
+        )
+
 
 PROBLEMS_ZH = {"changed": "被篡改", "missing": "缺失", "reordered": "顺序错乱"}
 
@@ -102,8 +116,10 @@ def erase(
     legal_basis: Annotated[str, typer.Option("--legal-basis", help="法律依据, recorded")],
     by: Annotated[str, typer.Option("--by", help="the administrator erasing")],
     data_dir: DataDir = None,
+    offline: Offline = False,
 ) -> None:
     """Destroy a person's data key: they read as erased everywhere; history stays."""
+    refuse_second_writer(data_dir, offline, "POST /persons/{id}/erase")
     with open_hub(data_dir) as hub:
         hub.erase_person(parse_uuid(person_id, "person"), legal_basis, by)
     console.print(f"erased {person_id}")
@@ -115,8 +131,10 @@ def show(
     purpose: Annotated[str, typer.Option("--purpose", help="why you read it; recorded")],
     by: Annotated[str, typer.Option("--by", help="who reads; recorded")],
     data_dir: DataDir = None,
+    offline: Offline = False,
 ) -> None:
     """Read a person's details; the read is recorded in the access log."""
+    refuse_second_writer(data_dir, offline, "GET /persons/{id} with X-Purpose")
     with open_hub(data_dir) as hub:
         pid = parse_uuid(person_id, "person")
         person = hub.get_person(pid)

@@ -64,7 +64,11 @@ def run_router(
 
 @replies_app.command("run")
 def run_replies(data_dir: DataDir = None) -> None:
-    """Apply agencies' answers from the replies topic, exactly once; the rest to the DLQ."""
+    """Apply agencies' answers from the replies topic, exactly once; the rest to the DLQ.
+
+    This writes to the log, so it takes the log's single writer over: run it only where no
+    ``hub serve`` runs (``hub serve`` applies answers itself on Kafka).
+    """
     from hub.replies import ReplyApplier
 
     bootstrap, prefix = _kafka(data_dir)

@@ -117,7 +117,15 @@ def test_a_read_through_the_command_line_is_recorded(
     finally:
         services.close()
     shown = home.cli(
-        "person", "show", person_id, "--purpose", "核查身份", "--by", "系统管理员", check=True
+        "person",
+        "show",
+        person_id,
+        "--purpose",
+        "核查身份",
+        "--by",
+        "系统管理员",
+        "--offline",
+        check=True,
     )
     assert "周某" in shown.stdout  # an administrator sees everything, on the record
     services = home.open()
@@ -128,3 +136,22 @@ def test_a_read_through_the_command_line_is_recorded(
     assert [(e["reader"], e["role"], e["purpose"], e["channel"]) for e in log] == [
         ("系统管理员", "admin", "核查身份", "cli")
     ]
+
+
+def test_on_kafka_writing_commands_send_operators_to_the_api(tmp_path: Path) -> None:
+    """A CLI command that writes would fence the running hub on Kafka: it refuses by default."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9", "HUB_DATA_DIR": str(tmp_path)}
+    person = "00000000-0000-0000-0000-000000000001"
+    for args in (
+        ["person", "erase", person, "--legal-basis", "x", "--by", "y"],
+        ["person", "show", person, "--purpose", "x", "--by", "y"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "hub", *args], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 1
+        assert "single writer" in done.stderr and "--offline" in done.stderr
