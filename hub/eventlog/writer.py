@@ -97,9 +97,6 @@ class Writer:
             except LogUnavailable as problem:
                 self._unavailable(problem)
                 raise
-            if self._loop is None:
-                self._loop = threading.Thread(target=self._run, name="hub-log-writer", daemon=True)
-                self._loop.start()
 
     def _take_over(self) -> None:
         transactions.discard(self._producer)
@@ -126,6 +123,9 @@ class Writer:
                 f"the log's broker is unreachable ({type(error).__name__})", self.config.retry_after
             ) from None
         self._mark_offset = offsets[0]
+        if self._loop is None:
+            self._loop = threading.Thread(target=self._run, name="hub-log-writer", daemon=True)
+            self._loop.start()
         self._state, self._problem = "ready", None
         log.info("hub log: writer %s took over %s", self.instance, self.config.topic)
 

@@ -90,3 +90,23 @@ def test_writer_refuses_a_broker_that_came_back_without_the_log(broker, factorie
         recorder.insert_events([event(aggregate, 2)])
     values = [value for group in committed_transactions(env) for value in group]
     assert not any(isinstance(decode(value), EventRecord) for value in values)
+
+
+def test_a_hub_started_while_the_broker_is_away_writes_once_it_comes(broker, factories, tmp_path):
+    env = kafka_env(broker.bootstrap, tmp_path)
+    broker.stop()
+    recorder = factories(env).application_recorder()  # opens on its (empty) replica
+    aggregate = uuid.uuid4()
+    refused_quickly(recorder, aggregate, 1)
+    assert recorder.max_notification_id() is None
+
+    broker.start()
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            assert recorder.insert_events([event(aggregate, 1)]) == [1]
+            break
+        except LogUnavailable:
+            assert time.monotonic() < deadline, "the writer did not start"
+            time.sleep(0.5)
+    assert recorder.insert_events([event(aggregate, 2)]) == [2]
