@@ -35,9 +35,14 @@ def dead_letter_topic(topic: str) -> str:
 
 
 class Topics:
-    """Creates topics the first time they are needed (kept forever, like the log)."""
+    """Creates topics the first time they are needed (kept forever, like the log).
 
-    def __init__(self, bootstrap: str, replication_factor: int = 1) -> None:
+    Replication factor -1 takes the broker's ``default.replication.factor`` (KIP-464): 3 in
+    the production cluster, whose ``min.insync.replicas`` of 2 a one-replica topic could
+    never satisfy for ``acks=all``.
+    """
+
+    def __init__(self, bootstrap: str, replication_factor: int = -1) -> None:
         self._admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="hub-router-admin")
         self._known: set[str] = set(self._admin.list_topics())
         self._replication = replication_factor
