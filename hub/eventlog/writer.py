@@ -181,8 +181,15 @@ class Writer:
                 while not self._queue and not self._closed.is_set():
                     self._wakeup.wait(1.0)
                 group = self._take_group()
-            if group:
-                self._write(group)
+            try:
+                if group:
+                    self._write(group)
+            except Exception:  # never let the writer thread die: fail this group, go on
+                log.exception("hub log: writing a group failed")
+                problem = LogUnavailable("the log writer failed", self.config.retry_after)
+                for request in group:
+                    if not request.done.is_set():
+                        request.finish(problem)
 
     def _take_group(self) -> list[Append]:
         group: list[Append] = []
