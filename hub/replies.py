@@ -95,6 +95,9 @@ class ReplyApplier:
             isolation_level="read_committed",
             enable_auto_commit=False,
             max_poll_records=100,
+            # a reply waits in the broker at most this long for a fetch to return (default
+            # 500 ms; Tansu holds fetches that long: the round trip's "back" leg 186 -> ~95 ms)
+            fetch_max_wait_ms=100,
         )
         partitions = self.consumer.partitions_for_topic(self.topic) or {0}
         self.partitions = [TopicPartition(self.topic, p) for p in sorted(partitions)]
