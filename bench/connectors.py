@@ -168,20 +168,17 @@ def serve(data_dir: Path, port: int) -> None:
     import uvicorn
 
     from hub.api.app import create_app
-    from hub.replies import ReplyApplier
+    from hub.replies import BackgroundApplier
 
     settings = Settings(data_dir=data_dir, port=port)
     services = build(settings)
     assert settings.kafka_bootstrap_servers
-    applier = ReplyApplier(services.hub, settings.kafka_bootstrap_servers, settings.topic_prefix)
-    stop = threading.Event()
-    thread = threading.Thread(target=applier.run, args=(stop,), name="replies", daemon=True)
-    thread.start()
+    applier = BackgroundApplier(
+        services.hub, settings.kafka_bootstrap_servers, settings.topic_prefix
+    )
     try:
         uvicorn.run(create_app(services), host="127.0.0.1", port=port, log_level="warning")
     finally:
-        stop.set()
-        thread.join(10)
         applier.close()
         services.close()
 

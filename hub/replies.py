@@ -12,6 +12,8 @@ list and retry dead letters (``hub dlq …``, ``GET/POST /operations/dlq``).
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +26,8 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from domain.errors import DomainError
 from domain.referral import Referral
 from hub.router import Topics
+
+log = logging.getLogger(__name__)
 
 ACTIONS_NEEDING_NOTHING = {"receive", "accept", "start", "resume"}
 REQUIRED = ("idempotency_key", "agency_id", "referral_id", "action", "actor")
@@ -140,3 +144,47 @@ class ReplyApplier:
     def close(self) -> None:
         self.consumer.close()
         self.dlq.close()
+
+
+class BackgroundApplier:
+    """The reply applier on a thread of the process that writes the log (``hub serve``).
+
+    The applier appends to the log, and the log has one writer: a ``hub replies run``
+    process beside ``hub serve`` would fence the server's writer for good. Should the
+    applier fail (broker or log away), it is closed and a new one starts after
+    ``retry_seconds``, resuming from the position recorded in the log: replies it had
+    polled but not applied come again, none is lost or applied twice.
+    """
+
+    def __init__(self, hub: Any, bootstrap: str, prefix: str, retry_seconds: float = 5.0):
+        self.hub = hub
+        self.bootstrap = bootstrap
+        self.prefix = prefix
+        self.retry_seconds = retry_seconds
+        self.failures = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="hub-replies", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            applier = None
+            try:
+                applier = ReplyApplier(self.hub, self.bootstrap, self.prefix)
+                applier.run(self._stop)
+            except Exception as error:
+                self.failures += 1
+                log.warning(
+                    "reply applier stopped (%s); resuming from the recorded position in %g s",
+                    type(error).__name__,
+                    self.retry_seconds,
+                )
+                self._stop.wait(self.retry_seconds)
+            finally:
+                if applier is not None:
+                    with contextlib.suppress(Exception):
+                        applier.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=15)

@@ -1,6 +1,7 @@
 """The seven scenarios on a hub on a Kafka log, the receiving agencies answering by connector.
 
-One hub per module: the router and the reply applier run in threads beside it, each
+One hub per module: the router and the reply applier (as ``hub serve`` should run it: a
+:class:`~hub.replies.BackgroundApplier` in the writing process) run in threads beside it, each
 receiving agency's SDK connector (:class:`ScenarioAgency`) runs in its own thread on the
 agency's topic, and the requesting side (procuratorates, civil affairs) acts through the API.
 The agency topics are created beforehand, as an operator provisions them with the agency's
@@ -26,7 +27,7 @@ from hub.bootstrap import Services, build
 from hub.demo import network as n
 from hub.demo.driver import Driver
 from hub.demo.scenarios import run_scenarios
-from hub.replies import ReplyApplier
+from hub.replies import BackgroundApplier
 from hub.router import Router, Topics, agency_topic, dead_letter_topic
 from hub.settings import Settings
 from tests.conftest import new_log_env
@@ -93,6 +94,7 @@ class Network:
     runners: dict[str, Runner]
     sinks: dict[str, TwiceSink]
     workers: Workers
+    applier: BackgroundApplier
 
 
 @pytest.fixture(scope="module")
@@ -112,10 +114,9 @@ def network(
     try:
         router = Router(services.hub, kafka_bootstrap, prefix)
         closing.insert(0, router.close)
-        applier = ReplyApplier(services.hub, kafka_bootstrap, prefix)
-        closing.insert(0, applier.close)
         workers.start("router", lambda: router.run(workers.stop))
-        workers.start("replies", lambda: applier.run(workers.stop))
+        applier = BackgroundApplier(services.hub, kafka_bootstrap, prefix, retry_seconds=0.5)
+        closing.insert(0, applier.close)
         decisions = {name: Decisions() for name in RECEIVING}
         runners, sinks = {}, {}
         topics = Topics(kafka_bootstrap)
@@ -134,9 +135,8 @@ def network(
             runners[name] = build_runner(connector, parts, settings, workers.stop)
             workers.start(f"connector {name}", runners[name].run)
         closing.insert(0, workers.close)
-        yield Network(
-            services, driver, prefix, ConnectorAnswers(decisions), runners, sinks, workers
-        )
+        answers = ConnectorAnswers(decisions)
+        yield Network(services, driver, prefix, answers, runners, sinks, workers, applier)
     finally:
         workers.close()
         for close in closing:

@@ -64,4 +64,4 @@ def test_every_answer_went_through_the_replies_topic_twice_and_none_was_refused(
     assert read_topic(kafka_bootstrap, f"{network.prefix}.replies.dlq") == []
     for name, runner in network.runners.items():
         assert runner.stats["dead"] == 0, name
-    assert not network.workers.errors
+    assert not network.workers.errors and network.applier.failures == 0
