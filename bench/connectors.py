@@ -9,12 +9,11 @@ One run, on a Tansu broker it starts itself (``tests/support/tansu.py``):
    log to the agency topics of a fresh prefix (each referral event becomes two feed records,
    one per party, in one Kafka transaction per batch). Events per second, and the ratio
    router / raw read (goal: at least 0.5).
-2. **Round trip.** A real uvicorn server on a Kafka log — this module run as ``serve``: the
-   hub's API and the reply applier in one process, as the applier appends to the log and the
-   log has one writer per topic (a second writing process would fence the server's writer) —
-   with ``hub router run`` in its own process and an SDK connector (accepts every new
-   referral) on the recipient's topic in this process. ``POST /referrals`` at RATE per second
-   for COUNT referrals (open loop: the i-th is sent at i / RATE s); for each, the time from
+2. **Round trip.** A real ``hub serve`` (uvicorn) on a Kafka log — on Kafka the server is
+   the log's one writer and applies the agencies' answers itself, in a thread — with
+   ``hub router run`` in its own process and an SDK connector (accepts every new referral)
+   on the recipient's topic in this process. ``POST /referrals`` at RATE per second for
+   COUNT referrals (open loop: the i-th is sent at i / RATE s); for each, the time from
    sending the POST to the timestamp of its ``accepted`` event (made by the applier just
    before its append), with the split at the moment the connector handled the referral.
 
@@ -55,7 +54,6 @@ from hub.settings import Settings  # noqa: E402
 from tests.support.tansu import running_broker  # noqa: E402
 
 GOAL = 0.5
-STARTUP_SECONDS = 90.0
 
 
 def log_env(bootstrap: str, directory: Path, topic: str) -> dict[str, str]:
@@ -163,26 +161,6 @@ def bench_router(bootstrap: str, directory: Path, events: int, rounds: int) -> f
 # 2. The round trip through the server, the router and a connector
 
 
-def serve(data_dir: Path, port: int) -> None:
-    """The hub's API and its reply applier in one process (the log's one writer)."""
-    import uvicorn
-
-    from hub.api.app import create_app
-    from hub.replies import BackgroundApplier
-
-    settings = Settings(data_dir=data_dir, port=port)
-    services = build(settings)
-    assert settings.kafka_bootstrap_servers
-    applier = BackgroundApplier(
-        services.hub, settings.kafka_bootstrap_servers, settings.topic_prefix
-    )
-    try:
-        uvicorn.run(create_app(services), host="127.0.0.1", port=port, log_level="warning")
-    finally:
-        applier.close()
-        services.close()
-
-
 @contextmanager
 def process(command: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
     with log.open("wb") as out:
@@ -196,21 +174,6 @@ def process(command: list[str], env: dict[str, str], log: Path) -> Iterator[subp
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-
-
-def wait_healthy(base: str, child: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        if child.poll() is not None:
-            raise RuntimeError(f"the server exited: see {log}")
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server did not answer /health in time")
-        time.sleep(0.2)
 
 
 class Accepting(Connector):
@@ -272,33 +235,16 @@ def bench_round_trip(bootstrap: str, directory: Path, count: int, rate: float) -
     # imported here: api_commands puts bench/ first on sys.path, where this file shadows the
     # connectors package (imported above already)
     from api_commands import set_up
-    from api_server import free_port, hub_command
+    from api_server import hub_command, server
 
     data_dir = directory / "serve"
     topic = f"trip{uuid.uuid4().hex[:8]}.events"
     prefix = topic.rsplit(".", 1)[0]
-    env = {
-        **os.environ,
-        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        "HUB_LOG_TOPIC": topic,
-        "HUB_DATA_DIR": str(data_dir),
-    }
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "HUB_LOG_TOPIC": topic}
     data_dir.mkdir()
-    admin = subprocess.run(
-        [*hub_command(), "token", "issue", "--role", "admin", "--data-dir", str(data_dir)],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout.strip()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server_cmd = [sys.executable, __file__, "serve", str(data_dir), str(port)]
     router_env = {**env, "HUB_REPLICA_PATH": str(data_dir / "router-replica.sqlite")}
     router_cmd = [*hub_command(), "router", "run", "--data-dir", str(data_dir)]
-    with process(server_cmd, env, directory / "server.log") as server:
-        wait_healthy(base, server, directory / "server.log")
+    with server(data_dir, env) as (base, admin, _):
         token, body = set_up(base, admin)
         settings = ConnectorSettings(
             agency_id=body["recipient_id"],
@@ -347,9 +293,6 @@ def accepted_times(base: str, token: str, sent: dict[str, float]) -> dict[str, f
 
 
 def main() -> int:
-    if len(sys.argv) == 4 and sys.argv[1] == "serve":
-        serve(Path(sys.argv[2]), int(sys.argv[3]))
-        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--events", type=int, default=5000, help="referral events to route (0: skip)"
