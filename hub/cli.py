@@ -106,33 +106,19 @@ def serve(
 
     settings = settings_for(data_dir, host, port)
     services = build(settings)
-    stop = threading.Event()
+    applier = None
     try:
         if replies and settings.kafka_bootstrap_servers:
-            _start_reply_applier(services, stop)
+            from hub.replies import BackgroundApplier
+
+            applier = BackgroundApplier(
+                services.hub, settings.kafka_bootstrap_servers, settings.topic_prefix
+            )
         _serve(settings, services)
     finally:
-        stop.set()
-        services.close()
-
-
-def _start_reply_applier(services: Any, stop: threading.Event) -> threading.Thread:
-    from hub.replies import ReplyApplier
-
-    settings = services.settings
-
-    def work() -> None:
-        applier = ReplyApplier(
-            services.hub, settings.kafka_bootstrap_servers, settings.topic_prefix
-        )
-        try:
-            applier.run(stop)
-        finally:
+        if applier is not None:
             applier.close()
-
-    thread = threading.Thread(target=work, name="reply-applier", daemon=True)
-    thread.start()
-    return thread
+        services.close()
 
 
 @app.command()

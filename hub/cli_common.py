@@ -46,15 +46,18 @@ def parse_uuid(value: str, what: str) -> UUID:
 
 
 @contextmanager
-def open_hub(data_dir: Path | None) -> Iterator[Any]:
-    """The Application on the same data and settings as ``hub serve``; domain errors exit 1."""
+def open_hub(data_dir: Path | None, process: str = "hub") -> Iterator[Any]:
+    """The Application on the same data and settings as ``hub serve``; domain errors exit 1.
+
+    ``process`` names the kind of process: on Kafka each kind keeps its own replica.
+    """
     from domain.errors import DomainError
     from hub.bootstrap import build_hub
 
     settings = settings_for(data_dir)
     if not (settings.data_dir / "secrets").exists() and settings.env == "development":
         fail(f"no hub data in {settings.data_dir}; run hub serve or hub demo first")
-    hub = build_hub(settings)
+    hub = build_hub(settings, process=process)
     try:
         yield hub
     except DomainError as e:

@@ -49,7 +49,7 @@ def run_router(
     from hub.router import Router
 
     bootstrap, prefix = _kafka(data_dir)
-    with open_hub(data_dir) as hub:
+    with open_hub(data_dir, process="router") as hub:
         router = Router(hub, bootstrap, prefix, batch_size=batch_size)
         try:
             if once:

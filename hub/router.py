@@ -20,7 +20,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-from hub.routing import ROUTED_TOPICS, feed_records
+from hub.routing import ROUTED_TOPICS, ReferralStates, feed_records
 
 POSITION_KEY = b"position"
 
@@ -126,6 +126,7 @@ class Router:
         )
         self.producer.init_transactions()  # fences any earlier router of this log
         self.position = read_position(bootstrap, self.position_topic)
+        self.states = ReferralStates(hub)
 
     def step(self) -> int:
         """Routes the next batch of the log in one transaction; returns events routed."""
@@ -138,7 +139,7 @@ class Router:
         hub = _OneBatch(self.hub)
         for n in notifications:
             event = self.hub.mapper.to_domain_event(n)
-            for record in feed_records(hub, event, n.id):
+            for record in feed_records(hub, event, n.id, self.states):
                 topic = agency_topic(self.prefix, record["agency_id"])
                 self.topics.ensure(topic, dead_letter_topic(topic))
                 outgoing.append((topic, record["referral_id"].encode(), orjson.dumps(record)))

@@ -9,6 +9,7 @@ carry no personal data at all, and an erased person is gone from every replay of
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
@@ -47,10 +48,40 @@ def _outcome(outcome: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def feed_records(hub: Any, event: Any, position: int) -> list[dict[str, Any]]:
+class ReferralStates:
+    """Referrals as of the last event routed, so that routing the log in order reads nothing.
+
+    The state after an event is the cached state before it with the event applied; a
+    referral not cached (or cached at another version) is read from the log.
+    """
+
+    def __init__(self, hub: Any, maxsize: int = 20_000) -> None:
+        self._hub = hub
+        self._maxsize = maxsize
+        self._states: OrderedDict[Any, Any] = OrderedDict()
+
+    def after(self, event: Any) -> tuple[Any, str | None]:
+        """The referral after ``event``, and its status before (``None`` if not known)."""
+        referral_id, version = event.originator_id, event.originator_version
+        cached = self._states.pop(referral_id, None)
+        if cached is not None and cached.version == version - 1:
+            before: str | None = cached.status
+            state = event.mutate(cached)
+        else:
+            state = self._hub.repository.get(referral_id, version=version)
+            before = None
+        self._states[referral_id] = state
+        if len(self._states) > self._maxsize:
+            self._states.popitem(last=False)
+        return state, before
+
+
+def feed_records(
+    hub: Any, event: Any, position: int, states: ReferralStates | None = None
+) -> list[dict[str, Any]]:
     """The records ``event`` (at log ``position``) gives each party of its referral."""
     referral_id = event.originator_id
-    referral = hub.repository.get(referral_id, version=event.originator_version)
+    referral, before_status = (states or ReferralStates(hub)).after(event)
     parties = (referral.requester_id, referral.recipient_id)
     data: dict[str, Any] = {"status": referral.status}
     if isinstance(event, Referral.Requested):
@@ -68,8 +99,11 @@ def feed_records(hub: Any, event: Any, position: int) -> list[dict[str, Any]]:
         kind = "referral.re-referred"
         data["re_referred_to"] = str(event.new_referral_id)
     elif event.status == ReferralStatus.IN_PROGRESS:
-        before = hub.repository.get(referral_id, version=event.originator_version - 1)
-        kind = "referral.resumed" if before.status == ReferralStatus.ON_HOLD else "referral.started"
+        if before_status is None:
+            previous = event.originator_version - 1
+            before_status = hub.repository.get(referral_id, version=previous).status
+        resumed = before_status == ReferralStatus.ON_HOLD
+        kind = "referral.resumed" if resumed else "referral.started"
     else:
         kind = RECORD_TYPES[ReferralStatus(event.status)]
         if event.status == ReferralStatus.COMPLETED:
@@ -99,11 +133,14 @@ def agency_feed(
     """The agency's records after log position ``after``; and the position read up to."""
     records: list[dict[str, Any]] = []
     position = after
+    states = ReferralStates(hub)
     for notification in _notifications(hub, after, limit * 4):
         position = notification.id
         event = hub.mapper.to_domain_event(notification)
         records += [
-            r for r in feed_records(hub, event, notification.id) if r["agency_id"] == str(agency_id)
+            r
+            for r in feed_records(hub, event, notification.id, states)
+            if r["agency_id"] == str(agency_id)
         ]
         if len(records) >= limit:
             break
