@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import orjson
-import psycopg
+
+from hub.smalldb import SmallDB
 
 
 class Role(StrEnum):
@@ -85,34 +84,20 @@ class AccessStore:
     """Tokens and idempotency records on SQLite (a path) or PostgreSQL (a URL)."""
 
     def __init__(self, location: str) -> None:
-        self._pg = location.startswith(("postgresql://", "postgres://"))
-        self._location = location
-        self._lock = threading.Lock()
+        self._db = SmallDB(location)
+        self._lock = self._db.lock
         self._claims_lock = threading.Lock()
         self._claims: dict[tuple[str, str], str] = {}
         self._pending: list[_Pending] = []
         self._principals: dict[str, tuple[float, Principal | None]] = {}
-        self._conn: Any
-        if self._pg:
-            self._conn = psycopg.connect(location, autocommit=True)
-        else:
-            Path(location).parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(location, check_same_thread=False, isolation_level=None)
-            self._conn.execute("PRAGMA journal_mode=WAL")
         for statement in SCHEMA:
             self._run(statement)
 
     def _run(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        if self._pg:
-            sql = sql.replace("?", "%s")
-        else:
-            sql = sql.replace("BYTEA", "BLOB")
-        with self._lock:
-            cursor = self._conn.execute(sql, params)
-            return list(cursor.fetchall()) if cursor.description else []
+        return self._db.run(sql, params)
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
     # Tokens
 
@@ -236,18 +221,8 @@ class AccessStore:
             self._claims.pop((scope, key), None)
 
     def _write_answers(self, rows: list[tuple[Any, ...]]) -> None:
-        sql = "INSERT INTO hub_idempotency VALUES (?, ?, ?, ?, ?, ?)"
-        if self._pg:
-            with self._conn.transaction():
-                self._conn.cursor().executemany(sql.replace("?", "%s"), rows)
-            return
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._conn.executemany(sql, rows)
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+        with self._db.transaction() as tx:
+            tx.executemany("INSERT INTO hub_idempotency VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def release(self, scope: str, key: str) -> None:
         """Forgets a claim whose request failed without an answer worth repeating (5xx)."""

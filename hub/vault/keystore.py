@@ -8,15 +8,13 @@ default (``HUB_KEYS_URL`` may name a ``postgresql://`` database), never the even
 from __future__ import annotations
 
 import os
-import sqlite3
-import threading
 import time
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
+
+from hub.smalldb import SmallDB
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS hub_person_keys (
     person_id TEXT PRIMARY KEY, wrapped BYTEA, created REAL NOT NULL,
@@ -34,26 +32,15 @@ class KeyStore:
         if len(master_key) != 32:
             raise ValueError("the master key must be 32 bytes")
         self._master = master_key
-        self._pg = location.startswith(("postgresql://", "postgres://"))
-        self._lock = threading.Lock()
+        self._db = SmallDB(location)
         self._cache: dict[str, tuple[float, bytes | None]] = {}
-        self._conn: Any
-        if self._pg:
-            self._conn = psycopg.connect(location, autocommit=True)
-        else:
-            Path(location).parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(location, check_same_thread=False, isolation_level=None)
-            self._conn.execute("PRAGMA journal_mode=WAL")
         self._run(SCHEMA)
 
     def _run(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        sql = sql.replace("?", "%s") if self._pg else sql.replace("BYTEA", "BLOB")
-        with self._lock:
-            cursor = self._conn.execute(sql, params)
-            return list(cursor.fetchall()) if cursor.description else []
+        return self._db.run(sql, params)
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
     def data_key(self, person_id: UUID | str, *, create: bool = False) -> bytes | None:
         """The person's data key; ``None`` once erased. Created on first use if asked."""
