@@ -125,13 +125,16 @@ def serve(
 def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: Lang = "zh") -> None:
     """Load the seven scenarios of DOMAIN.md, print the demo agencies' tokens, then serve."""
     from hub.bootstrap import build
-    from hub.demo.loader import load_demo, start_projection_worker
+    from hub.demo.loader import DemoNotLoadable, load_demo, start_projection_worker
 
     settings = settings_for(data_dir, host, port)
     services = build(settings)
     stop = threading.Event()
     try:
-        tokens = load_demo(services)
+        try:
+            tokens = load_demo(services)
+        except DemoNotLoadable as e:
+            fail(str(e))
         labels = LABELS[lang]
         console.print(f"[bold]{labels['loaded']}[/bold] ({labels['agency']}: {labels['token']})")
         for name, token in tokens.items():

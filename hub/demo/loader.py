@@ -16,6 +16,10 @@ from hub.settings import Settings
 TOKENS_FILE = "demo-tokens.json"
 
 
+class DemoNotLoadable(Exception):
+    """The data directory holds a hub that is not the demo's."""
+
+
 def load_demo(services: Services) -> dict[str, str]:
     """Runs the scenarios on an empty log; returns agency name → token (kept for re-runs)."""
     path = services.settings.data_dir / TOKENS_FILE
@@ -23,7 +27,10 @@ def load_demo(services: Services) -> dict[str, str]:
         if path.exists():
             tokens: dict[str, str] = json.loads(path.read_text())
             return tokens
-        raise RuntimeError(f"the log in {services.settings.data_dir} is not empty; use hub serve")
+        raise DemoNotLoadable(
+            f"the log in {services.settings.data_dir} already holds other data: "
+            "use hub serve there, or give hub demo another --data-dir"
+        )
     admin = services.access.issue(Role.ADMIN, None, "demo administrator")
     auditor = services.access.issue(Role.AUDITOR, None, "demo auditor")
     with warnings.catch_warnings():
