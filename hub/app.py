@@ -19,6 +19,7 @@ from hub.commands.audit import AuditCommands
 from hub.commands.cases import CaseCommands
 from hub.commands.referrals import ReferralCommands
 from hub.commands.registry import RegistryCommands
+from hub.links import LinkIndex
 from hub.transcodings import DateAsISO
 from hub.vault.chain import ChainedEventStore
 from hub.vault.keystore import KeyStore
@@ -51,6 +52,7 @@ class ReliefHub(RegistryCommands, CaseCommands, ReferralCommands, AuditCommands)
         self.keys = keys
         self.calendar = calendar or WorkCalendar()
         self.today = today
+        self.links = LinkIndex()
         super().__init__(env=dict(env or {}))
 
     def construct_recorder(self) -> ProcessRecorder:

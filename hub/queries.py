@@ -20,11 +20,14 @@ from domain.referral import Referral
 from domain.values import ReferralStatus
 from hub.commands.base import HubBase, plain
 from hub.commands.registry import agency_dict
+from hub.links import LinkIndex
 
 HIDDEN_FIELDS = {"originator_id", "originator_version", "originator_topic", "timestamp"}
 
 
 class HubQueries(HubBase):
+    links: LinkIndex
+
     def scan(self, *event_classes: type) -> Iterator[Any]:
         """Every event of the given classes, in log order."""
         topics = [get_topic(cls) for cls in event_classes]
@@ -50,9 +53,7 @@ class HubQueries(HubBase):
         ]
 
     def list_agencies(self) -> list[dict[str, Any]]:
-        return [
-            agency_dict(self.load(Agency, e.originator_id)) for e in self.scan(Agency.Registered)
-        ]
+        return [agency_dict(self.load(Agency, i)) for i in self.links.refresh(self).agencies]
 
     def referral_ids(
         self,
@@ -61,27 +62,20 @@ class HubQueries(HubBase):
         case_id: UUID | None = None,
         person_id: UUID | None = None,
     ) -> list[UUID]:
-        agency_id, case_id, person_id = (
-            None if v is None else UUID(str(v)) for v in (agency_id, case_id, person_id)
-        )
-        ids = []
-        for e in self.scan(Referral.Requested):
-            if agency_id is not None and agency_id not in (e.requester_id, e.recipient_id):
-                continue
-            if case_id is not None and e.case_id != case_id:
-                continue
-            if person_id is not None and e.person_id != person_id:
-                continue
-            ids.append(e.originator_id)
-        return ids
+        """The referrals of an agency, a case and/or a person (all that match), in log order."""
+        links = self.links.refresh(self)
+        keys = [UUID(str(v)) for v in (agency_id, case_id, person_id) if v is not None]
+        if not keys:
+            return list(links.referrals)
+        found = [set(links.referrals_by.get(k, ())) for k in keys[1:]]
+        return [r for r in links.referrals_by.get(keys[0], ()) if all(r in f for f in found)]
 
     def case_ids(self, *, person_id: UUID | None = None) -> list[UUID]:
-        person_id = None if person_id is None else UUID(str(person_id))
-        return [
-            e.originator_id
-            for e in self.scan(AidCase.LeadReceived)
-            if person_id is None or e.person_id == person_id
-        ]
+        """Every case, or the cases of a person, in log order."""
+        links = self.links.refresh(self)
+        if person_id is None:
+            return list(links.cases)
+        return list(links.cases_by_person.get(UUID(str(person_id)), ()))
 
     def get_referral(self, referral_id: UUID) -> dict[str, Any]:
         r = self.load(Referral, referral_id)

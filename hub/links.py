@@ -1,0 +1,56 @@
+"""Which referrals and cases belong to which case, person and agency, kept from the log.
+
+Access checks and list queries ask these questions on every request. The creation events
+that answer them never change, so the index only grows: each look-up first reads the events
+appended since the previous one (filtered by topic) and costs the new events, not the log.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.utils import get_topic
+
+from domain.agency import Agency
+from domain.case import AidCase
+from domain.referral import Referral
+
+TOPICS = [get_topic(c) for c in (Referral.Requested, AidCase.LeadReceived, Agency.Registered)]
+BATCH = 1000
+
+
+class LinkIndex:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._position = 0
+        self.referrals: list[UUID] = []
+        self.referrals_by: defaultdict[UUID, list[UUID]] = defaultdict(list)  # case/person/agency
+        self.cases: list[UUID] = []
+        self.cases_by_person: defaultdict[UUID, list[UUID]] = defaultdict(list)
+        self.agencies: list[UUID] = []
+
+    def refresh(self, hub: Any) -> LinkIndex:
+        """Reads what the log gained since the last look-up; returns the index."""
+        with self._lock:
+            while True:
+                batch = hub.recorder.select_notifications(self._position + 1, BATCH, topics=TOPICS)
+                for notification in batch:
+                    self._add(hub.mapper.to_domain_event(notification))
+                    self._position = notification.id
+                if len(batch) < BATCH:
+                    return self
+
+    def _add(self, event: Any) -> None:
+        if isinstance(event, Referral.Requested):
+            self.referrals.append(event.originator_id)
+            keys = {event.requester_id, event.recipient_id, event.person_id, event.case_id}
+            for key in keys - {None}:
+                self.referrals_by[key].append(event.originator_id)
+        elif isinstance(event, AidCase.LeadReceived):
+            self.cases.append(event.originator_id)
+            self.cases_by_person[event.person_id].append(event.originator_id)
+        elif isinstance(event, Agency.Registered):
+            self.agencies.append(event.originator_id)
