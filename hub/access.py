@@ -18,8 +18,6 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-import orjson
-
 from hub.smalldb import SmallDB
 
 
@@ -228,7 +226,3 @@ class AccessStore:
         """Forgets a claim whose request failed without an answer worth repeating (5xx)."""
         with self._claims_lock:
             self._claims.pop((scope, key), None)
-
-
-def dumps(value: Any) -> bytes:
-    return orjson.dumps(value)

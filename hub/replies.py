@@ -29,7 +29,6 @@ from hub.router import Topics
 
 log = logging.getLogger(__name__)
 
-ACTIONS_NEEDING_NOTHING = {"receive", "accept", "start", "resume"}
 REQUIRED = ("idempotency_key", "agency_id", "referral_id", "action", "actor")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.agency import Agency
-from domain.errors import InvalidValue, NotFound
+from domain.errors import InvalidValue
 from domain.mechanism import LinkageMechanism
 from domain.person import Person
 from hub.commands.base import HubBase, plain
@@ -171,10 +171,3 @@ class RegistryCommands(HubBase):
                 "version": p.version,
             }
         )
-
-    def person_exists(self, person_id: UUID) -> bool:
-        try:
-            self.load(Person, person_id)
-        except NotFound:
-            return False
-        return True
