@@ -2,7 +2,8 @@
 
 In production an agency's credentials are SASL/SCRAM (``SASL_SSL``) or an mTLS client
 certificate (``SSL``); the broker's ACLs let them read only the agency's topic (and its
-consumer group) and write only ``{prefix}.replies`` and the agency's own ``.dlq`` topic.
+consumer group) and write only the agency's own replies topic ``{prefix}.replies.<agency_id>``
+and its own ``.dlq`` topic.
 """
 
 from __future__ import annotations

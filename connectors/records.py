@@ -196,7 +196,7 @@ class Reply:
         return {"actor": self.actor, "reason": self.reason, "outcome": outcome}
 
     def to_dict(self) -> dict[str, Any]:
-        """The value of the reply record on ``{prefix}.replies``."""
+        """The value of the reply record on ``{prefix}.replies.<agency_id>``."""
         return {
             "idempotency_key": self.idempotency_key,
             "agency_id": self.agency_id,

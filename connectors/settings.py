@@ -32,7 +32,7 @@ class ConnectorSettings:
     http_timeout: float = 30.0  # seconds for one HTTP request (besides the long-poll wait)
     # Kafka (transport kafka)
     kafka_bootstrap: str = "127.0.0.1:9092"
-    topic_prefix: str = "hub"  # topics {prefix}.agency.<agency_id>, {prefix}.replies
+    topic_prefix: str = "hub"  # topics {prefix}.agency.<agency_id>, {prefix}.replies.<agency_id>
     kafka_security_protocol: str = "PLAINTEXT"  # PLAINTEXT | SASL_SSL | SSL | SASL_PLAINTEXT
     kafka_sasl_mechanism: str = "SCRAM-SHA-512"
     kafka_username: str = ""
@@ -85,7 +85,8 @@ class ConnectorSettings:
 
     @property
     def replies_topic(self) -> str:
-        return f"{self.topic_prefix}.replies"
+        """The agency's own replies topic: the hub takes a reply's agency from it."""
+        return f"{self.topic_prefix}.replies.{self.agency_id}"
 
     @property
     def dead_letter_topic(self) -> str:

@@ -1,9 +1,10 @@
 """The connector's composition root: builds the source, sink and dead letters from settings.
 
 ``settings.transport`` chooses the drivers: ``kafka`` reads the agency topic, produces
-replies to ``{prefix}.replies`` and dead letters to ``{prefix}.agency.<agency_id>.dlq``;
-``http`` long-polls the hub's feed, posts replies to its API and keeps dead letters in
-``<state_dir>/dead-letters-<agency_id>.jsonl``. Nothing here runs at import.
+replies to the agency's ``{prefix}.replies.<agency_id>`` and dead letters to
+``{prefix}.agency.<agency_id>.dlq``; ``http`` long-polls the hub's feed, posts replies to its
+API and keeps dead letters in ``<state_dir>/dead-letters-<agency_id>.jsonl``. Nothing here
+runs at import.
 """
 
 from __future__ import annotations

@@ -94,13 +94,14 @@ def serve(
     host: Host = None,
     port: Port = None,
     replies: Annotated[
-        bool, typer.Option(help="on Kafka: apply agencies' answers from the replies topic")
+        bool, typer.Option(help="on Kafka: apply agencies' answers from their replies topics")
     ] = True,
 ) -> None:
     """Serve the API (creates the embedded database on first run).
 
     On the Kafka log this process is the log's single writer, so it also applies the
-    agencies' answers from ``{prefix}.replies`` (in a thread), unless ``--no-replies``.
+    agencies' answers from ``{prefix}.replies.<agency_id>`` (in a thread), unless
+    ``--no-replies``.
     """
     from hub.bootstrap import build
 

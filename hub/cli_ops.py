@@ -43,20 +43,29 @@ def _stop_on_signals() -> threading.Event:
 def run_router(
     data_dir: DataDir = None,
     once: Annotated[bool, typer.Option("--once", help="route what is there, then exit")] = False,
-    batch_size: Annotated[int, typer.Option(min=1, max=10_000)] = 200,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=10_000, help="log events per Kafka transaction")
+    ] = 1000,
+    decoders: Annotated[
+        int | None,
+        typer.Option(
+            min=0, max=16, help="processes decoding the log (default: spare cores, at most 2)"
+        ),
+    ] = None,
 ) -> None:
     """Follow the log and publish each agency's records, exactly once."""
-    from hub.router import Router
+    from hub.router import Router, RouterFenced
 
     bootstrap, prefix = _kafka(data_dir)
     with open_hub(data_dir, process="router") as hub:
-        router = Router(hub, bootstrap, prefix, batch_size=batch_size)
+        router = Router(hub, bootstrap, prefix, batch_size=batch_size, decoders=decoders)
         try:
             if once:
-                while router.step():
-                    pass
+                router.catch_up()
             else:
                 router.run(_stop_on_signals())
+        except RouterFenced as e:
+            fail(f"路由已被另一个路由进程接替 another router of this log took over ({e})")
         finally:
             router.close()
         console.print(f"router position: {router.position}")
@@ -64,7 +73,7 @@ def run_router(
 
 @replies_app.command("run")
 def run_replies(data_dir: DataDir = None) -> None:
-    """Apply agencies' answers from the replies topic, exactly once; the rest to the DLQ.
+    """Apply agencies' answers from their replies topics, exactly once; the rest to the DLQ.
 
     This writes to the log, so it takes the log's single writer over: run it only where no
     ``hub serve`` runs (``hub serve`` applies answers itself on Kafka).
@@ -82,13 +91,14 @@ def run_replies(data_dir: DataDir = None) -> None:
 
 @dlq_app.command("list")
 def list_dead_letters(data_dir: DataDir = None) -> None:
-    """List dead letters with their reason."""
+    """List dead letters with their reason and the agency whose topic the reply came from."""
     from hub.dead_letters import DeadLetters
+    from hub.replies import agency_of
 
     bootstrap, prefix = _kafka(data_dir)
     letters = DeadLetters(bootstrap, prefix).list()
     table = Table(title="死信 dead letters")
-    for column in ("id", "error", "detail", "referral", "action", "agency"):
+    for column in ("id", "error", "detail", "referral", "action", "agency", "named agency"):
         table.add_column(column)
     for letter in letters:
         reply = letter.reply
@@ -98,6 +108,7 @@ def list_dead_letters(data_dir: DataDir = None) -> None:
             letter.detail,
             str(reply.get("referral_id")),
             str(reply.get("action")),
+            str(agency_of(prefix, letter.source.rsplit(":", 2)[0])),
             str(reply.get("agency_id")),
         )
     console.print(table)
@@ -108,12 +119,22 @@ def retry_dead_letter(
     letter_id: Annotated[str, typer.Argument(help="the dead letter's id, from dlq list")],
     data_dir: DataDir = None,
 ) -> None:
-    """Apply a dead letter again (after the cause was mended); it leaves the list if applied."""
+    """Put a dead letter's reply back on its agency's replies topic (after the cause was mended).
+
+    The letter leaves the list; the hub's reply applier (in ``hub serve``) takes the reply
+    again, and one that still cannot be applied is listed again as a new dead letter.
+    """
     from hub.dead_letters import DeadLetters
+    from hub.replies import Rejection
 
     bootstrap, prefix = _kafka(data_dir)
-    with open_hub(data_dir) as hub:
-        outcome = DeadLetters(bootstrap, prefix).retry(hub, letter_id)
-    if outcome is not None:
-        fail(f"still not applicable: {outcome.error}: {outcome.detail}")
-    console.print(orjson.dumps({"retried": letter_id, "applied": True}).decode())
+    republished = DeadLetters(bootstrap, prefix).retry(letter_id)
+    if isinstance(republished, Rejection):
+        fail(f"未重试 not retried: {republished.error}: {republished.detail}")
+    console.print(
+        "已放回来源主题，仍不能处理的将作为新的死信列出 "
+        "put back on its source topic; if it still cannot be applied it is listed again"
+    )
+    console.print(
+        orjson.dumps({"retried": letter_id, "republished_to": republished.source}).decode()
+    )

@@ -1,13 +1,19 @@
-"""Agencies' answers from ``{prefix}.replies``, applied exactly once; the rest to the DLQ.
+"""Agencies' answers from their own replies topics, applied exactly once; the rest to the DLQ.
 
-Each reply is checked (well-formed, from the agency it names, an action that agency may
-take) and applied through the Application with its idempotency key as the referral's request
-key. The applier's position in the replies topic is saved as tracking in the same log
-transaction as the events the reply appends, so a restart neither skips nor repeats a reply.
-It creates ``{prefix}.replies`` and ``{prefix}.replies.dlq`` when they are missing (brokers
-with ACLs do not create topics on first use) before it assigns itself the partitions.
-A reply that cannot be applied goes to ``{prefix}.replies.dlq`` with the reason; operators
-list and retry dead letters (``hub dlq …``, ``GET/POST /operations/dlq``).
+Each agency writes its answers to ``{prefix}.replies.<agency_id>``, a topic the broker's ACLs
+let only that agency's credentials write: the topic a reply comes from is the agency's
+identity, never a header or the reply's body. Each reply is checked (well-formed, naming the
+agency of its topic, for a referral that agency is party to, an action it may take) and
+applied through the Application with its idempotency key as the referral's request key.
+
+The applier assigns itself the partitions of every registered agency's replies topic (no
+consumer group), creating the topics where the broker does not create them on first use,
+and looks for newly registered agencies about once a second. Its position in each topic
+partition is saved as tracking (``{prefix}.replies.<agency_id>/<partition>``) in the same
+log transaction as the events the reply appends, so a restart resumes each topic from its
+own position: no reply skipped, none applied twice. A reply that cannot be applied goes to
+``{prefix}.replies.dlq`` with the reason and its source topic; operators list and retry dead
+letters (``hub dlq …``, ``GET/POST /operations/dlq``).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -40,23 +47,54 @@ class Rejection:
     detail: str
 
 
+def replies_topic(prefix: str, agency_id: UUID | str) -> str:
+    """Where the agency writes its answers; no other credentials may write there."""
+    return f"{prefix}.replies.{agency_id}"
+
+
+def replies_dlq_topic(prefix: str) -> str:
+    """Where the replies the hub cannot apply go, with the reason."""
+    return f"{prefix}.replies.dlq"
+
+
+def agency_of(prefix: str, topic: str) -> UUID | None:
+    """The agency whose replies topic ``topic`` is; ``None`` for any other topic (``.dlq`` …)."""
+    head = f"{prefix}.replies."
+    if not topic.startswith(head):
+        return None
+    tail = topic[len(head) :]
+    try:
+        agency_id = UUID(tail)
+    except ValueError:
+        return None
+    return agency_id if str(agency_id) == tail else None
+
+
+def tracking_name(topic: str, partition: int) -> str:
+    """The name of the applier's position in one partition of a replies topic."""
+    return f"{topic}/{partition}"
+
+
 def apply_reply(
-    hub: Any, value: bytes, header_agency: str | None, tracking: Tracking | None = None
+    hub: Any, value: bytes, agency_id: UUID, tracking: Tracking | None = None
 ) -> Rejection | None:
-    """Applies one reply record; returns why not, or ``None`` when applied (or already)."""
+    """Applies one reply of ``agency_id``, the agency of the topic it came from.
+
+    Returns why not, or ``None`` when applied (or applied before).
+    """
     try:
         reply = orjson.loads(value)
     except orjson.JSONDecodeError as e:
         return Rejection("malformed", f"not JSON: {e}")
     if not isinstance(reply, dict) or any(not reply.get(k) for k in REQUIRED):
         return Rejection("malformed", f"a reply needs {', '.join(REQUIRED)}")
-    if header_agency is not None and header_agency != reply["agency_id"]:
-        return Rejection("forbidden", "the reply names another agency than its sender")
     try:
-        agency_id = UUID(str(reply["agency_id"]))
+        named = UUID(str(reply["agency_id"]))
         referral_id = UUID(str(reply["referral_id"]))
     except ValueError:
         return Rejection("malformed", "agency_id and referral_id are UUIDs")
+    if named != agency_id:
+        return Rejection("forbidden", "the reply names another agency than its topic's")
     try:
         referral = hub.load(Referral, referral_id)
         if referral.party(agency_id) is None:
@@ -76,65 +114,102 @@ def apply_reply(
     return None
 
 
-def tracking_name(prefix: str, partition: int) -> str:
-    return f"{prefix}.replies/{partition}"
-
-
 class ReplyApplier:
-    """Consumes the replies topic from the position recorded in the log; applies each reply."""
+    """Consumes every agency's replies topic from the positions recorded in the log."""
 
-    def __init__(self, hub: Any, bootstrap: str, prefix: str) -> None:
+    def __init__(self, hub: Any, bootstrap: str, prefix: str, agencies_every: float = 1.0) -> None:
         self.hub = hub
         self.prefix = prefix
-        self.topic = f"{prefix}.replies"
-        self.dlq_topic = f"{prefix}.replies.dlq"
-        topics = Topics(bootstrap)  # where the broker does not create topics on first use
-        try:
-            topics.ensure(self.topic, self.dlq_topic)
-        finally:
-            topics.close()
-        self.consumer = KafkaConsumer(
-            bootstrap_servers=bootstrap,
-            isolation_level="read_committed",
-            enable_auto_commit=False,
-            max_poll_records=100,
-            # a reply waits in the broker at most this long for a fetch to return (default
-            # 500 ms; Tansu holds fetches that long: the round trip's "back" leg 186 -> ~95 ms)
-            fetch_max_wait_ms=100,
-        )
-        partitions = self.consumer.partitions_for_topic(self.topic) or {0}
-        self.partitions = [TopicPartition(self.topic, p) for p in sorted(partitions)]
-        self.consumer.assign(self.partitions)
-        for tp in self.partitions:
-            done = hub.recorder.max_tracking_id(tracking_name(prefix, tp.partition)) or -1
-            self.consumer.seek(tp, done + 1)  # tracking ids are the offsets applied
-        self.dlq = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+        self.dlq_topic = replies_dlq_topic(prefix)
+        self.agencies_every = agencies_every  # seconds between looks for new agencies
+        self._agencies: set[UUID] = set()
+        self._next_look = 0.0
+        with contextlib.ExitStack() as undo:  # closes what was opened should a step fail
+            self._topics = Topics(bootstrap)  # where the broker does not create topics itself
+            undo.callback(self._topics.close)
+            self._topics.ensure(self.dlq_topic)
+            self.consumer = KafkaConsumer(
+                bootstrap_servers=bootstrap,
+                isolation_level="read_committed",
+                enable_auto_commit=False,
+                max_poll_records=100,
+                # a reply waits in the broker at most this long for a fetch to return (default
+                # 500 ms; Tansu holds fetches that long: the round trip's "back" leg 186 -> ~95 ms)
+                fetch_max_wait_ms=100,
+            )
+            undo.callback(self.consumer.close)
+            self.dlq = KafkaProducer(
+                bootstrap_servers=bootstrap, acks="all", enable_idempotence=True
+            )
+            undo.callback(self.dlq.close)
+            self.follow_agencies()
+            undo.pop_all()
+
+    @property
+    def partitions(self) -> list[TopicPartition]:
+        """The replies topic partitions assigned now."""
+        return sorted(self.consumer.assignment())
+
+    def follow_agencies(self) -> None:
+        """Assigns the replies topics of the agencies registered since the last look.
+
+        A new partition starts after the last offset tracked in the log for it (from its
+        beginning for a new agency), so replies sent before the look are not missed.
+        """
+        self._next_look = time.monotonic() + self.agencies_every
+        registered = self.hub.links.refresh(self.hub).agencies
+        if len(registered) == len(self._agencies):  # the index only grows
+            return
+        new = [a for a in registered if a not in self._agencies]
+        topics = [replies_topic(self.prefix, a) for a in new]
+        self._topics.ensure(*topics)
+        added = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in sorted(self.consumer.partitions_for_topic(topic) or {0})
+        ]
+        self.consumer.assign([*self.consumer.assignment(), *added])  # keeps the others' positions
+        for tp in added:
+            done = self.hub.recorder.max_tracking_id(tracking_name(tp.topic, tp.partition))
+            self.consumer.seek(tp, 0 if done is None else done + 1)  # tracked: the offsets applied
+        self._agencies.update(new)
 
     def step(self, timeout_ms: int = 200) -> tuple[int, int]:
         """Applies what is waiting; returns (applied, dead-lettered)."""
+        if time.monotonic() >= self._next_look:
+            self.follow_agencies()
+        if not self.consumer.assignment():  # no agency registered yet
+            time.sleep(timeout_ms / 1000)
+            return 0, 0
         applied = dead = 0
         for tp, records in self.consumer.poll(timeout_ms=timeout_ms).items():
+            agency_id = agency_of(self.prefix, tp.topic)
+            if agency_id is None:  # never assigned; a reply's identity is its topic's
+                continue
             for record in records:
-                headers = {k: v.decode() for k, v in (record.headers or [])}
-                tracking = Tracking(tracking_name(self.prefix, tp.partition), record.offset)
-                rejection = apply_reply(self.hub, record.value, headers.get("agency_id"), tracking)
+                tracking = Tracking(tracking_name(tp.topic, tp.partition), record.offset)
+                rejection = apply_reply(self.hub, record.value, agency_id, tracking)
                 if rejection is None:
                     applied += 1
                     continue
                 dead += 1
-                self.dlq.send(
-                    self.dlq_topic,
-                    key=record.key,
-                    value=record.value,
-                    headers=[
-                        ("error", rejection.error.encode()),
-                        ("detail", rejection.detail.encode()),
-                        ("source", f"{tp.partition}:{record.offset}".encode()),
-                        *record.headers,
-                    ],
-                ).get(timeout=10)
+                self._dead_letter(tp, record, rejection)
                 self.hub.record_tracking(tracking)
         return applied, dead
+
+    def _dead_letter(self, tp: TopicPartition, record: Any, rejection: Rejection) -> None:
+        """The reply to the DLQ: the hub's headers, then the reply's own ones as ``reply.*``."""
+        self.dlq.send(
+            self.dlq_topic,
+            key=record.key,
+            value=record.value,
+            headers=[
+                ("error", rejection.error.encode()),
+                ("detail", rejection.detail.encode()),
+                ("source", f"{tp.topic}:{tp.partition}:{record.offset}".encode()),
+                *((f"reply.{k}", v) for k, v in (record.headers or [])),
+            ],
+        ).get(timeout=10)
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -143,6 +218,7 @@ class ReplyApplier:
     def close(self) -> None:
         self.consumer.close()
         self.dlq.close()
+        self._topics.close()
 
 
 class BackgroundApplier:

@@ -1,10 +1,12 @@
-"""Replies to ``{prefix}.replies`` on Kafka.
+"""Replies to the agency's own topic ``{prefix}.replies.<agency_id>`` on Kafka.
 
+Only the agency's credentials may write that topic (the broker's ACLs), so the hub takes a
+reply's agency from the topic it arrives on; a reply whose body names another agency, or
+answers a referral the agency is not party to, goes to the hub's ``{prefix}.replies.dlq``.
 The producer is idempotent with ``acks=all``; each record is keyed by referral id (so a
-referral's answers stay in order) and carries the headers ``agency_id`` and
-``idempotency_key``. ``send`` waits for the acknowledgement, so the runtime commits the feed
-position only after the reply is durable. The hub checks the agency against the
-credentials and sends what it cannot apply to ``{prefix}.replies.dlq``.
+referral's answers stay in order) and carries the header ``idempotency_key``. ``send``
+waits for the acknowledgement, so the runtime commits the feed position only after the
+reply is durable.
 """
 
 from __future__ import annotations
@@ -28,10 +30,7 @@ class KafkaReplySink:
         self._producer = KafkaProducer(**(producer_config(settings) | producer_options))
 
     def send(self, reply: Reply) -> None:
-        headers = [
-            ("agency_id", reply.agency_id.encode()),
-            ("idempotency_key", reply.idempotency_key.encode()),
-        ]
+        headers = [("idempotency_key", reply.idempotency_key.encode())]
         try:
             future = self._producer.send(
                 self.topic, key=reply.referral_id.encode(), value=reply.to_json(), headers=headers

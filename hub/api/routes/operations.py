@@ -1,4 +1,4 @@
-"""For operators: dead letters of the replies topic (Kafka), listed and retried."""
+"""For operators: dead letters of the agencies' replies topics (Kafka), listed and retried."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from hub.api.deps import Admin, HubDep, OnceDep
 from hub.api.problems import Problem
 from hub.dead_letters import DeadLetters
+from hub.replies import Rejection
 
 router = APIRouter(prefix="/operations", tags=["operations"])
 
@@ -46,13 +47,31 @@ def retry_dead_letter(
     letter_id: Annotated[str, Path(pattern=r"^\d+:\d+$")],
     once: OnceDep,
 ) -> Any:
-    """Applies a dead letter again; one that applies now leaves the list."""
+    """Puts a dead letter's reply back on its agency's replies topic; the letter leaves the list.
+
+    Answers once the reply applier took it: ``applied`` true, or false with the new dead
+    letter it became (``dead_letter``); ``applied`` null if the applier has not taken it
+    within 10 seconds (it takes it later: the reply waits on its topic).
+    """
 
     def command() -> dict[str, Any]:
-        rejection = letters.retry(hub, letter_id)
-        if rejection is None:
-            return {"id": letter_id, "applied": True}
-        status = 404 if rejection.error == "not-found" else 409
-        raise Problem(status, rejection.error, "Dead letter not applied", rejection.detail)
+        republished = letters.retry(letter_id)
+        if isinstance(republished, Rejection):
+            status = 404 if republished.error == "not-found" else 409
+            raise Problem(status, republished.error, "Dead letter not retried", republished.detail)
+        answer: dict[str, Any] = {
+            "id": letter_id,
+            "republished_to": republished.source,
+            "applied": None,
+            "dead_letter": None,
+        }
+        try:
+            again = letters.outcome(hub, republished)
+        except TimeoutError:
+            return answer
+        if again is None:
+            return {**answer, "applied": True}
+        letter = {"id": again.id, "error": again.error, "detail": again.detail}
+        return {**answer, "applied": False, "dead_letter": letter}
 
     return once(command)

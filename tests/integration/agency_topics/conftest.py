@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +42,7 @@ def kafka_hub(
 
 
 def read_topic(bootstrap: str, topic: str) -> list[Any]:
-    """Every committed record of a one-partition topic."""
+    """Every committed record of a topic, partition by partition, each in offset order."""
     consumer = KafkaConsumer(
         bootstrap_servers=bootstrap,
         isolation_level="read_committed",
@@ -49,16 +50,19 @@ def read_topic(bootstrap: str, topic: str) -> list[Any]:
         consumer_timeout_ms=500,
     )
     try:
-        tp = TopicPartition(topic, 0)
-        consumer.assign([tp])
-        consumer.seek_to_beginning(tp)
-        end = consumer.end_offsets([tp])[tp]
+        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
+        if not tps:  # no such topic
+            return []
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        ends = consumer.end_offsets(tps)
         records: list[Any] = []
-        while consumer.position(tp) < end:
-            batch = consumer.poll(timeout_ms=1000)
-            if not batch:
-                break
-            records.extend(batch.get(tp, []))
-        return records
+        # a poll may return nothing while the position moves over aborted transactions
+        deadline = time.monotonic() + 30
+        while any(consumer.position(tp) < ends[tp] for tp in tps):
+            assert time.monotonic() < deadline, f"{topic} not read to its end"
+            for part in consumer.poll(timeout_ms=500).values():
+                records.extend(part)
+        return sorted(records, key=lambda r: (r.partition, r.offset))
     finally:
         consumer.close()

@@ -2,7 +2,8 @@
 
 A failure in the middle of applying (here: the hub raising once, as when the log is away)
 restarts the applier from the position recorded in the log; the reply it had polled is
-applied after all, and once.
+applied after all, and once. An agency registered while it runs has its replies topic
+followed without a restart.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import pytest
 from hub.bootstrap import Services
 from hub.demo import network as n
 from hub.demo.driver import Driver
-from hub.replies import BackgroundApplier
-from tests.integration.agency_topics.test_replies import reply, send
+from hub.replies import BackgroundApplier, replies_topic
+from tests.integration.agency_topics.test_replies import new_referral, reply, send
 from tests.integration.agency_topics.test_router import prefix_of
-from tests.integration.agency_topics.test_topics import one_referral
+from tests.integration.agency_topics.test_topics import one_referral, topics
 
 pytestmark = pytest.mark.kafka
 
@@ -62,3 +63,34 @@ def test_the_background_applier_resumes_after_a_failure_and_applies_once(
         applier.close()
     assert hub.failed and applier.failures == 1
     assert services.hub.get_referral(referral)["version"] == 3  # requested, accepted, started
+
+
+def test_the_replies_of_an_agency_registered_while_the_applier_runs_are_applied(
+    one_referral: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str
+) -> None:
+    services, env, driver = one_referral
+    prefix = prefix_of(env)
+    applier = BackgroundApplier(services.hub, kafka_bootstrap, prefix, retry_seconds=0.1)
+    try:
+        first_look = replies_topic(prefix, driver.id(n.KUYTUN_VOLUNTEERS))
+        deadline = time.monotonic() + 30
+        while first_look not in topics(kafka_bootstrap, prefix):  # made at its first look
+            assert time.monotonic() < deadline, "the applier did not start"
+            time.sleep(0.05)
+        driver.register(
+            "奎屯市心理咨询中心",
+            kind="volunteer-association",
+            level="county",
+            region_code="654003",
+            services=["counselling"],
+        )
+        referral = new_referral(driver, "奎屯市心理咨询中心")
+        send(kafka_bootstrap, prefix, reply(driver, referral, "accept", "k1", "奎屯市心理咨询中心"))
+        deadline = time.monotonic() + 30
+        while services.hub.get_referral(UUID(referral))["status"] != "accepted":
+            assert time.monotonic() < deadline, "the new agency's reply was not applied"
+            time.sleep(0.05)
+    finally:
+        applier.close()
+    assert applier.failures == 0  # the same applier all along
+    assert services.hub.get_referral(UUID(referral))["version"] == 2

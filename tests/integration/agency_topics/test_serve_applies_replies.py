@@ -111,11 +111,12 @@ def test_hub_serve_applies_replies_from_kafka(kafka_bootstrap: str, tmp_path: Pa
             "action": "accept",
             "actor": "义工协会系统",
         }
+        # the agency was registered after the server started: its topic is followed anyway
         producer.send(
-            f"{prefix}.replies",
+            f"{prefix}.replies.{ids[v]}",
             key=str(referral).encode(),
             value=orjson.dumps(reply),
-            headers=[("agency_id", str(ids[v]).encode())],
+            headers=[("idempotency_key", b"k1")],
         ).get(timeout=10)
         producer.close()
         status = None

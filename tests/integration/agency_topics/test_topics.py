@@ -1,11 +1,13 @@
 """The topics the hub creates where a broker does not create them on first use.
 
 The router creates each agency's dead-letter topic together with its feed topic; the reply
-applier creates ``{prefix}.replies`` and ``{prefix}.replies.dlq`` before it reads them.
+applier creates ``{prefix}.replies.dlq`` and the replies topic of every registered agency
+(``{prefix}.replies.<agency_id>``) before it reads them, and of each agency registered later.
 """
 
 from __future__ import annotations
 
+import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +20,7 @@ from hub.api.app import create_app
 from hub.bootstrap import Services, build
 from hub.demo import network as n
 from hub.demo.driver import Driver
-from hub.replies import ReplyApplier
+from hub.replies import ReplyApplier, agency_of, replies_topic
 from hub.router import Router, agency_topic
 from hub.settings import Settings
 from tests.conftest import new_log_env
@@ -76,16 +78,43 @@ def test_the_router_creates_each_agency_topic_with_its_dead_letter_topic(
     }
 
 
-def test_the_reply_applier_creates_the_replies_topics_before_it_reads(
+def test_the_reply_applier_creates_the_replies_topics_of_registered_agencies(
     one_referral: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str
 ) -> None:
-    services, env, _ = one_referral
+    services, env, driver = one_referral
     prefix = prefix_of(env)
     assert topics(kafka_bootstrap, prefix) == set()
-    applier = ReplyApplier(services.hub, kafka_bootstrap, prefix)
+    replies = {replies_topic(prefix, agency_id) for agency_id in driver.agencies.values()}
+    applier = ReplyApplier(services.hub, kafka_bootstrap, prefix, agencies_every=0)
     try:
-        assert topics(kafka_bootstrap, prefix) == {f"{prefix}.replies", f"{prefix}.replies.dlq"}
-        assert [tp.topic for tp in applier.partitions] == [f"{prefix}.replies"]
+        assert topics(kafka_bootstrap, prefix) == {f"{prefix}.replies.dlq", *replies}
+        assert {tp.topic for tp in applier.partitions} == replies
         assert applier.step(timeout_ms=100) == (0, 0)
+        later = driver.register(
+            "奎屯市心理咨询中心",
+            kind="volunteer-association",
+            level="county",
+            region_code="654003",
+            services=["counselling"],
+        )
+        assert applier.step(timeout_ms=100) == (0, 0)
+        assert {tp.topic for tp in applier.partitions} == {*replies, replies_topic(prefix, later)}
+        assert replies_topic(prefix, later) in topics(kafka_bootstrap, prefix)
     finally:
         applier.close()
+
+
+def test_only_an_agencys_replies_topic_names_an_agency() -> None:
+    agency = uuid.uuid4()
+    assert agency_of("hub", f"hub.replies.{agency}") == agency
+    for topic in (
+        "hub.replies",
+        "hub.replies.dlq",
+        "hub.replies.dlq.resolved",
+        f"hub.replies.{agency}.dlq",
+        f"hub.replies.{str(agency).upper()}",
+        f"hub.replies.{agency.hex}",
+        f"other.replies.{agency}",
+        f"hub.agency.{agency}",
+    ):
+        assert agency_of("hub", topic) is None, topic

@@ -1,8 +1,8 @@
 """The whole chain on the real broker: the hub's router, the connector SDK, the reply applier.
 
 A referral made through the API is routed to the recipient's topic; the connector answers
-(received, accepted, completed with an outcome in fen) to ``{prefix}.replies``; the hub's
-applier applies each answer once — also when the connector, restarted before its commit,
+(received, accepted, completed with an outcome in fen) to its own topic
+``{prefix}.replies.<agency_id>``; the hub's applier applies each answer once — also when the connector, restarted before its commit,
 sends the same answers again.
 """
 
@@ -50,8 +50,8 @@ def test_a_connector_answers_a_routed_referral_exactly_once(
     from hub.bootstrap import build
     from hub.demo import network as n
     from hub.demo.driver import Driver
-    from hub.replies import ReplyApplier
-    from hub.router import Router, Topics
+    from hub.replies import ReplyApplier, agency_of
+    from hub.router import Router
     from hub.settings import Settings
 
     with warnings.catch_warnings():
@@ -72,14 +72,13 @@ def test_a_connector_answers_a_routed_referral_exactly_once(
         services=["counselling"],
         requested_by="承办检察官",
     )
-    topics = Topics(kafka_bootstrap)
-    topics.ensure(f"{prefix}.replies")  # before the applier reads its partitions
-    topics.close()
     router = Router(services.hub, kafka_bootstrap, prefix)
-    applier = ReplyApplier(services.hub, kafka_bootstrap, prefix)
+    applier = ReplyApplier(services.hub, kafka_bootstrap, prefix)  # creates the replies topics
     settings = kafka_settings(
         kafka_bootstrap, agency_id=driver.id(n.KUYTUN_VOLUNTEERS), topic_prefix=prefix
     )
+    # the connector writes where the hub reads the agency's identity from
+    assert agency_of(prefix, settings.replies_topic) == UUID(settings.agency_id)
     try:
         run_until(router.step, lambda: router.position > 0)
         connector = Volunteers()

@@ -4,10 +4,11 @@ A scenario decides what an agency answers (accept and complete with the scenario
 reject with a reason, …); :class:`ConnectorAnswers` hands that decision to the agency's
 :class:`Decisions` and waits until the hub shows it applied. The agency's
 :class:`ScenarioAgency` connector — a real SDK connector on the agency's Kafka topic — sends
-the decided answers to ``{prefix}.replies`` when a record of its feed waits for a decision:
-a new referral to it, or a change it did not make itself (scenario 6: the procuratorate's
-case opened from the referral). Until the decision is there, ``handle`` raises ``Retryable``
-(the agency's system has not decided yet) and the runner tries the same record again.
+the decided answers to its own ``{prefix}.replies.<agency_id>`` when a record of its feed
+waits for a decision: a new referral to it, or a change it did not make itself (scenario 6:
+the procuratorate's case opened from the referral). Until the decision is there, ``handle``
+raises ``Retryable`` (the agency's system has not decided yet) and the runner tries the same
+record again.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def test_environment_values_are_converted_and_flags_win() -> None:
     assert s.state_dir == Path("/var/lib/connector")
     assert s.topic_prefix == "hub"  # empty means unset
     assert s.agency_topic == "hub.agency.a1" and s.dead_letter_topic == "hub.agency.a1.dlq"
-    assert s.replies_topic == "hub.replies"
+    assert s.replies_topic == "hub.replies.a1"  # the agency's own: its identity to the hub
 
 
 def test_a_value_of_the_wrong_type_is_named() -> None:
