@@ -120,9 +120,7 @@ def route_all(hub: Any, bootstrap: str, prefix: str) -> tuple[int, float]:
     router = Router(hub, bootstrap, prefix)
     try:
         started = time.perf_counter()
-        routed = 0
-        while step := router.step():
-            routed += step
+        routed = router.catch_up()
         return routed, time.perf_counter() - started
     finally:
         router.close()

@@ -12,7 +12,7 @@ from datetime import date
 from typing import ClassVar
 from uuid import UUID
 
-from eventsourcing.persistence import EventStore, JSONTranscoder, Mapper, ProcessRecorder
+from eventsourcing.persistence import EventStore, Mapper, ProcessRecorder, Transcoder
 
 from domain.workdays import WorkCalendar
 from hub.commands.audit import AuditCommands
@@ -20,7 +20,7 @@ from hub.commands.cases import CaseCommands
 from hub.commands.referrals import ReferralCommands
 from hub.commands.registry import RegistryCommands
 from hub.links import LinkIndex
-from hub.transcodings import DateAsISO
+from hub.transcodings import hub_transcoder
 from hub.vault.chain import ChainedEventStore
 from hub.vault.keystore import KeyStore
 from hub.vault.mapper import HubMapper
@@ -69,6 +69,5 @@ class ReliefHub(RegistryCommands, CaseCommands, ReferralCommands, AuditCommands)
         super().close()
         self.keys.close()
 
-    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
-        super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
+    def construct_transcoder(self) -> Transcoder:
+        return hub_transcoder()

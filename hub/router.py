@@ -5,22 +5,33 @@ For every referral event it publishes the records of :mod:`hub.routing` to
 and, in the same Kafka transaction, its own position to ``{prefix}.router.position``. After
 any crash the next router reads that position back (``read_committed``) and goes on from it,
 so each event reaches each agency exactly once, in log order. A second router with the same
-``transactional.id`` fences the first.
+``transactional.id`` fences the first: the first stops with :class:`RouterFenced`.
+
+The router produces with ``confluent-kafka`` (librdkafka): every event becomes two records
+and kafka-python's pure-Python producer, at about 10,000 records a second, was the router's
+bound (docs/architecture.md, "Decisions"). Everything else of the hub speaks kafka-python.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from confluent_kafka import KafkaError, KafkaException, Producer
+from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-from hub.routing import ROUTED_TOPICS, ReferralStates, feed_records
+from hub.decoders import Decoders, default_processes
+from hub.routing import ROUTED_TOPICS, Feeds, RoutedEvent
+
+log = logging.getLogger(__name__)
 
 POSITION_KEY = b"position"
 
@@ -95,22 +106,59 @@ class _News(threading.Event):
         self.set()
 
 
-class _OneBatch:
-    """The hub as :func:`feed_records` reads it for one batch: each agency loaded once."""
+@dataclass(frozen=True)
+class _Reading:
+    """A batch of the log being decoded: ``decoded()`` waits for its routed events."""
 
-    def __init__(self, hub: Any) -> None:
-        self._hub = hub
-        self.repository = hub.repository
-        self._agencies: dict[Any, dict[str, Any]] = {}
+    decoded: Callable[[], list[RoutedEvent]]
+    last: int
+    events: int
 
-    def get_agency(self, agency_id: Any) -> dict[str, Any]:
-        if agency_id not in self._agencies:
-            self._agencies[agency_id] = self._hub.get_agency(agency_id)
-        return self._agencies[agency_id]
+
+@dataclass(frozen=True)
+class _Batch:
+    """A batch of the log ready to publish: (topic, key, value) records, up to ``last``."""
+
+    records: list[tuple[str, bytes, bytes]]
+    last: int
+    events: int
+
+
+class RouterFenced(RuntimeError):
+    """A newer router of this log took over (or the producer failed for good): stop here."""
+
+
+def _producer(bootstrap: str, transactional_id: str) -> Producer:
+    return Producer(
+        {
+            "bootstrap.servers": bootstrap,
+            "transactional.id": transactional_id,
+            "acks": "all",
+            "linger.ms": 5,
+            # the Java client's partitioner (and kafka-python's): a key maps to the same
+            # partition whichever client produced it
+            "partitioner": "murmur2_random",
+            "logger": logging.getLogger("hub.router.kafka"),
+        }
+    )
 
 
 class Router:
-    def __init__(self, hub: Any, bootstrap: str, prefix: str, batch_size: int = 200) -> None:
+    """Routes the log to the agency topics; see the module's text.
+
+    ``decoders`` worker processes decode the log's events (:mod:`hub.decoders`; 0: this
+    process does). Routing is a pipeline: while one batch commits, the next is turned into
+    records and the one after it is being decoded.
+    """
+
+    def __init__(
+        self,
+        hub: Any,
+        bootstrap: str,
+        prefix: str,
+        batch_size: int = 1000,
+        decoders: int | None = None,
+    ) -> None:
         self.hub = hub
         self.bootstrap = bootstrap
         self.prefix = prefix
@@ -118,76 +166,159 @@ class Router:
         self.position_topic = f"{prefix}.router.position"
         self.topics = Topics(bootstrap)
         self.topics.ensure(self.position_topic, compact=True)
-        self.producer = KafkaProducer(
-            bootstrap_servers=bootstrap,
-            transactional_id=f"{prefix}.router",
-            acks="all",
-            linger_ms=5,
-        )
-        self.producer.init_transactions()  # fences any earlier router of this log
+        self.producer = _producer(bootstrap, f"{prefix}.router")
+        self._call(self.producer.init_transactions, 30)  # fences any earlier router of this log
         self.position = read_position(bootstrap, self.position_topic)
-        self.states = ReferralStates(hub)
+        self.feeds = Feeds(hub)
+        self.decoders = Decoders(hub, default_processes() if decoders is None else decoders)
+        self._committer = ThreadPoolExecutor(1, thread_name_prefix="router-commit")
 
     def step(self) -> int:
         """Routes the next batch of the log in one transaction; returns events routed."""
+        reading = self._read(self.position)
+        if reading is None:
+            return 0
+        batch = self._records(reading)
+        self._send(batch)
+        self._commit()
+        self.position = batch.last
+        return batch.events
+
+    def catch_up(self) -> int:
+        """Routes to the end of the log; returns events routed.
+
+        The position moves only when a batch's commit succeeded; a failed commit is aborted
+        and raises, and whatever was read or prepared after it is dropped.
+        """
+        routed = 0
+        committing: tuple[Future[None], _Batch] | None = None
+        reading = self._read(self.position)
+        try:
+            while reading is not None:
+                following = self._read(reading.last)
+                batch = self._records(reading)
+                if committing is not None:
+                    routed += self._committed(*committing)
+                    committing = None
+                self._send(batch)
+                committing = (self._committer.submit(self._commit), batch)
+                reading = following
+        finally:
+            if committing is not None:
+                routed += self._committed(*committing)
+        return routed
+
+    def _read(self, after: int) -> _Reading | None:
+        """The next batch of the log after position ``after``, its decoding started."""
         notifications = self.hub.recorder.select_notifications(
-            self.position + 1, self.batch_size, topics=ROUTED_TOPICS
+            after + 1, self.batch_size, topics=ROUTED_TOPICS
         )
         if not notifications:
-            return 0
-        outgoing = []
-        hub = _OneBatch(self.hub)
-        for n in notifications:
-            event = self.hub.mapper.to_domain_event(n)
-            for record in feed_records(hub, event, n.id, self.states):
+            return None
+        decoded = self.decoders.submit(notifications)
+        return _Reading(decoded, notifications[-1].id, len(notifications))
+
+    def _records(self, reading: _Reading) -> _Batch:
+        """The batch's records: (agency topic, referral key, feed record)."""
+        records = []
+        for routed in reading.decoded():
+            for record in self.feeds.records(routed):
                 topic = agency_topic(self.prefix, record["agency_id"])
-                self.topics.ensure(topic, dead_letter_topic(topic))
-                outgoing.append((topic, record["referral_id"].encode(), orjson.dumps(record)))
-        last = notifications[-1].id
-        self.producer.begin_transaction()
+                records.append((topic, record["referral_id"].encode(), orjson.dumps(record)))
+        return _Batch(records, reading.last, reading.events)
+
+    def _committed(self, commit: Future[None], batch: _Batch) -> int:
+        commit.result()
+        self.position = batch.last
+        return batch.events
+
+    def _send(self, batch: _Batch) -> None:
+        """Begins the batch's transaction and produces its records and its position."""
+        for topic in {topic for topic, _, _ in batch.records}:
+            self.topics.ensure(topic, dead_letter_topic(topic))
+        self._call(self.producer.begin_transaction)
         try:
-            for topic, key, value in outgoing:
-                self.producer.send(topic, key=key, value=value)
-            self.producer.send(self.position_topic, key=POSITION_KEY, value=str(last).encode())
-            self.producer.commit_transaction()
+            for topic, key, value in batch.records:
+                self._produce(topic, key, value)
+            self._produce(self.position_topic, POSITION_KEY, str(batch.last).encode())
         except BaseException:
             self._abort()
             raise
-        self.position = last
-        return len(notifications)
+
+    def _commit(self) -> None:
+        try:
+            self._call(self.producer.commit_transaction, 30)
+        except BaseException:
+            self._abort()
+            raise
+
+    def _produce(self, topic: str, key: bytes, value: bytes) -> None:
+        while True:
+            try:
+                self.producer.produce(topic, value, key)
+                return
+            except BufferError:  # librdkafka's queue is full: let it send some
+                self.producer.poll(0.05)
+
+    @staticmethod
+    def _call(operation: Callable[..., Any], *args: Any) -> Any:
+        """Runs a transactional call; a fatal error (fenced, most often) is :class:`RouterFenced`."""
+        try:
+            return operation(*args)
+        except KafkaException as e:
+            error: KafkaError = e.args[0]
+            if error.fatal() or error.code() in (KafkaError._FENCED, KafkaError.PRODUCER_FENCED):
+                raise RouterFenced(f"the router cannot go on: {error.str()}") from e
+            raise
 
     def _abort(self) -> None:
-        # The producer may be fenced or broken; the next router re-reads its position.
+        # The transaction's records are discarded; the position stays where it was, so the
+        # same batch is routed again by this router or the next.
         with contextlib.suppress(Exception):
-            self.producer.abort_transaction()
+            self.producer.abort_transaction(10)
 
     def run(
         self,
         stop: threading.Event,
         idle_seconds: float = 0.05,
         on_batch: Callable[[int], None] = lambda n: None,
+        retry_seconds: float = 2.0,
     ) -> None:
         """Routes until ``stop`` is set, woken as soon as the log changes.
 
         On the Kafka log, the process's replica follows appends made by other processes (the
         hub's writer) only while someone listens: the router listens for as long as it runs.
+        A batch that fails (the broker away, a timeout) is aborted and routed again after
+        ``retry_seconds``; being fenced ends the run with :class:`RouterFenced`.
         """
         news = _News()
-        log = getattr(self.hub.recorder, "log", None)  # the Kafka log; None on SQLite
-        if log is not None:
-            log.listen(news)
+        log_ = getattr(self.hub.recorder, "log", None)  # the Kafka log; None on SQLite
+        if log_ is not None:
+            log_.listen(news)
         try:
             while not stop.is_set():
                 news.clear()
-                routed = self.step()
+                try:
+                    routed = self.catch_up()
+                except KafkaException as e:
+                    log.warning(
+                        "routing batch after position %d failed (%s); retrying in %g s",
+                        self.position,
+                        e.args[0].name(),
+                        retry_seconds,
+                    )
+                    stop.wait(retry_seconds)
+                    continue
                 if routed:
                     on_batch(routed)
                 else:
                     news.wait(idle_seconds)
         finally:
-            if log is not None:
-                log.unlisten(news)
+            if log_ is not None:
+                log_.unlisten(news)
 
     def close(self) -> None:
-        self.producer.close(timeout=2)
+        self._committer.shutdown()
+        self.decoders.close()
+        self.producer.flush(2)
         self.topics.close()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -32,11 +33,6 @@ ROUTED_EVENTS = (Referral.Requested, Referral.StatusChanged, Referral.ReReferred
 ROUTED_TOPICS = [get_topic(cls) for cls in ROUTED_EVENTS]
 
 
-def _agency(hub: Any, agency_id: UUID) -> dict[str, Any]:
-    a = hub.get_agency(agency_id)
-    return {"id": a["id"], "name": a["name"], "kind": a["kind"]}
-
-
 def _outcome(outcome: dict[str, Any] | None) -> dict[str, Any] | None:
     if outcome is None:
         return None
@@ -48,83 +44,193 @@ def _outcome(outcome: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-class ReferralStates:
-    """Referrals as of the last event routed, so that routing the log in order reads nothing.
+class RoutedEvent(NamedTuple):
+    """A referral event as the feeds need it: plain values, ids as text, cheap to pickle.
 
-    The state after an event is the cached state before it with the event applied; a
-    referral not cached (or cached at another version) is read from the log.
+    ``kind`` is the event's class name (``Requested``, ``StatusChanged``, ``ReReferred``);
+    ``data`` its fields that feeds use.
+    """
+
+    position: int
+    referral_id: str
+    version: int
+    at: str
+    kind: str
+    data: dict[str, Any]
+
+
+def _text(value: UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def routed_event(event: Any, position: int) -> RoutedEvent:
+    """The routed form of a referral's domain ``event`` stored at log ``position``."""
+    data: dict[str, Any]
+    if isinstance(event, Referral.Requested):
+        data = {
+            "requester_id": str(event.requester_id),
+            "recipient_id": str(event.recipient_id),
+            "person_id": str(event.person_id),
+            "case_id": _text(event.case_id),
+            "direction": event.direction,
+            "services": event.services,
+            "due_on": event.due_on.isoformat(),
+            "re_referral_of": _text(event.re_referral_of),
+        }
+    elif isinstance(event, Referral.StatusChanged):
+        data = {"status": event.status, "outcome": event.outcome}
+    elif isinstance(event, Referral.ReReferred):
+        data = {"new_referral_id": str(event.new_referral_id)}
+    else:
+        raise TypeError(f"{type(event).__qualname__} is not routed")
+    return RoutedEvent(
+        position,
+        str(event.originator_id),
+        event.originator_version,
+        event.timestamp.isoformat(),
+        type(event).__name__,
+        data,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RoutedReferral:
+    """What routing needs of a referral: its parties, person, case, status and outcome."""
+
+    version: int
+    requester_id: str
+    recipient_id: str
+    person_id: str
+    case_id: str | None
+    status: str
+    outcome: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, referral: Referral) -> RoutedReferral:
+        return cls(
+            referral.version,
+            str(referral.requester_id),
+            str(referral.recipient_id),
+            str(referral.person_id),
+            _text(referral.case_id),
+            referral.status,
+            referral.outcome,
+        )
+
+    @classmethod
+    def requested(cls, routed: RoutedEvent) -> RoutedReferral:
+        d = routed.data
+        return cls(
+            routed.version,
+            d["requester_id"],
+            d["recipient_id"],
+            d["person_id"],
+            d["case_id"],
+            ReferralStatus.REQUESTED.value,
+            None,
+        )
+
+    def after(self, routed: RoutedEvent) -> RoutedReferral:
+        """This referral after ``routed``, the next event of its stream (as the aggregate)."""
+        if routed.kind == "StatusChanged":
+            outcome = routed.data["outcome"]
+            return replace(
+                self,
+                version=routed.version,
+                status=routed.data["status"],
+                outcome=self.outcome if outcome is None else outcome,
+            )
+        return replace(self, version=routed.version)
+
+
+class Feeds:
+    """Turns routed events, in log order, into each party's feed records.
+
+    It keeps each referral as of the last event it saw (so that routing the log in order
+    reads nothing back) and the agencies it named (their name and kind never change). A
+    referral not kept, or kept at another version, is read from the log as it was before
+    the event.
     """
 
     def __init__(self, hub: Any, maxsize: int = 20_000) -> None:
         self._hub = hub
         self._maxsize = maxsize
-        self._states: OrderedDict[Any, Any] = OrderedDict()
+        self._states: OrderedDict[str, RoutedReferral] = OrderedDict()
+        self._agencies: dict[str, dict[str, Any]] = {}
 
-    def after(self, event: Any) -> tuple[Any, str | None]:
-        """The referral after ``event``, and its status before (``None`` if not known)."""
-        referral_id, version = event.originator_id, event.originator_version
-        cached = self._states.pop(referral_id, None)
-        if cached is not None and cached.version == version - 1:
-            before: str | None = cached.status
-            state = event.mutate(cached)
+    def records(self, routed: RoutedEvent) -> list[dict[str, Any]]:
+        """The records ``routed`` gives each party of its referral."""
+        referral, before = self._after(routed)
+        referral_id, person_id = routed.referral_id, referral.person_id
+        data: dict[str, Any] = {"status": referral.status}
+        if routed.kind == "Requested":
+            kind = "referral.requested"
+            d = routed.data
+            data |= {
+                "requester": self._agency(d["requester_id"]),
+                "recipient": self._agency(d["recipient_id"]),
+                "direction": d["direction"],
+                "services": d["services"],
+                "due_on": d["due_on"],
+                "person_id": person_id,
+                "re_referral_of": d["re_referral_of"],
+            }
+        elif routed.kind == "ReReferred":
+            kind = "referral.re-referred"
+            data["re_referred_to"] = routed.data["new_referral_id"]
+        elif referral.status == ReferralStatus.IN_PROGRESS:
+            resumed = before == ReferralStatus.ON_HOLD
+            kind = "referral.resumed" if resumed else "referral.started"
         else:
-            state = self._hub.repository.get(referral_id, version=version)
-            before = None
-        self._states[referral_id] = state
+            kind = RECORD_TYPES[ReferralStatus(referral.status)]
+            if referral.status == ReferralStatus.COMPLETED:
+                data["outcome"] = _outcome(referral.outcome)
+        data["links"] = {
+            "referral": f"/referrals/{referral_id}",
+            "person": f"/persons/{person_id}",
+        }
+        return [
+            {
+                "position": routed.position,
+                "event_id": f"{referral_id}:{routed.version}:{agency_id}",
+                "type": kind,
+                "at": routed.at,
+                "agency_id": agency_id,
+                "referral_id": referral_id,
+                "case_id": referral.case_id,
+                "data": data,
+            }
+            for agency_id in (referral.requester_id, referral.recipient_id)
+        ]
+
+    def _after(self, routed: RoutedEvent) -> tuple[RoutedReferral, str | None]:
+        """The referral after ``routed``, and its status before (``None`` for a new one)."""
+        before: str | None
+        if routed.kind == "Requested":
+            before, state = None, RoutedReferral.requested(routed)
+        else:
+            cached = self._states.pop(routed.referral_id, None)
+            if cached is None or cached.version != routed.version - 1:
+                referral = self._hub.repository.get(
+                    UUID(routed.referral_id), version=routed.version - 1
+                )
+                cached = RoutedReferral.of(referral)
+            before, state = cached.status, cached.after(routed)
+        self._states[routed.referral_id] = state
         if len(self._states) > self._maxsize:
             self._states.popitem(last=False)
         return state, before
 
-
-def feed_records(
-    hub: Any, event: Any, position: int, states: ReferralStates | None = None
-) -> list[dict[str, Any]]:
-    """The records ``event`` (at log ``position``) gives each party of its referral."""
-    referral_id = event.originator_id
-    referral, before_status = (states or ReferralStates(hub)).after(event)
-    parties = (referral.requester_id, referral.recipient_id)
-    data: dict[str, Any] = {"status": referral.status}
-    if isinstance(event, Referral.Requested):
-        kind = "referral.requested"
-        data |= {
-            "requester": _agency(hub, referral.requester_id),
-            "recipient": _agency(hub, referral.recipient_id),
-            "direction": referral.direction,
-            "services": referral.services,
-            "due_on": referral.due_on.isoformat(),
-            "person_id": str(referral.person_id),
-            "re_referral_of": str(referral.re_referral_of) if referral.re_referral_of else None,
-        }
-    elif isinstance(event, Referral.ReReferred):
-        kind = "referral.re-referred"
-        data["re_referred_to"] = str(event.new_referral_id)
-    elif event.status == ReferralStatus.IN_PROGRESS:
-        if before_status is None:
-            previous = event.originator_version - 1
-            before_status = hub.repository.get(referral_id, version=previous).status
-        resumed = before_status == ReferralStatus.ON_HOLD
-        kind = "referral.resumed" if resumed else "referral.started"
-    else:
-        kind = RECORD_TYPES[ReferralStatus(event.status)]
-        if event.status == ReferralStatus.COMPLETED:
-            data["outcome"] = _outcome(referral.outcome)
-    data["links"] = {
-        "referral": f"/referrals/{referral_id}",
-        "person": f"/persons/{referral.person_id}",
-    }
-    return [
-        {
-            "position": position,
-            "event_id": f"{referral_id}:{event.originator_version}:{agency_id}",
-            "type": kind,
-            "at": event.timestamp.isoformat(),
-            "agency_id": str(agency_id),
-            "referral_id": str(referral_id),
-            "case_id": str(referral.case_id) if referral.case_id else None,
-            "data": data,
-        }
-        for agency_id in parties
-    ]
+    def _agency(self, agency_id: str) -> dict[str, Any]:
+        agency = self._agencies.get(agency_id)
+        if agency is None:
+            a = self._hub.get_agency(UUID(agency_id))
+            agency = self._agencies[agency_id] = {
+                "id": a["id"],
+                "name": a["name"],
+                "kind": a["kind"],
+            }
+        return agency
 
 
 def agency_feed(
@@ -133,15 +239,12 @@ def agency_feed(
     """The agency's records after log position ``after``; and the position read up to."""
     records: list[dict[str, Any]] = []
     position = after
-    states = ReferralStates(hub)
+    feeds = Feeds(hub)
+    wanted = str(agency_id)
     for notification in _notifications(hub, after, limit * 4):
         position = notification.id
-        event = hub.mapper.to_domain_event(notification)
-        records += [
-            r
-            for r in feed_records(hub, event, notification.id, states)
-            if r["agency_id"] == str(agency_id)
-        ]
+        routed = routed_event(hub.mapper.to_domain_event(notification), notification.id)
+        records += [r for r in feeds.records(routed) if r["agency_id"] == wanted]
         if len(records) >= limit:
             break
     return records, position

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from eventsourcing.persistence import Transcoding
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    JSONTranscoder,
+    Transcoding,
+    UUIDAsHex,
+)
 
 
 class DateAsISO(Transcoding):
@@ -16,3 +22,11 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+def hub_transcoder() -> JSONTranscoder:
+    """The transcoder of the hub's stored events: the library's JSON, its defaults and dates."""
+    transcoder = JSONTranscoder()
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO(), DateAsISO()):
+        transcoder.register(transcoding)
+    return transcoder

@@ -15,8 +15,8 @@ import pytest
 
 from hub.bootstrap import Services
 from hub.demo.driver import Driver
-from hub.router import Router, agency_topic, read_position
-from hub.routing import agency_feed
+from hub.router import Router, RouterFenced, agency_topic, read_position
+from hub.routing import ROUTED_TOPICS, agency_feed
 from tests.integration.agency_topics.conftest import read_topic
 
 pytestmark = pytest.mark.kafka
@@ -40,15 +40,18 @@ def published(bootstrap: str, prefix: str, agency_ids: list[str]) -> dict[str, l
     }
 
 
+@pytest.mark.parametrize("decoders", [0, 2], ids=["in-process", "two-decoders"])
 def test_router_publishes_each_agencys_feed_once_in_log_order(
-    kafka_hub: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str
+    kafka_hub: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str, decoders: int
 ) -> None:
     services, env, driver = kafka_hub
     prefix = prefix_of(env)
-    router = Router(services.hub, kafka_bootstrap, prefix, batch_size=7)
+    router = Router(services.hub, kafka_bootstrap, prefix, batch_size=7, decoders=decoders)
     try:
-        while router.step():
-            pass
+        routed = services.hub.recorder.select_notifications(1, 100_000, topics=ROUTED_TOPICS)
+        assert router.step() == 7  # one batch
+        assert router.catch_up() == len(routed) - 7  # the rest, batch after batch
+        assert router.position == routed[-1].id
         assert router.step() == 0  # caught up: nothing published twice
     finally:
         router.close()
@@ -100,3 +103,27 @@ def test_router_killed_mid_run_delivers_every_event_once(
     for agency_id, records in expected.items():
         ids = [r["event_id"] for r in got[agency_id]]
         assert ids == [r["event_id"] for r in records], agency_id
+
+
+def test_a_router_fenced_mid_run_stops_and_its_successor_publishes_each_event_once(
+    kafka_hub: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str
+) -> None:
+    services, env, driver = kafka_hub
+    prefix = prefix_of(env)
+    first = Router(services.hub, kafka_bootstrap, prefix, batch_size=5, decoders=0)
+    try:
+        assert first.step() == 5
+        second = Router(services.hub, kafka_bootstrap, prefix, batch_size=5, decoders=0)
+        try:
+            assert second.position == first.position  # read back from the committed position
+            with pytest.raises(RouterFenced):
+                first.catch_up()
+            assert second.catch_up() > 0
+        finally:
+            second.close()
+    finally:
+        first.close()
+    expected = expected_feeds(services, driver)
+    got = published(kafka_bootstrap, prefix, list(expected))
+    for agency_id, records in expected.items():
+        assert [r["event_id"] for r in got[agency_id]] == [r["event_id"] for r in records]
