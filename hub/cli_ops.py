@@ -46,19 +46,13 @@ def run_router(
     batch_size: Annotated[
         int, typer.Option(min=1, max=10_000, help="log events per Kafka transaction")
     ] = 1000,
-    decoders: Annotated[
-        int | None,
-        typer.Option(
-            min=0, max=16, help="processes decoding the log (default: spare cores, at most 2)"
-        ),
-    ] = None,
 ) -> None:
     """Follow the log and publish each agency's records, exactly once."""
     from hub.router import Router, RouterFenced
 
     bootstrap, prefix = _kafka(data_dir)
     with open_hub(data_dir, process="router") as hub:
-        router = Router(hub, bootstrap, prefix, batch_size=batch_size, decoders=decoders)
+        router = Router(hub, bootstrap, prefix, batch_size=batch_size)
         try:
             if once:
                 router.catch_up()

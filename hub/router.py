@@ -28,8 +28,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-from hub.decoders import Decoders, default_processes
-from hub.routing import ROUTED_TOPICS, Feeds, RoutedEvent
+from hub.routing import ROUTED_TOPICS, Feeds, RoutedEventReader
 
 log = logging.getLogger(__name__)
 
@@ -107,15 +106,6 @@ class _News(threading.Event):
 
 
 @dataclass(frozen=True)
-class _Reading:
-    """A batch of the log being decoded: ``decoded()`` waits for its routed events."""
-
-    decoded: Callable[[], list[RoutedEvent]]
-    last: int
-    events: int
-
-
-@dataclass(frozen=True)
 class _Batch:
     """A batch of the log ready to publish: (topic, key, value) records, up to ``last``."""
 
@@ -146,19 +136,11 @@ def _producer(bootstrap: str, transactional_id: str) -> Producer:
 class Router:
     """Routes the log to the agency topics; see the module's text.
 
-    ``decoders`` worker processes decode the log's events (:mod:`hub.decoders`; 0: this
-    process does). Routing is a pipeline: while one batch commits, the next is turned into
-    records and the one after it is being decoded.
+    While one batch commits (waiting on the brokers), the next is read and turned into
+    records.
     """
 
-    def __init__(
-        self,
-        hub: Any,
-        bootstrap: str,
-        prefix: str,
-        batch_size: int = 1000,
-        decoders: int | None = None,
-    ) -> None:
+    def __init__(self, hub: Any, bootstrap: str, prefix: str, batch_size: int = 1000) -> None:
         self.hub = hub
         self.bootstrap = bootstrap
         self.prefix = prefix
@@ -169,16 +151,15 @@ class Router:
         self.producer = _producer(bootstrap, f"{prefix}.router")
         self._call(self.producer.init_transactions, 30)  # fences any earlier router of this log
         self.position = read_position(bootstrap, self.position_topic)
+        self.reader = RoutedEventReader(hub.hub_key)
         self.feeds = Feeds(hub)
-        self.decoders = Decoders(hub, default_processes() if decoders is None else decoders)
         self._committer = ThreadPoolExecutor(1, thread_name_prefix="router-commit")
 
     def step(self) -> int:
         """Routes the next batch of the log in one transaction; returns events routed."""
-        reading = self._read(self.position)
-        if reading is None:
+        batch = self._prepare(self.position)
+        if batch is None:
             return 0
-        batch = self._records(reading)
         self._send(batch)
         self._commit()
         self.position = batch.last
@@ -188,44 +169,33 @@ class Router:
         """Routes to the end of the log; returns events routed.
 
         The position moves only when a batch's commit succeeded; a failed commit is aborted
-        and raises, and whatever was read or prepared after it is dropped.
+        and raises, and what was prepared after it is dropped.
         """
         routed = 0
-        committing: tuple[Future[None], _Batch] | None = None
-        reading = self._read(self.position)
-        try:
-            while reading is not None:
-                following = self._read(reading.last)
-                batch = self._records(reading)
-                if committing is not None:
-                    routed += self._committed(*committing)
-                    committing = None
-                self._send(batch)
-                committing = (self._committer.submit(self._commit), batch)
-                reading = following
-        finally:
-            if committing is not None:
-                routed += self._committed(*committing)
+        batch = self._prepare(self.position)
+        while batch is not None:
+            self._send(batch)
+            committing = self._committer.submit(self._commit)
+            try:
+                following = self._prepare(batch.last)
+            finally:
+                routed += self._committed(committing, batch)
+            batch = following
         return routed
 
-    def _read(self, after: int) -> _Reading | None:
-        """The next batch of the log after position ``after``, its decoding started."""
+    def _prepare(self, after: int) -> _Batch | None:
+        """The next batch of the log after position ``after``, as records to publish."""
         notifications = self.hub.recorder.select_notifications(
             after + 1, self.batch_size, topics=ROUTED_TOPICS
         )
         if not notifications:
             return None
-        decoded = self.decoders.submit(notifications)
-        return _Reading(decoded, notifications[-1].id, len(notifications))
-
-    def _records(self, reading: _Reading) -> _Batch:
-        """The batch's records: (agency topic, referral key, feed record)."""
         records = []
-        for routed in reading.decoded():
-            for record in self.feeds.records(routed):
+        for n in notifications:
+            for record in self.feeds.records(self.reader.read_notification(n)):
                 topic = agency_topic(self.prefix, record["agency_id"])
                 records.append((topic, record["referral_id"].encode(), orjson.dumps(record)))
-        return _Batch(records, reading.last, reading.events)
+        return _Batch(records, notifications[-1].id, len(notifications))
 
     def _committed(self, commit: Future[None], batch: _Batch) -> int:
         commit.result()
@@ -319,6 +289,5 @@ class Router:
 
     def close(self) -> None:
         self._committer.shutdown()
-        self.decoders.close()
         self.producer.flush(2)
         self.topics.close()

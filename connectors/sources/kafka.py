@@ -36,6 +36,9 @@ class KafkaFeedSource:
             "heartbeat_interval_ms": max(100, settings.kafka_session_timeout_ms // 4),
             "max_poll_interval_ms": settings.kafka_max_poll_interval_ms,
             "max_poll_records": 100,
+            # a new record waits in the broker at most this long for a fetch to return
+            # (default 500 ms): the referral reaches the agency sooner
+            "fetch_max_wait_ms": 100,
         }
         self._consumer = KafkaConsumer(**(options | consumer_options))
         self._consumer.subscribe([self.topic])

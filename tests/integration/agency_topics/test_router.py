@@ -40,13 +40,12 @@ def published(bootstrap: str, prefix: str, agency_ids: list[str]) -> dict[str, l
     }
 
 
-@pytest.mark.parametrize("decoders", [0, 2], ids=["in-process", "two-decoders"])
 def test_router_publishes_each_agencys_feed_once_in_log_order(
-    kafka_hub: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str, decoders: int
+    kafka_hub: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str
 ) -> None:
     services, env, driver = kafka_hub
     prefix = prefix_of(env)
-    router = Router(services.hub, kafka_bootstrap, prefix, batch_size=7, decoders=decoders)
+    router = Router(services.hub, kafka_bootstrap, prefix, batch_size=7)
     try:
         routed = services.hub.recorder.select_notifications(1, 100_000, topics=ROUTED_TOPICS)
         assert router.step() == 7  # one batch
@@ -110,10 +109,10 @@ def test_a_router_fenced_mid_run_stops_and_its_successor_publishes_each_event_on
 ) -> None:
     services, env, driver = kafka_hub
     prefix = prefix_of(env)
-    first = Router(services.hub, kafka_bootstrap, prefix, batch_size=5, decoders=0)
+    first = Router(services.hub, kafka_bootstrap, prefix, batch_size=5)
     try:
         assert first.step() == 5
-        second = Router(services.hub, kafka_bootstrap, prefix, batch_size=5, decoders=0)
+        second = Router(services.hub, kafka_bootstrap, prefix, batch_size=5)
         try:
             assert second.position == first.position  # read back from the committed position
             with pytest.raises(RouterFenced):
