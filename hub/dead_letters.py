@@ -18,7 +18,14 @@ from typing import Any
 import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from hub.replies import Rejection, agency_of, replies_dlq_topic, tracking_name
+from hub.replies import (
+    Rejection,
+    agency_of,
+    replies_dlq_topic,
+    replies_resolved_topic,
+    tracking_name,
+)
+from hub.router import Topics
 
 HUB_HEADERS = ("error", "detail", "source")
 
@@ -80,7 +87,7 @@ class DeadLetters:
         self.bootstrap = bootstrap
         self.prefix = prefix
         self.topic = replies_dlq_topic(prefix)
-        self.resolved_topic = f"{self.topic}.resolved"
+        self.resolved_topic = replies_resolved_topic(prefix)
 
     def _read(self, topic: str) -> list[Any]:
         consumer = KafkaConsumer(
@@ -129,6 +136,11 @@ class DeadLetters:
                 "malformed", f"the letter's source {letter.source!r} is no replies topic"
             )
         topic, partition = source[0], int(source[1])
+        topics = Topics(self.bootstrap)  # where the broker does not create topics itself
+        try:
+            topics.ensure(self.resolved_topic)
+        finally:
+            topics.close()
         producer = KafkaProducer(
             bootstrap_servers=self.bootstrap, acks="all", enable_idempotence=True
         )

@@ -57,6 +57,11 @@ def replies_dlq_topic(prefix: str) -> str:
     return f"{prefix}.replies.dlq"
 
 
+def replies_resolved_topic(prefix: str) -> str:
+    """Where retried dead letters are marked resolved (the DLQ itself is never rewritten)."""
+    return f"{replies_dlq_topic(prefix)}.resolved"
+
+
 def agency_of(prefix: str, topic: str) -> UUID | None:
     """The agency whose replies topic ``topic`` is; ``None`` for any other topic (``.dlq`` …)."""
     head = f"{prefix}.replies."
@@ -127,11 +132,14 @@ class ReplyApplier:
         with contextlib.ExitStack() as undo:  # closes what was opened should a step fail
             self._topics = Topics(bootstrap)  # where the broker does not create topics itself
             undo.callback(self._topics.close)
-            self._topics.ensure(self.dlq_topic)
+            self._topics.ensure(self.dlq_topic, replies_resolved_topic(prefix))
             self.consumer = KafkaConsumer(
                 bootstrap_servers=bootstrap,
                 isolation_level="read_committed",
                 enable_auto_commit=False,
+                # a position before the topic's first record (one whose early records were
+                # deleted) goes to its first record, never past replies not yet applied
+                auto_offset_reset="earliest",
                 max_poll_records=100,
                 # a reply waits in the broker at most this long for a fetch to return (default
                 # 500 ms; Tansu holds fetches that long: the round trip's "back" leg 186 -> ~95 ms)

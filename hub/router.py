@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ import orjson
 from confluent_kafka import KafkaError, KafkaException, Producer
 from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import KafkaError as KafkaPythonError
 from kafka.errors import TopicAlreadyExistsError
 
 from hub.routing import ROUTED_TOPICS, Feeds, RoutedEventReader
@@ -133,6 +135,17 @@ def _producer(bootstrap: str, transactional_id: str) -> Producer:
     )
 
 
+def _fatal_is_fenced(operation: Callable[..., Any], *args: Any) -> Any:
+    """Runs a producer call; a fatal error (fenced, most often) is :class:`RouterFenced`."""
+    try:
+        return operation(*args)
+    except KafkaException as e:
+        error: KafkaError = e.args[0]
+        if error.fatal() or error.code() in (KafkaError._FENCED, KafkaError.PRODUCER_FENCED):
+            raise RouterFenced(f"the router cannot go on: {error.str()}") from e
+        raise
+
+
 class Router:
     """Routes the log to the agency topics; see the module's text.
 
@@ -140,8 +153,16 @@ class Router:
     records.
     """
 
-    def __init__(self, hub: Any, bootstrap: str, prefix: str, batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        hub: Any,
+        bootstrap: str,
+        prefix: str,
+        batch_size: int = 1000,
+        commit_timeout: float = 30.0,
+    ) -> None:
         self.hub = hub
+        self.commit_timeout = commit_timeout
         self.bootstrap = bootstrap
         self.prefix = prefix
         self.batch_size = batch_size
@@ -149,7 +170,9 @@ class Router:
         self.topics = Topics(bootstrap)
         self.topics.ensure(self.position_topic, compact=True)
         self.producer = _producer(bootstrap, f"{prefix}.router")
-        self._call(self.producer.init_transactions, 30)  # fences any earlier router of this log
+        _fatal_is_fenced(
+            self.producer.init_transactions, 30
+        )  # fences any earlier router of this log
         self.position = read_position(bootstrap, self.position_topic)
         self.reader = RoutedEventReader(hub.hub_key)
         self.feeds = Feeds(hub)
@@ -192,7 +215,7 @@ class Router:
             return None
         records = []
         for n in notifications:
-            for record in self.feeds.records(self.reader.read_notification(n)):
+            for record in self.feeds.records(self.reader.read(n)):
                 topic = agency_topic(self.prefix, record["agency_id"])
                 records.append((topic, record["referral_id"].encode(), orjson.dumps(record)))
         return _Batch(records, notifications[-1].id, len(notifications))
@@ -206,7 +229,7 @@ class Router:
         """Begins the batch's transaction and produces its records and its position."""
         for topic in {topic for topic, _, _ in batch.records}:
             self.topics.ensure(topic, dead_letter_topic(topic))
-        self._call(self.producer.begin_transaction)
+        _fatal_is_fenced(self.producer.begin_transaction)
         try:
             for topic, key, value in batch.records:
                 self._produce(topic, key, value)
@@ -216,36 +239,45 @@ class Router:
             raise
 
     def _commit(self) -> None:
-        try:
-            self._call(self.producer.commit_transaction, 30)
-        except BaseException:
-            self._abort()
-            raise
+        """Commits the open transaction, however long the brokers take.
+
+        A commit that timed out goes on inside librdkafka, and only asking again resumes it
+        (aborting it then fails, and so would every later transaction): the router asks until
+        it is done. An error that needs an abort aborts and raises, so the batch is routed
+        again; a fatal one (fenced, most often) is :class:`RouterFenced`.
+        """
+        while True:
+            try:
+                _fatal_is_fenced(self.producer.commit_transaction, self.commit_timeout)
+                return
+            except KafkaException as e:
+                error: KafkaError = e.args[0]
+                if error.retriable():
+                    log.warning("commit of the routed batch not done yet (%s)", error.name())
+                    time.sleep(0.1)
+                    continue
+                if error.txn_requires_abort():
+                    self._abort()
+                raise
+
+    def _abort(self) -> None:
+        """Aborts the open transaction (if any): its records are discarded, the position stays
+        where it was, and the same batch is routed again by this router or the next."""
+        while True:
+            try:
+                _fatal_is_fenced(self.producer.abort_transaction, self.commit_timeout)
+                return
+            except KafkaException as e:
+                if e.args[0].code() != KafkaError._TIMED_OUT:
+                    return  # no transaction open, or nothing more this producer can do
 
     def _produce(self, topic: str, key: bytes, value: bytes) -> None:
         while True:
             try:
-                self.producer.produce(topic, value, key)
+                _fatal_is_fenced(self.producer.produce, topic, value, key)
                 return
             except BufferError:  # librdkafka's queue is full: let it send some
                 self.producer.poll(0.05)
-
-    @staticmethod
-    def _call(operation: Callable[..., Any], *args: Any) -> Any:
-        """Runs a transactional call; a fatal error (fenced, most often) is :class:`RouterFenced`."""
-        try:
-            return operation(*args)
-        except KafkaException as e:
-            error: KafkaError = e.args[0]
-            if error.fatal() or error.code() in (KafkaError._FENCED, KafkaError.PRODUCER_FENCED):
-                raise RouterFenced(f"the router cannot go on: {error.str()}") from e
-            raise
-
-    def _abort(self) -> None:
-        # The transaction's records are discarded; the position stays where it was, so the
-        # same batch is routed again by this router or the next.
-        with contextlib.suppress(Exception):
-            self.producer.abort_transaction(10)
 
     def run(
         self,
@@ -258,8 +290,9 @@ class Router:
 
         On the Kafka log, the process's replica follows appends made by other processes (the
         hub's writer) only while someone listens: the router listens for as long as it runs.
-        A batch that fails (the broker away, a timeout) is aborted and routed again after
-        ``retry_seconds``; being fenced ends the run with :class:`RouterFenced`.
+        A batch that fails (topics cannot be created, the transaction must be aborted) is
+        routed again after ``retry_seconds``; a commit waits for the brokers as long as they
+        are away; being fenced ends the run with :class:`RouterFenced`.
         """
         news = _News()
         log_ = getattr(self.hub.recorder, "log", None)  # the Kafka log; None on SQLite
@@ -270,11 +303,11 @@ class Router:
                 news.clear()
                 try:
                     routed = self.catch_up()
-                except KafkaException as e:
+                except (KafkaException, KafkaPythonError) as e:
                     log.warning(
                         "routing batch after position %d failed (%s); retrying in %g s",
                         self.position,
-                        e.args[0].name(),
+                        type(e).__name__,
                         retry_seconds,
                     )
                     stop.wait(retry_seconds)

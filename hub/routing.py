@@ -49,7 +49,7 @@ def _outcome(outcome: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 class RoutedEvent(NamedTuple):
-    """A referral event as the feeds need it: plain values, ids as text, cheap to pickle.
+    """A referral event as the feeds need it: plain values, ids as text.
 
     ``kind`` is the event's class name (``Requested``, ``StatusChanged``, ``ReReferred``);
     ``data`` its fields that feeds use.
@@ -89,11 +89,12 @@ class RoutedEventReader:
     def __init__(self, hub_key: bytes) -> None:
         self._cipher = aes_cipher(hub_key)
 
-    def read(
-        self, position: int, originator_hex: str, version: int, topic: str, state: bytes
-    ) -> RoutedEvent:
-        kind = KINDS[topic]
-        s = orjson.loads(self._cipher.decrypt(state[LINK_SIZE:]))
+    def read(self, n: Notification) -> RoutedEvent:
+        """The routed event of notification ``n`` (a referral event the router routes)."""
+        kind = KINDS[n.topic]
+        s = orjson.loads(self._cipher.decrypt(n.state[LINK_SIZE:]))
+        if "class_version" in s:  # the library's mapper would upcast it; this reader cannot
+            raise ValueError(f"{n.topic} at {n.id} has a class version the router cannot read")
         data: dict[str, Any]
         if kind == "Requested":
             data = {
@@ -111,10 +112,7 @@ class RoutedEventReader:
         else:
             data = {"new_referral_id": _id(s["new_referral_id"])}
         at = s["timestamp"]["_data_"]
-        return RoutedEvent(position, _dashed(originator_hex), version, at, kind, data)
-
-    def read_notification(self, n: Notification) -> RoutedEvent:
-        return self.read(n.id, n.originator_id.hex, n.originator_version, n.topic, n.state)
+        return RoutedEvent(n.id, str(n.originator_id), n.originator_version, at, kind, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +266,7 @@ def agency_feed(
     wanted = str(agency_id)
     for notification in _notifications(hub, after, limit * 4):
         position = notification.id
-        routed = reader.read_notification(notification)
+        routed = reader.read(notification)
         records += [r for r in feeds.records(routed) if r["agency_id"] == wanted]
         if len(records) >= limit:
             break

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import orjson
 import pytest
 
-from hub.bootstrap import Services
+from hub.bootstrap import Services, build
 from hub.demo.driver import Driver
 from hub.router import Router, RouterFenced, agency_topic, read_position
 from hub.routing import ROUTED_TOPICS, agency_feed
+from hub.settings import Settings
+from tests.conftest import new_log_env
 from tests.integration.agency_topics.conftest import read_topic
+from tests.support.tansu import TansuBroker
 
 pytestmark = pytest.mark.kafka
 
@@ -126,3 +133,62 @@ def test_a_router_fenced_mid_run_stops_and_its_successor_publishes_each_event_on
     got = published(kafka_bootstrap, prefix, list(expected))
     for agency_id, records in expected.items():
         assert [r["event_id"] for r in got[agency_id]] == [r["event_id"] for r in records]
+
+
+def refer_some(services: Services, count: int, agencies: tuple[Any, Any] | None = None) -> Any:
+    hub = services.hub
+    if agencies is None:
+        agencies = (
+            hub.register_agency(
+                "测试县人民检察院", "procuratorate", "county", "659001", ["judicial-relief"], 5
+            ),
+            hub.register_agency(
+                "测试县民政局", "civil-affairs", "county", "659001", ["temporary-aid"], 5
+            ),
+        )
+    requester, recipient = agencies
+    person = hub.register_person("659001199001010016", "测试", registered_by=requester)
+    hub.record_consent(person, True, True, "承办人", date.today())
+    for _ in range(count):
+        hub.refer(requester, recipient, person, "生活困难", ["temporary-aid"], "承办人")
+    return agencies
+
+
+def test_a_commit_that_times_out_while_the_broker_is_stopped_completes_when_it_is_back(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest
+) -> None:
+    """A timed-out commit goes on inside librdkafka: the router asks again, neither aborting
+    (which would wedge every later transaction) nor routing the batch twice."""
+    broker = TansuBroker()
+    broker.start()
+    assert broker.process is not None
+    services = build(Settings(data_dir=tmp_path / "hub"), new_log_env("sqlite", tmp_path, request))
+    router = None
+    try:
+        agencies = refer_some(services, 3)
+        router = Router(services.hub, broker.bootstrap, "stall", commit_timeout=1)
+        assert router.step() == 3  # the agency topics exist from here on
+        refer_some(services, 4, agencies)
+        broker.process.send_signal(signal.SIGSTOP)
+        resume = threading.Timer(3.5, broker.process.send_signal, (signal.SIGCONT,))
+        resume.start()
+        with caplog.at_level(logging.WARNING, logger="hub.router"):
+            assert router.step() == 4
+        resume.join()
+        assert "commit of the routed batch not done yet" in caplog.text  # it did time out
+        assert router.position == services.hub.recorder.max_notification_id()
+        assert router.step() == 0
+        for agency_id in map(str, agencies):
+            records = agency_feed(services.hub, UUID(agency_id), 0, limit=100)[0]
+            got = [
+                orjson.loads(r.value)
+                for r in read_topic(broker.bootstrap, agency_topic("stall", agency_id))
+            ]
+            assert [r["event_id"] for r in got] == [r["event_id"] for r in records]
+            assert len(got) == 7
+    finally:
+        broker.process.send_signal(signal.SIGCONT)
+        if router is not None:
+            router.close()
+        services.close()
+        broker.close()

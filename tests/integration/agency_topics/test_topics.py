@@ -7,7 +7,6 @@ applier creates ``{prefix}.replies.dlq`` and the replies topic of every register
 
 from __future__ import annotations
 
-import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ from hub.api.app import create_app
 from hub.bootstrap import Services, build
 from hub.demo import network as n
 from hub.demo.driver import Driver
-from hub.replies import ReplyApplier, agency_of, replies_topic
+from hub.replies import ReplyApplier, replies_topic
 from hub.router import Router, agency_topic
 from hub.settings import Settings
 from tests.conftest import new_log_env
@@ -87,7 +86,8 @@ def test_the_reply_applier_creates_the_replies_topics_of_registered_agencies(
     replies = {replies_topic(prefix, agency_id) for agency_id in driver.agencies.values()}
     applier = ReplyApplier(services.hub, kafka_bootstrap, prefix, agencies_every=0)
     try:
-        assert topics(kafka_bootstrap, prefix) == {f"{prefix}.replies.dlq", *replies}
+        dead_letters = {f"{prefix}.replies.dlq", f"{prefix}.replies.dlq.resolved"}
+        assert topics(kafka_bootstrap, prefix) == {*dead_letters, *replies}
         assert {tp.topic for tp in applier.partitions} == replies
         assert applier.step(timeout_ms=100) == (0, 0)
         later = driver.register(
@@ -102,19 +102,3 @@ def test_the_reply_applier_creates_the_replies_topics_of_registered_agencies(
         assert replies_topic(prefix, later) in topics(kafka_bootstrap, prefix)
     finally:
         applier.close()
-
-
-def test_only_an_agencys_replies_topic_names_an_agency() -> None:
-    agency = uuid.uuid4()
-    assert agency_of("hub", f"hub.replies.{agency}") == agency
-    for topic in (
-        "hub.replies",
-        "hub.replies.dlq",
-        "hub.replies.dlq.resolved",
-        f"hub.replies.{agency}.dlq",
-        f"hub.replies.{str(agency).upper()}",
-        f"hub.replies.{agency.hex}",
-        f"other.replies.{agency}",
-        f"hub.agency.{agency}",
-    ):
-        assert agency_of("hub", topic) is None, topic
