@@ -162,17 +162,16 @@ class Router:
         commit_timeout: float = 30.0,
     ) -> None:
         self.hub = hub
-        self.commit_timeout = commit_timeout
         self.bootstrap = bootstrap
         self.prefix = prefix
         self.batch_size = batch_size
+        self.commit_timeout = commit_timeout  # seconds per attempt; a commit is retried
         self.position_topic = f"{prefix}.router.position"
         self.topics = Topics(bootstrap)
         self.topics.ensure(self.position_topic, compact=True)
         self.producer = _producer(bootstrap, f"{prefix}.router")
-        _fatal_is_fenced(
-            self.producer.init_transactions, 30
-        )  # fences any earlier router of this log
+        # fences any earlier router of this log (and aborts what it left open)
+        _fatal_is_fenced(self.producer.init_transactions, 30)
         self.position = read_position(bootstrap, self.position_topic)
         self.reader = RoutedEventReader(hub.hub_key)
         self.feeds = Feeds(hub)
@@ -191,8 +190,8 @@ class Router:
     def catch_up(self) -> int:
         """Routes to the end of the log; returns events routed.
 
-        The position moves only when a batch's commit succeeded; a failed commit is aborted
-        and raises, and what was prepared after it is dropped.
+        The position moves only when a batch's commit succeeded; a commit that cannot
+        succeed is aborted and raises, and what was prepared after it is dropped.
         """
         routed = 0
         batch = self._prepare(self.position)
