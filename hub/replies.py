@@ -159,28 +159,35 @@ class ReplyApplier:
         return sorted(self.consumer.assignment())
 
     def follow_agencies(self) -> None:
-        """Assigns the replies topics of the agencies registered since the last look.
+        """Assigns the replies topics of agencies registered since the last look, and the
+        partitions added to the topics already followed (as the consumer's metadata, at most
+        ``metadata_max_age_ms`` old, knows them).
 
         A new partition starts after the last offset tracked in the log for it (from its
         beginning for a new agency), so replies sent before the look are not missed.
         """
         self._next_look = time.monotonic() + self.agencies_every
         registered = self.hub.links.refresh(self.hub).agencies
-        if len(registered) == len(self._agencies):  # the index only grows
-            return
         new = [a for a in registered if a not in self._agencies]
-        topics = [replies_topic(self.prefix, a) for a in new]
-        self._topics.ensure(*topics)
+        if new:
+            self._topics.ensure(*(replies_topic(self.prefix, a) for a in new))
+            self._agencies.update(new)
+        assigned = self.consumer.assignment()
         added = [
-            TopicPartition(topic, p)
-            for topic in topics
-            for p in sorted(self.consumer.partitions_for_topic(topic) or {0})
+            tp
+            for topic in (replies_topic(self.prefix, a) for a in self._agencies)
+            for tp in (
+                TopicPartition(topic, p)
+                for p in sorted(self.consumer.partitions_for_topic(topic) or {0})
+            )
+            if tp not in assigned
         ]
-        self.consumer.assign([*self.consumer.assignment(), *added])  # keeps the others' positions
+        if not added:
+            return
+        self.consumer.assign([*assigned, *added])  # keeps the others' positions
         for tp in added:
             done = self.hub.recorder.max_tracking_id(tracking_name(tp.topic, tp.partition))
             self.consumer.seek(tp, 0 if done is None else done + 1)  # tracked: the offsets applied
-        self._agencies.update(new)
 
     def step(self, timeout_ms: int = 200) -> tuple[int, int]:
         """Applies what is waiting; returns (applied, dead-lettered)."""
