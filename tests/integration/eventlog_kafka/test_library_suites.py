@@ -12,13 +12,11 @@ from pathlib import Path
 
 import pytest
 from eventsourcing.persistence import (
-    AggregateRecorder,
     ApplicationRecorder,
     InfrastructureFactory,
     ProcessRecorder,
     TrackingRecorder,
 )
-from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteTrackingRecorder
 from eventsourcing.tests.persistence import (
     ApplicationRecorderTestCase,
     InfrastructureFactoryTestCase,
@@ -29,6 +27,7 @@ from eventsourcing.tests.persistence import (
 from eventsourcing.utils import Environment
 
 from hub.eventlog.kafka import KafkaApplicationRecorder, KafkaFactory, KafkaProcessRecorder
+from tests.support.library_suites import SQLiteAggregatesAndTracking
 
 pytestmark = pytest.mark.kafka
 
@@ -86,24 +85,14 @@ class TestProcessRecorder(OnBroker, ProcessRecorderTestCase):
         return self.new_factory().process_recorder()
 
 
-class TestFactory(OnBroker, InfrastructureFactoryTestCase[KafkaFactory]):
+class TestFactory(
+    OnBroker, SQLiteAggregatesAndTracking, InfrastructureFactoryTestCase[KafkaFactory]
+):
     def expected_factory_class(self) -> type[KafkaFactory]:
         return KafkaFactory
 
-    def expected_aggregate_recorder_class(self) -> type[AggregateRecorder]:
-        return SQLiteAggregateRecorder
-
     def expected_application_recorder_class(self) -> type[ApplicationRecorder]:
         return KafkaApplicationRecorder
-
-    def expected_tracking_recorder_class(self) -> type[TrackingRecorder]:
-        return SQLiteTrackingRecorder
-
-    class TrackingRecorderSubclass(SQLiteTrackingRecorder):
-        pass
-
-    def tracking_recorder_subclass(self) -> type[TrackingRecorder]:
-        return self.TrackingRecorderSubclass
 
     def expected_process_recorder_class(self) -> type[ProcessRecorder]:
         return KafkaProcessRecorder

@@ -9,14 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from eventsourcing.persistence import (
-    AggregateRecorder,
     ApplicationRecorder,
     InfrastructureFactory,
     ProcessRecorder,
     TrackingRecorder,
 )
 from eventsourcing.sqlite import (
-    SQLiteAggregateRecorder,
     SQLiteDatastore,
     SQLiteTrackingRecorder,
 )
@@ -34,6 +32,7 @@ from hub.eventlog.sqlite import (
     Factory,
     ProcessRecorderWithSubscribe,
 )
+from tests.support.library_suites import SQLiteAggregatesAndTracking
 
 
 class TestApplicationRecorder(ApplicationRecorderTestCase[ApplicationRecorderWithSubscribe]):
@@ -81,24 +80,12 @@ class TestProcessRecorder(ProcessRecorderTestCase):
         return recorder
 
 
-class TestFactory(InfrastructureFactoryTestCase[Factory]):
+class TestFactory(SQLiteAggregatesAndTracking, InfrastructureFactoryTestCase[Factory]):
     def expected_factory_class(self) -> type[Factory]:
         return Factory
 
-    def expected_aggregate_recorder_class(self) -> type[AggregateRecorder]:
-        return SQLiteAggregateRecorder
-
     def expected_application_recorder_class(self) -> type[ApplicationRecorder]:
         return ApplicationRecorderWithSubscribe
-
-    def expected_tracking_recorder_class(self) -> type[TrackingRecorder]:
-        return SQLiteTrackingRecorder
-
-    class TrackingRecorderSubclass(SQLiteTrackingRecorder):
-        pass
-
-    def tracking_recorder_subclass(self) -> type[TrackingRecorder]:
-        return self.TrackingRecorderSubclass
 
     def expected_process_recorder_class(self) -> type[ProcessRecorder]:
         return ProcessRecorderWithSubscribe
