@@ -52,11 +52,16 @@ def build_hub(
     )
 
 
+def open_views(settings: Settings) -> ViewStore:
+    """The view store the settings name, its free text sealed with the hub key."""
+    return open_store(settings.views_location(), key=settings.secret("cipher_key"))
+
+
 def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services:
     hub = build_hub(settings, log_env)
     return Services(
         settings=settings,
         hub=hub,
         access=AccessStore(settings.access_location()),
-        views=open_store(settings.views_location()),
+        views=open_views(settings),
     )

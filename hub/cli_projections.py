@@ -23,14 +23,13 @@ projections_app = typer.Typer(
 @contextmanager
 def worker_parts(data_dir: Path | None) -> Iterator[tuple[Any, Any]]:
     """The Application (on the worker's own replica, on Kafka) and the view store."""
-    from hub.bootstrap import build_hub
-    from projections.stores import open_store
+    from hub.bootstrap import build_hub, open_views
 
     settings = settings_for(data_dir)
     if not (settings.data_dir / "secrets").exists() and settings.env == "development":
         fail(f"no hub data in {settings.data_dir}; run hub serve or hub demo first")
     hub = build_hub(settings, process="projections")
-    store = open_store(settings.views_location())
+    store = open_views(settings)
     try:
         yield hub, store
     finally:

@@ -27,6 +27,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
 
+from projections.sealing import SEALED_COLUMNS, Sealer
 from projections.values import text
 
 VIEW_TABLES = "view_tables"
@@ -40,8 +41,9 @@ VIEW_TABLES_DDL = (
 class Tx(ABC):
     """One open transaction of a view store; SQL with ``?`` and ``{table}`` names."""
 
-    def __init__(self, tables: Mapping[str, str]) -> None:
+    def __init__(self, tables: Mapping[str, str], sealer: Sealer | None = None) -> None:
         self.tables = tables
+        self.sealer = sealer
         self._sql: dict[str, str] = {}
         self._rows: dict[str, dict[str, dict[str, Any] | None]] = {}
         self._dirty: dict[str, dict[str, dict[str, Any]]] = {}
@@ -60,12 +62,15 @@ class Tx(ABC):
         """The rows of the last query, as dicts."""
 
     def fetchone(self) -> dict[str, Any] | None:
-        rows = self.fetchall()
+        rows = self._unsealed(self.fetchall())
         return rows[0] if rows else None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         self.execute(sql, params)
-        return self.fetchall()
+        return self._unsealed(self.fetchall())
+
+    def _unsealed(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return rows if self.sealer is None else self.sealer.unseal_rows(rows)
 
     def sql(self, sql: str) -> str:
         """``sql`` with the physical names of its ``{logical}`` tables."""
@@ -122,7 +127,21 @@ class Tx(ABC):
             if upsert:
                 sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
                 sql += f" ON CONFLICT (id) DO UPDATE SET {sets}"
-            self.executemany(self.sql(sql), [[_value(r[c]) for c in columns] for r in group])
+            sealed = [c in SEALED_COLUMNS and self.sealer is not None for c in columns]
+            self.executemany(
+                self.sql(sql),
+                [
+                    [self._stored(r[c], s) for c, s in zip(columns, sealed, strict=True)]
+                    for r in group
+                ],
+            )
+
+    def _stored(self, value: Any, sealed: bool) -> Any:
+        value = _value(value)
+        if sealed and value is not None:
+            assert self.sealer is not None
+            return self.sealer.seal(value)
+        return value
 
 
 def _value(value: Any) -> Any:
@@ -137,6 +156,8 @@ class ViewStore(TrackingRecorder, ABC):
     """A database for views: SQL in transactions, tracking, and the active table versions."""
 
     dialect: str = ""
+    #: seals the free-text columns of every view (set by ``open_store`` given the hub key)
+    sealer: Sealer | None = None
 
     @abstractmethod
     def table_name(self, logical: str) -> str:

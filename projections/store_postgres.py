@@ -17,6 +17,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from projections.sealing import Sealer
 from projections.store import Tx, ViewStore
 
 TRACKING_TABLE = "view_tracking"
@@ -27,8 +28,10 @@ def _pg(sql: str) -> str:
 
 
 class PostgresTx(Tx):
-    def __init__(self, cursor: Cursor[DictRow], tables: Mapping[str, str]) -> None:
-        super().__init__(tables)
+    def __init__(
+        self, cursor: Cursor[DictRow], tables: Mapping[str, str], sealer: Sealer | None
+    ) -> None:
+        super().__init__(tables, sealer)
         self.cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
@@ -78,7 +81,7 @@ class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
     @contextmanager
     def transaction(self, tables: Mapping[str, str], *, commit: bool = True) -> Iterator[Tx]:
         with self.datastore.transaction(commit=commit) as cursor:
-            yield PostgresTx(cursor, tables)
+            yield PostgresTx(cursor, tables, self.sealer)
 
     def _track(self, tx: Tx, tracking: Tracking) -> None:
         self._insert_tracking(_cursor(tx), tracking)

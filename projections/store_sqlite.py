@@ -19,6 +19,7 @@ from eventsourcing.sqlite import (
     SQLiteTransaction,
 )
 
+from projections.sealing import Sealer
 from projections.store import Tx, ViewStore
 
 
@@ -35,8 +36,10 @@ class _Transaction(SQLiteTransaction):
 
 
 class SQLiteTx(Tx):
-    def __init__(self, cursor: SQLiteCursor, tables: Mapping[str, str]) -> None:
-        super().__init__(tables)
+    def __init__(
+        self, cursor: SQLiteCursor, tables: Mapping[str, str], sealer: Sealer | None
+    ) -> None:
+        super().__init__(tables, sealer)
         self.cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
@@ -65,7 +68,7 @@ class SQLiteViewStore(SQLiteTrackingRecorder, ViewStore):
             self.datastore.get_connection(commit=commit) as conn,
             _Transaction(conn, commit=commit) as cursor,
         ):
-            yield SQLiteTx(cursor, tables)
+            yield SQLiteTx(cursor, tables, self.sealer)
 
     def _track(self, tx: Tx, tracking: Tracking) -> None:
         self._insert_tracking(_cursor(tx), tracking)

@@ -47,13 +47,12 @@ def load_demo(services: Services) -> dict[str, str]:
 def start_projection_worker(settings: Settings, stop: threading.Event) -> threading.Thread:
     """The projection worker in a thread beside the demo server (production runs it as its
     own process: ``hub projections run``)."""
-    from hub.bootstrap import build_hub
+    from hub.bootstrap import build_hub, open_views
     from projections import worker
-    from projections.stores import open_store
 
     def work() -> None:
         hub = build_hub(settings, process="projections")
-        store = open_store(settings.views_location())
+        store = open_views(settings)
         try:
             worker.run(hub, store, stop)
         finally:

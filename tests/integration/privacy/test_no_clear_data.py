@@ -6,7 +6,8 @@ then publishes the agency topics; then the views are rebuilt from the log into
 ``views.sqlite``. Every byte of every file in the data directory (the embedded
 log and its -wal, or the Kafka replica and its local file; the key store; the access store;
 the views), every record of every topic on the broker, and everything the server printed
-are searched for the scenarios' names and ID numbers.
+are searched for the scenarios' names and ID numbers; the views also for the scenarios' free
+text (referral reasons, status reasons, case summaries), sealed there.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ import httpx
 import pytest
 
 from hub.access import AccessStore, Role
+from hub.bootstrap import open_views
 from hub.demo.driver import Driver
 from hub.demo.scenarios import load_all
 from projections import worker
-from projections.stores import open_store
+from projections.referrals import Referrals
 from tests.integration.privacy.conftest import ID_NUMBERS, NAMES, HubHome, found_in
 from tests.support.tansu import answers, free_port
 
@@ -112,7 +114,7 @@ def served(home: HubHome, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     if home.env:  # on Kafka: the agency topics, as the router publishes them
         home.cli("router", "run", "--once", check=True)
     services = home.open()  # the views, rebuilt from the log as the worker would
-    store = open_store(home.settings.views_location())
+    store = open_views(home.settings)
     try:
         for name in worker.VIEWS:
             worker.rebuild(services.hub, store, name)
@@ -157,3 +159,26 @@ def test_no_topic_on_the_broker_holds_personal_data(
         if (found := found_in(b"\x00".join(r.raw() for r in values)))
     }
     assert leaks == {}
+
+
+#: free text the scenarios write: referral reasons, an answer's reason, a case summary
+FREE_TEXT = (
+    "刑事特困，需社会化救助",
+    "医疗费用应由医疗救助解决",
+    "申请司法救助",
+    "因案致困，医疗费用无着落",
+)
+
+
+def test_the_views_hold_the_scenarios_free_text_only_sealed(served: bytes, home: HubHome) -> None:
+    views = (home.data_dir / "views.sqlite").read_bytes()
+    assert b"sealed:v1:" in views
+    assert [t for t in FREE_TEXT if t.encode() in views] == []
+    services = home.open()
+    try:  # read back through the store, with the hub key: the text is there
+        active = services.views.active_version("referrals")
+        assert active is not None
+        rows = Referrals(services.views, active[0]).read("SELECT reason FROM {referrals}")
+    finally:
+        services.close()
+    assert FREE_TEXT[0] in {r["reason"] for r in rows}

@@ -6,6 +6,7 @@ and ``test_store_postgres.py``. Every test runs on each selected log (``--log``)
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 
 from projections.rebuild import drop_retired, freshness, read_active, rebuild
 from projections.runner import ensure_active
+from projections.stores import open_store
 from tests.integration.projections.harness import StoreSpec, running, start_worker, wait_until
 from tests.integration.projections.toy import Tallies, Tally, ToyApp, fill
 
@@ -204,6 +206,62 @@ class ProjectionInfrastructureCase:
         assert followed == rebuilt
         assert len(followed["ledger"]) == 10 * 20
         assert sum(r["total"] for r in followed["tallies"]) == 10 * sum(range(1, 21))
+
+    def test_free_text_columns_are_sealed_at_rest_and_read_back_in_clear(
+        self, spec: StoreSpec
+    ) -> None:
+        keyed = open_store(spec.url, schema=spec.schema, key=bytes(range(32)))
+        tables = {"notes": spec.store.table_name("sealing_notes")}
+        try:
+            keyed.run_ddl(
+                tables,
+                [
+                    "CREATE TABLE {notes} (id TEXT PRIMARY KEY, reason TEXT, "
+                    "outcome TEXT, status TEXT, n BIGINT)"
+                ],
+            )
+            outcome = {"successful": True, "provisions": [{"description": "助学金"}]}
+
+            def apply(tx: Any, seen: int | None) -> None:
+                tx.put(
+                    "notes",
+                    {
+                        "id": "a",
+                        "reason": "伤情较重",
+                        "outcome": outcome,
+                        "status": "accepted",
+                        "n": 3,
+                    },
+                )
+                tx.put(
+                    "notes",
+                    {"id": "b", "reason": "无", "outcome": None, "status": "requested", "n": 4},
+                )
+
+            keyed.write(tables, Tracking("sealing", 1), apply)
+            with spec.store.transaction(tables) as tx:  # a row from before sealing
+                tx.execute(
+                    tx.sql("INSERT INTO {notes} VALUES (?, ?, ?, ?, ?)"),
+                    ("c", "旧记录", None, "requested", 5),
+                )
+            sql = "SELECT * FROM {notes} ORDER BY id"
+            stored = spec.store.read(tables, sql)  # without the key: as at rest
+            assert [r["reason"][:10] for r in stored[:2]] == ["sealed:v1:"] * 2
+            assert stored[0]["outcome"].startswith("sealed:v1:")
+            assert "伤情" not in str(stored) and "助学金" not in str(stored)
+            assert [(r["status"], r["n"]) for r in stored] == [
+                ("accepted", 3),
+                ("requested", 4),
+                ("requested", 5),
+            ]
+            assert stored[1]["outcome"] is None
+            read = keyed.read(tables, sql)
+            assert [r["reason"] for r in read] == ["伤情较重", "无", "旧记录"]
+            assert json.loads(read[0]["outcome"]) == outcome
+            with keyed.transaction(tables) as tx:
+                assert tx.existing("notes", "a")["reason"] == "伤情较重"
+        finally:
+            keyed.close()
 
     def test_tally_topics_exclude_unhandled_events(self) -> None:
         assert Tallies.handles_topic(Tally.Added.__module__ + ":Tally.Added")
