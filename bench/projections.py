@@ -63,7 +63,7 @@ def raw_read(hub: Any) -> tuple[int, float]:
 
 def rebuilds(hub: Any, views_url: str) -> dict[str, float]:
     """Seconds to rebuild each view from the whole log."""
-    store = open_store(views_url)
+    store = open_store(views_url, key=hub.hub_key)
     try:
         took = {}
         for name in worker.VIEWS:
@@ -85,7 +85,7 @@ def lag(hub: Any, env: dict[str, str], views_url: str, rate: int, seconds: float
     process = subprocess.Popen(
         [sys.executable, __file__, "worker", views_url], cwd=ROOT, env={**os.environ, **env}
     )
-    store = open_store(views_url)
+    store = open_store(views_url, key=hub.hub_key)
     pending: dict[str, float] = {}
     lags: list[float] = []
     lock = threading.Lock()
@@ -179,7 +179,7 @@ def run_worker(views_url: str) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     hub = build_hub(Settings(data_dir=Path(os.environ["HUB_DATA_DIR"])), dict(os.environ))
-    store = open_store(views_url)
+    store = open_store(views_url, key=hub.hub_key)
     try:
         worker.run(hub, store, stop, views=[Referrals.name])
     finally:
