@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -45,6 +45,7 @@ from eventsourcing.persistence import EventStore, Mapper  # noqa: E402
 
 from domain.agency import Agency  # noqa: E402
 from domain.case import AidCase  # noqa: E402
+from domain.consent import consent_terms  # noqa: E402
 from domain.person import Person  # noqa: E402
 from domain.referral import Referral  # noqa: E402
 from hub.app import ReliefHub  # noqa: E402
@@ -54,6 +55,19 @@ from hub.vault.keystore import KeyStore  # noqa: E402
 
 DAY = date(2026, 1, 5)
 WAGE_FEN = 650_000
+SCOPE = consent_terms(
+    given_by="person",
+    giver_name=None,
+    relation=None,
+    to_agencies=[],
+    to_kinds=["enterprise"],
+    services=["donation"],
+    aid_view=False,
+    valid_from=DAY,
+    valid_until=None,
+    evidence="written",
+    witness=None,
+)
 CASES_PER_SAVE = 100
 EVENTS_PER_CASE = 11
 
@@ -79,7 +93,9 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
         "配偶无业，子女在读",
         p,
     )
-    person.record_consent(True, True, "承办人", DAY)
+    person.record_consent(
+        consent_id=uuid4(), taken_by=p, recorded_by="承办人", recorded_on=DAY, scope=SCOPE
+    )
     amount = 200_000 + (i % 7) * 100_000
     case = AidCase.receive(p, person.id, "applicant", "因案致困，无法通过诉讼获得赔偿", DAY)
     case.record_inquiry("承办检察官", "询问申请人及家属，核实困难情况", DAY)

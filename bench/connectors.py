@@ -81,7 +81,7 @@ def make_referrals(hub: Any, count: int) -> None:
         "基准测试县民政局", "civil-affairs", "county", "659001", ["temporary-aid"], 5
     )
     person = hub.register_person("659001199001010016", "基准", registered_by=requester)
-    hub.record_consent(person, True, True, "承办人", date.today())
+    hub.consent_to_all(person, "承办人", date.today())
 
     def refer(_: int) -> None:
         hub.refer(requester, recipient, person, "生活困难", ["temporary-aid"], "承办人")

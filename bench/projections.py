@@ -81,7 +81,7 @@ def lag(hub: Any, env: dict[str, str], views_url: str, rate: int, seconds: float
     net = generate(hub, 1, tag="-lag")
     p, recipient = net["procuratorate"], net["partners"][0]
     person = hub.register_person("654003000000999999", "时延测试", registered_by=p)
-    hub.record_consent(person, True, True, "承办人", date(2026, 1, 5))
+    hub.consent_to_all(person, "承办人", date(2026, 1, 5))
     process = subprocess.Popen(
         [sys.executable, __file__, "worker", views_url], cwd=ROOT, env={**os.environ, **env}
     )

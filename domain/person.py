@@ -3,6 +3,11 @@
 Cases and referrals refer to a person by id and never copy personal data into their own
 events. A person's id is derived from a keyed hash of the ID number (身份证号), so the same
 ID number is always the same person; the key is the hub's secret, not part of the domain.
+
+What each agency recorded is kept apart (``records``, by agency id): registering a known ID
+number records the registering agency's own details and tells it nothing recorded by others.
+The first registration's details are also the person's own attributes (``name`` …), which
+only auditors read. Consents (:mod:`domain.consent`) are kept by id; each is withdrawn alone.
 """
 
 from __future__ import annotations
@@ -13,10 +18,13 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain import consent as terms
 from domain.errors import InvalidValue
 from domain.values import require_text
 
 DETAIL_FIELDS = ("name", "contact", "health", "family")
+RECORD_FIELDS = ("id_number", *DETAIL_FIELDS)
+NOBODY = ""  # the key of what was recorded with no agency (the command line)
 
 
 def _details(details: dict[str, Any]) -> dict[str, str]:
@@ -26,7 +34,71 @@ def _details(details: dict[str, Any]) -> dict[str, str]:
     return {k: str(v) for k, v in details.items() if v is not None}
 
 
+def _key(agency_id: UUID | None) -> str:
+    return NOBODY if agency_id is None else str(agency_id)
+
+
 class Person(Aggregate):
+    class ConsentRecorded(Aggregate.Event):
+        """A consent to disclosure (同意信息共享) for services (同意接受帮扶), scoped."""
+
+        class_version = 2
+
+        consent_id: UUID
+        taken_by: UUID | None
+        recorded_by: str
+        recorded_on: date
+        given_by: str
+        to_agencies: list[str]
+        to_kinds: list[str]
+        all_agencies: bool
+        services: list[str]
+        all_services: bool
+        aid_view: bool
+        valid_from: date
+        valid_until: date | None
+        evidence: str
+        details: dict[str, str]
+        legacy: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """An unscoped consent to disclose and to be helped covered every agency and every
+            service; without both it allowed nothing. It replaced any consent before it."""
+            both = bool(state.pop("disclose") and state.pop("services"))
+            version = state["originator_version"]
+            state.update(
+                consent_id=uuid5(
+                    NAMESPACE_URL, f"urn:referral-hub:consent:{state['originator_id']}:{version}"
+                ),
+                taken_by=None,
+                given_by="person",
+                to_agencies=[],
+                to_kinds=[],
+                all_agencies=both,
+                services=[],
+                all_services=both,
+                aid_view=False,
+                valid_from=state["recorded_on"],
+                valid_until=None,
+                evidence="unrecorded",
+                details={},
+                legacy=True,
+            )
+
+    class ConsentWithdrawn(Aggregate.Event):
+        class_version = 2
+
+        consent_ids: list[str] | None
+        recorded_by: str
+        reason: str
+        withdrawn_on: date | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """An unscoped withdrawal withdrew every consent (there was only one)."""
+            state.update(consent_ids=None, withdrawn_on=None)
+
     @staticmethod
     def id_for(id_key: str) -> UUID:
         """The person's id from the keyed hash of their ID number."""
@@ -74,9 +146,51 @@ class Person(Aggregate):
         self.contact = contact
         self.health = health
         self.family = family
-        self.consent: dict[str, Any] | None = None
+        self.records: dict[str, dict[str, str | None]] = {
+            _key(registered_by): {f: getattr(self, f) for f in RECORD_FIELDS}
+        }
+        self.consents: dict[str, dict[str, Any]] = {}
+
+    def record_details(
+        self,
+        agency_id: UUID | None,
+        id_number: str,
+        name: str,
+        contact: str | None = None,
+        health: str | None = None,
+        family: str | None = None,
+    ) -> None:
+        """Another registration of the same ID number: the agency's own record of the person."""
+        self._refuse_if_erased()
+        self._details_recorded(
+            agency_id=agency_id,
+            id_number=require_text(id_number, "ID number"),
+            name=require_text(name, "name"),
+            contact=contact,
+            health=health,
+            family=family,
+        )
+
+    @event("DetailsRecorded")
+    def _details_recorded(
+        self,
+        agency_id: UUID | None,
+        id_number: str,
+        name: str,
+        contact: str | None,
+        health: str | None,
+        family: str | None,
+    ) -> None:
+        self.records[_key(agency_id)] = {
+            "id_number": id_number,
+            "name": name,
+            "contact": contact,
+            "health": health,
+            "family": family,
+        }
 
     def update_details(self, **details: Any) -> None:
+        """Changes the first registration's details (those its registering agency recorded)."""
         self._refuse_if_erased()
         self._update_details(_details(details))
 
@@ -88,30 +202,103 @@ class Person(Aggregate):
     def _update_details(self, details: dict[str, str]) -> None:
         for key, value in details.items():
             setattr(self, key, value)
+        self.records.setdefault(_key(self.registered_by), {}).update(details)
 
     def record_consent(
-        self, disclose: bool, services: bool, recorded_by: str, recorded_on: date
+        self,
+        *,
+        consent_id: UUID,
+        taken_by: UUID | None,
+        recorded_by: str,
+        recorded_on: date,
+        scope: dict[str, Any],
     ) -> None:
-        """Consent to disclose (同意信息共享) and consent to be helped (同意接受帮扶)."""
+        """Records a consent whose ``scope`` was checked by :func:`domain.consent.consent_terms`."""
         self._refuse_if_erased()
+        if str(consent_id) in self.consents:
+            raise InvalidValue("that consent is already recorded")
         self._record_consent(
-            bool(disclose), bool(services), require_text(recorded_by, "recorded by"), recorded_on
+            consent_id=consent_id,
+            taken_by=taken_by,
+            recorded_by=require_text(recorded_by, "recorded by"),
+            recorded_on=recorded_on,
+            legacy=False,
+            **scope,
         )
 
-    @event("ConsentRecorded")
+    @event(ConsentRecorded)
     def _record_consent(
-        self, disclose: bool, services: bool, recorded_by: str, recorded_on: date
+        self,
+        consent_id: UUID,
+        taken_by: UUID | None,
+        recorded_by: str,
+        recorded_on: date,
+        given_by: str,
+        to_agencies: list[str],
+        to_kinds: list[str],
+        all_agencies: bool,
+        services: list[str],
+        all_services: bool,
+        aid_view: bool,
+        valid_from: date,
+        valid_until: date | None,
+        evidence: str,
+        details: dict[str, str],
+        legacy: bool,
     ) -> None:
-        self.consent = {"disclose": disclose, "services": services, "withdrawn": False}
+        if legacy:  # an unscoped consent replaced the one before it
+            for earlier in self.consents.values():
+                earlier["withdrawn"] = True
+        self.consents[str(consent_id)] = {
+            "id": str(consent_id),
+            "taken_by": None if taken_by is None else str(taken_by),
+            "recorded_by": recorded_by,
+            "recorded_on": recorded_on,
+            "given_by": given_by,
+            "to_agencies": list(to_agencies),
+            "to_kinds": list(to_kinds),
+            "all_agencies": all_agencies,
+            "services": list(services),
+            "all_services": all_services,
+            "aid_view": aid_view,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+            "evidence": evidence,
+            "withdrawn": False,
+            "withdrawn_at_version": None,
+            "legacy": legacy,
+        }
 
-    def withdraw_consent(self, recorded_by: str, reason: str) -> None:
-        if not self.has_consent:
+    def withdraw_consent(
+        self, *, consent_ids: list[UUID], recorded_by: str, reason: str, on: date
+    ) -> None:
+        """Withdraws the given consents (each must be recorded and not yet withdrawn)."""
+        for consent_id in consent_ids:
+            found = self.consents.get(str(consent_id))
+            if found is None or found["withdrawn"]:
+                raise InvalidValue("there is no such consent to withdraw")
+        if not consent_ids:
             raise InvalidValue("there is no consent to withdraw")
-        self._withdraw_consent(require_text(recorded_by, "recorded by"), reason)
+        self._withdraw_consent(
+            consent_ids=[str(c) for c in consent_ids],
+            recorded_by=require_text(recorded_by, "recorded by"),
+            reason=reason,
+            withdrawn_on=on,
+        )
 
-    @event("ConsentWithdrawn")
-    def _withdraw_consent(self, recorded_by: str, reason: str) -> None:
-        self.consent = {**(self.consent or {}), "withdrawn": True}
+    @event(ConsentWithdrawn)
+    def _withdraw_consent(
+        self,
+        consent_ids: list[str] | None,
+        recorded_by: str,
+        reason: str,
+        withdrawn_on: date | None,
+    ) -> None:
+        for consent_id, consent in self.consents.items():
+            if consent["withdrawn"] or (consent_ids is not None and consent_id not in consent_ids):
+                continue
+            consent["withdrawn"] = True
+            consent["withdrawn_at_version"] = self.version  # what had been disclosed till then
 
     def erase(self, legal_basis: str, erased_by: str) -> None:
         """Records the erasure (its key is destroyed outside the domain); not undone."""
@@ -121,15 +308,31 @@ class Person(Aggregate):
 
     @event("Erased")
     def _erased(self, legal_basis: str, erased_by: str) -> None:
-        for field in ("id_number", "name", "contact", "health", "family"):
+        for field in RECORD_FIELDS:
             setattr(self, field, None)
+        self.records = {agency: dict.fromkeys(RECORD_FIELDS) for agency in self.records}
 
     @property
     def erased(self) -> bool:
         return self.name is None
 
+    def recorded_by(self, agency_id: UUID) -> bool:
+        """The agency recorded details of the person itself (registered them)."""
+        return str(agency_id) in self.records
+
+    def consent_for(
+        self, *, agency_id: UUID, kind: str, services: list[str], on: date
+    ) -> dict[str, Any] | None:
+        """The latest live consent allowing disclosure to the agency for all the services."""
+        for consent in reversed(self.consents.values()):
+            if terms.covers(consent, agency_id=agency_id, kind=kind, services=services, on=on):
+                return consent
+        return None
+
+    def live_consents(self, on: date) -> list[dict[str, Any]]:
+        return [c for c in self.consents.values() if terms.is_live(c, on)]
+
     @property
     def has_consent(self) -> bool:
-        """Consent to both disclosure and services, not withdrawn."""
-        c = self.consent
-        return bool(c and c["disclose"] and c["services"] and not c["withdrawn"])
+        """Some consent is recorded and not withdrawn (whatever its scope and validity)."""
+        return any(not c["withdrawn"] for c in self.consents.values())

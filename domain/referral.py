@@ -85,6 +85,31 @@ def check_outcome(outcome: dict[str, Any]) -> dict[str, Any]:
 
 
 class Referral(Aggregate):
+    class Requested(Aggregate.Created):
+        """A referral requested; ``consent_id`` names the consent it relied on (or none)."""
+
+        class_version = 2
+
+        requester_id: UUID
+        recipient_id: UUID
+        direction: str
+        person_id: UUID
+        case_id: UUID | None
+        reason: str
+        services: list[str]
+        due_on: date
+        consent: bool
+        consent_id: UUID | None
+        legal_basis: str | None
+        invoked_by: str | None
+        requested_by: str
+        re_referral_of: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Before consents had ids, a referral relied on the person's one consent."""
+            state["consent_id"] = None
+
     @classmethod
     def request(
         cls,
@@ -101,6 +126,7 @@ class Referral(Aggregate):
         invoked_by: str | None,
         requested_by: str,
         re_referral_of: UUID | None = None,
+        consent_id: UUID | None = None,
     ) -> Referral:
         """A new referral. Without the person's consent, a legal basis and who invoked it."""
         if requester_id == recipient_id:
@@ -124,13 +150,14 @@ class Referral(Aggregate):
             services=sorted({parse(Service, s, "service").value for s in services}),
             due_on=due_on,
             consent=bool(consent),
+            consent_id=consent_id if consent else None,
             legal_basis=legal_basis.strip() if not consent and legal_basis else None,
             invoked_by=invoked_by.strip() if not consent and invoked_by else None,
             requested_by=require_text(requested_by, "requested by"),
             re_referral_of=re_referral_of,
         )
 
-    @event("Requested")
+    @event(Requested)
     def __init__(
         self,
         requester_id: UUID,
@@ -142,6 +169,7 @@ class Referral(Aggregate):
         services: list[str],
         due_on: date,
         consent: bool,
+        consent_id: UUID | None,
         legal_basis: str | None,
         invoked_by: str | None,
         requested_by: str,
@@ -156,6 +184,7 @@ class Referral(Aggregate):
         self.services = services
         self.due_on = due_on
         self.consent = consent
+        self.consent_id = consent_id
         self.legal_basis = legal_basis
         self.invoked_by = invoked_by
         self.requested_by = requested_by

@@ -17,6 +17,7 @@ from eventsourcing.persistence import EventStore, Mapper, ProcessRecorder, Trans
 from domain.workdays import WorkCalendar
 from hub.commands.audit import AuditCommands
 from hub.commands.cases import CaseCommands
+from hub.commands.persons import PersonCommands
 from hub.commands.referrals import ReferralCommands
 from hub.commands.registry import RegistryCommands
 from hub.links import LinkIndex
@@ -26,7 +27,7 @@ from hub.vault.keystore import KeyStore
 from hub.vault.mapper import HubMapper
 
 
-class ReliefHub(RegistryCommands, CaseCommands, ReferralCommands, AuditCommands):
+class ReliefHub(RegistryCommands, PersonCommands, CaseCommands, ReferralCommands, AuditCommands):
     name = "ReliefHub"
     #: aggregates are cached and fast-forwarded from the log on each load, so a change made
     #: by another process (a CLI command) is always seen

@@ -7,7 +7,7 @@ source of truth they are checked against.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from uuid import UUID
 
@@ -27,6 +27,7 @@ HIDDEN_FIELDS = {"originator_id", "originator_version", "originator_topic", "tim
 
 class HubQueries(HubBase):
     links: LinkIndex
+    basis_lost: Callable[[Person, Referral], bool]
 
     def scan(self, *event_classes: type) -> Iterator[Any]:
         """Every event of the given classes, in log order."""
@@ -79,6 +80,7 @@ class HubQueries(HubBase):
 
     def get_referral(self, referral_id: UUID) -> dict[str, Any]:
         r = self.load(Referral, referral_id)
+        person = self.load(Person, r.person_id)
         return plain(
             {
                 "id": r.id,
@@ -92,6 +94,8 @@ class HubQueries(HubBase):
                 "due_on": r.due_on,
                 "status": r.status,
                 "consent": r.consent,
+                "consent_id": r.consent_id,
+                "basis_lost": self.basis_lost(person, r),
                 "legal_basis": r.legal_basis,
                 "invoked_by": r.invoked_by,
                 "requested_by": r.requested_by,
@@ -128,20 +132,27 @@ class HubQueries(HubBase):
             parties |= {r.requester_id, r.recipient_id}
         return parties
 
-    def person_parties(self, person_id: UUID) -> set[UUID]:
-        registered_by = self.load(Person, person_id).registered_by
-        parties: set[UUID] = {registered_by} if registered_by else set()
-        for i in self.case_ids(person_id=person_id):
-            parties.add(self.load(AidCase, i).procuratorate_id)
-        for i in self.referral_ids(person_id=person_id):
-            r = self.load(Referral, i)
-            parties |= {r.requester_id, r.recipient_id}
-        return parties
+    def aid_part(self, person_id: UUID, agency_id: UUID) -> tuple[set[str], set[str]]:
+        """The person's cases the agency handles and referrals it is party to (as strings)."""
+        cases = {
+            str(i)
+            for i in self.case_ids(person_id=person_id)
+            if self.load(AidCase, i).procuratorate_id == agency_id
+        }
+        referrals = {str(i) for i in self.referral_ids(person_id=person_id, agency_id=agency_id)}
+        return cases, referrals
 
-    def person_aid(self, person_id: UUID) -> dict[str, Any]:
-        """A person's combined aid: judicial relief plus every social assistance, with totals."""
+    def person_aid(
+        self, person_id: UUID, part: tuple[set[str], set[str]] | None = None
+    ) -> dict[str, Any]:
+        """A person's combined aid: judicial relief plus every social assistance, with totals;
+        with ``part`` (cases, referrals), only those."""
+        self.load(Person, person_id)
         cases = [self.load(AidCase, i) for i in self.case_ids(person_id=person_id)]
         referrals = [self.get_referral(i) for i in self.referral_ids(person_id=person_id)]
+        if part is not None:
+            cases = [c for c in cases if str(c.id) in part[0]]
+            referrals = [r for r in referrals if r["id"] in part[1]]
         social = _provisions(referrals)
         judicial_granted = sum(c.granted_fen for c in cases)
         judicial_disbursed = sum(c.disbursed_fen for c in cases)

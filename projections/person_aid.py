@@ -107,9 +107,14 @@ def _add(totals: dict[str, int], key: str, amount: int) -> None:
 
 
 def person_aid(
-    store: ViewStore, person_id: str, *, log_position: int | None = None
+    store: ViewStore,
+    person_id: str,
+    *,
+    part: tuple[set[str], set[str]] | None = None,
+    log_position: int | None = None,
 ) -> dict[str, Any]:
-    """Judicial relief per case, each social provision, and totals by kind and provider."""
+    """Judicial relief per case, each social provision, and totals by kind and provider;
+    with ``part`` (case ids, referral ids), only those cases and referrals."""
     view = read_active(store, PersonAid)
     cases = view.read(
         "SELECT * FROM {aid_cases} WHERE person_id = ? ORDER BY decided_on, id",
@@ -119,6 +124,9 @@ def person_aid(
         "SELECT * FROM {aid_given} WHERE person_id = ? ORDER BY given_at, referral_id, n",
         (str(person_id),),
     )
+    if part is not None:
+        cases = [c for c in cases if c["id"] in part[0]]
+        given = [g for g in given if g["referral_id"] in part[1]]
     names = agency_names(
         view, {c["procuratorate_id"] for c in cases} | {g["agency_id"] for g in given}
     )

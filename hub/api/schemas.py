@@ -104,15 +104,39 @@ class PersonCreate(Strict):
 
 
 class ConsentCreate(Strict):
-    disclose: StrictBool
-    services: StrictBool
+    """A consent to disclosure for services (同意信息共享、同意接受帮扶), taken by the caller's
+    agency: to the agencies and/or agency kinds named, for the services named."""
+
+    given_by: Literal["person", "guardian", "close-relative"] = "person"
+    giver_name: ShortText | None = Field(
+        default=None, description="a guardian's or close relative's name (not the person's)"
+    )
+    relation: ShortText | None = Field(default=None, description="their relation to the person")
+    to_agencies: list[UUID] = []
+    to_kinds: list[AgencyKind] = []
+    services: list[Service] = Field(min_length=1)
+    aid_view: StrictBool = Field(
+        default=False, description="the agencies named may also read the person's combined aid"
+    )
+    valid_from: date | None = None
+    valid_until: date | None = None
+    evidence: Literal["written", "oral"]
+    witness: ShortText | None = Field(default=None, description="required for oral consent")
     recorded_by: ShortText
-    recorded_on: date | None = None
+
+
+class ConsentRecorded(BaseModel):
+    id: UUID
+    consent_id: UUID
+    version: int
 
 
 class ConsentWithdraw(Strict):
     recorded_by: ShortText
     reason: Text
+    consent_id: UUID | None = Field(
+        default=None, description="the consent; without it, every live one the caller sees"
+    )
 
 
 # Cases

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -9,13 +10,14 @@ from uuid import UUID
 from domain.agency import Agency
 from domain.case import AidCase
 from domain.errors import InvalidValue, NotParty
-from domain.person import Person
 from domain.referral import Referral
 from domain.values import ReferralStatus
 from hub.commands.base import HubBase
 
 
 class CaseCommands(HubBase):
+    require_party: Callable[[UUID, UUID | None], None]
+
     def _case_for(self, case_id: UUID, by_agency: UUID) -> AidCase:
         case = self.load(AidCase, case_id)
         if case.procuratorate_id != by_agency:
@@ -40,7 +42,7 @@ class CaseCommands(HubBase):
         procuratorate = self.load(Agency, procuratorate_id)
         if not procuratorate.is_procuratorate:
             raise InvalidValue("judicial relief cases are opened by a procuratorate")
-        self.load(Person, person_id)
+        self.require_party(person_id, procuratorate_id)
         to_save: list[Any] = []
         if referral_id is not None:
             referral = self.load(Referral, referral_id)

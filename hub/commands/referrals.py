@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -39,6 +40,8 @@ def direction_between(requester: Agency, recipient: Agency) -> Direction:
 
 
 class ReferralCommands(HubBase):
+    require_may_refer: Callable[[UUID, UUID], None]
+
     def _new_referral(
         self,
         requester_id: UUID,
@@ -55,6 +58,7 @@ class ReferralCommands(HubBase):
     ) -> Referral:
         requester = self.load(Agency, requester_id)
         recipient = self.load(Agency, recipient_id)
+        self.require_may_refer(person_id, requester_id)
         person = self.load(Person, person_id)
         wanted = {parse(Service, s, "service").value for s in services}
         missing = wanted - set(recipient.services)
@@ -70,12 +74,15 @@ class ReferralCommands(HubBase):
                 raise NotParty("the requester is not a party to the case")
             if case.person_id != person_id:
                 raise InvalidValue("the case is about another person")
-        if not legal_basis and not person.has_consent:
-            raise ConsentRequired(
-                "the person has not consented to disclosure and help (or withdrew consent); "
-                "record consent or give the legal basis and who invokes it"
-            )
         requested_on = on or self.today()
+        consent = person.consent_for(
+            agency_id=recipient_id, kind=recipient.kind, services=sorted(wanted), on=requested_on
+        )
+        if not legal_basis and consent is None:
+            raise ConsentRequired(
+                "no live consent of the person allows disclosure to this agency for these "
+                "services; record one, or give the legal basis and who invokes it"
+            )
         return Referral.request(
             requester_id=requester_id,
             recipient_id=recipient_id,
@@ -86,6 +93,7 @@ class ReferralCommands(HubBase):
             services=sorted(wanted),
             due_on=self.calendar.add_working_days(requested_on, recipient.response_days),
             consent=not legal_basis,
+            consent_id=UUID(consent["id"]) if consent and not legal_basis else None,
             legal_basis=legal_basis,
             invoked_by=invoked_by,
             requested_by=requested_by,

@@ -1,17 +1,13 @@
-"""Agencies, linkage mechanisms and persons: who is in the network, and who is helped."""
+"""Agencies and linkage mechanisms: who is in the network (persons: ``hub.commands.persons``)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from domain.agency import Agency
-from domain.errors import InvalidValue
 from domain.mechanism import LinkageMechanism
-from domain.person import Person
 from hub.commands.base import HubBase, plain
 
 
@@ -32,8 +28,6 @@ def agency_dict(a: Agency) -> dict[str, Any]:
 
 
 class RegistryCommands(HubBase):
-    person_key: bytes
-
     # Agencies (单位)
 
     def register_agency(
@@ -107,67 +101,5 @@ class RegistryCommands(HubBase):
                 "signed_on": m.signed_on,
                 "members": [{"agency_id": a, "responsibility": r} for a, r in m.members.items()],
                 "version": m.version,
-            }
-        )
-
-    # Persons (当事人)
-
-    def id_key(self, id_number: str) -> str:
-        """Keyed hash of a normalised ID number: the person's stable, non-reversible key."""
-        normalised = id_number.strip().upper()
-        if not normalised:
-            raise InvalidValue("ID number must not be empty")
-        return hmac.new(self.person_key, normalised.encode(), hashlib.sha256).hexdigest()
-
-    def register_person(
-        self,
-        id_number: str,
-        name: str,
-        contact: str | None = None,
-        health: str | None = None,
-        family: str | None = None,
-        registered_by: UUID | None = None,
-    ) -> UUID:
-        """Registers a person, or returns the existing one with the same ID number."""
-        key = self.id_key(id_number)
-        person_id = Person.id_for(key)
-        if self.exists(person_id):
-            return person_id
-        person = Person.register(key, id_number, name, contact, health, family, registered_by)
-        self.save(person)
-        return person.id
-
-    def update_person(self, person_id: UUID, **details: Any) -> None:
-        person = self.load(Person, person_id)
-        person.update_details(**details)
-        self.save(person)
-
-    def record_consent(
-        self, person_id: UUID, disclose: bool, services: bool, recorded_by: str, on: date
-    ) -> None:
-        person = self.load(Person, person_id)
-        person.record_consent(disclose, services, recorded_by, on)
-        self.save(person)
-
-    def withdraw_consent(self, person_id: UUID, recorded_by: str, reason: str) -> None:
-        person = self.load(Person, person_id)
-        person.withdraw_consent(recorded_by, reason)
-        self.save(person)
-
-    def get_person(self, person_id: UUID) -> dict[str, Any]:
-        """All of a person's details; the API reduces them to what the reader's part needs."""
-        p = self.load(Person, person_id)
-        return plain(
-            {
-                "id": p.id,
-                "name": p.name,
-                "id_number": p.id_number,
-                "contact": p.contact,
-                "health": p.health,
-                "family": p.family,
-                "consent": p.consent,
-                "has_consent": p.has_consent,
-                "registered_by": p.registered_by,
-                "version": p.version,
             }
         )

@@ -61,16 +61,35 @@ class Driver:
 
     # Shorthands used by every scenario
 
-    def person(self, agency: str, id_number: str, name: str, **details: Any) -> str:
-        person_id = self.post(
-            agency, "/persons", {"id_number": id_number, "name": name, **details}
-        )["id"]
-        self.post(
-            agency,
-            f"/persons/{person_id}/consent",
-            {"disclose": True, "services": True, "recorded_by": "承办人"},
+    def person(
+        self,
+        agency: str,
+        id_number: str,
+        name: str,
+        *,
+        consent_to: dict[str, list[str]] | None = None,
+        **details: Any,
+    ) -> str:
+        """Registers a person as ``agency``; with ``consent_to`` (agency name → services),
+        records her written consent to disclosure to those agencies for those services."""
+        person_id = str(
+            self.post(agency, "/persons", {"id_number": id_number, "name": name, **details})["id"]
         )
-        return str(person_id)
+        if consent_to:
+            self.consent(agency, person_id, consent_to)
+        return person_id
+
+    def consent(self, agency: str, person_id: str, to: dict[str, list[str]], **terms: Any) -> str:
+        """``agency`` records the person's consent to disclosure to the agencies named (by
+        name) for their services; returns the consent's id."""
+        body = {
+            "to_agencies": [self.id(name) for name in to],
+            "services": sorted({s for services in to.values() for s in services}),
+            "evidence": "written",
+            "recorded_by": "承办人",
+            **terms,
+        }
+        return str(self.post(agency, f"/persons/{person_id}/consent", body)["consent_id"])
 
     def refer(self, requester: str, recipient: str, person_id: str, **fields: Any) -> str:
         body = {"recipient_id": self.id(recipient), "person_id": person_id, **fields}

@@ -125,7 +125,14 @@ def scenario_2_a_and_ai(d: Driver, answers: Answers = through_api) -> dict[str, 
         ("a", "654025199203150021", "阿某", 3_000_000),
         ("ai", "654025199507200042", "艾某", 3_000_000),
     ):
-        person = d.person(p, id_number, name, health="车祸致残", family="家庭生活困难")
+        person = d.person(
+            p,
+            id_number,
+            name,
+            consent_to={n.XINYUAN_COMMERCE: ["donation"]},
+            health="车祸致残",
+            family="家庭生活困难",
+        )
         case = relieve(
             d,
             p,
@@ -176,6 +183,7 @@ def scenario_3_zhou(d: Driver, answers: Answers = through_api) -> dict[str, Any]
         p,
         "654003198005100013",
         "周某",
+        consent_to={n.KUYTUN_CITY_INVESTMENT: ["donation"]},
         family="妻儿交通事故重伤，需全职陪护",
         health="妻儿后续治疗",
     )
@@ -222,6 +230,16 @@ def scenario_4_wang(d: Driver, answers: Answers = through_api) -> dict[str, Any]
     case = relieve(
         d, p, person, "刑事案件被害人，生活困难", "serious-injury-unpaid", 2_000_000, "2021-08-05"
     )
+    d.consent(
+        p,
+        person,
+        {
+            n.KUYTUN_DONOR: ["donation"],
+            n.KUYTUN_VOLUNTEERS: ["counselling"],
+            n.KUYTUN_YOUTH_LEAGUE: ["student-loan"],
+            n.KUYTUN_PROPERTY_ASSOCIATION: ["job"],
+        },
+    )
     plan: list[tuple[str, str, dict[str, Any]]] = [
         (n.KUYTUN_DONOR, "donation", {"kind": "money", "amount_fen": 500_000}),
         (n.KUYTUN_VOLUNTEERS, "counselling", {"kind": "counselling", "description": "心理疏导"}),
@@ -256,6 +274,7 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Ye, Mori county: 40,000+ yuan; a follow-up finds the child going to university."""
     p = n.MORI_PROCURATORATE
     person = d.person(p, "652328197804120035", "叶某", family="刑事案件被害人家属，孩子即将上大学")
+    # the follow-up visit finds the new need; she consents to the donor being told of it
     case = relieve(
         d,
         p,
@@ -274,6 +293,7 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
             "new_needs": ["donation"],
         },
     )
+    d.consent(p, person, {n.MORI_BUILDER: ["donation"]})
     referral = d.refer(
         p,
         n.MORI_BUILDER,
@@ -301,7 +321,13 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
 def scenario_6_inbound_lead(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Civil affairs finds a family during a minimum-allowance check and refers the lead."""
     ca, p = n.KUYTUN_CIVIL_AFFAIRS, n.KUYTUN_PROCURATORATE
-    person = d.person(ca, "654003197609090048", "李某", family="低保核查中发现因案致困")
+    person = d.person(
+        ca,
+        "654003197609090048",
+        "李某",
+        consent_to={p: ["judicial-relief"]},
+        family="低保核查中发现因案致困",
+    )
     referral = d.refer(
         ca,
         p,
@@ -329,7 +355,16 @@ def scenario_6_inbound_lead(d: Driver, answers: Answers = through_api) -> dict[s
 def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Not eligible for judicial relief but for medical aid: referred, helped, loop closed."""
     p = n.KUYTUN_PROCURATORATE
-    person = d.person(p, "654003199001010057", "赵某", health="慢性病，医疗费用负担重")
+    person = d.person(
+        p,
+        "654003199001010057",
+        "赵某",
+        consent_to={
+            n.KUYTUN_CIVIL_AFFAIRS: ["temporary-aid"],
+            n.KUYTUN_MEDICAL_INSURANCE: ["medical-aid"],
+        },
+        health="慢性病，医疗费用负担重",
+    )
     case = str(
         d.post(
             p, "/cases", {"person_id": person, "source": "applicant", "summary": "申请司法救助"}

@@ -1,4 +1,9 @@
-"""Persons (当事人): registration, consent, and reading them as far as the reader's part needs."""
+"""Persons (当事人): registration, consent, and reading them as far as the reader's part needs.
+
+Every rule of who may read what is :mod:`hub.privacy`'s: an agency reads what it recorded
+itself and what referrals addressed to it disclosed; any other agency gets exactly the answer
+an unknown person gets.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,37 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header
 
-from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of, may_read
-from hub.api.schemas import ConsentCreate, ConsentWithdraw, Created, Done, PersonCreate
+from domain.consent import consent_terms
+from hub import privacy
+from hub.access import Principal
+from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of
+from hub.api.schemas import (
+    ConsentCreate,
+    ConsentRecorded,
+    ConsentWithdraw,
+    Created,
+    Done,
+    PersonCreate,
+)
+from hub.app import ReliefHub
 from hub.privacy import person_view
 
 router = APIRouter(tags=["persons"])
 
 
+def reading_agency(reader: Principal) -> UUID | None:
+    """The agency whose part limits the read; ``None`` for auditors and administrators."""
+    return reader.agency_id if reader.acts_for_agency else None
+
+
+def require_party(hub: ReliefHub, person_id: UUID, reader: Principal) -> None:
+    hub.require_party(person_id, reading_agency(reader))
+
+
 @router.post("/persons", status_code=201, response_model=Created)
 def register_person(body: PersonCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
-    """Registers a person; the same ID number always gives the same person."""
+    """Registers a person, or records the caller's own details of a person already known:
+    the same ID number always gives the same id, and the answer never says which it was."""
     return once(
         lambda: {
             "id": hub.register_person(
@@ -48,11 +74,14 @@ def get_person(
     ] = "casework",
 ) -> dict[str, Any]:
     """The person as far as the reader's part needs; every read is recorded (access log)."""
-    may_read(reader, hub.person_parties(person_id))
+    require_party(hub, person_id, reader)
     if hub.is_erased(person_id):
         return {"id": str(person_id), "erased": True}
-    kind = hub.get_agency(reader.agency_id)["kind"] if reader.agency_id else None
-    view = person_view(hub.get_person(person_id), kind)
+    agency = reading_agency(reader)
+    if agency is None:
+        view = person_view(hub.get_person(person_id), None)
+    else:
+        view = hub.person_for(person_id, agency)
     hub.record_personal_read(
         person_id, reader.label, reader.role.value, reader.agency_id, unquote(purpose), "api"
     )
@@ -61,25 +90,62 @@ def get_person(
 
 @router.get("/persons/{person_id}/aid")
 def person_aid(person_id: UUID, hub: HubDep, reader: Reader) -> dict[str, Any]:
-    """Combined aid: judicial relief plus every social assistance, with totals."""
-    may_read(reader, hub.person_parties(person_id))
-    return hub.person_aid(person_id)
+    """Combined aid: judicial relief plus every social assistance, with totals. All of it for
+    the procuratorate handling her case, auditors, and agencies her consent names for it;
+    another party reads only its own cases and referrals."""
+    return hub.person_aid(person_id, aid_part(hub, person_id, reader))
 
 
-@router.post("/persons/{person_id}/consent", response_model=Done)
+def aid_part(
+    hub: ReliefHub, person_id: UUID, reader: Principal
+) -> tuple[set[str], set[str]] | None:
+    """What of the combined aid the reader sees: ``None`` all of it, or (cases, referrals)."""
+    require_party(hub, person_id, reader)
+    agency = reading_agency(reader)
+    if agency is None:
+        return None
+    if privacy.aid_scope(hub.person_facts(person_id, agency)) == privacy.AidScope.ALL:
+        return None
+    return hub.aid_part(person_id, agency)
+
+
+@router.get("/persons/{person_id}/consents")
+def consents(person_id: UUID, hub: HubDep, reader: Reader) -> list[dict[str, Any]]:
+    """The consents the caller's agency took or that name it (auditors: every one)."""
+    require_party(hub, person_id, reader)
+    return hub.consents_of(person_id, reading_agency(reader))
+
+
+@router.post("/persons/{person_id}/consent", response_model=ConsentRecorded)
 def record_consent(
     person_id: UUID, body: ConsentCreate, hub: HubDep, staff: Staff, once: OnceDep
 ) -> Any:
+    """Records a consent taken by the caller's agency (never the body's say)."""
+
     def command() -> dict[str, Any]:
-        may_read(staff, hub.person_parties(person_id))
-        hub.record_consent(
-            person_id,
-            body.disclose,
-            body.services,
-            body.recorded_by,
-            body.recorded_on or hub.today(),
+        hub.require_party(person_id, agency_of(staff))
+        scope = consent_terms(
+            given_by=body.given_by,
+            giver_name=body.giver_name,
+            relation=body.relation,
+            to_agencies=body.to_agencies,
+            to_kinds=[k.value for k in body.to_kinds],
+            services=[s.value for s in body.services],
+            aid_view=body.aid_view,
+            valid_from=body.valid_from or hub.today(),
+            valid_until=body.valid_until,
+            evidence=body.evidence,
+            witness=body.witness,
         )
-        return {"id": person_id, "version": hub.get_person(person_id)["version"]}
+        consent_id = hub.record_consent(
+            person_id,
+            taken_by=agency_of(staff),
+            recorded_by=body.recorded_by,
+            on=hub.today(),
+            scope=scope,
+        )
+        version = hub.get_person(person_id)["version"]
+        return {"id": person_id, "consent_id": consent_id, "version": version}
 
     return once(command)
 
@@ -88,9 +154,17 @@ def record_consent(
 def withdraw_consent(
     person_id: UUID, body: ConsentWithdraw, hub: HubDep, staff: Staff, once: OnceDep
 ) -> Any:
+    """Withdraws a consent (or every live one the caller's agency took or is named by)."""
+
     def command() -> dict[str, Any]:
-        may_read(staff, hub.person_parties(person_id))
-        hub.withdraw_consent(person_id, body.recorded_by, body.reason)
+        hub.require_party(person_id, agency_of(staff))
+        hub.withdraw_consent(
+            person_id,
+            by_agency=agency_of(staff),
+            recorded_by=body.recorded_by,
+            reason=body.reason,
+            consent_id=body.consent_id,
+        )
         return {"id": person_id, "version": hub.get_person(person_id)["version"]}
 
     return once(command)

@@ -17,6 +17,7 @@ from domain.values import region_contains
 from hub.access import Principal, Role
 from hub.api.deps import HubDep, Reader, may_read
 from hub.api.problems import Problem
+from hub.api.routes.persons import aid_part
 from hub.bootstrap import Services
 from projections import case_files, person_aid, referrals, region_stats, sla
 
@@ -136,10 +137,12 @@ def case_file_view(case_id: UUID, services: ServicesDep, hub: HubDep, reader: Re
 @router.get("/views/persons/{person_id}/aid")
 def person_aid_view(person_id: UUID, services: ServicesDep, hub: HubDep, reader: Reader) -> Any:
     """A person's combined aid from the view: judicial plus social, totals by kind and provider."""
-    may_read(reader, hub.person_parties(person_id))
+    part = aid_part(hub, person_id, reader)
     return answer(
         services,
-        lambda head: person_aid.person_aid(services.views, str(person_id), log_position=head),
+        lambda head: person_aid.person_aid(
+            services.views, str(person_id), part=part, log_position=head
+        ),
     )
 
 

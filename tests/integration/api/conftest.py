@@ -116,12 +116,21 @@ class Api:
     # Things tests start from
 
     def person(self, who: str = "p", **details: Any) -> str:
-        """A new person registered by ``who``, with consent recorded."""
+        """A new person registered by ``who``, with a consent to the whole network recorded."""
         body = {"id_number": id_number(), "name": "测试当事人", **details}
         person_id = str(self.ok(who, "/persons", body)["id"])
-        consent = {"disclose": True, "services": True, "recorded_by": "承办人"}
-        self.ok(who, f"/persons/{person_id}/consent", consent)
+        self.ok(who, f"/persons/{person_id}/consent", self.consent_to_all())
         return person_id
+
+    def consent_to_all(self, **terms: Any) -> dict[str, Any]:
+        """A written consent naming every agency of the network, for all their services."""
+        return {
+            "to_agencies": [self.ids[short] for short in AGENCIES],
+            "services": sorted({s for a in AGENCIES.values() for s in a["services"]}),
+            "evidence": "written",
+            "recorded_by": "承办人",
+            **terms,
+        }
 
     def referral(
         self,

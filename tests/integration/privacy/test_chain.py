@@ -36,9 +36,9 @@ def test_alternating_writers_keep_every_stream_linked(
 ) -> None:
     first, second = two_writers
     person = first.register_person("659001199001010011", "链测试", family="独居")
-    first.record_consent(person, True, True, "承办人", ON)  # first remembers version 2
+    first.consent_to_all(person, "承办人", ON)  # first remembers version 2
     second.withdraw_consent(person, "承办人", "本人撤回")  # version 3, by the other writer
-    first.record_consent(person, True, True, "承办人", ON)  # must link to version 3
+    first.consent_to_all(person, "承办人", ON)  # must link to version 3
     second.update_person(person, contact="13900000000")
     first.withdraw_consent(person, "承办人", "再次撤回")
     stored = first.recorder.select_events(person)
@@ -53,7 +53,7 @@ def test_alternating_writers_keep_every_stream_linked(
 def test_the_link_covers_the_stored_bytes(two_writers: tuple[ReliefHub, ReliefHub]) -> None:
     first, _ = two_writers
     person = first.register_person("659001199001010022", "链测试二")
-    first.record_consent(person, True, True, "承办人", ON)
+    first.consent_to_all(person, "承办人", ON)
     one, two = first.recorder.select_events(person)
     changed = one.__class__(
         originator_id=one.originator_id,

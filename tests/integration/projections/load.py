@@ -54,7 +54,7 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
     """One person, one relief case and two referrals: about 14 events."""
     p, partners = net["procuratorate"], net["partners"]
     person = hub.register_person(f"654003{i:012d}", f"当事人{i}", registered_by=p)
-    hub.record_consent(person, True, True, "承办人", date(2026, 1, 5))
+    hub.consent_to_all(person, "承办人", date(2026, 1, 5))
     case = hub.receive_lead(p, person, "applicant", "因案致困", date(2026, 1, 5))
     hub.record_inquiry(case, p, "承办检察官", "询问")
     hub.review_case(case, p, "serious-injury-unpaid", None, "符合条件")

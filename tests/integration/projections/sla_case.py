@@ -62,7 +62,7 @@ class SlaWatchListCase:
             {ids["p"]: "牵头", ids["a"]: "临时救助"},
         )
         person = hub.register_person("654003199001010011", "测试某", registered_by=ids["p"])
-        hub.record_consent(person, True, True, "承办人", date(2026, 11, 1))
+        hub.consent_to_all(person, "承办人", date(2026, 11, 1))
 
         def refer(to: str, on: date, service: str) -> UUID:
             return hub.refer(ids["p"], ids[to], person, "测试", [service], "承办检察官", on=on)

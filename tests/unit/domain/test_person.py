@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 
+from domain.consent import consent_terms
 from domain.errors import InvalidValue
 from domain.person import Person
 from tests.unit.domain.support import assert_rebuilds, refused
@@ -44,7 +46,7 @@ def test_registration_keeps_the_details_and_replays() -> None:
         "654025199001011234",
         "13800000000",
     )
-    assert person.consent is None and not person.has_consent
+    assert person.consents == {} and not person.has_consent
     assert_rebuilds(person)
 
 
@@ -66,43 +68,133 @@ def test_details_change_only_in_known_fields() -> None:
     assert_rebuilds(person)
 
 
-def test_consent_is_recorded_and_withdrawn() -> None:
+AGENCY, OTHER = UUID(int=1), UUID(int=2)
+DAY = date(2026, 3, 2)
+
+
+def scope(**overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "given_by": "person",
+        "giver_name": None,
+        "relation": None,
+        "to_agencies": [AGENCY],
+        "to_kinds": [],
+        "services": ["medical-aid"],
+        "aid_view": False,
+        "valid_from": DAY,
+        "valid_until": None,
+        "evidence": "written",
+        "witness": None,
+    }
+    fields.update(overrides)
+    return consent_terms(**fields)
+
+
+def consent(person: Person, **overrides: Any) -> UUID:
+    consent_id = uuid4()
+    person.record_consent(
+        consent_id=consent_id,
+        taken_by=AGENCY,
+        recorded_by="officer Li",
+        recorded_on=DAY,
+        scope=scope(**overrides),
+    )
+    return consent_id
+
+
+def test_consent_is_recorded_and_each_withdrawn_alone() -> None:
     person = register()
     with refused(person, InvalidValue):
-        person.withdraw_consent("officer", "no consent yet")
-    person.record_consent(True, True, "officer Li", date(2026, 3, 2))
+        person.withdraw_consent(consent_ids=[], recorded_by="officer", reason="none yet", on=DAY)
+    first = consent(person)
+    second = consent(person, to_kinds=["civil-affairs"], services=["temporary-aid"])
     assert person.has_consent
-    person.withdraw_consent("officer Li", "the person asked")
-    assert not person.has_consent
+    person.withdraw_consent(consent_ids=[first], recorded_by="officer Li", reason="asked", on=DAY)
+    assert person.consents[str(first)]["withdrawn"] and person.has_consent
     with refused(person, InvalidValue):
-        person.withdraw_consent("officer Li", "twice")
-    person.record_consent(True, True, "officer Li", date(2026, 4, 1))
-    assert person.has_consent
+        person.withdraw_consent(consent_ids=[first], recorded_by="x", reason="twice", on=DAY)
+    assert not person.consents[str(second)]["withdrawn"]
     events = assert_rebuilds(person)
     assert [type(e).__name__ for e in events] == [
         "Registered",
         "ConsentRecorded",
-        "ConsentWithdrawn",
         "ConsentRecorded",
+        "ConsentWithdrawn",
     ]
 
 
-@pytest.mark.parametrize(("disclose", "services"), [(True, False), (False, True), (False, False)])
-def test_consent_means_both_to_disclose_and_to_be_helped(disclose: bool, services: bool) -> None:
+def test_a_consent_covers_only_whom_and_what_it_names_while_valid() -> None:
     person = register()
-    person.record_consent(disclose, services, "officer", date(2026, 3, 2))
-    assert not person.has_consent
+    consent(person, valid_until=date(2026, 12, 31))
+    later = date(2026, 6, 1)
+
+    def covered(agency: UUID, kind: str, services: list[str], on: date = later) -> bool:
+        found = person.consent_for(agency_id=agency, kind=kind, services=services, on=on)
+        return found is not None
+
+    assert covered(AGENCY, "medical-insurance", ["medical-aid"])
+    assert not covered(OTHER, "medical-insurance", ["medical-aid"])  # not named
+    assert not covered(AGENCY, "medical-insurance", ["medical-aid", "job"])  # a service more
+    assert not covered(AGENCY, "medical-insurance", ["medical-aid"], date(2026, 3, 1))
+    assert not covered(AGENCY, "medical-insurance", ["medical-aid"], date(2027, 1, 1))
+    consent(person, to_agencies=[], to_kinds=["enterprise"], services=["job", "donation"])
+    assert covered(OTHER, "enterprise", ["job"])
+    assert not covered(OTHER, "youth-league", ["job"])
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"to_agencies": [], "to_kinds": []},
+        {"services": []},
+        {"evidence": "oral"},  # no witness
+        {"evidence": "telepathy"},
+        {"given_by": "guardian"},  # no name or relation
+        {"given_by": "guardian", "giver_name": "母亲"},  # no relation
+        {"given_by": "neighbour", "giver_name": "x", "relation": "y"},
+        {"valid_until": date(2026, 3, 1)},
+        {"to_kinds": ["ministry-of-magic"]},
+    ],
+)
+def test_a_consent_says_who_gave_it_what_it_allows_and_on_what_evidence(
+    overrides: dict[str, Any],
+) -> None:
+    with pytest.raises(InvalidValue):
+        scope(**overrides)
+
+
+def test_a_guardian_and_an_oral_consent_before_a_witness_are_recorded() -> None:
+    terms = scope(
+        given_by="guardian", giver_name="母亲", relation="监护人", evidence="oral", witness="社工"
+    )
+    assert terms["details"] == {"giver_name": "母亲", "relation": "监护人", "witness": "社工"}
+    person = register()
+    consent(person, given_by="close-relative", giver_name="丈夫", relation="配偶")
+    assert_rebuilds(person)
 
 
 def test_consent_names_who_recorded_it() -> None:
     person = register()
     with refused(person, InvalidValue):
-        person.record_consent(True, True, " ", date(2026, 3, 2))
+        person.record_consent(
+            consent_id=uuid4(), taken_by=AGENCY, recorded_by=" ", recorded_on=DAY, scope=scope()
+        )
+
+
+def test_a_second_registration_is_the_agencys_own_record_apart() -> None:
+    person = register(registered_by=AGENCY)
+    person.record_details(OTHER, "654025199001011234", "周某某", contact="139")
+    assert person.recorded_by(AGENCY) and person.recorded_by(OTHER)
+    assert person.records[str(OTHER)]["name"] == "周某某"
+    assert person.records[str(AGENCY)]["health"] == "wife and son injured"
+    assert person.records[str(OTHER)]["health"] is None
+    assert person.name == "周某"  # the first registration's, unchanged
+    assert_rebuilds(person)
 
 
 def test_erasure_clears_every_personal_field_once_and_replays() -> None:
     person = register()
-    person.record_consent(True, True, "officer", date(2026, 3, 2))
+    consent(person)
     with refused(person, InvalidValue):
         person.erase(" ", "auditor")
     person.erase("PIPL Art. 47", "auditor Zhang")
@@ -122,5 +214,7 @@ def test_an_erased_person_gets_no_new_details_or_consent() -> None:
     with refused(person, InvalidValue):
         person.update_details(name="周某")
     with refused(person, InvalidValue):
-        person.record_consent(True, True, "officer", date(2026, 3, 2))
+        consent(person)
+    with refused(person, InvalidValue):
+        person.record_details(OTHER, "654025199001011234", "周某")
     assert person.erased
