@@ -67,8 +67,17 @@ def is_party(facts: PersonFacts) -> bool:
 
 def may_refer(facts: PersonFacts) -> bool:
     """The procuratorate handling her case, an agency that received a referral about her
-    (onward or re-referral), or one that registered her itself and took her consent."""
-    return facts.handles_case or facts.recipient or (facts.recorded and facts.took_consent)
+    (onward or re-referral), or one that registered her itself (then only under a consent it
+    took: :func:`any_consent_serves`). Anyone else: the same 404 as an unknown person."""
+    return facts.handles_case or facts.recipient or facts.recorded
+
+
+def any_consent_serves(facts: PersonFacts) -> bool:
+    """A referral may rely on any live consent naming its recipient when the requester
+    handles her case or received a referral about her; an agency that only registered her
+    relies only on consents it took itself, so consent taken by one agency opens her to no
+    agency that merely knows her ID number."""
+    return facts.handles_case or facts.recipient
 
 
 def aid_scope(facts: PersonFacts) -> AidScope | None:

@@ -64,6 +64,9 @@ class RoutedEvent(NamedTuple):
 
 
 KINDS = {get_topic(cls): cls.__name__ for cls in ROUTED_EVENTS}
+#: the newest class version of each routed event this reader reads: ``Requested`` v2 only
+#: added ``consent_id``, which feeds do not carry
+READABLE_VERSIONS = {"Requested": 2}
 
 
 def _dashed(hex_: str) -> str:
@@ -93,7 +96,8 @@ class RoutedEventReader:
         """The routed event of notification ``n`` (a referral event the router routes)."""
         kind = KINDS[n.topic]
         s = orjson.loads(self._cipher.decrypt(n.state[LINK_SIZE:]))
-        if "class_version" in s:  # the library's mapper would upcast it; this reader cannot
+        if s.get("class_version", 1) > READABLE_VERSIONS.get(kind, 1):
+            # the library's mapper would upcast it; this reader knows the versions listed
             raise ValueError(f"{n.topic} at {n.id} has a class version the router cannot read")
         data: dict[str, Any]
         if kind == "Requested":

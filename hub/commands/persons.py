@@ -217,10 +217,29 @@ class PersonCommands(HubBase):
         if agency_id is not None and not privacy.is_party(self.person_facts(person_id, agency_id)):
             raise NotFound(f"Person {person_id} not found")
 
-    def require_may_refer(self, person_id: UUID, agency_id: UUID) -> None:
-        self.load(Person, person_id)
-        if not privacy.may_refer(self.person_facts(person_id, agency_id)):
+    def consent_for_referral(
+        self,
+        person_id: UUID,
+        *,
+        requester_id: UUID,
+        recipient_id: UUID,
+        services: list[str],
+        on: date,
+    ) -> dict[str, Any] | None:
+        """The consent a new referral relies on (``None``: none serves); a requester that may
+        not refer the person gets the answer an unknown person gets."""
+        person = self.load(Person, person_id)
+        facts = self.person_facts(person_id, requester_id)
+        if not privacy.may_refer(facts):
             raise NotFound(f"Person {person_id} not found")
+        any_consent = privacy.any_consent_serves(facts)
+        kind = self._kind(recipient_id)
+        for consent in reversed(person.consents.values()):
+            if not any_consent and self._taker(person, consent) != str(requester_id):
+                continue
+            if terms.covers(consent, agency_id=recipient_id, kind=kind, services=services, on=on):
+                return consent
+        return None
 
     def relied_on(self, person: Person, referral: Referral) -> dict[str, Any] | None:
         """The consent a referral relied on (``None``: a legal basis)."""

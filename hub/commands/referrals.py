@@ -12,7 +12,6 @@ from eventsourcing.persistence import Tracking
 from domain.agency import Agency
 from domain.case import AidCase
 from domain.errors import ConsentRequired, InvalidValue, NotParty, ServiceNotOffered
-from domain.person import Person
 from domain.referral import Referral
 from domain.values import Direction, ReferralStatus, Service, parse
 from hub.commands.base import HubBase
@@ -40,7 +39,7 @@ def direction_between(requester: Agency, recipient: Agency) -> Direction:
 
 
 class ReferralCommands(HubBase):
-    require_may_refer: Callable[[UUID, UUID], None]
+    consent_for_referral: Callable[..., dict[str, Any] | None]
 
     def _new_referral(
         self,
@@ -58,9 +57,15 @@ class ReferralCommands(HubBase):
     ) -> Referral:
         requester = self.load(Agency, requester_id)
         recipient = self.load(Agency, recipient_id)
-        self.require_may_refer(person_id, requester_id)
-        person = self.load(Person, person_id)
+        requested_on = on or self.today()
         wanted = {parse(Service, s, "service").value for s in services}
+        consent = self.consent_for_referral(  # first: one who may not refer her learns nothing
+            person_id,
+            requester_id=requester_id,
+            recipient_id=recipient_id,
+            services=sorted(wanted),
+            on=requested_on,
+        )
         missing = wanted - set(recipient.services)
         if missing:
             raise ServiceNotOffered(
@@ -74,10 +79,6 @@ class ReferralCommands(HubBase):
                 raise NotParty("the requester is not a party to the case")
             if case.person_id != person_id:
                 raise InvalidValue("the case is about another person")
-        requested_on = on or self.today()
-        consent = person.consent_for(
-            agency_id=recipient_id, kind=recipient.kind, services=sorted(wanted), on=requested_on
-        )
         if not legal_basis and consent is None:
             raise ConsentRequired(
                 "no live consent of the person allows disclosure to this agency for these "

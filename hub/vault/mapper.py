@@ -72,6 +72,9 @@ class HubMapper(Mapper[UUID]):
             raise PersonErased("the person was erased; no personal data is recorded for them")
         state["_sealed"] = b64encode(cipher.encrypt(self.transcoder.encode(personal))).decode()
         state["_sealed_fields"] = sorted(personal)
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:  # as the library's mapper does, so upcasting knows the version
+            state["class_version"] = class_version
         return StoredEvent(
             originator_id=originator_id,
             originator_version=state.pop("originator_version"),

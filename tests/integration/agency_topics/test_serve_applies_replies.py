@@ -87,8 +87,9 @@ def test_hub_serve_applies_replies_from_kafka(kafka_bootstrap: str, tmp_path: Pa
             tokens[p],
             f"/persons/{person}/consent",
             {
-                "disclose": True,
-                "services": True,
+                "to_agencies": [ids[v]],
+                "services": ["counselling"],
+                "evidence": "written",
                 "recorded_by": "承办人",
             },
         )

@@ -69,7 +69,7 @@ def test_the_auditor_reads_everything_and_changes_nothing(api: Api) -> None:
         (f"/cases/{case_id}/inquiry", {"officer": "审计员", "notes": "询问"}),
         (
             f"/persons/{person_id}/consent",
-            {"disclose": False, "services": False, "recorded_by": "x"},
+            api.consent_to_all(),
         ),
         ("/persons", {"id_number": "65900119900101001X", "name": "某人"}),
         (

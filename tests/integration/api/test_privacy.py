@@ -19,8 +19,7 @@ def person(api: Api) -> dict[str, Any]:
     """A person registered by ``p`` with every detail, referred to ``ca``, ``mi`` and ``ent``."""
     body = {"id_number": id_number(), "name": "王某某", **DETAILS}
     person_id = api.ok("p", "/persons", body)["id"]
-    consent = {"disclose": True, "services": True, "recorded_by": "承办人"}
-    api.ok("p", f"/persons/{person_id}/consent", consent)
+    api.ok("p", f"/persons/{person_id}/consent", api.consent_to_all())
     referrals = {short: api.referral("p", short, person_id) for short in ("ca", "mi", "ent")}
     return {"id": person_id, **body, "referrals": referrals}
 
@@ -85,6 +84,8 @@ def test_donors_and_helpers_never_see_health_family_or_id_number(
     api.ids[kind.value] = agency_id
     token = {"role": "staff", "agency_id": agency_id, "label": kind.value}
     api.tokens[kind.value] = api.ok("admin", "/tokens", token)["token"]
+    consent = api.consent_to_all(to_agencies=[agency_id], services=["donation"])
+    api.ok("p", f"/persons/{person['id']}/consent", consent)
     api.referral("p", kind.value, person["id"], services=["donation"])
     view = seen(api, kind.value, person)
     assert view["name"] == person["name"]

@@ -47,7 +47,15 @@ CHANGES: list[tuple[str, dict[str, Any]]] = [
     ),
     ("/cases/{case}/inquiry", {"officer": "x", "notes": "询问"}),
     ("/cases/{case}/closure", {"reason": "结案"}),
-    ("/persons/{person}/consent", {"disclose": True, "services": True, "recorded_by": "x"}),
+    (
+        "/persons/{person}/consent",
+        {
+            "to_kinds": ["civil-affairs"],
+            "services": ["temporary-aid"],
+            "evidence": "written",
+            "recorded_by": "x",
+        },
+    ),
     ("/persons/{person}/consent/withdraw", {"recorded_by": "x", "reason": "撤回"}),
 ]
 

@@ -57,7 +57,12 @@ class Network:
     def refer(self) -> str:
         body = {"id_number": "65900119800101001X", "name": "测试当事人", "contact": "13900000000"}
         person = self.post("p", "/persons", body)["id"]
-        consent = {"disclose": True, "services": True, "recorded_by": "承办人"}
+        consent = {
+            "to_agencies": [self.ids["ca"]],
+            "services": ["temporary-aid"],
+            "evidence": "written",
+            "recorded_by": "承办人",
+        }
         self.post("p", f"/persons/{person}/consent", consent)
         referral = {
             "recipient_id": self.ids["ca"],

@@ -37,10 +37,12 @@ def test_alternating_writers_keep_every_stream_linked(
     first, second = two_writers
     person = first.register_person("659001199001010011", "链测试", family="独居")
     first.consent_to_all(person, "承办人", ON)  # first remembers version 2
-    second.withdraw_consent(person, "承办人", "本人撤回")  # version 3, by the other writer
+    second.withdraw_consent(
+        person, by_agency=None, recorded_by="承办人", reason="本人撤回"
+    )  # version 3, by the other writer
     first.consent_to_all(person, "承办人", ON)  # must link to version 3
     second.update_person(person, contact="13900000000")
-    first.withdraw_consent(person, "承办人", "再次撤回")
+    first.withdraw_consent(person, by_agency=None, recorded_by="承办人", reason="再次撤回")
     stored = first.recorder.select_events(person)
     assert [s.originator_version for s in stored] == [1, 2, 3, 4, 5, 6]
     assert stored[0].state[:LINK_SIZE] == GENESIS

@@ -157,7 +157,8 @@ def test_nothing_personal_is_written_for_the_erased_person(
     # Registering the same ID number again finds the erased person and records nothing.
     body = {"id_number": ZHOU_ID_NUMBER, "name": "周某", "health": "妻儿后续治疗"}
     assert d.post(P, "/persons", body)["id"] == person_id
-    consent = {"disclose": True, "services": True, "recorded_by": "承办人"}
+    consent = {"to_kinds": ["enterprise"], "services": ["donation"], "evidence": "written"}
+    consent["recorded_by"] = "承办人"
     refused = d.client.post(
         f"/persons/{person_id}/consent", json=consent, headers=d._headers(d.tokens[P])
     )

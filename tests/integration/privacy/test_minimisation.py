@@ -34,9 +34,11 @@ def person(driver: Driver) -> str:
     """A person with every detail, referred by a procuratorate to an agency of every kind."""
     region = {"level": "county", "region_code": "659001"}
     driver.register(REQUESTER, kind="procuratorate", services=["judicial-relief"], **region)
-    person_id = driver.person(REQUESTER, **PERSON)
     for kind in AgencyKind:
         driver.register(agency_name(kind), kind=kind.value, services=["temporary-aid"], **region)
+    consent_to = {agency_name(kind): ["temporary-aid"] for kind in AgencyKind}
+    person_id = driver.person(REQUESTER, consent_to=consent_to, **PERSON)
+    for kind in AgencyKind:
         driver.refer(
             REQUESTER,
             agency_name(kind),
