@@ -1,0 +1,317 @@
+"""The access matrix: who reads what of a person, her case and her referrals, on each log.
+
+One world (:func:`world`): 叶某 is registered by the procuratorate ``p`` with every detail,
+who takes her consent, opens her case and refers her to civil affairs (``ca``, completed with
+a grant) and to education (``wd``, whose consent she later withdraws). A justice bureau
+(``req``) registers her itself, takes its own consent and refers her to an enterprise. The
+Youth League (``yl``) only posts her ID number (the attack of the issue). A disabled persons'
+federation (``mm``) shares a linkage mechanism with ``p`` and has no part in her affairs; an
+outsider procuratorate of another county (``out``) has none either.
+
+Each row is one relation to the person; each column one resource; each cell the status, and
+for the person and her combined aid what is visible.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from projections import worker
+from tests.integration.api.conftest import Api, assert_problem, id_number
+
+YE = {"name": "叶某", "contact": "13900000005", "health": "丧亲后抑郁", "family": "子女即将上大学"}
+EXTRA_AGENCIES: dict[str, dict[str, Any]] = {
+    "wd": {"kind": "education", "services": ["education-aid"]},
+    "req": {"kind": "justice-bureau", "services": ["counselling"]},
+    "yl": {"kind": "youth-league", "services": ["student-loan"]},
+    "mm": {"kind": "disabled-persons-federation", "services": ["medical-aid"]},
+}
+REGION = {"level": "county", "region_code": "659001"}
+
+
+def add_agency(api: Api, short: str, kind: str, services: list[str]) -> None:
+    body = {"name": f"矩阵测试{short}", "kind": kind, "services": services, **REGION}
+    api.ids[short] = api.ok("admin", "/agencies", body)["id"]
+    token = {"role": "staff", "agency_id": api.ids[short], "label": f"{short} staff"}
+    api.tokens[short] = api.ok("admin", "/tokens", token)["token"]
+
+
+def refer(api: Api, who: str, to: str, person: str, services: list[str], **extra: Any) -> str:
+    body = {
+        "recipient_id": api.ids[to],
+        "person_id": person,
+        "reason": "需要帮扶",
+        "services": services,
+        "requested_by": "经办人",
+        **extra,
+    }
+    return str(api.ok(who, "/referrals", body)["id"])
+
+
+@pytest.fixture(scope="module")
+def world(api: Api) -> dict[str, str]:
+    for short, agency in EXTRA_AGENCIES.items():
+        if short not in api.ids:
+            add_agency(api, short, agency["kind"], agency["services"])
+    connector = {"role": "connector", "agency_id": api.ids["ca"], "label": "ca connector"}
+    api.tokens["connector"] = api.ok("admin", "/tokens", connector)["token"]
+    mechanism = {
+        "name": "矩阵测试衔接机制",
+        "region_code": "659001",
+        "lead_agency_id": api.ids["p"],
+        "signed_on": "2022-01-10",
+        "members": [
+            {"agency_id": api.ids["p"], "responsibility": "牵头"},
+            {"agency_id": api.ids["mm"], "responsibility": "康复救助"},
+        ],
+    }
+    api.ok("admin", "/mechanisms", mechanism)
+    number = id_number()
+    person = str(api.ok("p", "/persons", {"id_number": number, **YE})["id"])
+    to_ca = {"to_agencies": [api.ids["ca"]], "services": ["temporary-aid"], "evidence": "written"}
+    api.ok("p", f"/persons/{person}/consent", {**to_ca, "recorded_by": "承办检察官"})
+    to_wd = {"to_kinds": ["education"], "services": ["education-aid"], "evidence": "written"}
+    wd_consent = api.ok("p", f"/persons/{person}/consent", {**to_wd, "recorded_by": "承办检察官"})
+    case = str(
+        api.ok("p", "/cases", {"person_id": person, "source": "applicant", "summary": "因案致困"})[
+            "id"
+        ]
+    )
+    referral = refer(api, "p", "ca", person, ["temporary-aid"], case_id=case)
+    api.ok("ca", f"/referrals/{referral}/accept", {"actor": "经办人"})
+    grant = {
+        "kind": "allowance",
+        "amount_fen": 300_000,
+        "provider": "民政局",
+        "description": "临时救助",
+    }
+    outcome = {"successful": True, "provisions": [grant]}
+    api.ok("ca", f"/referrals/{referral}/complete", {"actor": "经办人", "outcome": outcome})
+    to_wd_referral = refer(api, "p", "wd", person, ["education-aid"], case_id=case)
+    withdrawal = {
+        "recorded_by": "承办检察官",
+        "reason": "本人撤回",
+        "consent_id": wd_consent["consent_id"],
+    }
+    api.ok("p", f"/persons/{person}/consent/withdraw", withdrawal)
+    # the justice bureau registers her itself, with her consent to the enterprise
+    api.ok("req", "/persons", {"id_number": number, "name": "叶某", "contact": "13800000000"})
+    to_ent = {"to_agencies": [api.ids["ent"]], "services": ["donation"], "evidence": "written"}
+    api.ok("req", f"/persons/{person}/consent", {**to_ent, "recorded_by": "司法所"})
+    by_req = refer(api, "req", "ent", person, ["donation"])
+    api.ok("ent", f"/referrals/{by_req}/accept", {"actor": "经办人"})
+    money = {"kind": "money", "amount_fen": 100_000, "provider": "爱心企业", "description": "捐助"}
+    outcome = {"successful": True, "provisions": [money]}
+    api.ok("ent", f"/referrals/{by_req}/complete", {"actor": "经办人", "outcome": outcome})
+    # the Youth League knows her ID number, and nothing else
+    api.ok("yl", "/persons", {"id_number": number, "name": "叶某"})
+    for name in worker.VIEWS:
+        worker.rebuild(api.services.hub, api.services.views, name)
+    return {
+        "person": person,
+        "case": case,
+        "referral": referral,
+        "wd_referral": to_wd_referral,
+        "req_referral": by_req,
+        "id_number": number,
+        "p": api.ids["p"],
+    }
+
+
+RESOURCES = {
+    "person": "/persons/{person}",
+    "aid": "/persons/{person}/aid",
+    "aid_view": "/views/persons/{person}/aid",
+    "case": "/cases/{case}",
+    "case_history": "/cases/{case}/history",
+    "referral": "/referrals/{referral}",
+    "referral_history": "/referrals/{referral}/history",
+    "outbox": "/agencies/{p}/referrals?box=outbox",
+    "outbox_view": "/agencies/{p}/outbox",
+    "feed": "/agencies/{p}/feed",
+    "statistics": "/statistics/regions/659001?from=2020-01-01&to=2099-12-31",
+    "watch_list": "/sla/watch-list",
+    "audit_replay": "/audit/cases/{case}/replay",
+    "access_log": "/audit/access-log",
+}
+ALL_FIELDS = {"id_number", *YE}
+NOBODY = {r: 404 for r in RESOURCES} | {"statistics": 200, "watch_list": 200}
+NOBODY |= {"audit_replay": 403, "access_log": 403}
+
+
+def row(**cells: int) -> dict[str, int]:
+    return {**NOBODY, **cells}
+
+
+CASE_PARTY = {"case": 200, "case_history": 200, "referral": 200, "referral_history": 200}
+EVERYTHING = dict.fromkeys(RESOURCES, 200)
+
+#: relation → (token, status per resource, person fields visible, aid: (judicial count, social referrals))
+MATRIX: dict[
+    str, tuple[str | None, dict[str, int], set[str] | None, tuple[int, set[str]] | None]
+] = {
+    "none": ("out", row(statistics=403), None, None),  # its own region's watch list only
+    "registered only": (
+        "yl",
+        row(person=200, aid=200, aid_view=200),
+        {"name", "id_number"},
+        (0, set()),
+    ),
+    "requester": (
+        "req",
+        row(person=200, aid=200, aid_view=200),
+        {"name", "id_number", "contact"},
+        (0, {"req_referral"}),
+    ),
+    "recipient": (
+        "ca",
+        row(person=200, aid=200, aid_view=200, **CASE_PARTY),
+        {"name", "id_number", "contact", "family"},
+        (0, {"referral"}),
+    ),
+    "case procuratorate": (
+        "p",
+        row(**{r: 200 for r in RESOURCES if r not in ("audit_replay", "access_log")}),
+        ALL_FIELDS,
+        (1, {"referral", "req_referral"}),
+    ),
+    "mechanism member": ("mm", row(), None, None),
+    "auditor": (
+        "auditor",
+        {**EVERYTHING, "feed": 404},
+        ALL_FIELDS,
+        (1, {"referral", "req_referral"}),
+    ),
+    "admin": ("admin", EVERYTHING, ALL_FIELDS, (1, {"referral", "req_referral"})),
+    "connector": (
+        "connector",
+        row(person=200, aid=200, aid_view=200, **CASE_PARTY),
+        {"name", "id_number", "contact", "family"},
+        (0, {"referral"}),
+    ),
+    "consent withdrawn": (
+        "wd",
+        row(person=200, aid=200, aid_view=200, case=200, case_history=200),
+        {"name", "id_number", "contact", "family"},
+        (0, set()),
+    ),
+    "no token": (None, dict.fromkeys(RESOURCES, 401), None, None),
+}
+
+
+def fill(path: str, world: dict[str, str]) -> str:
+    return path.format(**world)
+
+
+@pytest.mark.parametrize("relation", list(MATRIX))
+def test_access_matrix(api: Api, world: dict[str, str], relation: str) -> None:
+    token, statuses, fields, aid = MATRIX[relation]
+    answers = {name: api.get(token, fill(path, world)) for name, path in RESOURCES.items()}
+    assert {name: a.status_code for name, a in answers.items()} == statuses
+    if fields is None:
+        return
+    person = answers["person"].json()
+    assert {f for f in ALL_FIELDS if person.get(f) is not None} == fields
+    assert person["id_number"] == world["id_number"]
+    recorded = {**YE, "contact": "13800000000"} if token == "req" else YE  # its own record
+    assert all(person[f] == recorded[f] for f in fields & set(YE))
+    assert aid is not None
+    judicial, social = aid
+    expected_referrals = {world[k] for k in social}
+    for name in ("aid", "aid_view"):
+        read = answers[name].json()
+        assert len(read["judicial"]) == judicial, name
+        assert {s["referral_id"] for s in read["social"]} == expected_referrals, name
+
+
+def comparable(answer: Any) -> tuple[int, dict[str, Any]]:
+    return answer.status_code, {k: v for k, v in answer.json().items() if k != "instance"}
+
+
+@pytest.mark.parametrize("who", ["out", "mm"])
+def test_a_non_party_gets_what_an_unknown_person_gets(
+    api: Api, world: dict[str, str], who: str
+) -> None:
+    unknown = {**world, "person": str(uuid.uuid4()), "case": str(uuid.uuid4())}
+    for path in ("/persons/{person}", "/persons/{person}/aid", "/views/persons/{person}/aid"):
+        assert comparable(api.get(who, fill(path, world))) == comparable(
+            api.get(who, fill(path, unknown))
+        )
+
+
+def test_the_attack_of_the_issue(api: Api, world: dict[str, str]) -> None:
+    """The Youth League posts 叶某's ID number, then tries to refer her and to read her."""
+    before = api.log_position()
+    posted = api.post("yl", "/persons", {"id_number": world["id_number"], "name": "叶某"})
+    fresh = api.post("yl", "/persons", {"id_number": id_number(), "name": "某某"})
+    # the same answer as for a person nobody knew: 201 and an id, and the log moves either way
+    assert (
+        (posted.status_code, set(posted.json()))
+        == (fresh.status_code, set(fresh.json()))
+        == (201, {"id"})
+    )
+    assert posted.json()["id"] == world["person"]
+    assert api.log_position() == before + 2
+    # her consent names civil affairs, but it was not the Youth League's to rely on
+    body = {
+        "recipient_id": api.ids["ca"],
+        "reason": "帮扶",
+        "services": ["temporary-aid"],
+        "requested_by": "团委干部",
+    }
+    before = api.log_position()
+    known = api.post("yl", "/referrals", {**body, "person_id": world["person"]})
+    own_new = api.post("yl", "/referrals", {**body, "person_id": fresh.json()["id"]})
+    assert_problem(known, 422, "consent-required")
+    assert comparable(known) == comparable(own_new)
+    assert api.log_position() == before
+    # what it reads of her is what it posted; her case, referrals and others' aid stay hidden
+    seen = api.get("yl", f"/persons/{world['person']}").json()
+    assert {k: v for k, v in seen.items() if v is not None} == {
+        "id": world["person"],
+        "id_number": world["id_number"],
+        "name": "叶某",
+        "has_consent": False,
+    }
+    aid = api.get("yl", f"/persons/{world['person']}/aid").json()
+    assert aid["judicial"] == [] and aid["social"] == [] and aid["totals"]["all_amount_fen"] == 0
+    for path in (f"/cases/{world['case']}", f"/referrals/{world['referral']}"):
+        assert_problem(api.get("yl", path), 404, "not-found")
+    # an agency with no standing at all gets, for her, what it gets for nobody
+    stranger = {**body, "recipient_id": api.ids["ca"]}
+    known = api.post("out", "/referrals", {**stranger, "person_id": world["person"]})
+    unknown = api.post("out", "/referrals", {**stranger, "person_id": str(uuid.uuid4())})
+    assert_problem(known, 404, "not-found")
+    assert comparable(known) == comparable(unknown)
+
+
+def test_consent_may_name_an_agency_for_the_combined_aid(api: Api, world: dict[str, str]) -> None:
+    aid = f"/persons/{world['person']}/aid"
+    assert {s["referral_id"] for s in api.get("ca", aid).json()["social"]} == {world["referral"]}
+    body = {
+        "to_agencies": [api.ids["ca"]],
+        "services": ["temporary-aid"],
+        "aid_view": True,
+        "evidence": "written",
+        "recorded_by": "承办检察官",
+    }
+    consent = api.ok("p", f"/persons/{world['person']}/consent", body)
+    whole = api.get("ca", aid).json()
+    assert len(whole["judicial"]) == 1
+    assert {s["referral_id"] for s in whole["social"]} == {world["referral"], world["req_referral"]}
+    withdrawal = {
+        "recorded_by": "承办检察官",
+        "reason": "撤回",
+        "consent_id": consent["consent_id"],
+    }
+    api.ok("p", f"/persons/{world['person']}/consent/withdraw", withdrawal)
+    assert {s["referral_id"] for s in api.get("ca", aid).json()["social"]} == {world["referral"]}
+
+
+def test_the_requester_sees_which_referral_lost_its_basis(api: Api, world: dict[str, str]) -> None:
+    outbox = api.get("p", f"/agencies/{world['p']}/referrals?box=outbox").json()
+    lost = {r["id"] for r in outbox if r["basis_lost"]}
+    assert world["wd_referral"] in lost and world["referral"] not in lost
