@@ -16,7 +16,7 @@ from hub.commands.base import HubBase
 
 
 class CaseCommands(HubBase):
-    require_party: Callable[[UUID, UUID | None], None]
+    require_person_party: Callable[[UUID, UUID | None], None]
 
     def _case_for(self, case_id: UUID, by_agency: UUID) -> AidCase:
         case = self.load(AidCase, case_id)
@@ -42,7 +42,7 @@ class CaseCommands(HubBase):
         procuratorate = self.load(Agency, procuratorate_id)
         if not procuratorate.is_procuratorate:
             raise InvalidValue("judicial relief cases are opened by a procuratorate")
-        self.require_party(person_id, procuratorate_id)
+        self.require_person_party(person_id, procuratorate_id)
         to_save: list[Any] = []
         if referral_id is not None:
             referral = self.load(Referral, referral_id)

@@ -211,7 +211,7 @@ class PersonCommands(HubBase):
             named_for_aid=any(c["aid_view"] and terms.names(c, agency_id, kind) for c in live),
         )
 
-    def require_party(self, person_id: UUID, agency_id: UUID | None) -> None:
+    def require_person_party(self, person_id: UUID, agency_id: UUID | None) -> None:
         """An agency that is no party gets exactly what an unknown person gives."""
         self.load(Person, person_id)
         if agency_id is not None and not privacy.is_party(self.person_facts(person_id, agency_id)):
@@ -278,7 +278,7 @@ class PersonCommands(HubBase):
         return found
 
     def person_for(self, person_id: UUID, agency_id: UUID) -> dict[str, Any]:
-        """The person as the agency may read them (call :meth:`require_party` first)."""
+        """The person as the agency may read them (call :meth:`require_person_party` first)."""
         person = self.load(Person, person_id)
         today = self.today()
         visible = self.visible_consents(person, agency_id)

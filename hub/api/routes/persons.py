@@ -37,7 +37,7 @@ def reading_agency(reader: Principal) -> UUID | None:
 
 
 def require_party(hub: ReliefHub, person_id: UUID, reader: Principal) -> None:
-    hub.require_party(person_id, reading_agency(reader))
+    hub.require_person_party(person_id, reading_agency(reader))
 
 
 @router.post("/persons", status_code=201, response_model=Created)
@@ -123,7 +123,7 @@ def record_consent(
     """Records a consent taken by the caller's agency (never the body's say)."""
 
     def command() -> dict[str, Any]:
-        hub.require_party(person_id, agency_of(staff))
+        hub.require_person_party(person_id, agency_of(staff))
         scope = consent_terms(
             given_by=body.given_by,
             giver_name=body.giver_name,
@@ -157,7 +157,7 @@ def withdraw_consent(
     """Withdraws a consent (or every live one the caller's agency took or is named by)."""
 
     def command() -> dict[str, Any]:
-        hub.require_party(person_id, agency_of(staff))
+        hub.require_person_party(person_id, agency_of(staff))
         hub.withdraw_consent(
             person_id,
             by_agency=agency_of(staff),
