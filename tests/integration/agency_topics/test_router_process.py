@@ -53,7 +53,12 @@ def test_a_router_process_routes_what_the_hub_appends_after_it_started(
     try:
         first = services.hub.recorder.max_notification_id() or 0
         assert wait_for_position(kafka_bootstrap, position_topic, first) == first
-        person = driver.person(n.KUYTUN_PROCURATORATE, "654003200001010019", "后来人")
+        person = driver.person(
+            n.KUYTUN_PROCURATORATE,
+            "654003200001010019",
+            "后来人",
+            consent_to={n.KUYTUN_YOUTH_LEAGUE: ["student-loan"]},
+        )
         referral = driver.refer(
             n.KUYTUN_PROCURATORATE,
             n.KUYTUN_YOUTH_LEAGUE,

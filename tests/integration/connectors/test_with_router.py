@@ -63,7 +63,12 @@ def test_a_connector_answers_a_routed_referral_exactly_once(
     services = build(Settings(data_dir=tmp_path / "hub"), env)
     driver = Driver(TestClient(create_app(services)), services.access.issue(Role.ADMIN, None, "a"))
     n.register_network(driver)
-    person = driver.person(n.KUYTUN_PROCURATORATE, "654003199912120011", "测试人")
+    person = driver.person(
+        n.KUYTUN_PROCURATORATE,
+        "654003199912120011",
+        "测试人",
+        consent_to={n.KUYTUN_VOLUNTEERS: ["counselling"]},
+    )
     referral = driver.refer(
         n.KUYTUN_PROCURATORATE,
         n.KUYTUN_VOLUNTEERS,
