@@ -69,7 +69,12 @@ def set_up(base: str, admin: str) -> tuple[str, dict[str, Any]]:
         person_id = post(token, "/persons", {"id_number": "659001199001010016", "name": "基准"})[
             "id"
         ]
-        consent = {"disclose": True, "services": True, "recorded_by": "承办人"}
+        consent = {
+            "to_agencies": [ids["civil-affairs"]],
+            "services": ["temporary-aid"],
+            "evidence": "written",
+            "recorded_by": "承办人",
+        }
         post(token, f"/persons/{person_id}/consent", consent)
     body = {
         "recipient_id": ids["civil-affairs"],
