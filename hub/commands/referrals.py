@@ -13,7 +13,7 @@ from domain.case import AidCase
 from domain.errors import ConsentRequired, InvalidValue, NotParty, ServiceNotOffered
 from domain.person import Person
 from domain.referral import Referral
-from domain.values import Direction, ReferralStatus, Service, parse
+from domain.values import Direction, ReferralStatus, Service, check_date, parse
 from hub.commands.base import HubBase
 
 #: the verbs of the API and of connectors' replies, and the status each one sets
@@ -75,7 +75,7 @@ class ReferralCommands(HubBase):
                 "the person has not consented to disclosure and help (or withdrew consent); "
                 "record consent or give the legal basis and who invokes it"
             )
-        requested_on = on or self.today()
+        requested_on = check_date(on or self.today(), "requested on")
         return Referral.request(
             requester_id=requester_id,
             recipient_id=recipient_id,
