@@ -154,6 +154,12 @@ def install(app: FastAPI) -> None:
         rule = {401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method"}.get(
             exc.status_code, "http"
         )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            from hub.api.responses import allowed_methods  # it documents the app: no cycle
+
+            # Every method of the path, not only those of the first route that matched it.
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
         return Problem(
-            exc.status_code, rule, str(exc.detail), str(exc.detail), headers=exc.headers
+            exc.status_code, rule, str(exc.detail), str(exc.detail), headers=headers
         ).response(request.url.path)
