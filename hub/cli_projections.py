@@ -100,14 +100,20 @@ def status(data_dir: DataDir = None) -> None:
     for column in ("view", "version", "position", "log_position", "behind", "state"):
         table.add_column(column)
     for row in rows:
-        halted = row.get("halted")
-        state = f"停止 STOPPED at {halted['position']}: {halted['error']}" if halted else "ok"
         table.add_row(
             *(str(row[c]) for c in ("view", "version", "position", "log_position", "behind")),
-            state,
+            "停止 STOPPED" if row.get("halted") else "ok",
         )
     console.print(table)
-    if any(row.get("halted") for row in rows):
+    stopped = [row for row in rows if row.get("halted")]
+    for row in stopped:
+        halted = row["halted"]
+        console.print(
+            f"{row['view']} v{row['version']}: 停止 STOPPED at {halted['position']} "
+            f"({halted['error']}); rebuild it with code that can hold that event",
+            soft_wrap=True,
+        )
+    if stopped:
         raise typer.Exit(1)
 
 

@@ -15,8 +15,10 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from typer.testing import CliRunner
 
 from domain.referral import Referral
+from hub import cli
 from projections import worker
 from tests.integration.api.conftest import Api, assert_problem
 
@@ -136,3 +138,20 @@ def test_a_view_that_cannot_hold_the_event_stops_with_a_status(
     run_views(api, seconds=3)
     again = {r["view"]: r for r in worker.status(api.services.hub, api.services.views)}
     assert again["person_aid"]["halted"]["position"] == stop["position"]
+
+
+def test_hub_projections_status_names_the_stopped_view(
+    api: Api,
+    poisoned: dict[str, str],
+    module_log_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run_views(api, seconds=30)
+    for name, value in module_log_env.items():
+        monkeypatch.setenv(name, value)
+    data_dir = str(api.services.settings.data_dir)
+    result = CliRunner().invoke(cli.app, ["projections", "status", "--data-dir", data_dir])
+    assert result.exit_code == 1, result.output  # an operator's script sees it
+    stop = next(x for x in result.output.splitlines() if x.startswith("person_aid v"))
+    assert "STOPPED at" in stop and "OverflowError in PersonAid" in stop
+    assert not any(x.startswith("case_files v") for x in result.output.splitlines())
