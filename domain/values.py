@@ -148,6 +148,9 @@ MAX_ITEMS = 100
 MAX_MONTHS = 120
 #: an agency's response target, in working days
 MAX_RESPONSE_DAYS = 60
+#: a position in the log (a cursor such as the feed's ``after``): a 64-bit integer, with room
+#: for the next one
+MAX_POSITION = 2**63 - 2
 
 
 def parse(kind: type[E], value: str, what: str) -> E:

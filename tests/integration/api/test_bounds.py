@@ -13,6 +13,7 @@ from domain.values import (
     LATEST_DATE,
     MAX_AMOUNT_FEN,
     MAX_ITEMS,
+    MAX_POSITION,
     MAX_SHORT_TEXT,
     MAX_TEXT,
 )
@@ -117,3 +118,12 @@ def test_the_openapi_document_states_the_bounds_the_server_enforces(api: Api) ->
             if "requestBody" in operation:
                 assert {"413", "422"} <= set(operation["responses"]), (method, path)
     assert "429" in document["paths"]["/agencies/{agency_id}/feed"]["get"]["responses"]
+
+
+def test_query_values_beyond_their_bounds_are_422_not_500(api: Api) -> None:
+    """A feed cursor beyond 64 bits reached the database and failed there (500)."""
+    feed = f"/agencies/{api.ids['p']}/feed"
+    assert_problem(api.get("p", f"{feed}?after={10**30}"), 422, "validation")
+    assert api.get("p", f"{feed}?after={MAX_POSITION}").json()["records"] == []
+    period = "from=0001-01-01&to=9999-12-31"
+    assert_problem(api.get("p", f"/statistics/regions/65?{period}"), 422, "validation")
