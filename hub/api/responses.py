@@ -20,7 +20,6 @@ them:
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
 from fastapi import FastAPI
@@ -136,12 +135,19 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
     return sorted({m for literals, listed in matches if literals == best for m in listed})
 
 
-@cache
 def _templates(app: FastAPI) -> list[tuple[re.Pattern[str], int, frozenset[str]]]:
+    """The document's path templates as patterns, with their literal segments and methods
+    (made once per app, kept on its state)."""
+    known: list[tuple[re.Pattern[str], int, frozenset[str]]] | None = getattr(
+        app.state, "path_templates", None
+    )
+    if known is not None:
+        return known
     found = []
     for template, operations in app.openapi().get("paths", {}).items():
         pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
         literals = sum(1 for part in template.split("/") if part and "{" not in part)
         methods = frozenset(m.upper() for m in operations)
         found.append((re.compile(pattern), literals, methods))
+    app.state.path_templates = found
     return found
