@@ -101,13 +101,14 @@ def apply_or_halt(
             raise
         except Exception:
             pass  # find the event, one at a time
+    seen = view.position() or 0
     for notification_id, domain_event in events:
         if bad is not None and notification_id > bad:
             break
+        if notification_id <= seen:
+            continue
         try:
             view.apply_batch([(notification_id, domain_event)], notification_id)
-        except IntegrityError:
-            continue  # this one was already seen
         except transient:
             raise
         except Exception as error:
