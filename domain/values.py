@@ -12,9 +12,10 @@ tells what the server enforces. Business rules may be tighter still.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from domain.errors import InvalidValue
 
@@ -132,6 +133,7 @@ class ProvisionKind(StrEnum):
 
 
 E = TypeVar("E", bound=StrEnum)
+L = TypeVar("L", bound=Sequence[object])
 
 #: the largest amount of money any value may state: 100,000,000 yuan (一亿元) in fen, far
 #: above any real grant or donation, and far inside a 64-bit integer
@@ -202,13 +204,19 @@ def check_date(value: date, what: str) -> date:
     return value
 
 
-def check_items(values: list[object], what: str) -> list[object]:
+def check_items(values: L, what: str) -> L:
     """A list of at most :data:`MAX_ITEMS` entries."""
     if len(values) > MAX_ITEMS:
         raise InvalidValue(f"{what} may list at most {MAX_ITEMS} entries")
     return values
 
 
+@overload
+def check_length(value: str, what: str, *, limit: int = MAX_TEXT) -> str: ...
+@overload
+def check_length(value: None, what: str, *, limit: int = MAX_TEXT) -> None: ...
+@overload
+def check_length(value: str | None, what: str, *, limit: int = MAX_TEXT) -> str | None: ...
 def check_length(value: str | None, what: str, *, limit: int = MAX_TEXT) -> str | None:
     """Text (or nothing) of at most ``limit`` characters."""
     if value is not None and len(value) > limit:

@@ -32,7 +32,7 @@ class Erasure(Strict):
     erased_by: Text
 
 
-REPLAY_FORMATS = {
+REPLAY_FORMATS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The replay, in the format asked for",
         "content": {"application/json": {}, "application/x-ndjson": {}, "application/pdf": {}},
