@@ -9,6 +9,8 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import InvalidValue
 from domain.values import (
+    MAX_RESPONSE_DAYS,
+    MAX_SHORT_TEXT,
     AgencyKind,
     AgencyLevel,
     Service,
@@ -38,8 +40,10 @@ def _region_for_level(region_code: str, level: str) -> str:
 
 
 def _response_days(days: int) -> int:
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
-        raise InvalidValue("response target must be a whole number of working days, 1 to 60")
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_RESPONSE_DAYS:
+        raise InvalidValue(
+            f"response target must be a whole number of working days, 1 to {MAX_RESPONSE_DAYS}"
+        )
     return days
 
 
@@ -67,7 +71,7 @@ class Agency(Aggregate):
         parent_id: UUID | None = None,
     ) -> Agency:
         return cls(
-            name=require_text(name, "agency name"),
+            name=require_text(name, "agency name", limit=MAX_SHORT_TEXT),
             kind=parse(AgencyKind, kind, "agency kind").value,
             level=parse(AgencyLevel, level, "agency level").value,
             region_code=_region_for_level(check_region_code(region_code), level),

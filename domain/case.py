@@ -23,11 +23,17 @@ from domain.errors import (
     StepOutOfOrder,
 )
 from domain.values import (
+    MAX_MONTHS,
+    MAX_SHORT_TEXT,
     CaseSource,
     QualifyingSituation,
     RefusalGround,
     Service,
+    check_count,
+    check_date,
     check_fen,
+    check_items,
+    check_length,
     parse,
     require_text,
 )
@@ -70,7 +76,7 @@ class AidCase(Aggregate):
             person_id=person_id,
             source=source_value,
             summary=require_text(summary, "summary"),
-            received_on=received_on,
+            received_on=check_date(received_on, "received on"),
             referral_id=referral_id,
         )
 
@@ -102,7 +108,11 @@ class AidCase(Aggregate):
 
     def record_inquiry(self, officer: str, notes: str, held_on: date) -> None:
         self._require_stage("inquiry", Stage.RECEIVED, Stage.INQUIRED)
-        self._record_inquiry(require_text(officer, "officer"), notes, held_on)
+        self._record_inquiry(
+            require_text(officer, "officer", limit=MAX_SHORT_TEXT),
+            check_length(notes, "notes"),
+            check_date(held_on, "held on"),
+        )
 
     @event("InquiryRecorded")
     def _record_inquiry(self, officer: str, notes: str, held_on: date) -> None:
@@ -128,8 +138,8 @@ class AidCase(Aggregate):
             refusal_ground=parse(RefusalGround, refusal_ground, "refusal ground").value
             if refusal_ground
             else None,
-            notes=notes,
-            reviewed_on=reviewed_on,
+            notes=check_length(notes, "notes"),
+            reviewed_on=check_date(reviewed_on, "reviewed on"),
         )
 
     @event("Reviewed")
@@ -147,17 +157,17 @@ class AidCase(Aggregate):
             raise StepOutOfOrder("a hearing is held only on a case found eligible at review")
         if not officers:
             raise InvalidValue("a hearing needs at least one hearing officer")
-        if not all(isinstance(o, dict) for o in officers):
+        if not all(isinstance(o, dict) for o in check_items(officers, "a hearing")):
             raise InvalidValue("each hearing officer has a name, a role and a view")
         cleaned = [
             {
-                "name": require_text(o.get("name"), "hearing officer name"),
-                "role": require_text(o.get("role"), "hearing officer role"),
+                "name": require_text(o.get("name"), "hearing officer name", limit=MAX_SHORT_TEXT),
+                "role": require_text(o.get("role"), "hearing officer role", limit=MAX_SHORT_TEXT),
                 "view": require_text(o.get("view"), "hearing officer view"),
             }
             for o in officers
         ]
-        self._hearing_held(cleaned, held_on)
+        self._hearing_held(cleaned, check_date(held_on, "held on"))
 
     @event("HearingHeld")
     def _hearing_held(self, officers: list[dict[str, str]], held_on: date) -> None:
@@ -168,7 +178,9 @@ class AidCase(Aggregate):
         if not self.eligible:
             raise StepOutOfOrder("only a case found eligible is submitted for approval")
         self._submitted(
-            check_fen(proposed_fen, "proposed amount"), require_text(submitted_by, "by"), on
+            check_fen(proposed_fen, "proposed amount"),
+            require_text(submitted_by, "by", limit=MAX_SHORT_TEXT),
+            check_date(on, "submitted on"),
         )
 
     @event("SubmittedForApproval")
@@ -188,8 +200,7 @@ class AidCase(Aggregate):
         self._require_stage("decision", Stage.SUBMITTED)
         check_fen(amount_fen, "amount")
         check_fen(average_monthly_wage_fen, "average monthly wage")
-        if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-            raise InvalidValue("months must be a positive whole number")
+        check_count(months, "months", low=1, high=MAX_MONTHS)
         if months > STANDARD_MONTHS and not strict_review:
             raise AmountOverLimit(
                 f"more than {STANDARD_MONTHS} months' wages needs the case marked for strict review"
@@ -208,8 +219,8 @@ class AidCase(Aggregate):
             months=months,
             average_monthly_wage_fen=average_monthly_wage_fen,
             strict_review=strict_review,
-            approved_by=require_text(approved_by, "approved by"),
-            decided_on=decided_on,
+            approved_by=require_text(approved_by, "approved by", limit=MAX_SHORT_TEXT),
+            decided_on=check_date(decided_on, "decided on"),
         )
 
     @event("ReliefGranted")
@@ -230,7 +241,7 @@ class AidCase(Aggregate):
         self._refused(
             parse(RefusalGround, ground, "refusal ground").value,
             require_text(detail, "detail"),
-            decided_on,
+            check_date(decided_on, "decided on"),
         )
 
     @event("ReliefRefused")
@@ -242,6 +253,8 @@ class AidCase(Aggregate):
         # A fully paid grant still answers with OverDisbursement: the rule that is broken.
         self._require_stage("disbursement", Stage.GRANTED, Stage.DISBURSED)
         check_fen(amount_fen, "disbursement")
+        check_date(paid_on, "paid on")
+        check_length(ceremony, "ceremony", limit=MAX_SHORT_TEXT)
         if self.disbursed_fen + amount_fen > self.granted_fen:
             raise OverDisbursement(
                 f"{self.disbursed_fen + amount_fen} fen would exceed the grant of "
@@ -264,9 +277,9 @@ class AidCase(Aggregate):
         if self.stage == Stage.CLOSED:
             raise StepOutOfOrder("the case is closed")
         self._followed_up(
-            visited_on,
-            require_text(officer, "officer"),
-            notes,
+            check_date(visited_on, "visited on"),
+            require_text(officer, "officer", limit=MAX_SHORT_TEXT),
+            check_length(notes, "notes"),
             sorted({parse(Service, n, "need").value for n in new_needs}),
         )
 
@@ -278,7 +291,7 @@ class AidCase(Aggregate):
 
     def close(self, reason: str, closed_on: date) -> None:
         self._require_stage("closure", Stage.DISBURSED, Stage.REFUSED)
-        self._closed(require_text(reason, "reason"), closed_on)
+        self._closed(require_text(reason, "reason"), check_date(closed_on, "closed on"))
 
     @event("CaseClosed")
     def _closed(self, reason: str, closed_on: date) -> None:

@@ -20,7 +20,14 @@ from typing import Any
 from uuid import UUID
 
 from domain.errors import InvalidValue
-from domain.values import AgencyKind, Service, parse, require_text
+from domain.values import (
+    AgencyKind,
+    Service,
+    check_date,
+    check_items,
+    parse,
+    require_text,
+)
 
 GIVERS = ("person", "guardian", "close-relative")
 EVIDENCE = ("written", "oral")
@@ -51,14 +58,19 @@ def consent_terms(
         raise InvalidValue(f"consent evidence is one of: {', '.join(EVIDENCE)}")
     if evidence == "oral":
         details["witness"] = require_text(witness, "witness of an oral consent")
-    agencies = sorted({str(UUID(str(a))) for a in to_agencies})
-    kinds = sorted({parse(AgencyKind, k, "agency kind").value for k in to_kinds})
+    agencies = sorted({str(UUID(str(a))) for a in check_items(list(to_agencies), "agencies")})
+    kinds = sorted(
+        {parse(AgencyKind, k, "agency kind").value for k in check_items(list(to_kinds), "kinds")}
+    )
     if not agencies and not kinds:
         raise InvalidValue("a consent names the agencies or agency kinds it allows disclosure to")
-    wanted = sorted({parse(Service, s, "service").value for s in services})
+    wanted = sorted(
+        {parse(Service, s, "service").value for s in check_items(list(services), "services")}
+    )
     if not wanted:
         raise InvalidValue("a consent names the services it is for")
-    if valid_until is not None and valid_until < valid_from:
+    check_date(valid_from, "consent valid from")
+    if valid_until is not None and check_date(valid_until, "consent valid until") < valid_from:
         raise InvalidValue("a consent cannot end before it starts")
     return {
         "given_by": given_by,

@@ -12,7 +12,13 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import MembershipRule
-from domain.values import check_region_code, require_text
+from domain.values import (
+    MAX_ITEMS,
+    MAX_SHORT_TEXT,
+    check_date,
+    check_region_code,
+    require_text,
+)
 
 
 class LinkageMechanism(Aggregate):
@@ -26,13 +32,15 @@ class LinkageMechanism(Aggregate):
         members: dict[UUID, str],
     ) -> LinkageMechanism:
         """Signs a mechanism; ``members`` maps each agency to its responsibility (职责)."""
+        if len(members) > MAX_ITEMS:
+            raise MembershipRule(f"a mechanism is signed by at most {MAX_ITEMS} members at once")
         if lead_agency_id not in members:
             raise MembershipRule("the lead agency must be a member of its mechanism")
         return cls(
-            name=require_text(name, "mechanism name"),
+            name=require_text(name, "mechanism name", limit=MAX_SHORT_TEXT),
             region_code=check_region_code(region_code),
             lead_agency_id=lead_agency_id,
-            signed_on=signed_on,
+            signed_on=check_date(signed_on, "signed on"),
             members={
                 str(agency): require_text(duty, "responsibility")
                 for agency, duty in members.items()
@@ -57,7 +65,11 @@ class LinkageMechanism(Aggregate):
     def join(self, agency_id: UUID, responsibility: str, joined_on: date) -> None:
         if str(agency_id) in self.members:
             raise MembershipRule("the agency is already a member of this mechanism")
-        self._join(agency_id, require_text(responsibility, "responsibility"), joined_on)
+        self._join(
+            agency_id,
+            require_text(responsibility, "responsibility"),
+            check_date(joined_on, "joined on"),
+        )
 
     @event("MemberJoined")
     def _join(self, agency_id: UUID, responsibility: str, joined_on: date) -> None:
@@ -68,7 +80,7 @@ class LinkageMechanism(Aggregate):
             raise MembershipRule("the agency is not a member of this mechanism")
         if agency_id == self.lead_agency_id:
             raise MembershipRule("the lead agency cannot leave its mechanism")
-        self._leave(agency_id, left_on, require_text(reason, "reason"))
+        self._leave(agency_id, check_date(left_on, "left on"), require_text(reason, "reason"))
 
     @event("MemberLeft")
     def _leave(self, agency_id: UUID, left_on: date, reason: str) -> None:

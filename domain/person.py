@@ -20,7 +20,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain import consent as terms
 from domain.errors import InvalidValue
-from domain.values import require_text
+from domain.values import MAX_SHORT_TEXT, check_length, require_text
 
 DETAIL_FIELDS = ("name", "contact", "health", "family")
 RECORD_FIELDS = ("id_number", *DETAIL_FIELDS)
@@ -31,7 +31,7 @@ def _details(details: dict[str, Any]) -> dict[str, str]:
     unknown = set(details) - set(DETAIL_FIELDS)
     if unknown:
         raise InvalidValue(f"unknown person fields: {', '.join(sorted(unknown))}")
-    return {k: str(v) for k, v in details.items() if v is not None}
+    return {k: check_length(str(v), k) for k, v in details.items() if v is not None}
 
 
 def _key(agency_id: UUID | None) -> str:
@@ -121,11 +121,11 @@ class Person(Aggregate):
     ) -> Person:
         return cls(
             id_key=id_key,
-            id_number=require_text(id_number, "ID number"),
-            name=require_text(name, "name"),
-            contact=contact,
-            health=health,
-            family=family,
+            id_number=require_text(id_number, "ID number", limit=MAX_SHORT_TEXT),
+            name=require_text(name, "name", limit=MAX_SHORT_TEXT),
+            contact=check_length(contact, "contact", limit=MAX_SHORT_TEXT),
+            health=check_length(health, "health"),
+            family=check_length(family, "family"),
             registered_by=registered_by,
         )
 
@@ -164,11 +164,11 @@ class Person(Aggregate):
         self._refuse_if_erased()
         self._details_recorded(
             agency_id=agency_id,
-            id_number=require_text(id_number, "ID number"),
-            name=require_text(name, "name"),
-            contact=contact,
-            health=health,
-            family=family,
+            id_number=require_text(id_number, "ID number", limit=MAX_SHORT_TEXT),
+            name=require_text(name, "name", limit=MAX_SHORT_TEXT),
+            contact=check_length(contact, "contact", limit=MAX_SHORT_TEXT),
+            health=check_length(health, "health"),
+            family=check_length(family, "family"),
         )
 
     @event("DetailsRecorded")

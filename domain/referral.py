@@ -25,11 +25,14 @@ from domain.errors import (
     WrongSide,
 )
 from domain.values import (
+    MAX_SHORT_TEXT,
     Direction,
     ProvisionKind,
     ReferralStatus,
     Service,
     check_fen,
+    check_items,
+    check_length,
     parse,
     require_text,
 )
@@ -63,11 +66,15 @@ def check_outcome(outcome: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(successful, bool):
         raise InvalidValue("outcome.successful must be true or false")
     reason = outcome.get("reason")
-    if not successful and not (reason and str(reason).strip()):
+    if reason is not None and not isinstance(reason, str):
+        raise InvalidValue("outcome.reason is text")
+    if not successful and not (reason and reason.strip()):
         raise ReasonRequired("an unsuccessful outcome needs a reason")
+    check_length(reason, "outcome.reason")
     listed = outcome.get("provisions") or []
     if not isinstance(listed, list) or not all(isinstance(p, dict) for p in listed):
         raise InvalidValue("outcome.provisions is a list of objects")
+    check_items(listed, "outcome.provisions")
     provisions = []
     for p in listed:
         amount = p.get("amount_fen")
@@ -77,8 +84,8 @@ def check_outcome(outcome: dict[str, Any]) -> dict[str, Any]:
             {
                 "kind": parse(ProvisionKind, p.get("kind", ""), "provision kind").value,
                 "amount_fen": None if amount is None else check_fen(amount, "provision amount"),
-                "provider": require_text(p.get("provider"), "provider"),
-                "description": str(p.get("description") or ""),
+                "provider": require_text(p.get("provider"), "provider", limit=MAX_SHORT_TEXT),
+                "description": check_length(str(p.get("description") or ""), "description"),
             }
         )
     return {"successful": successful, "reason": reason, "provisions": provisions}
@@ -140,6 +147,8 @@ class Referral(Aggregate):
             )
         if not services:
             raise InvalidValue("a referral asks for at least one service")
+        check_length(legal_basis, "legal basis")
+        check_length(invoked_by, "invoked by", limit=MAX_SHORT_TEXT)
         return cls(
             requester_id=requester_id,
             recipient_id=recipient_id,
@@ -147,13 +156,15 @@ class Referral(Aggregate):
             person_id=person_id,
             case_id=case_id,
             reason=require_text(reason, "reason"),
-            services=sorted({parse(Service, s, "service").value for s in services}),
+            services=sorted(
+                {parse(Service, s, "service").value for s in check_items(services, "services")}
+            ),
             due_on=due_on,
             consent=bool(consent),
             consent_id=consent_id if consent else None,
             legal_basis=legal_basis.strip() if not consent and legal_basis else None,
             invoked_by=invoked_by.strip() if not consent and invoked_by else None,
-            requested_by=require_text(requested_by, "requested by"),
+            requested_by=require_text(requested_by, "requested by", limit=MAX_SHORT_TEXT),
             re_referral_of=re_referral_of,
         )
 
@@ -229,6 +240,8 @@ class Referral(Aggregate):
         """
         if self.party(by_agency) is None:
             raise NotParty("the agency is not a party to this referral")
+        if reason is not None and not isinstance(reason, str):
+            raise InvalidValue("a reason is text")
         if request_key is not None:
             request_key = f"{by_agency}:{request_key}"
             if request_key in self.request_keys:
@@ -244,8 +257,8 @@ class Referral(Aggregate):
         self._status_changed(
             status=target.value,
             by_agency=by_agency,
-            actor=require_text(actor, "actor"),
-            reason=reason.strip() if reason else None,
+            actor=require_text(actor, "actor", limit=MAX_SHORT_TEXT),
+            reason=check_length(reason.strip(), "reason") if reason else None,
             outcome=outcome,
             request_key=request_key,
         )
@@ -277,7 +290,9 @@ class Referral(Aggregate):
             raise ReReferralNotAllowed("this referral was already re-referred")
         if by_agency != self.requester_id:
             raise WrongSide("only the requester re-refers a rejected referral")
-        self._re_referred(new_referral_id, by_agency, require_text(actor, "actor"))
+        self._re_referred(
+            new_referral_id, by_agency, require_text(actor, "actor", limit=MAX_SHORT_TEXT)
+        )
 
     @event("ReReferred")
     def _re_referred(self, new_referral_id: UUID, by_agency: UUID, actor: str) -> None:

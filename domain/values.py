@@ -1,14 +1,21 @@
-"""Value types shared by the aggregates: kinds, services, statuses, regions, money.
+"""Value types shared by the aggregates: kinds, services, statuses, regions, money, bounds.
 
 Enumerations are ``StrEnum`` so that events carry their plain string values and the API and
 the feed speak the same codes. Chinese terms stand beside the English ones (see
 ``docs/glossary.md``).
+
+The bounds below are the one place where the hub says how large a value may be: the domain's
+guards refuse what breaks them (so the CLI and the reply applier, which enter values without
+the API, are held to them too) and the API's schemas declare the same numbers, so OpenAPI
+tells what the server enforces. Business rules may be tighter still.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from enum import StrEnum
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from domain.errors import InvalidValue
 
@@ -126,6 +133,26 @@ class ProvisionKind(StrEnum):
 
 
 E = TypeVar("E", bound=StrEnum)
+L = TypeVar("L", bound=Sequence[object])
+
+#: the largest amount of money any value may state: 100,000,000 yuan (一亿元) in fen, far
+#: above any real grant or donation, and far inside a 64-bit integer
+MAX_AMOUNT_FEN = 10_000_000_000
+#: the window of every date the hub takes (the API, the CLI, batch files, the domain)
+EARLIEST_DATE = date(1949, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+#: free text (reasons, notes, summaries, descriptions) and short text (names, roles, actors)
+MAX_TEXT = 2000
+MAX_SHORT_TEXT = 200
+#: entries of a list in one request: hearing officers, provisions, mechanism members
+MAX_ITEMS = 100
+#: months of wages a grant may be reckoned on (36 normally; more under strict review)
+MAX_MONTHS = 120
+#: an agency's response target, in working days
+MAX_RESPONSE_DAYS = 60
+#: a position in the log (a cursor such as the feed's ``after``): a 64-bit integer, with room
+#: for the next one
+MAX_POSITION = 2**63 - 2
 
 
 def parse(kind: type[E], value: str, what: str) -> E:
@@ -150,15 +177,57 @@ def region_contains(outer: str, inner: str) -> bool:
 
 
 def check_fen(amount_fen: int, what: str, *, allow_zero: bool = False) -> int:
-    """Money is integer fen (分). Floats and booleans are refused."""
+    """Money is integer fen (分), at most :data:`MAX_AMOUNT_FEN`. Floats and booleans are
+    refused."""
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int):
         raise InvalidValue(f"{what} must be an integer number of fen")
     if amount_fen < 0 or (amount_fen == 0 and not allow_zero):
         raise InvalidValue(f"{what} must be positive")
+    if amount_fen > MAX_AMOUNT_FEN:
+        raise InvalidValue(f"{what} must be at most {MAX_AMOUNT_FEN} fen (100,000,000 yuan)")
     return amount_fen
 
 
-def require_text(value: str | None, what: str) -> str:
-    if value is None or not value.strip():
+def check_count(value: int, what: str, *, low: int, high: int) -> int:
+    """A whole number within ``low``..``high``; booleans are refused."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidValue(f"{what} must be a whole number from {low} to {high}")
+    return value
+
+
+def check_date(value: date, what: str) -> date:
+    """A date within :data:`EARLIEST_DATE`..:data:`LATEST_DATE`."""
+    if not isinstance(value, date):
+        raise InvalidValue(f"{what} must be a date")
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise InvalidValue(f"{what} must be between {EARLIEST_DATE} and {LATEST_DATE}")
+    return value
+
+
+def check_items(values: L, what: str) -> L:
+    """A list of at most :data:`MAX_ITEMS` entries."""
+    if len(values) > MAX_ITEMS:
+        raise InvalidValue(f"{what} may list at most {MAX_ITEMS} entries")
+    return values
+
+
+@overload
+def check_length(value: str, what: str, *, limit: int = MAX_TEXT) -> str: ...
+@overload
+def check_length(value: None, what: str, *, limit: int = MAX_TEXT) -> None: ...
+@overload
+def check_length(value: str | None, what: str, *, limit: int = MAX_TEXT) -> str | None: ...
+def check_length(value: str | None, what: str, *, limit: int = MAX_TEXT) -> str | None:
+    """Text (or nothing) of at most ``limit`` characters."""
+    if value is not None and len(value) > limit:
+        raise InvalidValue(f"{what} must be at most {limit} characters")
+    return value
+
+
+def require_text(value: str | None, what: str, *, limit: int = MAX_TEXT) -> str:
+    """Non-empty text of at most ``limit`` characters, stripped."""
+    if not isinstance(value, str) or not value.strip():
         raise InvalidValue(f"{what} must not be empty")
+    if len(value) > limit:
+        raise InvalidValue(f"{what} must be at most {limit} characters")
     return value.strip()

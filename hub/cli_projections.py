@@ -62,6 +62,7 @@ def rebuild(
 ) -> None:
     """Rebuild one view from the log into a new table and switch readers to it."""
     from projections import worker
+    from projections.runner import ViewHalted
 
     with worker_parts(data_dir) as (hub, store):
         try:
@@ -81,7 +82,10 @@ def rebuild(
             def progress(position: int, log_position: int | None) -> None:
                 bar.update(task, completed=position, total=log_position or total)
 
-            version = worker.rebuild(hub, store, name, progress=progress)
+            try:
+                version = worker.rebuild(hub, store, name, progress=progress)
+            except ViewHalted as e:
+                fail(f"{e}; readers stay on the active version")
     console.print(f"{name}: version {version} is now active")
 
 
@@ -93,13 +97,24 @@ def status(data_dir: DataDir = None) -> None:
     with worker_parts(data_dir) as (hub, store):
         rows = worker.status(hub, store)
     table = Table(title="视图 views")
-    for column in ("view", "version", "position", "log_position", "behind"):
+    for column in ("view", "version", "position", "log_position", "behind", "state"):
         table.add_column(column)
     for row in rows:
         table.add_row(
-            *(str(row[c]) for c in ("view", "version", "position", "log_position", "behind"))
+            *(str(row[c]) for c in ("view", "version", "position", "log_position", "behind")),
+            "停止 STOPPED" if row.get("halted") else "ok",
         )
     console.print(table)
+    stopped = [row for row in rows if row.get("halted")]
+    for row in stopped:
+        halted = row["halted"]
+        console.print(
+            f"{row['view']} v{row['version']}: 停止 STOPPED at {halted['position']} "
+            f"({halted['error']}); rebuild it with code that can hold that event",
+            soft_wrap=True,
+        )
+    if stopped:
+        raise typer.Exit(1)
 
 
 @projections_app.command("drop-retired")

@@ -4,7 +4,8 @@ A rebuild reads the log from the start in large batches (``select_notifications`
 new table version (``inbox_v2``) with its own tracking, and once it has reached the log's
 head switches the view's active version in one transaction. Readers keep reading the old
 version until that moment, so a new event type or a projection code change rolls out with
-no downtime. A running worker with the same code notices the switch and follows the new
+no downtime. A rebuild that meets an event the view cannot hold stops there
+(:class:`~projections.runner.ViewHalted`) and switches nothing. A running worker with the same code notices the switch and follows the new
 version from its position; the old version stays (retired) until :func:`drop_retired`.
 """
 
@@ -15,7 +16,7 @@ import queue
 import threading
 from typing import Any
 
-from projections.runner import Progress, decode_batch
+from projections.runner import Progress, apply_or_halt, decode_each
 from projections.store import ViewStore
 from projections.view import View
 
@@ -52,7 +53,8 @@ def catch_up(
 ) -> int:
     """Applies the log from ``view``'s position to the head; returns the position reached.
 
-    The next batch is read and decoded in a thread while the current one is written.
+    The next batch is read and decoded in a thread while the current one is written. Raises
+    :class:`~projections.runner.ViewHalted` at an event the view cannot hold.
     """
     recorder = app.recorder
     position = view.position() or 0
@@ -72,8 +74,9 @@ def catch_up(
                 start = notifications[-1].id
                 if start >= last:
                     last = recorder.max_notification_id() or 0
-                events = decode_batch(app.mapper, notifications, [type(view)])
-                batches.put((events, start, last))
+                decoded, failed = decode_each(app.mapper, notifications, [type(view)])
+                topics = {n.id: n.topic for n in notifications}
+                batches.put((list(decoded.items()), failed, topics, start, last))
         except BaseException as error:  # handed over to the writing thread
             batches.put(error)
         batches.put(None)
@@ -84,8 +87,10 @@ def catch_up(
         while (item := batches.get()) is not None:
             if isinstance(item, BaseException):
                 raise item
-            events, position, head = item
-            view.apply_batch(events, position)
+            events, failed, topics, position, head = item
+            halted = apply_or_halt(view, events, position, failed, topics)
+            if halted is not None:
+                raise halted
             if progress is not None:
                 progress(position, head)
     finally:
@@ -125,4 +130,6 @@ def freshness(view: View, log_position: int | None) -> dict[str, Any]:
         "position": position,
         "log_position": log_position,
         "behind": None if log_position is None else max(0, log_position - position),
+        # where and why the view stopped following the log, if it did
+        "halted": view.view.halted(view.name, view.version),
     }

@@ -13,10 +13,18 @@ passed over, but still advance the positions, so a view's position reaches the l
 Every ``recheck`` seconds the runner looks at the active table versions: when a rebuild has
 switched a view to a new version built by this code, it follows that version from its own
 position; a version built by other code is left to the worker that runs that code.
+
+An event a view cannot decode or hold (an amount beyond 64 bits, written by an older hub) stops
+that view only: the batch is applied again event by event, the view keeps every event before
+the bad one, and the store records where and why it stopped (:meth:`ViewStore.halt`), which
+``hub projections status`` and the freshness of its readers' answers show, and the operators'
+log says. The other views go on; the worker does not crash and retry in a loop. An error of the
+database itself (``ViewStore.transient_errors``) stops nothing and is raised, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -38,6 +46,80 @@ _END = object()
 class _Failed:
     def __init__(self, error: BaseException) -> None:
         self.error = error
+
+
+class ViewHalted(Exception):
+    """A view met an event it cannot hold and was stopped at it."""
+
+    def __init__(self, view: View, position: int, error: str) -> None:
+        super().__init__(f"view {view.name} v{view.version} stopped at {position}: {error}")
+        self.position = position
+
+
+def describe(error: BaseException, view: View, topic: str) -> str:
+    """The error's kind and where it happened, never its message (it may quote the data)."""
+    return f"{type(error).__name__} in {type(view).__name__} applying {topic}"
+
+
+def halt(view: View, position: int, error: BaseException, topic: str) -> ViewHalted:
+    """Records and logs that ``view`` stops at ``position``; the exception to raise or drop."""
+    reason = describe(error, view, topic)
+    if position > 1:
+        with contextlib.suppress(IntegrityError):  # it has seen everything before this event
+            view.apply_batch([], position - 1)
+    view.view.halt(view.name, view.version, position=position, error=reason)
+    log.error(
+        "view %s v%s stopped at notification %s (%s); it follows the log again once "
+        "rebuilt by code that can hold this event",
+        view.name,
+        view.version,
+        position,
+        reason,
+    )
+    return ViewHalted(view, position, reason)
+
+
+def apply_or_halt(
+    view: View,
+    events: Sequence[tuple[int, Any]],
+    last_id: int,
+    failed: dict[int, BaseException] | None = None,
+    topics: dict[int, str] | None = None,
+) -> ViewHalted | None:
+    """Applies a batch to ``view``; on an event it cannot hold, applies the events before it
+    and halts the view there. ``failed`` maps notification ids that could not be decoded to
+    their errors. Database errors (``transient_errors``) are raised, not halted on."""
+    transient = view.view.transient_errors
+    bad = min(failed) if failed else None
+    if bad is None:
+        try:
+            view.apply_batch(events, last_id)
+            return None
+        except IntegrityError:
+            raise
+        except transient:
+            raise
+        except Exception:
+            pass  # find the event, one at a time
+    seen = view.position() or 0
+    for notification_id, domain_event in events:
+        if bad is not None and notification_id > bad:
+            break
+        if notification_id <= seen:
+            continue
+        try:
+            view.apply_batch([(notification_id, domain_event)], notification_id)
+        except transient:
+            raise
+        except Exception as error:
+            topic = type(domain_event).__qualname__
+            return halt(view, notification_id, error, topic)
+    if bad is not None and failed is not None:
+        topic = (topics or {}).get(bad, "an event")
+        return halt(view, bad, failed[bad], topic)
+    # Every event applies alone: the batch failed for another reason; let it be seen.
+    view.apply_batch(events, last_id)
+    return None
 
 
 def ensure_active(store: ViewStore, view_class: type[View]) -> None:
@@ -66,15 +148,21 @@ def bind(store: ViewStore, view_class: type[View]) -> View | None:
     return view_class(store, version)
 
 
-def decode_batch(
+def decode_each(
     mapper: Any, notifications: Sequence[Notification], view_classes: Sequence[type[View]]
-) -> list[tuple[int, Any]]:
-    """``(notification id, domain event)`` of the notifications some view handles."""
-    return [
-        (n.id, mapper.to_domain_event(n))
-        for n in notifications
-        if any(v.handles_topic(n.topic) for v in view_classes)
-    ]
+) -> tuple[dict[int, Any], dict[int, BaseException]]:
+    """The domain events of the notifications some view handles, by notification id; an
+    event that cannot be decoded is returned apart, as its error, so that only the views that
+    handle it stop there."""
+    decoded: dict[int, Any] = {}
+    failed: dict[int, BaseException] = {}
+    for n in notifications:
+        if any(v.handles_topic(n.topic) for v in view_classes):
+            try:
+                decoded[n.id] = mapper.to_domain_event(n)
+            except Exception as error:
+                failed[n.id] = error
+    return decoded, failed
 
 
 class Runner:
@@ -101,7 +189,8 @@ class Runner:
         for view_class in self.view_classes:
             ensure_active(self.store, view_class)
         while not stop.is_set():
-            views = [v for v in (bind(self.store, c) for c in self.view_classes) if v]
+            bound = [v for v in (bind(self.store, c) for c in self.view_classes) if v]
+            views = [v for v in bound if self.store.halted(v.name, v.version) is None]
             if not views:
                 stop.wait(self.recheck)
                 continue
@@ -125,6 +214,8 @@ class Runner:
                     batch = _take(notifications, self.batch_size, timeout=0.2)
                     if batch:
                         self._apply(views, positions, batch)
+                    if not views:
+                        return
                     if time.monotonic() - checked >= self.recheck:
                         checked = time.monotonic()
                         if self._active() != active:
@@ -140,9 +231,9 @@ class Runner:
         self, views: list[View], positions: dict[str, int], batch: list[Notification]
     ) -> None:
         last_id = batch[-1].id
-        decoded = dict(decode_batch(self.app.mapper, batch, [type(v) for v in views]))
+        decoded, undecoded = decode_each(self.app.mapper, batch, [type(v) for v in views])
         topics = {n.id: n.topic for n in batch}
-        for view in views:
+        for view in list(views):
             if last_id <= positions[view.name]:
                 continue
             events = [
@@ -150,12 +241,20 @@ class Runner:
                 for nid, event in decoded.items()
                 if nid > positions[view.name] and view.handles_topic(topics[nid])
             ]
+            failed = {
+                nid: error
+                for nid, error in undecoded.items()
+                if nid > positions[view.name] and view.handles_topic(topics[nid])
+            }
             try:
-                view.apply_batch(events, last_id)
+                halted = apply_or_halt(view, events, last_id, failed, topics)
             except IntegrityError:
                 # Another writer recorded this position first: take its word, skip ahead.
                 positions[view.name] = view.position() or 0
                 log.warning("view %s was moved on by another writer", view.tracking_key)
+                continue
+            if halted is not None:
+                views.remove(view)
                 continue
             positions[view.name] = last_id
         if self.on_batch is not None:

@@ -14,6 +14,10 @@ counts ``BIGINT``, flags ``INTEGER`` 0/1, lists and dicts JSON text.
 Each view's table versions are listed in ``view_tables``; exactly one version of a view is
 ``active`` (what readers read). A rebuild fills a ``building`` version and switches it to
 ``active`` in one transaction, so readers never see a half-built view.
+
+A view version that met an event it cannot hold is recorded in ``view_halts`` (the
+notification id and the error): the worker stops following that version, and its status and
+its readers' freshness say so, until a rebuild by code that can hold the event replaces it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    Tracking,
+    TrackingRecorder,
+)
 
 from projections.sealing import SEALED_COLUMNS, Sealer
 from projections.values import text
@@ -35,6 +45,12 @@ VIEW_TABLES_DDL = (
     "CREATE TABLE IF NOT EXISTS {view_tables} ("
     "view_name TEXT NOT NULL, version BIGINT NOT NULL, code_version BIGINT NOT NULL, "
     "state TEXT NOT NULL, changed_at TEXT NOT NULL, PRIMARY KEY (view_name, version))"
+)
+VIEW_HALTS = "view_halts"
+VIEW_HALTS_DDL = (
+    "CREATE TABLE IF NOT EXISTS {view_halts} ("
+    "view_name TEXT NOT NULL, version BIGINT NOT NULL, position BIGINT NOT NULL, "
+    "error TEXT NOT NULL, halted_at TEXT NOT NULL, PRIMARY KEY (view_name, version))"
 )
 
 
@@ -158,6 +174,13 @@ class ViewStore(TrackingRecorder, ABC):
     dialect: str = ""
     #: seals the free-text columns of every view (set by ``open_store`` given the hub key)
     sealer: Sealer | None = None
+    #: errors of the database itself (lost connection, locked file): worth a retry, never a
+    #: reason to stop a view
+    transient_errors: tuple[type[BaseException], ...] = (
+        OperationalError,
+        InterfaceError,
+        OSError,
+    )
 
     @abstractmethod
     def table_name(self, logical: str) -> str:
@@ -195,9 +218,13 @@ class ViewStore(TrackingRecorder, ABC):
         self.create_table()
         with self.transaction(self._registry()) as tx:
             tx.execute(tx.sql(VIEW_TABLES_DDL))
+            tx.execute(tx.sql(VIEW_HALTS_DDL))
 
     def _registry(self) -> dict[str, str]:
-        return {VIEW_TABLES: self.table_name(VIEW_TABLES)}
+        return {
+            VIEW_TABLES: self.table_name(VIEW_TABLES),
+            VIEW_HALTS: self.table_name(VIEW_HALTS),
+        }
 
     def write(self, tables: Mapping[str, str], tracking: Tracking, apply: Any) -> None:
         """Calls ``apply(tx, seen)`` and records ``tracking`` in the same transaction.
@@ -286,6 +313,41 @@ class ViewStore(TrackingRecorder, ABC):
                 tx.sql("DELETE FROM {view_tables} WHERE view_name = ? AND version = ?"),
                 (view, version),
             )
+            tx.execute(
+                tx.sql("DELETE FROM {view_halts} WHERE view_name = ? AND version = ?"),
+                (view, version),
+            )
+
+    # Halts.
+
+    def halt(self, view: str, version: int, *, position: int, error: str) -> None:
+        """Records that ``view`` version ``version`` cannot apply notification ``position``."""
+        with self.transaction(self._registry()) as tx:
+            tx.execute(
+                tx.sql("DELETE FROM {view_halts} WHERE view_name = ? AND version = ?"),
+                (view, version),
+            )
+            tx.execute(
+                tx.sql("INSERT INTO {view_halts} VALUES (?, ?, ?, ?, ?)"),
+                (view, version, position, error, _now()),
+            )
+
+    def halted(self, view: str, version: int) -> dict[str, Any] | None:
+        """``{"position", "error", "halted_at"}`` if this view version was stopped, or None."""
+        rows = self.read(
+            self._registry(),
+            "SELECT position, error, halted_at FROM {view_halts} "
+            "WHERE view_name = ? AND version = ?",
+            (view, version),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return {
+            "position": int(row["position"]),
+            "error": str(row["error"]),
+            "halted_at": str(row["halted_at"]),
+        }
 
 
 def _now() -> str:

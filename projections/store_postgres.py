@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import psycopg
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
@@ -62,6 +63,11 @@ def datastore_from_url(url: str, schema: str | None = None) -> PostgresDatastore
 
 class PostgresViewStore(PostgresTrackingRecorder, ViewStore):
     dialect = "postgresql"
+    transient_errors = (
+        *ViewStore.transient_errors,
+        psycopg.OperationalError,
+        psycopg.InterfaceError,
+    )
 
     def __init__(self, url: str, *, schema: str | None = None) -> None:
         super().__init__(datastore_from_url(url, schema), tracking_table_name=TRACKING_TABLE)

@@ -62,14 +62,22 @@ def rebuild(
 
 
 def status(app: Any, store: ViewStore) -> list[dict[str, Any]]:
-    """Each view's active version, position and how far behind the log it is."""
+    """Each view's active version, position, how far behind the log it is, and ``halted``:
+    where and why it stopped following the log (an event it cannot hold), or None."""
     head = app.recorder.max_notification_id() or 0
     report = []
     for name, cls in VIEWS.items():
         active = store.active_version(name)
         if active is None:
             report.append(
-                {"view": name, "version": None, "position": 0, "log_position": head, "behind": head}
+                {
+                    "view": name,
+                    "version": None,
+                    "position": 0,
+                    "log_position": head,
+                    "behind": head,
+                    "halted": None,
+                }
             )
             continue
         report.append(rebuilding.freshness(cls(store, active[0]), head))

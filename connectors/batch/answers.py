@@ -3,7 +3,8 @@
 A row answers one referral with one word (接收, 受理, 拒绝, 办结, 未能办结). Each problem is
 reported on its row in Chinese with English beside it: unknown referral, unknown word, a
 rejection or failure without a reason, an amount that is not a number of yuan with at most
-two decimals, an unknown kind of aid, money without an amount, the referral already closed,
+two decimals and at most 100,000,000 yuan, an unknown kind of aid, money without an amount,
+the referral already closed,
 a referral answered twice. Several 办结 rows of one referral add up to one outcome with
 several provisions. Amounts become integer fen through :class:`~decimal.Decimal`.
 
@@ -182,6 +183,11 @@ def _provision(values: dict[str, Any], known: Known | None, c: Checked) -> Provi
     return Provision(kind, provider, amount, _text(parts["description"]))
 
 
+#: the hub's ceiling on any amount (100,000,000 yuan in fen; docs/glossary.md): a file beyond
+#: it is refused here, row by row, rather than dead-lettered by the hub
+MAX_AMOUNT_FEN = 10_000_000_000
+
+
 def _amount(value: Any, c: Checked) -> int | None:
     """Yuan in the file → integer fen; ``None`` when empty; a problem when not a valid amount."""
     if value is None or isinstance(value, bool) or _text(value) == "":
@@ -205,6 +211,9 @@ def _amount(value: Any, c: Checked) -> int | None:
     fen = yuan * 100
     if fen != fen.to_integral_value():
         c.problems.append(("金额最多两位小数（到分）", "the amount has more than two decimals"))
+        return None
+    if fen > MAX_AMOUNT_FEN:
+        c.problems.append(("金额不得超过一亿元", "the amount must be at most 100,000,000 yuan"))
         return None
     return int(fen)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -9,7 +10,7 @@ from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from hub.api import problems
+from hub.api import problems, responses
 from hub.api.routes import admin, audit, cases, feed, operations, persons, referrals, views
 from hub.bootstrap import Services
 from hub.eventlog.errors import LogUnavailable
@@ -27,7 +28,14 @@ class OrjsonResponse(JSONResponse):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        try:
+            return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        except orjson.JSONEncodeError:
+            # An integer beyond 64 bits, written to the log by an older hub, is still shown
+            # as the log holds it rather than failing the whole read.
+            return json.dumps(
+                content, ensure_ascii=False, separators=(",", ":"), default=str
+            ).encode()
 
 
 def create_app(services: Services) -> FastAPI:
@@ -66,4 +74,5 @@ def create_app(services: Services) -> FastAPI:
 
     for module in (admin, persons, cases, referrals, feed, views, audit, operations):
         app.include_router(module.router)
+    responses.document(app)
     return app

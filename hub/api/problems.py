@@ -2,11 +2,16 @@
 
 ``type`` is ``/problems/<rule>``, where ``rule`` is the domain error's code (see
 ``domain/errors.py``) or one of the API's own: ``unauthorized``, ``forbidden``,
-``validation``, ``version-conflict``, ``idempotency-conflict``, ``log-unavailable``.
+``validation``, ``version-conflict``, ``idempotency-conflict``, ``log-unavailable``,
+``unexpected`` (any other error: a 500 that is a problem too, never text; its cause is logged
+for operators by type and place, never with the request's body or the error's message, which
+may quote personal data).
 """
 
 from __future__ import annotations
 
+import logging
+import traceback
 from typing import Any
 
 import orjson
@@ -14,10 +19,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain import errors
 
 MEDIA_TYPE = "application/problem+json"
+
+log = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
@@ -78,8 +86,50 @@ def from_domain(error: errors.DomainError) -> Problem:
     return Problem(status, error.rule, error.title, error.message)
 
 
+class UnexpectedErrors:
+    """ASGI middleware: an error nothing else handled becomes a 500 problem, and is logged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as error:
+            # The type and where it was raised, not the message: it may quote the data.
+            log.error(
+                "unexpected %s answering %s %s\n%s",
+                type(error).__name__,
+                scope.get("method"),
+                scope.get("path"),
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
+            if started:
+                raise
+            problem = Problem(
+                500,
+                "unexpected",
+                "Unexpected error",
+                "the hub met an unexpected error; it is logged for operators",
+            )
+            await problem.response(scope.get("path"))(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     """Turns every error the API can meet into a problem details response."""
+
+    app.add_middleware(UnexpectedErrors)
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> Response:
@@ -104,6 +154,12 @@ def install(app: FastAPI) -> None:
         rule = {401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method"}.get(
             exc.status_code, "http"
         )
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            from hub.api.responses import allowed_methods  # it documents the app: no cycle
+
+            # Every method of the path, not only those of the first route that matched it.
+            headers["Allow"] = ", ".join(allowed_methods(app, request.url.path))
         return Problem(
-            exc.status_code, rule, str(exc.detail), str(exc.detail), headers=exc.headers
+            exc.status_code, rule, str(exc.detail), str(exc.detail), headers=headers
         ).response(request.url.path)

@@ -13,7 +13,7 @@ from domain.agency import Agency
 from domain.case import AidCase
 from domain.errors import ConsentRequired, InvalidValue, NotParty, ServiceNotOffered
 from domain.referral import Referral
-from domain.values import Direction, ReferralStatus, Service, parse
+from domain.values import Direction, ReferralStatus, Service, check_date, parse
 from hub.commands.base import HubBase
 
 #: the verbs of the API and of connectors' replies, and the status each one sets
@@ -57,7 +57,7 @@ class ReferralCommands(HubBase):
     ) -> Referral:
         requester = self.load(Agency, requester_id)
         recipient = self.load(Agency, recipient_id)
-        requested_on = on or self.today()
+        requested_on = check_date(on or self.today(), "requested on")
         wanted = {parse(Service, s, "service").value for s in services}
         consent = self.consent_for_referral(  # first: one who may not refer her learns nothing
             person_id,

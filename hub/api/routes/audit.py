@@ -32,19 +32,45 @@ class Erasure(Strict):
     erased_by: Text
 
 
-@router.get("/audit/cases/{case_id}/replay", response_model=None)
+REPLAY_FORMATS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The replay, in the format asked for",
+        "content": {"application/json": {}, "application/x-ndjson": {}, "application/pdf": {}},
+    }
+}
+
+
+def _time(value: str | None) -> datetime | None:
+    """An ISO 8601 time with its zone (a number is not taken for a Unix time)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise Problem(422, "validation", "Invalid request", "as_of is an ISO time") from None
+    if moment.tzinfo is None:
+        raise Problem(422, "validation", "Invalid request", "as_of needs a time zone")
+    return moment
+
+
+@router.get("/audit/cases/{case_id}/replay", response_model=None, responses=REPLAY_FORMATS)
 def replay_case(
     case_id: UUID,
     hub: HubDep,
     _: Auditor,
-    as_of: Annotated[datetime | None, Query(description="ISO time with zone")] = None,
+    as_of: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="ISO time with zone",
+            json_schema_extra={"format": "date-time"},
+        ),
+    ] = None,
     format: Annotated[str, Query(pattern="^(json|jsonl|pdf)$")] = "json",
     lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
 ) -> Any:
     """The case and its referrals as they stood at ``as_of``, every event, and verification."""
-    if as_of is not None and as_of.tzinfo is None:
-        raise Problem(422, "validation", "Invalid request", "as_of needs a time zone")
-    result = hub.replay_case(case_id, as_of)
+    result = hub.replay_case(case_id, _time(as_of))
     if format == "jsonl":
         return Response(to_jsonl(result), media_type="application/x-ndjson")
     if format == "pdf":

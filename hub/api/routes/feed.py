@@ -8,6 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
+from domain.values import MAX_POSITION
 from hub.access import Role
 from hub.api.deps import HubDep, Reader
 from hub.api.problems import Problem
@@ -23,7 +24,9 @@ def feed(
     agency_id: UUID,
     hub: HubDep,
     reader: Reader,
-    after: Annotated[int, Query(ge=0, description="the last position already handled")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_POSITION, description="the last position already handled")
+    ] = 0,
     wait: Annotated[float, Query(ge=0, le=30, description="seconds to wait for news")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:

@@ -31,7 +31,7 @@ Letters = Annotated[DeadLetters, Depends(get_dead_letters)]
 
 
 @router.get("/dlq")
-def list_dead_letters(letters: Letters, _: Admin) -> list[dict[str, Any]]:
+def list_dead_letters(_: Admin, letters: Letters) -> list[dict[str, Any]]:
     """Replies that could not be applied, with the reason, oldest first."""
     return [
         {"id": x.id, "error": x.error, "detail": x.detail, "source": x.source, "reply": x.reply}
@@ -41,9 +41,9 @@ def list_dead_letters(letters: Letters, _: Admin) -> list[dict[str, Any]]:
 
 @router.post("/dlq/{letter_id}/retry")
 def retry_dead_letter(
+    _: Admin,
     letters: Letters,
     hub: HubDep,
-    _: Admin,
     letter_id: Annotated[str, Path(pattern=r"^\d+:\d+$")],
     once: OnceDep,
 ) -> Any:

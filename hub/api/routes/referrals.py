@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from hub.access import Role
 from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of, may_read
@@ -76,6 +76,12 @@ def re_refer(
         },
         201,
     )
+
+
+@router.post("/referrals/{referral_id}/history", include_in_schema=False)
+def history_is_read_only(referral_id: UUID) -> None:
+    """A referral's history is read, not posted to (not taken for an action named history)."""
+    raise HTTPException(405, "Method Not Allowed")
 
 
 @router.post("/referrals/{referral_id}/{action}", response_model=StatusAnswer)

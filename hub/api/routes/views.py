@@ -7,7 +7,6 @@ log the view is. A view not built yet answers 503 with ``Retry-After``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -18,6 +17,7 @@ from hub.access import Principal, Role
 from hub.api.deps import HubDep, Reader, may_read
 from hub.api.problems import Problem
 from hub.api.routes.persons import aid_part
+from hub.api.schemas import Day
 from hub.bootstrap import Services
 from projections import case_files, person_aid, referrals, region_stats, sla
 
@@ -151,8 +151,8 @@ def statistics(
     region_code: str,
     services: ServicesDep,
     reader: Reader,
-    date_from: Annotated[date, Query(alias="from")],
-    date_to: Annotated[date, Query(alias="to")],
+    date_from: Annotated[Day, Query(alias="from")],
+    date_to: Annotated[Day, Query(alias="to")],
 ) -> dict[str, Any]:
     """A region and its sub-regions over a period: stages, directions, rates, times, amounts."""
     if not (region_code.isdigit() and len(region_code) in (2, 4, 6)):

@@ -1,8 +1,8 @@
 """Random bodies on every kind of POST: never a server error, never a write on refusal.
 
-A small stand-in for schemathesis (not installed): hypothesis builds JSON bodies that mix the
-endpoint's real field names with values of any JSON type; each answer must be below 500, and a
-refusal must be a problem that left the log as it was.
+Beside schemathesis (``test_schemathesis.py``, which follows the schema), hypothesis builds
+JSON bodies here that mix the endpoint's real field names with values of any JSON type; each
+answer must be below 500, and a refusal must be a problem that left the log as it was.
 """
 
 from __future__ import annotations

@@ -219,7 +219,7 @@ def test_a_refused_request_leaves_its_idempotency_key_free(
     "action, body, rule",
     [
         ("reject", {}, "reason-required"),
-        ("reject", {"reason": "   "}, "reason-required"),
+        ("reject", {"reason": "   "}, "validation"),
         ("complete", {}, "invalid-value"),
         ("complete", {"outcome": {"successful": False}}, "reason-required"),
         ("accept", {"outcome": {"successful": True}}, "invalid-value"),

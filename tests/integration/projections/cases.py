@@ -16,7 +16,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from projections.rebuild import drop_retired, freshness, read_active, rebuild
-from projections.runner import ensure_active
+from projections.runner import ViewHalted, ensure_active
 from projections.stores import open_store
 from tests.integration.projections.harness import StoreSpec, running, start_worker, wait_until
 from tests.integration.projections.toy import Tallies, Tally, ToyApp, fill
@@ -177,7 +177,51 @@ class ProjectionInfrastructureCase:
             "position": head,
             "log_position": later,
             "behind": later - head,
+            "halted": None,
         }
+
+    def test_an_event_the_view_cannot_hold_stops_the_view_there_with_a_status(
+        self, app: ToyApp, spec: StoreSpec
+    ) -> None:
+        """An amount beyond 64 bits (an older hub wrote it) cannot go into a BIGINT column."""
+        fill(app, tallies=1, additions=2)
+        huge = Tally(name="huge")
+        huge.add(3)
+        app.save(huge)
+        huge.add(10**30)
+        app.save(huge)
+        bad = app.recorder.max_notification_id()
+        fill(app, tallies=1, additions=1)
+        head = app.recorder.max_notification_id()
+        with running(app, spec.store, [Tallies], batch_size=500) as stop:
+            view = wait_until(lambda: self.halted_view(spec))
+            assert not stop.is_set()
+        halted = view.view.halted(view.name, view.version)
+        assert halted is not None and halted["position"] == bad
+        # the kind of error and where, never its message (it may quote the data)
+        kind = "OverflowError" if spec.store.dialect == "sqlite" else "DataError"
+        assert halted["error"] == f"{kind} in Tallies applying Tally.Added"
+        # Everything before the bad event is in the view, nothing after it.
+        assert view.position() == bad - 1
+        rows = {r["name"]: r for r in view.snapshot()["tallies"]}
+        assert rows["huge"]["total"] == 3 and rows["tally-0"]["total"] == 3
+        assert len(rows) == 2
+        assert freshness(view, head)["halted"]["position"] == bad
+        # A restarted runner leaves the stopped view alone instead of failing again.
+        with running(app, spec.store, [Tallies]):
+            threading.Event().wait(0.5)
+        assert view.position() == bad - 1
+        # A rebuild by the same code stops at the same event and switches nobody.
+        active = spec.store.active_version(Tallies.name)
+        with pytest.raises(ViewHalted, match=f"stopped at {bad}"):
+            rebuild(app, spec.store, Tallies)
+        assert spec.store.active_version(Tallies.name) == active
+
+    def halted_view(self, spec: StoreSpec) -> Tallies | None:
+        if spec.store.active_version(Tallies.name) is None:
+            return None
+        view = self.active(spec)
+        return view if view.view.halted(view.name, view.version) else None
 
     def test_killed_mid_batch_then_restarted_equals_a_clean_rebuild(
         self, app: ToyApp, spec: StoreSpec, log_env: dict[str, str]

@@ -65,6 +65,8 @@ def test_amounts_in_yuan_from_either_kind_of_cell_become_exact_fen(
         ({"answer": "办结", "amount": "三千"}, "is not a number"),
         ({"answer": "办结", "amount": "-5"}, "more than zero"),
         ({"answer": "办结", "amount": "1.234"}, "more than two decimals"),
+        ({"answer": "办结", "amount": "100000000.01"}, "at most 100,000,000 yuan"),
+        ({"answer": "办结", "amount": 1e30}, "at most 100,000,000 yuan"),
         ({"answer": "办结", "kind": "资金"}, "money needs an amount"),
         ({"answer": "办结", "kind": "房子"}, "unknown kind"),
         ({"answer": "受理", "kind": "资金", "amount": "10"}, "aid only with complete or fail"),

@@ -1,0 +1,137 @@
+"""The bounds of ``domain.values``, held by the aggregates themselves (the CLI and the reply
+applier enter values without the API): amounts, dates, counts, text and list lengths."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from domain.case import AidCase
+from domain.errors import InvalidValue
+from domain.mechanism import LinkageMechanism
+from domain.referral import Referral, check_outcome
+from domain.values import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_AMOUNT_FEN,
+    MAX_ITEMS,
+    MAX_MONTHS,
+    MAX_SHORT_TEXT,
+    MAX_TEXT,
+    check_count,
+    check_date,
+    check_fen,
+    check_items,
+    check_length,
+    require_text,
+)
+
+
+def test_amounts_stop_at_one_hundred_million_yuan() -> None:
+    assert MAX_AMOUNT_FEN == 100_000_000 * 100
+    assert check_fen(MAX_AMOUNT_FEN, "amount") == MAX_AMOUNT_FEN
+    for over in (MAX_AMOUNT_FEN + 1, 2**63, 10**30):
+        with pytest.raises(InvalidValue, match="at most 10000000000 fen"):
+            check_fen(over, "amount")
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(1948, 12, 31), date(2101, 1, 1)])
+def test_dates_outside_the_window_are_refused(day: date) -> None:
+    with pytest.raises(InvalidValue, match="between 1949-01-01 and 2100-12-31"):
+        check_date(day, "paid on")
+
+
+def test_dates_at_the_edges_and_only_dates() -> None:
+    assert check_date(EARLIEST_DATE, "d") == EARLIEST_DATE
+    assert check_date(LATEST_DATE, "d") == LATEST_DATE
+    with pytest.raises(InvalidValue):
+        check_date("2026-01-01", "d")  # type: ignore[arg-type]
+
+
+def test_counts_text_and_lists() -> None:
+    assert check_count(MAX_MONTHS, "months", low=1, high=MAX_MONTHS) == MAX_MONTHS
+    for bad in (0, MAX_MONTHS + 1, True, 1.0):
+        with pytest.raises(InvalidValue):
+            check_count(bad, "months", low=1, high=MAX_MONTHS)  # type: ignore[arg-type]
+    assert require_text("x" * MAX_TEXT, "notes") == "x" * MAX_TEXT
+    with pytest.raises(InvalidValue, match=f"at most {MAX_TEXT} characters"):
+        require_text("x" * (MAX_TEXT + 1), "notes")
+    with pytest.raises(InvalidValue, match=f"at most {MAX_SHORT_TEXT} characters"):
+        require_text("x" * (MAX_SHORT_TEXT + 1), "actor", limit=MAX_SHORT_TEXT)
+    with pytest.raises(InvalidValue):
+        require_text(42, "actor")  # type: ignore[arg-type]
+    assert check_length(None, "notes") is None
+    with pytest.raises(InvalidValue):
+        check_length("x" * (MAX_TEXT + 1), "notes")
+    with pytest.raises(InvalidValue, match=f"at most {MAX_ITEMS} entries"):
+        check_items([1] * (MAX_ITEMS + 1), "services")
+
+
+def case_at_submission() -> AidCase:
+    case = AidCase.receive(uuid4(), uuid4(), "applicant", "困难", date(2026, 1, 5))
+    case.record_inquiry("检察官", "询问", date(2026, 1, 6))
+    case.review("serious-injury-unpaid", None, "符合", date(2026, 1, 7))
+    case.submit_for_approval(300_000, "承办人", date(2026, 1, 8))
+    return case
+
+
+def test_an_aid_case_holds_the_bounds_without_the_api() -> None:
+    with pytest.raises(InvalidValue):
+        AidCase.receive(uuid4(), uuid4(), "applicant", "困难", date(9999, 12, 31))
+    case = case_at_submission()
+    version = case.version
+    attempts: list[Any] = [
+        lambda: case.grant(
+            MAX_AMOUNT_FEN + 1, 36, MAX_AMOUNT_FEN, True, "chief-procurator-meeting", date.today()
+        ),
+        lambda: case.grant(300_000, MAX_MONTHS + 1, 10_000, True, "x", date(2026, 1, 9)),
+        lambda: case.grant(300_000, 36, 10_000, False, "人" * 201, date(2026, 1, 9)),
+        lambda: case.grant(300_000, 36, 10_000, False, "x", date(1, 1, 1)),
+    ]
+    for attempt in attempts:
+        with pytest.raises(InvalidValue):
+            attempt()
+    assert case.version == version  # nothing recorded
+
+
+def test_a_referral_outcome_and_answer_hold_the_bounds() -> None:
+    money = {"kind": "money", "amount_fen": 10**30, "provider": "企业"}
+    with pytest.raises(InvalidValue, match="at most"):
+        check_outcome({"successful": True, "provisions": [money]})
+    many = [{"kind": "job", "provider": "企业"}] * (MAX_ITEMS + 1)
+    with pytest.raises(InvalidValue, match="entries"):
+        check_outcome({"successful": True, "provisions": many})
+    with pytest.raises(InvalidValue):
+        check_outcome({"successful": False, "reason": "x" * (MAX_TEXT + 1)})
+    requester, recipient = uuid4(), uuid4()
+    referral = Referral.request(
+        requester_id=requester,
+        recipient_id=recipient,
+        direction="outbound",
+        person_id=uuid4(),
+        case_id=None,
+        reason="困难",
+        services=["medical-aid"],
+        due_on=date(2026, 1, 12),
+        consent=True,
+        legal_basis=None,
+        invoked_by=None,
+        requested_by="承办人",
+    )
+    with pytest.raises(InvalidValue):
+        referral.change_status("rejected", recipient, "经办人", reason="x" * (MAX_TEXT + 1))
+    with pytest.raises(InvalidValue, match="a reason is text"):
+        referral.change_status("rejected", recipient, "经办人", reason=["x"])  # type: ignore[arg-type]
+    assert referral.version == 1
+
+
+def test_a_mechanism_holds_the_bounds() -> None:
+    lead = uuid4()
+    with pytest.raises(InvalidValue):
+        LinkageMechanism.sign("机制", "654025", lead, date(1900, 1, 1), {lead: "牵头"})
+    mechanism = LinkageMechanism.sign("机制", "654025", lead, date(2022, 3, 1), {lead: "牵头"})
+    with pytest.raises(InvalidValue):
+        mechanism.join(uuid4(), "职责", date(2200, 1, 1))
