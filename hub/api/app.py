@@ -10,7 +10,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from hub.api import problems
-from hub.api.routes import admin, audit, cases, feed, operations, persons, referrals, views
+from hub.api.gate import Gate
+from hub.api.routes import (
+    admin,
+    audit,
+    cases,
+    feed,
+    health,
+    operations,
+    persons,
+    referrals,
+    views,
+)
 from hub.bootstrap import Services
 from hub.eventlog.errors import LogUnavailable
 
@@ -39,6 +50,9 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     problems.install(app)
+    app.add_middleware(
+        Gate, access=services.access, max_body_bytes=services.settings.max_body_bytes
+    )
 
     @app.exception_handler(IntegrityError)
     async def _conflict(request: Request, exc: IntegrityError) -> Response:
@@ -59,11 +73,6 @@ def create_app(services: Services) -> FastAPI:
             headers={"Retry-After": str(exc.retry_after)},
         ).response(request.url.path)
 
-    @app.get("/health", tags=["operations"])
-    def health() -> dict[str, Any]:
-        """Answers without a token: the hub is up and its log answers."""
-        return {"status": "ok", "log_position": services.hub.recorder.max_notification_id()}
-
-    for module in (admin, persons, cases, referrals, feed, views, audit, operations):
+    for module in (health, admin, persons, cases, referrals, feed, views, audit, operations):
         app.include_router(module.router)
     return app

@@ -101,9 +101,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        rule = {401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method"}.get(
-            exc.status_code, "http"
-        )
+        rule = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not-found",
+            405: "method",
+            413: "body-too-large",
+        }.get(exc.status_code, "http")
         return Problem(
             exc.status_code, rule, str(exc.detail), str(exc.detail), headers=exc.headers
         ).response(request.url.path)
