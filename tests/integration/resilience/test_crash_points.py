@@ -1,6 +1,6 @@
 """Idempotency across crashes: the hub dies after each step of a command, then the retry runs.
 
-Each step of :data:`~tests.integration.crashes.crash_command.STEPS` gets its own key: a hub
+Each step of :data:`~tests.integration.resilience.crash_command.STEPS` gets its own key: a hub
 process runs ``POST /referrals`` and dies right after that step (``os._exit``, no clean-up,
 as kill -9); a new process retries with the same key. Whatever the step, the log then holds
 the referral exactly once, and the retry's answer names it: a fresh 201 if the crash came
@@ -22,7 +22,7 @@ from hub.api.app import create_app
 from hub.bootstrap import build
 from hub.settings import Settings
 from tests.integration.api.conftest import AGENCIES, id_number
-from tests.integration.crashes.crash_command import CRASHED, STEPS
+from tests.integration.resilience.crash_command import CRASHED, STEPS
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -60,7 +60,7 @@ def run_hub(spec: dict[str, Any], directory: Path) -> subprocess.CompletedProces
     path = directory / f"spec-{uuid.uuid4().hex[:8]}.json"
     path.write_text(json.dumps(spec))
     return subprocess.run(
-        [sys.executable, "-m", "tests.integration.crashes.crash_command", str(path)],
+        [sys.executable, "-m", "tests.integration.resilience.crash_command", str(path)],
         capture_output=True,
         text=True,
         timeout=120,

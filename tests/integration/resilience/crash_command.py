@@ -1,6 +1,6 @@
 """One hub process that runs one POST and dies (``os._exit``, as kill -9 would) at a step.
 
-Run as ``python -m tests.integration.crashes.crash_command SPEC`` where SPEC is a JSON file:
+Run as ``python -m tests.integration.resilience.crash_command SPEC`` where SPEC is a JSON file:
 ``data_dir``, ``log_env``, ``token``, ``path``, ``body``, ``key`` and ``crash_at`` (a step name
 of :data:`STEPS`, or ``null`` to run to the end). Without a crash it prints the answer as
 JSON: ``status``, ``replayed`` and ``body``.
