@@ -38,4 +38,6 @@ async def health(request: Request) -> dict[str, Any]:
     if isinstance(principal, Principal) and principal.role == Role.ADMIN:
         answer["log_position"] = position or 0
         answer["views"] = await run_in_threadpool(worker.status, services.hub, services.views)
+        waits = getattr(request.app.state, "feed_waits", None)
+        answer["feed_waits"] = sum(waits.active.values()) if waits is not None else 0
     return answer
