@@ -118,15 +118,19 @@ class ReadLog:
             except Exception:  # the log is away: the reads wait in the table
                 log.warning("reads of personal data not appended yet; retrying", exc_info=True)
 
+    def flush_quietly(self) -> None:
+        """Appends what is left if the log answers; else the reads wait for the next start."""
+        try:
+            self.flush()
+        except Exception:
+            log.warning("reads of personal data left for the next start", exc_info=True)
+
     def close(self) -> None:
         """Stops the thread and appends what is left (if the log answers)."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        try:
-            self.flush()
-        except Exception:
-            log.warning("reads of personal data left for the next start", exc_info=True)
+        self.flush_quietly()
         self._db.close()
 
 

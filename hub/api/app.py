@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from hub.api import problems
 from hub.api.gate import Gate
@@ -42,7 +45,15 @@ class OrjsonResponse(JSONResponse):
 
 
 def create_app(services: Services) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        # the server stops (SIGTERM ends the process right after): append the reads waiting
+        if services.hub.read_log is not None:
+            await run_in_threadpool(services.hub.read_log.flush_quietly)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Referral hub",
         version="0.1.0",
         description=DESCRIPTION,
