@@ -111,7 +111,7 @@ class Once:
     scope: str
     key: str | None
     request: bytes
-    hub: ReliefHub | None = None
+    hub: ReliefHub
 
     def __call__(self, command: Callable[[], Any], status: int = 200) -> Response:
         if self.key is None:
@@ -124,21 +124,18 @@ class Once:
             code, body = first
             return _response(code, body, replayed=True)
         try:
-            return self._run_claimed(command, status)
+            return self._run_claimed(self.key, command, status)
         except BaseException:
             self.access.release(self.scope, self.key)
             raise
 
-    def _run_claimed(self, command: Callable[[], Any], status: int) -> Response:
-        assert self.key is not None
+    def _run_claimed(self, key: str, command: Callable[[], Any], status: int) -> Response:
+        """Replays the answer the log holds for ``key``, or runs the command and records its
+        events and answer in one commit (or, if it appended nothing, the answer in the store)."""
         digest = hashlib.sha256(self.request).hexdigest()
-        if self.hub is None:
-            response, body = self._answer(command, status)
-            self.access.finish(self.scope, self.key, response.status_code, body)
-            return response
-        recorded = self.hub.recorded_answer(self.scope, self.key)
+        recorded = self.hub.recorded_answer(self.scope, key)
         if recorded is not None:
-            self.access.release(self.scope, self.key)
+            self.access.release(self.scope, key)
             if recorded.request_hash != digest:
                 raise Problem(
                     409,
@@ -152,15 +149,15 @@ class Once:
         if unit.events and response.status_code < 400:
             answer = IdempotentAnswer.record(
                 scope=self.scope,
-                key=self.key,
+                key=key,
                 request_hash=digest,
                 status=response.status_code,
                 body=body,
             )
             self.hub.commit_unit(unit, answer)
-            self.access.release(self.scope, self.key)
+            self.access.release(self.scope, key)
         else:  # nothing appended: what the command held back (if it failed) is dropped
-            self.access.finish(self.scope, self.key, response.status_code, body)
+            self.access.finish(self.scope, key, response.status_code, body)
         return response
 
     @staticmethod

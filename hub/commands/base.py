@@ -66,7 +66,7 @@ class HubBase(Application[UUID]):
     def recorded_answer(self, scope: str, key: str) -> IdempotentAnswer | None:
         """The answer kept in the log for ``key`` within ``scope``, if a command recorded one."""
         events = list(self.events.get(answer_id(scope, key), limit=1))
-        if not events:
+        if not events or not isinstance(events[0], IdempotentAnswer.Recorded):
             return None
         answer = events[0].mutate(None)
         return answer if isinstance(answer, IdempotentAnswer) else None

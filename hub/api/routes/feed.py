@@ -61,8 +61,8 @@ class FeedWaits:
         """The log's last position, read anew at most once per ``POLL_SECONDS``."""
         async with self._lock:
             if time.monotonic() - self._read_at >= POLL_SECONDS:
-                self._head = await run_in_threadpool(lambda: hub.recorder.max_notification_id())
-                self._head = self._head or 0
+                head = await run_in_threadpool(hub.recorder.max_notification_id)
+                self._head = head or 0
                 self._read_at = time.monotonic()
             return self._head
 
