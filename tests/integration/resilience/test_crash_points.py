@@ -17,6 +17,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from hub.access import Role
 from hub.api.app import create_app
 from hub.bootstrap import build
@@ -110,3 +112,38 @@ def test_a_crash_after_any_step_leaves_the_command_applied_once(
         assert retry["status"] == 201, retry
         assert retry["body"] == {"id": made[0]}, retry
         assert retry["replayed"] is (retry["step"] in COMMITTED), retry
+
+
+def test_a_rebuilt_replica_still_knows_the_first_answer(
+    log_env: dict[str, str], log_kind: str, tmp_path: Path
+) -> None:
+    """The answer is in the topic, not only in the replica: deleted, it is rebuilt with it."""
+    if log_kind != "kafka":
+        pytest.skip("only the Kafka log has a replica")
+    data_dir = tmp_path / "hub"
+    world = set_up(data_dir, log_env)
+    spec = {
+        "data_dir": str(data_dir),
+        "log_env": log_env,
+        "token": world["token"],
+        "path": "/referrals",
+        "body": {
+            "recipient_id": world["ids"]["ca"],
+            "person_id": world["person"],
+            "reason": "重建副本",
+            "services": ["temporary-aid"],
+            "requested_by": "承办人",
+        },
+        "key": "rebuild-replica",
+        "crash_at": None,
+    }
+    first = run_hub(spec, tmp_path)
+    assert first.returncode == 0, first.stderr
+    replica = Path(log_env["HUB_REPLICA_PATH"])
+    for path in replica.parent.glob(replica.name + "*"):
+        path.unlink()
+    retry = run_hub(spec, tmp_path)
+    assert retry.returncode == 0, retry.stderr
+    answer = json.loads(retry.stdout)
+    assert answer["replayed"] is True
+    assert answer["body"] == json.loads(first.stdout)["body"]
