@@ -9,8 +9,12 @@ append, then deletes the burst's rows. A burst is named before it is appended an
 ids derive from that name, so a crash between the append and the delete makes the next flush
 find the burst already in the log (the log refuses it) and only delete the rows.
 
-Rows left by a crash are appended by the next flush (the first read after a restart starts
-the thread; closing flushes too). Until then the access log lists them from the table.
+Only a serving process appends: the API starts the thread when it starts (and a read starts
+it if the API was not started as a server), so rows left by a crash are appended within a
+flush interval of the restart, and the API's shutdown appends what waits. A process that
+never started the thread (a CLI command on the same data) never appends, so it never takes
+the Kafka log's writer from the server. Until appended, the access log lists reads from the
+table.
 """
 
 from __future__ import annotations
@@ -103,6 +107,10 @@ class ReadLog:
                 self._db.run("DELETE FROM hub_pending_reads WHERE burst = ?", (burst,))
             return len(rows)
 
+    def start(self) -> None:
+        """Starts appending every ``interval`` seconds (the serving process only)."""
+        self._ensure_started()
+
     def _ensure_started(self) -> None:
         if self._thread is not None:
             return
@@ -126,11 +134,11 @@ class ReadLog:
             log.warning("reads of personal data left for the next start", exc_info=True)
 
     def close(self) -> None:
-        """Stops the thread and appends what is left (if the log answers)."""
+        """Stops the thread and, if this process appends, appends what is left."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self.flush_quietly()
+            self.flush_quietly()
         self._db.close()
 
 

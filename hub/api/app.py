@@ -47,10 +47,13 @@ class OrjsonResponse(JSONResponse):
 def create_app(services: Services) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        read_log = services.hub.read_log
+        if read_log is not None:  # this process serves: it appends the reads in bursts
+            read_log.start()
         yield
         # the server stops (SIGTERM ends the process right after): append the reads waiting
-        if services.hub.read_log is not None:
-            await run_in_threadpool(services.hub.read_log.flush_quietly)
+        if read_log is not None:
+            await run_in_threadpool(read_log.flush_quietly)
 
     app = FastAPI(
         lifespan=lifespan,

@@ -199,3 +199,28 @@ def test_reads_answered_before_a_kill_9_are_all_recorded(tmp_path: Path) -> None
         assert len(in_log) < answered / 5  # bursts, not one event per read
     finally:
         services.close()
+
+
+def test_only_the_process_that_serves_appends_waiting_reads(tmp_path: Path) -> None:
+    """A command-line process on the same data (``hub token issue``) leaves them alone, so on
+    Kafka it never takes the log's writer from the server."""
+    settings = Settings(data_dir=tmp_path, access_log_flush_seconds=3600)
+    serving = build(settings)
+    try:
+        assert serving.hub.read_log is not None
+        for purpose in ("a", "b", "c"):
+            serving.hub.record_personal_read(uuid.uuid4(), "承办人", "staff", None, purpose, "api")
+        position = serving.hub.recorder.max_notification_id()
+        other = build(settings)
+        assert other.hub.read_log is not None and len(other.hub.read_log.pending()) == 3
+        other.close()
+        assert serving.hub.recorder.max_notification_id() == position
+        assert len(serving.hub.read_log.pending()) == 3
+    finally:
+        serving.close()  # the serving process appends them on its way out
+    again = build(settings)
+    try:
+        assert again.hub.read_log is not None and again.hub.read_log.pending() == []
+        assert [len(e.reads) for e in bursts(again)] == [3]
+    finally:
+        again.close()
