@@ -8,17 +8,14 @@ stops as soon as the server answers or closes.
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
 
-from tests.support.tansu import free_port
+from tests.integration.resilience.serve import HubServer, hub_env
 
 BODY_MB = 100
 GROWTH_LIMIT_KB = 8 * 1024
@@ -64,32 +61,11 @@ def send_big_body(port: int, token: str | None) -> tuple[int, dict[str, object]]
 
 
 def test_a_100_mb_body_is_refused_without_growing_the_server(tmp_path: Path) -> None:
-    env = {**os.environ, "HUB_DATA_DIR": str(tmp_path)}
-    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
-    hub = [sys.executable, "-m", "hub"]
-    token = subprocess.run(
-        [*hub, "token", "issue", "--role", "admin"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    port = free_port()
-    server = subprocess.Popen(
-        [*hub, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = HubServer(hub_env(tmp_path))
+    token = server.cli("token", "issue", "--role", "admin")
+    port = server.port
+    server.start()
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "hub serve did not start"
-                time.sleep(0.1)
         # warm the paths once with a small body, so imports and caches are not counted
         headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "warm"}
         httpx.post(f"http://127.0.0.1:{port}/persons", content=b"{}", headers=headers)
@@ -117,5 +93,4 @@ def test_a_100_mb_body_is_refused_without_growing_the_server(tmp_path: Path) -> 
         print(f"server RSS before {before} kB, peak after two 100 MB bodies {peak} kB")
         assert peak - before < GROWTH_LIMIT_KB
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        server.stop()

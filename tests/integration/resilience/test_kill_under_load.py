@@ -9,10 +9,6 @@ client was told, and no reason appears twice.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -24,70 +20,30 @@ import httpx
 import pytest
 
 from tests.integration.api.conftest import AGENCIES, id_number
-from tests.support.tansu import free_port
+from tests.integration.resilience.serve import HubServer, hub_env
 
 CLIENTS = 20
 LOAD_SECONDS = 2.5  # load before each kill, and after the last restart
 KILLS = 2
 
 
-class Server:
-    def __init__(self, env: dict[str, str], port: int) -> None:
-        self.env = env
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "hub", "serve", "--port", str(self.port)],
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        raise AssertionError("hub serve did not start")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-
-
-def hub_env(log_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, str]:
-    env = {**os.environ, "HUB_DATA_DIR": str(tmp_path / "hub")}
-    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
-    if log_kind == "kafka":
-        env["KAFKA_BOOTSTRAP_SERVERS"] = request.getfixturevalue("kafka_bootstrap")
-        env["HUB_LOG_TOPIC"] = f"kill-{uuid.uuid4().hex[:8]}.events"
-    return env
+def log_env(log_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, str]:
+    if log_kind == "sqlite":
+        return hub_env(tmp_path / "hub")
+    return hub_env(
+        tmp_path / "hub",
+        KAFKA_BOOTSTRAP_SERVERS=request.getfixturevalue("kafka_bootstrap"),
+        HUB_LOG_TOPIC=f"kill-{uuid.uuid4().hex[:8]}.events",
+    )
 
 
 def test_kill_9_under_load_loses_nothing_and_applies_nothing_twice(
     log_kind: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    env = hub_env(log_kind, tmp_path, request)
-    server = Server(env, free_port())
+    server = HubServer(log_env(log_kind, tmp_path, request))
     server.start()
     try:
-        admin = subprocess.run(
-            [sys.executable, "-m", "hub", "token", "issue", "--role", "admin"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        admin = server.cli("token", "issue", "--role", "admin")
         http = httpx.Client(base_url=server.base, timeout=30)
 
         def ok(token: str, path: str, body: Any) -> Any:

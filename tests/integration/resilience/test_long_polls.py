@@ -8,10 +8,7 @@ a generous multiple of that baseline. The agency's limit on waits is 45 here, so
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from tests.integration.api.conftest import AGENCIES
-from tests.support.tansu import free_port
+from tests.integration.resilience.serve import HubServer, hub_env
 
 WAITERS = 45
 WAIT_SECONDS = 6
@@ -36,37 +33,11 @@ def latency(client: httpx.Client, path: str, headers: dict[str, str]) -> float:
 
 
 def test_waiting_feeds_do_not_slow_other_requests(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "HUB_DATA_DIR": str(tmp_path),
-        "HUB_FEED_WAITS_PER_AGENCY": str(WAITERS),
-    }
-    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
-    hub = [sys.executable, "-m", "hub"]
-    admin = subprocess.run(
-        [*hub, "token", "issue", "--role", "admin"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [*hub, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = HubServer(hub_env(tmp_path, HUB_FEED_WAITS_PER_AGENCY=str(WAITERS)))
+    admin = server.cli("token", "issue", "--role", "admin")
+    base = server.base
+    server.start()
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "hub serve did not start"
-                time.sleep(0.1)
         client = httpx.Client(base_url=base, timeout=30)
         as_admin = {"Authorization": f"Bearer {admin}", "Idempotency-Key": "a"}
         agency = client.post("/agencies", json=AGENCIES["ca"], headers=as_admin).json()["id"]
@@ -107,8 +78,7 @@ def test_waiting_feeds_do_not_slow_other_requests(tmp_path: Path) -> None:
         for waiter in waiters:
             waiter.join(timeout=WAIT_SECONDS + 20)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        server.stop()
     print(f"idle {idle}, with {WAITERS} waiting feeds {loaded}")
     assert still_waiting == WAITERS  # measured while every feed request was waiting
     assert answers == [200] * WAITERS

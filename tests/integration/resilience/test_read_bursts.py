@@ -9,10 +9,6 @@ the access log after the restart, and in the log once it flushed.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 import warnings
@@ -30,7 +26,7 @@ from hub.bootstrap import Services, build
 from hub.read_log import events_of
 from hub.settings import Settings
 from tests.integration.api.conftest import AGENCIES, id_number
-from tests.support.tansu import free_port
+from tests.integration.resilience.serve import HubServer, hub_env
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -126,40 +122,11 @@ def test_a_flush_that_died_after_appending_is_finished_without_double_counting(
 
 
 def test_reads_answered_before_a_kill_9_are_all_recorded(tmp_path: Path) -> None:
-    env = {**os.environ, "HUB_DATA_DIR": str(tmp_path), "HUB_ACCESS_LOG_FLUSH_SECONDS": "1"}
-    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
-    hub = [sys.executable, "-m", "hub"]
-
-    def issue(role: str) -> str:
-        return subprocess.run(
-            [*hub, "token", "issue", "--role", role],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-
-    admin, auditor = issue("admin"), issue("auditor")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-
-    def start() -> subprocess.Popen[bytes]:
-        server = subprocess.Popen(
-            [*hub, "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    return server
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "hub serve did not start"
-                time.sleep(0.1)
-
-    server = start()
+    server = HubServer(hub_env(tmp_path, HUB_ACCESS_LOG_FLUSH_SECONDS="1"))
+    admin = server.cli("token", "issue", "--role", "admin")
+    auditor = server.cli("token", "issue", "--role", "auditor")
+    base = server.base
+    server.start()
     try:
         client = httpx.Client(base_url=base, timeout=30)
         as_admin = {"Authorization": f"Bearer {admin}"}
@@ -178,16 +145,14 @@ def test_reads_answered_before_a_kill_9_are_all_recorded(tmp_path: Path) -> None
         while time.monotonic() - started < 2.5:  # reads across a few bursts
             assert client.get(f"/persons/{person}", headers=p).status_code == 200
             answered += 1
-        server.send_signal(signal.SIGKILL)  # right after the last answer
-        server.wait(timeout=10)
-        server = start()
+        server.kill()  # right after the last answer
+        server.start()
         as_auditor = {"Authorization": f"Bearer {auditor}"}
         listed = client.get(f"/audit/access-log?person_id={person}", headers=as_auditor).json()
         assert len(listed) == answered  # every answered read, none twice
         assert len({e["id"] for e in listed}) == answered
     finally:
-        server.terminate()  # a clean stop flushes what waits
-        server.wait(timeout=20)
+        server.stop()  # a clean stop flushes what waits
 
     services = build(Settings(data_dir=tmp_path))
     try:
