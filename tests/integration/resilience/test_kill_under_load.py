@@ -2,7 +2,7 @@
 
 Twenty clients each send ``POST /referrals`` with a fresh ``Idempotency-Key`` (the key is also
 the referral's reason), retrying the same request with the same key through connection
-failures until it is answered. The server is killed with SIGKILL twice mid-load and started
+failures until it is answered. The server is killed with SIGKILL four times mid-load and started
 again. At the end every acknowledged referral is in the log exactly once, with the id its
 client was told, and no reason appears twice.
 """
@@ -23,8 +23,8 @@ from tests.integration.api.conftest import AGENCIES, id_number
 from tests.integration.resilience.serve import HubServer, hub_env
 
 CLIENTS = 20
-LOAD_SECONDS = 2.5  # load before each kill, and after the last restart
-KILLS = 2
+LOAD_SECONDS = 2.0  # load before each kill, and after the last restart
+KILLS = 4
 
 
 def log_env(log_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, str]:
