@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from domain.workdays import WorkCalendar
 from hub.access import AccessStore
 from hub.app import ReliefHub
+from hub.read_log import ReadLog
 from hub.settings import Settings
 from hub.vault.keystore import KeyStore
 from projections.deadlines import SlaPolicy
@@ -22,6 +23,8 @@ class Services:
     views: ViewStore
 
     def close(self) -> None:
+        if self.hub.read_log is not None:
+            self.hub.read_log.close()
         self.hub.close()
         self.access.close()
         self.views.close()
@@ -59,6 +62,9 @@ def open_views(settings: Settings) -> ViewStore:
 
 def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services:
     hub = build_hub(settings, log_env)
+    hub.read_log = ReadLog(
+        settings.access_location(), hub, interval=settings.access_log_flush_seconds
+    )
     return Services(
         settings=settings,
         hub=hub,

@@ -16,6 +16,9 @@
 | ``HUB_ACCESS_URL`` | ``DATA_DIR/access.sqlite`` | tokens and idempotency records |
 | ``HUB_LOCAL_HOLIDAYS`` / ``HUB_LOCAL_WORKDAYS`` | empty | comma-separated ISO dates added to the official calendar |
 | ``HUB_POLL_INTERVAL`` | ``0.05`` | seconds between looks at the embedded log for another process's appends |
+| ``HUB_MAX_BODY_BYTES`` | ``1000000`` | the largest request body the API reads; larger ones are refused (413) |
+| ``HUB_FEED_WAITS_PER_AGENCY`` | ``8`` | long-polls (``GET /agencies/{id}/feed?wait=``) one agency may hold at once; more get 429 |
+| ``HUB_ACCESS_LOG_FLUSH_SECONDS`` | ``1.0`` | how often the API's reads of personal data are appended, one event per reader per burst |
 | ``HUB_SLA_COMPLETION_DAYS`` / ``HUB_SLA_AMBER_DAYS`` | ``10`` / ``2`` | working days to finish an accepted referral; amber this many days before a deadline |
 """
 
@@ -52,6 +55,9 @@ class Settings(BaseSettings):
     views_url: str | None = None
     access_url: str | None = None
     poll_interval: float = 0.05
+    max_body_bytes: int = Field(default=1_000_000, ge=1)
+    feed_waits_per_agency: int = Field(default=8, ge=1)
+    access_log_flush_seconds: float = Field(default=1.0, gt=0)
     sla_completion_days: int = 10
     sla_amber_days: int = 2
     local_holidays: list[date] = []

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
 from eventsourcing.persistence import IntegrityError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from hub.api import problems, responses
-from hub.api.routes import admin, audit, cases, feed, operations, persons, referrals, views
+from hub.api.gate import Gate
+from hub.api.routes import (
+    admin,
+    audit,
+    cases,
+    feed,
+    health,
+    operations,
+    persons,
+    referrals,
+    views,
+)
 from hub.bootstrap import Services
 from hub.eventlog.errors import LogUnavailable
 
@@ -39,13 +53,28 @@ class OrjsonResponse(JSONResponse):
 
 
 def create_app(services: Services) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        read_log = services.hub.read_log
+        if read_log is not None:  # this process serves: it appends the reads in bursts
+            read_log.start()
+        yield
+        # the server stops (SIGTERM ends the process right after): append the reads waiting
+        if read_log is not None:
+            await run_in_threadpool(read_log.flush_quietly)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Referral hub",
         version="0.1.0",
         description=DESCRIPTION,
         default_response_class=OrjsonResponse,
     )
     app.state.services = services
+    # Middleware added last runs first: unexpected errors are caught around the gate too.
+    app.add_middleware(
+        Gate, access=services.access, max_body_bytes=services.settings.max_body_bytes
+    )
     problems.install(app)
 
     @app.exception_handler(IntegrityError)
@@ -67,12 +96,7 @@ def create_app(services: Services) -> FastAPI:
             headers={"Retry-After": str(exc.retry_after)},
         ).response(request.url.path)
 
-    @app.get("/health", tags=["operations"])
-    def health() -> dict[str, Any]:
-        """Answers without a token: the hub is up and its log answers."""
-        return {"status": "ok", "log_position": services.hub.recorder.max_notification_id()}
-
-    for module in (admin, persons, cases, referrals, feed, views, audit, operations):
+    for module in (health, admin, persons, cases, referrals, feed, views, audit, operations):
         app.include_router(module.router)
     responses.document(app)
     return app

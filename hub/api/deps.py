@@ -7,6 +7,7 @@ or ``Admin``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -19,9 +20,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from domain.errors import DomainError
-from hub.access import AccessStore, IdempotencyConflict, Principal, Role
+from hub.access import AccessStore, IdempotencyConflict, IdempotencyKeyReused, Principal, Role
 from hub.api.problems import Problem, from_domain
 from hub.app import ReliefHub
+from hub.idempotency import IdempotentAnswer, unit_of_work
 
 bearer = HTTPBearer(auto_error=False, description="The token issued to an agency or operator")
 
@@ -98,12 +100,18 @@ def may_read(principal: Principal, parties: set[UUID]) -> None:
 
 @dataclass
 class Once:
-    """Runs a POST's command at most once per ``Idempotency-Key``; a retry gets the first answer."""
+    """Runs a POST's command at most once per ``Idempotency-Key``; a retry gets the first answer.
+
+    The command runs inside a unit of work (:mod:`hub.idempotency`): what it appends and the
+    key's answer are recorded in one commit of the log. An answer that appended nothing (a
+    refusal, a no-op) is kept in the access store instead.
+    """
 
     access: AccessStore
     scope: str
     key: str | None
     request: bytes
+    hub: ReliefHub
 
     def __call__(self, command: Callable[[], Any], status: int = 200) -> Response:
         if self.key is None:
@@ -116,11 +124,40 @@ class Once:
             code, body = first
             return _response(code, body, replayed=True)
         try:
-            response, body = self._answer(command, status)
+            return self._run_claimed(self.key, command, status)
         except BaseException:
             self.access.release(self.scope, self.key)
             raise
-        self.access.finish(self.scope, self.key, response.status_code, body)
+
+    def _run_claimed(self, key: str, command: Callable[[], Any], status: int) -> Response:
+        """Replays the answer the log holds for ``key``, or runs the command and records its
+        events and answer in one commit (or, if it appended nothing, the answer in the store)."""
+        digest = hashlib.sha256(self.request).hexdigest()
+        recorded = self.hub.recorded_answer(self.scope, key)
+        if recorded is not None:
+            self.access.release(self.scope, key)
+            if recorded.request_hash != digest:
+                raise Problem(
+                    409,
+                    IdempotencyKeyReused.rule,
+                    "Idempotency conflict",
+                    "the Idempotency-Key was used for a different request",
+                )
+            return _response(recorded.status, recorded.body.encode(), replayed=True)
+        with unit_of_work() as unit:
+            response, body = self._answer(command, status)
+        if unit.events and response.status_code < 400:
+            answer = IdempotentAnswer.record(
+                scope=self.scope,
+                key=key,
+                request_hash=digest,
+                status=response.status_code,
+                body=body,
+            )
+            self.hub.commit_unit(unit, answer)
+            self.access.release(self.scope, key)
+        else:  # nothing appended: what the command held back (if it failed) is dropped
+            self.access.finish(self.scope, key, response.status_code, body)
         return response
 
     @staticmethod
@@ -143,6 +180,7 @@ def _response(status: int, body: bytes, replayed: bool = False) -> Response:
 async def get_once(
     request: Request,
     access: AccessDep,
+    hub: HubDep,
     principal: Reader,
     idempotency_key: Annotated[
         str | None,
@@ -155,7 +193,7 @@ async def get_once(
     body = await request.body()
     fingerprint = request.method.encode() + request.url.path.encode() + b"\n" + body
     scope = str(principal.agency_id or principal.token_id)
-    return Once(access, scope, idempotency_key, fingerprint)
+    return Once(access, scope, idempotency_key, fingerprint, hub)
 
 
 OnceDep = Annotated[Once, Depends(get_once)]

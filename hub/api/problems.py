@@ -151,9 +151,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        rule = {401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method"}.get(
-            exc.status_code, "http"
-        )
+        rule = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not-found",
+            405: "method",
+            413: "body-too-large",
+        }.get(exc.status_code, "http")
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             from hub.api.responses import allowed_methods  # it documents the app: no cycle

@@ -7,14 +7,16 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.audit import PersonalDataRead
+from domain.audit import PersonalDataRead, PersonalDataReads
 from domain.case import AidCase
 from domain.errors import DomainError, NotFound
 from domain.person import Person
 from domain.referral import Referral
+from domain.values import require_text
 from hub.audit.verify import Report, Verifier, log_events, stream_events
 from hub.commands.base import HubBase, plain
 from hub.queries import HIDDEN_FIELDS, HubQueries
+from hub.read_log import ReadLog
 from hub.vault.keystore import KeyStore
 
 
@@ -32,6 +34,8 @@ WHO_FIELDS = ("by_agency", "actor", "officer", "submitted_by", "approved_by", "r
 class AuditCommands(HubQueries, HubBase):
     keys: KeyStore
     hub_key: bytes
+    #: where the API's reads of personal data wait for their burst (see :mod:`hub.read_log`)
+    read_log: ReadLog | None = None
 
     def erase_person(self, person_id: UUID, legal_basis: str, erased_by: str) -> None:
         """Records the erasure, then destroys the person's data key (crypto-shredding).
@@ -57,25 +61,47 @@ class AuditCommands(HubQueries, HubBase):
         purpose: str,
         channel: str,
     ) -> None:
+        """Records a read of personal data: into the read log's next burst when one is
+        attached (the API's process), else as an event of its own."""
+        if self.read_log is not None:
+            self.read_log.record(
+                person_id=person_id,
+                reader=require_text(reader, "reader"),
+                role=role,
+                agency_id=agency_id,
+                purpose=require_text(purpose, "purpose"),
+                channel=channel,
+            )
+            return
         self.save(PersonalDataRead.record(person_id, reader, role, agency_id, purpose, channel))
 
     def access_log(self, person_id: UUID | None = None) -> list[dict[str, Any]]:
-        return [
-            plain(
-                {
-                    "id": e.originator_id,
-                    "at": e.timestamp.isoformat(),
-                    "person_id": e.person_id,
-                    "reader": e.reader,
-                    "role": e.role,
-                    "agency_id": e.agency_id,
-                    "purpose": e.purpose,
-                    "channel": e.channel,
-                }
-            )
-            for e in self.scan(PersonalDataRead.Recorded)
-            if person_id is None or e.person_id == UUID(str(person_id))
-        ]
+        """Every recorded read, oldest first: those in the log and those waiting for it."""
+        waiting = self.read_log.pending() if self.read_log is not None else []
+        entries: dict[str, dict[str, Any]] = {}
+        for e in self.scan(PersonalDataRead.Recorded, PersonalDataReads.Recorded):
+            if isinstance(e, PersonalDataRead.Recorded):
+                entries[str(e.originator_id)] = plain(
+                    {
+                        "id": e.originator_id,
+                        "at": e.timestamp.isoformat(),
+                        "person_id": e.person_id,
+                        "reader": e.reader,
+                        "role": e.role,
+                        "agency_id": e.agency_id,
+                        "purpose": e.purpose,
+                        "channel": e.channel,
+                    }
+                )
+                continue
+            who = {"reader": e.reader, "role": e.role, "agency_id": e.agency_id}
+            for read in e.reads:
+                entries[read["id"]] = plain({**read, **who, "channel": e.channel})
+        for read in waiting:
+            entries.setdefault(read["id"], read)
+        wanted = None if person_id is None else str(person_id)
+        found = [e for e in entries.values() if wanted is None or e["person_id"] == wanted]
+        return sorted(found, key=lambda e: e["at"])
 
     def case_streams(self, case_id: UUID) -> list[UUID]:
         """The case's stream and its referrals' streams.

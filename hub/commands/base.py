@@ -9,10 +9,11 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import Recording, Tracking
 
 from domain.errors import NotFound, NotParty
 from domain.workdays import WorkCalendar
+from hub.idempotency import IdempotentAnswer, Unit, answer_id, current_unit
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -24,8 +25,11 @@ class HubBase(Application[UUID]):
     today: Callable[[], date]
 
     def load(self, kind: type[A], aggregate_id: UUID | str) -> A:
+        unit = current_unit()
         try:
-            aggregate = self.repository.get(UUID(str(aggregate_id)))
+            uuid = UUID(str(aggregate_id))
+            held = unit.aggregates.get(uuid) if unit else None
+            aggregate = held if held is not None else self.repository.get(uuid)
         except (AggregateNotFoundError, ValueError):
             raise NotFound(f"{kind.__name__} {aggregate_id} not found") from None
         if not isinstance(aggregate, kind):
@@ -39,7 +43,33 @@ class HubBase(Application[UUID]):
         self._notify(self._record(processing))
 
     def exists(self, aggregate_id: UUID) -> bool:
+        unit = current_unit()
+        if unit is not None and aggregate_id in unit.aggregates:
+            return True
         return self.repository.__contains__(aggregate_id)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Saves now; or, inside a unit of work (:mod:`hub.idempotency`), holds the events
+        back for the unit's one atomic record."""
+        unit = current_unit()
+        if unit is None or kwargs:
+            return super().save(*objs, **kwargs)
+        unit.collect(objs)
+        return []
+
+    def commit_unit(self, unit: Unit, answer: IdempotentAnswer) -> None:
+        """Records a unit's events and the key's answer atomically (one ``insert_events``)."""
+        processing = ProcessingEvent[UUID]()
+        processing.collect_events(*unit.events, answer)
+        self._notify(self._record(processing))
+
+    def recorded_answer(self, scope: str, key: str) -> IdempotentAnswer | None:
+        """The answer kept in the log for ``key`` within ``scope``, if a command recorded one."""
+        events = list(self.events.get(answer_id(scope, key), limit=1))
+        if not events or not isinstance(events[0], IdempotentAnswer.Recorded):
+            return None
+        answer = events[0].mutate(None)
+        return answer if isinstance(answer, IdempotentAnswer) else None
 
     @staticmethod
     def require_party(allowed: bool, what: str) -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -58,6 +59,8 @@ class Replica:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._users = 0  # statements running now, on any thread's connection
+        self._idle = threading.Condition(self._lock)
         with self._connection() as c:
             c.executescript(SCHEMA)
 
@@ -74,12 +77,33 @@ class Replica:
                 self._all.append(conn)
         return conn
 
+    @contextmanager
+    def _use(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, counted as in use until the block ends."""
+        with self._idle:
+            self._users += 1
+        try:
+            yield self._connection()
+        finally:
+            with self._idle:
+                self._users -= 1
+                if not self._users:
+                    self._idle.notify_all()
+
+    def _query(self, sql: str, params: Sequence[object] = (), every: bool = False) -> Any:
+        with self._use() as conn:
+            cursor = conn.execute(sql, params)
+            return cursor.fetchall() if every else cursor.fetchone()
+
     def close(self) -> None:
-        with self._lock:
+        """Closes every thread's connection once none is in use: closing one while another
+        thread steps a statement on it crashes the interpreter."""
+        with self._idle:
+            self._idle.wait_for(lambda: not self._users, timeout=30)
             for conn in self._all:
                 conn.close()
             self._all.clear()
-        self._local = threading.local()
+            self._local = threading.local()
 
     # Reads.
 
@@ -92,34 +116,24 @@ class Replica:
         return None if instance is None else (str(instance), int(offset or 0))
 
     def _meta(self, key: str) -> Any:
-        row = (
-            self._connection().execute("SELECT value FROM log_meta WHERE key=?", (key,)).fetchone()
-        )
+        row = self._query("SELECT value FROM log_meta WHERE key=?", (key,))
         return None if row is None else row[0]
 
     def max_notification_id(self) -> int | None:
-        row = self._connection().execute("SELECT MAX(notification_id) FROM events").fetchone()
-        return None if row[0] is None else int(row[0])
+        row = self._query("SELECT MAX(notification_id) FROM events")
+        return None if row is None or row[0] is None else int(row[0])
 
     def max_tracking_id(self, application_name: str) -> int | None:
-        row = (
-            self._connection()
-            .execute(
-                "SELECT notification_id FROM tracking WHERE application_name=?", (application_name,)
-            )
-            .fetchone()
+        row = self._query(
+            "SELECT notification_id FROM tracking WHERE application_name=?", (application_name,)
         )
         return None if row is None else int(row[0])
 
     def existing(self, originator_id: UUID | str, versions: Sequence[int]) -> bool:
         marks = ",".join("?" * len(versions))
-        row = (
-            self._connection()
-            .execute(
-                f"SELECT 1 FROM events WHERE originator_id=? AND originator_version IN ({marks}) LIMIT 1",
-                (originator_key(originator_id), *versions),
-            )
-            .fetchone()
+        row = self._query(
+            f"SELECT 1 FROM events WHERE originator_id=? AND originator_version IN ({marks}) LIMIT 1",
+            (originator_key(originator_id), *versions),
         )
         return row is not None
 
@@ -144,7 +158,7 @@ class Replica:
         if limit is not None:
             sql += "LIMIT ?"
             params.append(limit)
-        rows = self._connection().execute(sql, params).fetchall()
+        rows = self._query(sql, params, every=True)
         return [StoredEvent(_originator(r[0], r[1]), r[2], r[3], r[4]) for r in rows]
 
     def select_notifications(
@@ -169,7 +183,7 @@ class Replica:
             params.extend(topics)
         sql += "ORDER BY notification_id LIMIT ?"
         params.append(limit)
-        rows = self._connection().execute(sql, params).fetchall()
+        rows = self._query(sql, params, every=True)
         return [
             Notification(
                 id=r[0],
@@ -182,14 +196,13 @@ class Replica:
         ]
 
     def count(self) -> int:
-        return int(self._connection().execute("SELECT COUNT(*) FROM events").fetchone()[0])
+        return int(self._query("SELECT COUNT(*) FROM events")[0])
 
     # Writes.
 
     def apply(self, records: Iterable[tuple[int, bytes]], position: int) -> int:
         """Applies committed records at or past the position; returns how many events."""
-        with self._write_lock:
-            conn = self._connection()
+        with self._write_lock, self._use() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 applied = self._apply(conn, records, position)

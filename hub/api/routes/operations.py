@@ -14,7 +14,8 @@ from hub.replies import Rejection
 router = APIRouter(prefix="/operations", tags=["operations"])
 
 
-def get_dead_letters(request: Request) -> DeadLetters:
+def get_dead_letters(request: Request, _: Admin) -> DeadLetters:
+    """The dead letters, for an administrator (403 for anyone else, before 409)."""
     settings = request.app.state.services.settings
     if not settings.kafka_bootstrap_servers:
         raise Problem(

@@ -10,11 +10,22 @@ from hub.access import Role
 from tests.integration.api.conftest import Api, assert_problem
 
 
-def test_health_answers_without_a_token(api: Api) -> None:
+def test_health_answers_without_a_token_and_says_only_up(api: Api) -> None:
+    """No position: it would tell whether a request appended (an existence oracle)."""
     response = api.client.get("/health")
     assert response.status_code == 200
-    assert response.json()["status"] == "ok"
-    assert response.json()["log_position"] == api.log_position()
+    assert response.json() == {"status": "ok"}
+    for who in ("p", "auditor"):
+        assert api.get(who, "/health").json() == {"status": "ok"}
+
+
+def test_health_shows_positions_and_lags_to_an_administrator(api: Api) -> None:
+    answer = api.get("admin", "/health").json()
+    assert answer["status"] == "ok"
+    assert answer["log_position"] == api.log_position()
+    views = {v["view"]: v for v in answer["views"]}
+    assert views and all(v["log_position"] == api.log_position() for v in views.values())
+    assert all(v["behind"] == v["log_position"] - v["position"] for v in views.values())
 
 
 @pytest.mark.parametrize(

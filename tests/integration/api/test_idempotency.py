@@ -137,6 +137,46 @@ def test_concurrent_retries_create_one_referral(api: Api) -> None:
     for answer in answers:
         if answer.status_code != 201:
             assert_problem(answer, 409, "idempotency-conflict")
-    assert api.log_position() == position + 1
+    assert api.log_position() == position + 2  # the referral and the key's answer
     retry = api.post("p", "/referrals", body, key=key)
     assert retry.status_code == 201 and retry.json()["id"] in created
+
+
+def test_a_key_reused_for_another_request_is_409_once_its_answer_is_in_the_log(api: Api) -> None:
+    person_id = api.person("p")
+    key = uuid.uuid4().hex
+    assert api.post("p", "/referrals", referral_body(api, person_id), key=key).status_code == 201
+    position = api.log_position()
+    other = {**referral_body(api, person_id), "reason": "另一个请求"}
+    assert_problem(api.post("p", "/referrals", other, key=key), 409, "idempotency-key-reused")
+    assert api.log_position() == position
+
+
+def test_the_first_answer_is_in_the_log_not_only_in_the_access_store(api: Api) -> None:
+    """Committed with the referral: with the access store's records gone, the retry replays."""
+    body = referral_body(api, api.person("p"))
+    key = uuid.uuid4().hex
+    first = api.post("p", "/referrals", body, key=key)
+    assert first.status_code == 201
+    scope = api.ids["p"]
+    answer = api.services.hub.recorded_answer(scope, key)
+    assert answer is not None and (answer.status, answer.body) == (201, first.text)
+    api.services.access._db.run("DELETE FROM hub_idempotency")  # the store forgets everything
+    position = api.log_position()
+    retry = api.post("p", "/referrals", body, key=key)
+    assert (retry.status_code, retry.content, retry.headers[REPLAYED]) == (
+        201,
+        first.content,
+        "true",
+    )
+    assert api.log_position() == position
+
+
+def test_a_refusal_appends_nothing_and_keeps_its_answer_in_the_access_store(api: Api) -> None:
+    referral_id = api.referral("p", "ca")
+    key = uuid.uuid4().hex
+    position = api.log_position()
+    first = api.post("ca", f"/referrals/{referral_id}/reject", {"actor": "经办人"}, key=key)
+    assert_problem(first, 422, "reason-required")
+    assert api.log_position() == position
+    assert api.services.hub.recorded_answer(api.ids["ca"], key) is None
