@@ -166,7 +166,7 @@ class PersonCommands(HubBase):
         """Who took a consent; one recorded before consents were scoped, the registrant."""
         if consent["taken_by"] is None and consent["legacy"] and person.registered_by:
             return str(person.registered_by)
-        return consent["taken_by"]  # type: ignore[no-any-return]
+        return consent["taken_by"]
 
     def visible_consents(self, person: Person, agency_id: UUID | None) -> list[dict[str, Any]]:
         """The consents an agency took or that name it; every one for ``None`` (auditors)."""
