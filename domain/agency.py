@@ -83,6 +83,7 @@ class Agency(Aggregate):
     @classmethod
     def register(
         cls,
+        *,
         name: str,
         kind: str,
         level: str,

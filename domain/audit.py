@@ -25,6 +25,7 @@ class PersonalDataRead(Aggregate):
     @classmethod
     def record(
         cls,
+        *,
         person_id: UUID,
         reader: str,
         role: str,

@@ -137,6 +137,7 @@ class AidCase(Aggregate):
     @classmethod
     def receive(
         cls,
+        *,
         procuratorate_id: UUID,
         person_id: UUID,
         source: str,

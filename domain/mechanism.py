@@ -50,6 +50,7 @@ class LinkageMechanism(Aggregate):
     @classmethod
     def sign(
         cls,
+        *,
         name: str,
         region_code: str,
         lead_agency_id: UUID,

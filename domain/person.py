@@ -145,6 +145,7 @@ class Person(Aggregate):
     @classmethod
     def register(
         cls,
+        *,
         id_key: str,
         id_number: str,
         name: str,

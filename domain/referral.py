@@ -142,6 +142,7 @@ class Referral(Aggregate):
     @classmethod
     def request(
         cls,
+        *,
         requester_id: UUID,
         recipient_id: UUID,
         direction: str,

@@ -54,7 +54,15 @@ class PersonCommands(HubBase):
         key = self.id_key(id_number)
         person_id = Person.id_for(key)
         if not self.exists(person_id):
-            person = Person.register(key, id_number, name, contact, health, family, registered_by)
+            person = Person.register(
+                id_key=key,
+                id_number=id_number,
+                name=name,
+                contact=contact,
+                health=health,
+                family=family,
+                registered_by=registered_by,
+            )
             self.save(person)
             return person.id
         person = self.load(Person, person_id)
