@@ -74,9 +74,21 @@ EVENTS_PER_CASE = 11
 
 def agencies(hub: ReliefHub) -> tuple[UUID, UUID]:
     p = Agency.register(
-        "基准测试县人民检察院", "procuratorate", "county", "654003", ["judicial-relief"], 5
+        name="基准测试县人民检察院",
+        kind="procuratorate",
+        level="county",
+        region_code="654003",
+        services=["judicial-relief"],
+        response_days=5,
     )
-    donor = Agency.register("基准测试爱心企业", "enterprise", "county", "654003", ["donation"], 5)
+    donor = Agency.register(
+        name="基准测试爱心企业",
+        kind="enterprise",
+        level="county",
+        region_code="654003",
+        services=["donation"],
+        response_days=5,
+    )
     hub.save(p, donor)
     return p.id, donor.id
 
@@ -85,19 +97,25 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
     """A person, their relief case and a donation referral, built in memory: 11 events."""
     id_number = f"654003{i:012d}"
     person = Person.register(
-        hub.id_key(id_number),
-        id_number,
-        f"基准当事人{i}",
-        "1390000" + f"{i % 10000:04d}",
-        "交通事故致伤，需长期康复",
-        "配偶无业，子女在读",
-        p,
+        id_key=hub.id_key(id_number),
+        id_number=id_number,
+        name=f"基准当事人{i}",
+        contact="1390000" + f"{i % 10000:04d}",
+        health="交通事故致伤，需长期康复",
+        family="配偶无业，子女在读",
+        registered_by=p,
     )
     person.record_consent(
         consent_id=uuid4(), taken_by=p, recorded_by="承办人", recorded_on=DAY, scope=SCOPE
     )
     amount = 200_000 + (i % 7) * 100_000
-    case = AidCase.receive(p, person.id, "applicant", "因案致困，无法通过诉讼获得赔偿", DAY)
+    case = AidCase.receive(
+        procuratorate_id=p,
+        person_id=person.id,
+        source="applicant",
+        summary="因案致困，无法通过诉讼获得赔偿",
+        received_on=DAY,
+    )
     case.record_inquiry("承办检察官", "询问申请人及家属，核实困难情况", DAY)
     case.review("serious-injury-unpaid", None, "符合国家司法救助条件", DAY)
     case.submit_for_approval(amount, "承办检察官", DAY)
@@ -243,7 +261,13 @@ def person_events(hub: ReliefHub, start: int, count: int, new: bool) -> list[lis
     for i in range(start, start + count):
         id_number = f"659001{i:012d}"
         person = Person.register(
-            hub.id_key(id_number), id_number, f"追加测试{i}", "13900000000", "慢性病", "独居", None
+            id_key=hub.id_key(id_number),
+            id_number=id_number,
+            name=f"追加测试{i}",
+            contact="13900000000",
+            health="慢性病",
+            family="独居",
+            registered_by=None,
         )
         if not new:
             person.collect_events()  # registered beforehand (see ``register_first``)

@@ -50,6 +50,27 @@ def _response_days(days: int) -> int:
 class Agency(Aggregate):
     """An agency, with the services it offers and its referral response target."""
 
+    class Registered(Aggregate.Created):
+        """An agency joined the network (登记)."""
+
+        name: str
+        kind: str
+        level: str
+        region_code: str
+        services: list[str]
+        response_days: int
+        parent_id: UUID | None
+
+    class ServicesChanged(Aggregate.Event):
+        """The services the agency offers, all of them after the change."""
+
+        services: list[str]
+
+    class ResponseTargetSet(Aggregate.Event):
+        """How many working days the agency gives itself to answer a referral."""
+
+        response_days: int
+
     @staticmethod
     def id_for(name: str) -> UUID:
         """Agency names are unique (full official names), so one name is one agency."""
@@ -62,6 +83,7 @@ class Agency(Aggregate):
     @classmethod
     def register(
         cls,
+        *,
         name: str,
         kind: str,
         level: str,
@@ -80,7 +102,7 @@ class Agency(Aggregate):
             parent_id=parent_id,
         )
 
-    @event("Registered")
+    @event(Registered)
     def __init__(
         self,
         name: str,
@@ -102,14 +124,14 @@ class Agency(Aggregate):
     def change_services(self, services: list[str]) -> None:
         self._change_services(_services(services))
 
-    @event("ServicesChanged")
+    @event(ServicesChanged)
     def _change_services(self, services: list[str]) -> None:
         self.services = services
 
     def set_response_target(self, response_days: int) -> None:
         self._set_response_target(_response_days(response_days))
 
-    @event("ResponseTargetSet")
+    @event(ResponseTargetSet)
     def _set_response_target(self, response_days: int) -> None:
         self.response_days = response_days
 

@@ -18,9 +18,20 @@ from domain.values import require_text
 class PersonalDataRead(Aggregate):
     """Who read whose personal data, when, why and through which channel (api, cli)."""
 
+    class Recorded(Aggregate.Created):
+        """One read of a person's data, by whom, in which role, for what purpose."""
+
+        person_id: UUID
+        reader: str
+        role: str
+        agency_id: UUID | None
+        purpose: str
+        channel: str
+
     @classmethod
     def record(
         cls,
+        *,
         person_id: UUID,
         reader: str,
         role: str,
@@ -37,7 +48,7 @@ class PersonalDataRead(Aggregate):
             channel=channel,
         )
 
-    @event("Recorded")
+    @event(Recorded)
     def __init__(
         self,
         person_id: UUID,

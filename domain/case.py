@@ -58,9 +58,86 @@ class Stage(StrEnum):
 class AidCase(Aggregate):
     """One application for judicial relief, from lead to closure."""
 
+    class LeadReceived(Aggregate.Created):
+        """A lead or an application received (受理), from ``source``; from a referral, its id."""
+
+        procuratorate_id: UUID
+        person_id: UUID
+        source: str
+        summary: str
+        received_on: date
+        referral_id: UUID | None
+
+    class InquiryRecorded(Aggregate.Event):
+        """An inquiry (询问) held by an officer."""
+
+        officer: str
+        notes: str
+        held_on: date
+
+    class Reviewed(Aggregate.Event):
+        """The review (审查): a qualifying situation, or a refusal ground, never both."""
+
+        situation: str | None
+        refusal_ground: str | None
+        notes: str
+        reviewed_on: date
+
+    class HearingHeld(Aggregate.Event):
+        """A hearing (听证); each officer has a name, a role and a view."""
+
+        officers: list[dict[str, str]]
+        held_on: date
+
+    class SubmittedForApproval(Aggregate.Event):
+        """Submitted for approval (报批) with the proposed amount in fen."""
+
+        proposed_fen: int
+        submitted_by: str
+        on: date
+
+    class ReliefGranted(Aggregate.Event):
+        """Relief granted (决定救助): the amount and the wage basis it was checked against."""
+
+        amount_fen: int
+        months: int
+        average_monthly_wage_fen: int
+        strict_review: bool
+        approved_by: str
+        decided_on: date
+
+    class ReliefRefused(Aggregate.Event):
+        """Relief refused (不予救助) on a ground, with the detail."""
+
+        ground: str
+        detail: str
+        decided_on: date
+
+    class ReliefDisbursed(Aggregate.Event):
+        """(Part of) the grant paid out (发放), possibly at a ceremony."""
+
+        amount_fen: int
+        paid_on: date
+        ceremony: str | None
+
+    class FollowUpRecorded(Aggregate.Event):
+        """A follow-up visit (回访) and the new needs it found."""
+
+        visited_on: date
+        officer: str
+        notes: str
+        new_needs: list[str]
+
+    class CaseClosed(Aggregate.Event):
+        """The case closed (结案)."""
+
+        reason: str
+        closed_on: date
+
     @classmethod
     def receive(
         cls,
+        *,
         procuratorate_id: UUID,
         person_id: UUID,
         source: str,
@@ -80,7 +157,7 @@ class AidCase(Aggregate):
             referral_id=referral_id,
         )
 
-    @event("LeadReceived")
+    @event(LeadReceived)
     def __init__(
         self,
         procuratorate_id: UUID,
@@ -114,7 +191,7 @@ class AidCase(Aggregate):
             check_date(held_on, "held on"),
         )
 
-    @event("InquiryRecorded")
+    @event(InquiryRecorded)
     def _record_inquiry(self, officer: str, notes: str, held_on: date) -> None:
         self.stage = Stage.INQUIRED.value
 
@@ -142,7 +219,7 @@ class AidCase(Aggregate):
             reviewed_on=check_date(reviewed_on, "reviewed on"),
         )
 
-    @event("Reviewed")
+    @event(Reviewed)
     def _reviewed(
         self, situation: str | None, refusal_ground: str | None, notes: str, reviewed_on: date
     ) -> None:
@@ -169,7 +246,7 @@ class AidCase(Aggregate):
         ]
         self._hearing_held(cleaned, check_date(held_on, "held on"))
 
-    @event("HearingHeld")
+    @event(HearingHeld)
     def _hearing_held(self, officers: list[dict[str, str]], held_on: date) -> None:
         self.stage = Stage.HEARD.value
 
@@ -183,7 +260,7 @@ class AidCase(Aggregate):
             check_date(on, "submitted on"),
         )
 
-    @event("SubmittedForApproval")
+    @event(SubmittedForApproval)
     def _submitted(self, proposed_fen: int, submitted_by: str, on: date) -> None:
         self.stage = Stage.SUBMITTED.value
 
@@ -223,7 +300,7 @@ class AidCase(Aggregate):
             decided_on=check_date(decided_on, "decided on"),
         )
 
-    @event("ReliefGranted")
+    @event(ReliefGranted)
     def _granted(
         self,
         amount_fen: int,
@@ -244,7 +321,7 @@ class AidCase(Aggregate):
             check_date(decided_on, "decided on"),
         )
 
-    @event("ReliefRefused")
+    @event(ReliefRefused)
     def _refused(self, ground: str, detail: str, decided_on: date) -> None:
         self.stage = Stage.REFUSED.value
 
@@ -262,7 +339,7 @@ class AidCase(Aggregate):
             )
         self._disbursed(amount_fen, paid_on, ceremony)
 
-    @event("ReliefDisbursed")
+    @event(ReliefDisbursed)
     def _disbursed(self, amount_fen: int, paid_on: date, ceremony: str | None) -> None:
         self.disbursed_fen += amount_fen
         if self.disbursed_fen == self.granted_fen:
@@ -283,7 +360,7 @@ class AidCase(Aggregate):
             sorted({parse(Service, n, "need").value for n in new_needs}),
         )
 
-    @event("FollowUpRecorded")
+    @event(FollowUpRecorded)
     def _followed_up(
         self, visited_on: date, officer: str, notes: str, new_needs: list[str]
     ) -> None:
@@ -293,7 +370,7 @@ class AidCase(Aggregate):
         self._require_stage("closure", Stage.DISBURSED, Stage.REFUSED)
         self._closed(require_text(reason, "reason"), check_date(closed_on, "closed on"))
 
-    @event("CaseClosed")
+    @event(CaseClosed)
     def _closed(self, reason: str, closed_on: date) -> None:
         self.stage = Stage.CLOSED.value
 

@@ -22,9 +22,35 @@ from domain.values import (
 
 
 class LinkageMechanism(Aggregate):
+    """A linkage mechanism and its members, each with its responsibility (职责)."""
+
+    class Signed(Aggregate.Created):
+        """Signed (签署); ``members`` maps each agency id (as text) to its responsibility."""
+
+        name: str
+        region_code: str
+        lead_agency_id: UUID
+        signed_on: date
+        members: dict[str, str]
+
+    class MemberJoined(Aggregate.Event):
+        """An agency joined the mechanism with a responsibility."""
+
+        agency_id: UUID
+        responsibility: str
+        joined_on: date
+
+    class MemberLeft(Aggregate.Event):
+        """An agency left the mechanism, with the reason."""
+
+        agency_id: UUID
+        left_on: date
+        reason: str
+
     @classmethod
     def sign(
         cls,
+        *,
         name: str,
         region_code: str,
         lead_agency_id: UUID,
@@ -47,7 +73,7 @@ class LinkageMechanism(Aggregate):
             },
         )
 
-    @event("Signed")
+    @event(Signed)
     def __init__(
         self,
         name: str,
@@ -71,7 +97,7 @@ class LinkageMechanism(Aggregate):
             check_date(joined_on, "joined on"),
         )
 
-    @event("MemberJoined")
+    @event(MemberJoined)
     def _join(self, agency_id: UUID, responsibility: str, joined_on: date) -> None:
         self.members = {**self.members, str(agency_id): responsibility}
 
@@ -82,7 +108,7 @@ class LinkageMechanism(Aggregate):
             raise MembershipRule("the lead agency cannot leave its mechanism")
         self._leave(agency_id, check_date(left_on, "left on"), require_text(reason, "reason"))
 
-    @event("MemberLeft")
+    @event(MemberLeft)
     def _leave(self, agency_id: UUID, left_on: date, reason: str) -> None:
         self.members = {a: duty for a, duty in self.members.items() if a != str(agency_id)}
 

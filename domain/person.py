@@ -39,6 +39,40 @@ def _key(agency_id: UUID | None) -> str:
 
 
 class Person(Aggregate):
+    """A person (当事人), with what each agency recorded of them and their consents."""
+
+    class Registered(Aggregate.Created):
+        """First registered; ``id_key`` is the keyed hash of the ID number, not the number."""
+
+        id_key: str
+        id_number: str
+        name: str
+        contact: str | None
+        health: str | None
+        family: str | None
+        registered_by: UUID | None
+
+    class DetailsRecorded(Aggregate.Event):
+        """Another agency's own record of the person (``agency_id`` None: the command line)."""
+
+        agency_id: UUID | None
+        id_number: str
+        name: str
+        contact: str | None
+        health: str | None
+        family: str | None
+
+    class DetailsUpdated(Aggregate.Event):
+        """The first registration's details changed (only the fields given)."""
+
+        details: dict[str, str]
+
+    class Erased(Aggregate.Event):
+        """Erased (删除): the person's key is destroyed; the legal basis stays."""
+
+        legal_basis: str
+        erased_by: str
+
     class ConsentRecorded(Aggregate.Event):
         """A consent to disclosure (同意信息共享) for services (同意接受帮扶), scoped."""
 
@@ -111,6 +145,7 @@ class Person(Aggregate):
     @classmethod
     def register(
         cls,
+        *,
         id_key: str,
         id_number: str,
         name: str,
@@ -129,7 +164,7 @@ class Person(Aggregate):
             registered_by=registered_by,
         )
 
-    @event("Registered")
+    @event(Registered)
     def __init__(
         self,
         id_key: str,
@@ -171,7 +206,7 @@ class Person(Aggregate):
             family=check_length(family, "family"),
         )
 
-    @event("DetailsRecorded")
+    @event(DetailsRecorded)
     def _details_recorded(
         self,
         agency_id: UUID | None,
@@ -198,7 +233,7 @@ class Person(Aggregate):
         if self.erased:
             raise InvalidValue("the person is erased; nothing is recorded for them any more")
 
-    @event("DetailsUpdated")
+    @event(DetailsUpdated)
     def _update_details(self, details: dict[str, str]) -> None:
         for key, value in details.items():
             setattr(self, key, value)
@@ -306,7 +341,7 @@ class Person(Aggregate):
             raise InvalidValue("the person is already erased")
         self._erased(require_text(legal_basis, "legal basis"), require_text(erased_by, "by"))
 
-    @event("Erased")
+    @event(Erased)
     def _erased(self, legal_basis: str, erased_by: str) -> None:
         for field in RECORD_FIELDS:
             setattr(self, field, None)

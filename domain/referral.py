@@ -92,6 +92,8 @@ def check_outcome(outcome: dict[str, Any]) -> dict[str, Any]:
 
 
 class Referral(Aggregate):
+    """A referral from a requester agency to a recipient agency, for one person."""
+
     class Requested(Aggregate.Created):
         """A referral requested; ``consent_id`` names the consent it relied on (or none)."""
 
@@ -117,9 +119,30 @@ class Referral(Aggregate):
             """Before consents had ids, a referral relied on the person's one consent."""
             state["consent_id"] = None
 
+    class StatusChanged(Aggregate.Event):
+        """A party moved the referral to ``status``; ``outcome`` only when completed.
+
+        ``request_key`` is ``<agency id>:<idempotency key>`` of the answer, or None.
+        """
+
+        status: str
+        by_agency: UUID
+        actor: str
+        reason: str | None
+        outcome: dict[str, Any] | None
+        request_key: str | None
+
+    class ReReferred(Aggregate.Event):
+        """This rejected referral was sent on to another agency as ``new_referral_id``."""
+
+        new_referral_id: UUID
+        by_agency: UUID
+        actor: str
+
     @classmethod
     def request(
         cls,
+        *,
         requester_id: UUID,
         recipient_id: UUID,
         direction: str,
@@ -264,7 +287,7 @@ class Referral(Aggregate):
         )
         return True
 
-    @event("StatusChanged")
+    @event(StatusChanged)
     def _status_changed(
         self,
         status: str,
@@ -294,6 +317,6 @@ class Referral(Aggregate):
             new_referral_id, by_agency, require_text(actor, "actor", limit=MAX_SHORT_TEXT)
         )
 
-    @event("ReReferred")
+    @event(ReReferred)
     def _re_referred(self, new_referral_id: UUID, by_agency: UUID, actor: str) -> None:
         self.re_referred_to = new_referral_id

@@ -43,11 +43,13 @@ class LinkIndex:
                 if len(batch) < BATCH:
                     return self
 
-    def _add(self, event: Any) -> None:
+    def _add(self, event: object) -> None:
         if isinstance(event, Referral.Requested):
             self.referrals.append(event.originator_id)
-            keys = {event.requester_id, event.recipient_id, event.person_id, event.case_id}
-            for key in keys - {None}:
+            keys = {event.requester_id, event.recipient_id, event.person_id}
+            if event.case_id is not None:
+                keys.add(event.case_id)
+            for key in keys:
                 self.referrals_by[key].append(event.originator_id)
         elif isinstance(event, AidCase.LeadReceived):
             self.cases.append(event.originator_id)

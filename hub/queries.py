@@ -8,9 +8,10 @@ source of truth they are checked against.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
+from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
 from domain.agency import Agency
@@ -50,7 +51,7 @@ class HubQueries(HubBase):
                 "at": e.timestamp.isoformat(),
                 "details": plain({k: v for k, v in vars(e).items() if k not in HIDDEN_FIELDS}),
             }
-            for e in self.events.get(aggregate_id)
+            for e in cast("Iterator[DomainEvent]", self.events.get(aggregate_id))
         ]
 
     def list_agencies(self) -> list[dict[str, Any]]:

@@ -8,7 +8,8 @@ inbound referral it came from) and the agency directory.
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from datetime import date
+from typing import Any, ClassVar, TypeAlias
 
 from domain.case import AidCase
 from domain.referral import Referral
@@ -19,7 +20,7 @@ from projections.values import fields, text
 from projections.view import handles
 
 #: event class → (step name, the event's date attribute, the stage it leads to or None)
-STEPS: dict[type, tuple[str, str, str | None]] = {
+STEPS: dict[type[AidCase.Event], tuple[str, str, str | None]] = {
     AidCase.InquiryRecorded: ("inquiry", "held_on", "inquired"),
     AidCase.Reviewed: ("review", "reviewed_on", "reviewed"),
     AidCase.HearingHeld: ("hearing", "held_on", "heard"),
@@ -30,6 +31,18 @@ STEPS: dict[type, tuple[str, str, str | None]] = {
     AidCase.FollowUpRecorded: ("follow-up", "visited_on", None),
     AidCase.CaseClosed: ("closure", "closed_on", "closed"),
 }
+#: every case event after the lead (the keys of ``STEPS``)
+CaseStep: TypeAlias = (
+    AidCase.InquiryRecorded
+    | AidCase.Reviewed
+    | AidCase.HearingHeld
+    | AidCase.SubmittedForApproval
+    | AidCase.ReliefGranted
+    | AidCase.ReliefRefused
+    | AidCase.ReliefDisbursed
+    | AidCase.FollowUpRecorded
+    | AidCase.CaseClosed
+)
 
 
 class CaseFiles(DirectoryHandlers):
@@ -56,7 +69,7 @@ class CaseFiles(DirectoryHandlers):
     }
 
     @handles(AidCase.LeadReceived)
-    def lead_received(self, tx: Tx, e: Any) -> None:
+    def lead_received(self, tx: Tx, e: AidCase.LeadReceived) -> None:
         tx.put(
             "cases",
             {
@@ -82,7 +95,7 @@ class CaseFiles(DirectoryHandlers):
         )
 
     @handles(*STEPS)
-    def step(self, tx: Tx, e: Any) -> None:
+    def step(self, tx: Tx, e: CaseStep) -> None:
         name, date_field, stage = STEPS[type(e)]
         case = tx.existing("cases", str(e.originator_id))
         if isinstance(case["steps"], str):  # as stored; a list while in this transaction
@@ -109,7 +122,7 @@ class CaseFiles(DirectoryHandlers):
         tx.put("cases", case)
 
     @handles(Referral.Requested)
-    def referral_requested(self, tx: Tx, e: Any) -> None:
+    def referral_requested(self, tx: Tx, e: Referral.Requested) -> None:
         tx.put(
             "case_referrals",
             {
@@ -128,7 +141,7 @@ class CaseFiles(DirectoryHandlers):
         )
 
     @handles(Referral.StatusChanged)
-    def referral_status_changed(self, tx: Tx, e: Any) -> None:
+    def referral_status_changed(self, tx: Tx, e: Referral.StatusChanged) -> None:
         referral = tx.existing("case_referrals", str(e.originator_id))
         referral["status"] = e.status
         if e.outcome is not None:
@@ -136,7 +149,7 @@ class CaseFiles(DirectoryHandlers):
         tx.put("case_referrals", referral)
 
 
-def _step(e: Any, name: str, on: Any) -> dict[str, Any]:
+def _step(e: AidCase.Event, name: str, on: date) -> dict[str, Any]:
     return {
         "version": e.originator_version,
         "step": name,

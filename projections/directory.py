@@ -39,7 +39,7 @@ class DirectoryHandlers(View):
     """Keeps the directory tables; a base class, not a view of its own."""
 
     @handles(Agency.Registered)
-    def agency_registered(self, tx: Tx, e: Any) -> None:
+    def agency_registered(self, tx: Tx, e: Agency.Registered) -> None:
         tx.put(
             "agencies",
             {
@@ -55,7 +55,7 @@ class DirectoryHandlers(View):
         )
 
     @handles(Agency.ServicesChanged, Agency.ResponseTargetSet)
-    def agency_changed(self, tx: Tx, e: Any) -> None:
+    def agency_changed(self, tx: Tx, e: Agency.ServicesChanged | Agency.ResponseTargetSet) -> None:
         agency = tx.existing("agencies", str(e.originator_id))
         if isinstance(e, Agency.ServicesChanged):
             agency["services"] = json.dumps(e.services)
@@ -64,7 +64,7 @@ class DirectoryHandlers(View):
         tx.put("agencies", agency)
 
     @handles(LinkageMechanism.Signed)
-    def mechanism_signed(self, tx: Tx, e: Any) -> None:
+    def mechanism_signed(self, tx: Tx, e: LinkageMechanism.Signed) -> None:
         tx.execute(
             tx.sql("INSERT INTO {mechanisms} VALUES (?, ?, ?, ?, ?)"),
             (
@@ -81,14 +81,14 @@ class DirectoryHandlers(View):
         )
 
     @handles(LinkageMechanism.MemberJoined)
-    def mechanism_member_joined(self, tx: Tx, e: Any) -> None:
+    def mechanism_member_joined(self, tx: Tx, e: LinkageMechanism.MemberJoined) -> None:
         tx.execute(
             tx.sql("INSERT INTO {mechanism_members} VALUES (?, ?, ?)"),
             (str(e.originator_id), str(e.agency_id), e.responsibility),
         )
 
     @handles(LinkageMechanism.MemberLeft)
-    def mechanism_member_left(self, tx: Tx, e: Any) -> None:
+    def mechanism_member_left(self, tx: Tx, e: LinkageMechanism.MemberLeft) -> None:
         tx.execute(
             tx.sql("DELETE FROM {mechanism_members} WHERE mechanism_id = ? AND agency_id = ?"),
             (str(e.originator_id), str(e.agency_id)),

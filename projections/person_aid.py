@@ -44,7 +44,7 @@ class PersonAid(DirectoryHandlers):
     }
 
     @handles(AidCase.LeadReceived)
-    def case_received(self, tx: Tx, e: Any) -> None:
+    def case_received(self, tx: Tx, e: AidCase.LeadReceived) -> None:
         tx.put(
             "aid_cases",
             {
@@ -58,7 +58,7 @@ class PersonAid(DirectoryHandlers):
         )
 
     @handles(AidCase.ReliefGranted, AidCase.ReliefDisbursed)
-    def relief(self, tx: Tx, e: Any) -> None:
+    def relief(self, tx: Tx, e: AidCase.ReliefGranted | AidCase.ReliefDisbursed) -> None:
         case = tx.existing("aid_cases", str(e.originator_id))
         if isinstance(e, AidCase.ReliefGranted):
             case["granted_fen"], case["decided_on"] = e.amount_fen, e.decided_on.isoformat()
@@ -67,7 +67,7 @@ class PersonAid(DirectoryHandlers):
         tx.put("aid_cases", case)
 
     @handles(Referral.Requested)
-    def referral_requested(self, tx: Tx, e: Any) -> None:
+    def referral_requested(self, tx: Tx, e: Referral.Requested) -> None:
         tx.put(
             "aid_referrals",
             {
@@ -79,7 +79,7 @@ class PersonAid(DirectoryHandlers):
         )
 
     @handles(Referral.StatusChanged)
-    def referral_status_changed(self, tx: Tx, e: Any) -> None:
+    def referral_status_changed(self, tx: Tx, e: Referral.StatusChanged) -> None:
         outcome = e.outcome
         if e.status != "completed" or not outcome or not outcome["successful"]:
             return

@@ -48,7 +48,7 @@ class Referrals(DirectoryHandlers):
     }
 
     @handles(Referral.Requested)
-    def requested(self, tx: Tx, e: Any) -> None:
+    def requested(self, tx: Tx, e: Referral.Requested) -> None:
         at = e.timestamp.isoformat()
         tx.put(
             "referrals",
@@ -75,7 +75,7 @@ class Referrals(DirectoryHandlers):
         )
 
     @handles(Referral.StatusChanged)
-    def status_changed(self, tx: Tx, e: Any) -> None:
+    def status_changed(self, tx: Tx, e: Referral.StatusChanged) -> None:
         at = e.timestamp.isoformat()
         row = tx.existing("referrals", str(e.originator_id))
         row.update(status=e.status, updated_at=at, status_reason=e.reason)
@@ -88,7 +88,7 @@ class Referrals(DirectoryHandlers):
         tx.put("referrals", row)
 
     @handles(Referral.ReReferred)
-    def re_referred(self, tx: Tx, e: Any) -> None:
+    def re_referred(self, tx: Tx, e: Referral.ReReferred) -> None:
         row = tx.existing("referrals", str(e.originator_id))
         row.update(re_referred_to=str(e.new_referral_id), updated_at=e.timestamp.isoformat())
         tx.put("referrals", row)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import statistics
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 from domain.case import AidCase
 from domain.referral import Referral
@@ -29,7 +29,7 @@ from projections.view import View, handles
 
 CHINA = timezone(timedelta(hours=8))
 #: case events that only move the stage
-STAGES: dict[type, str] = {
+STAGES: dict[type[AidCase.Event], str] = {
     AidCase.InquiryRecorded: "inquired",
     AidCase.Reviewed: "reviewed",
     AidCase.HearingHeld: "heard",
@@ -37,6 +37,17 @@ STAGES: dict[type, str] = {
     AidCase.ReliefRefused: "refused",
     AidCase.CaseClosed: "closed",
 }
+#: every case event after the lead: a stage moved, relief granted or paid
+CaseMove: TypeAlias = (
+    AidCase.InquiryRecorded
+    | AidCase.Reviewed
+    | AidCase.HearingHeld
+    | AidCase.SubmittedForApproval
+    | AidCase.ReliefRefused
+    | AidCase.CaseClosed
+    | AidCase.ReliefGranted
+    | AidCase.ReliefDisbursed
+)
 
 
 def china_date(moment: datetime) -> str:
@@ -72,7 +83,7 @@ class RegionStats(DirectoryHandlers):
     }
 
     @handles(AidCase.LeadReceived)
-    def case_received(self, tx: Tx, e: Any) -> None:
+    def case_received(self, tx: Tx, e: AidCase.LeadReceived) -> None:
         tx.put(
             "st_cases",
             {
@@ -87,7 +98,7 @@ class RegionStats(DirectoryHandlers):
         )
 
     @handles(*STAGES, AidCase.ReliefGranted, AidCase.ReliefDisbursed)
-    def case_moved(self, tx: Tx, e: Any) -> None:
+    def case_moved(self, tx: Tx, e: CaseMove) -> None:
         case = tx.existing("st_cases", str(e.originator_id))
         if isinstance(e, AidCase.ReliefGranted):
             case.update(
@@ -111,7 +122,7 @@ class RegionStats(DirectoryHandlers):
         tx.put("st_cases", case)
 
     @handles(Referral.Requested)
-    def referral_requested(self, tx: Tx, e: Any) -> None:
+    def referral_requested(self, tx: Tx, e: Referral.Requested) -> None:
         tx.put(
             "st_referrals",
             {
@@ -130,7 +141,7 @@ class RegionStats(DirectoryHandlers):
         )
 
     @handles(Referral.StatusChanged)
-    def referral_status_changed(self, tx: Tx, e: Any) -> None:
+    def referral_status_changed(self, tx: Tx, e: Referral.StatusChanged) -> None:
         at, referral = e.timestamp.isoformat(), tx.existing("st_referrals", str(e.originator_id))
         referral["status"] = e.status
         if e.status in ("received", "accepted", "rejected") and not referral["first_answer_at"]:

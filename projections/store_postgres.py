@@ -36,10 +36,10 @@ class PostgresTx(Tx):
         self.cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.cursor.execute(_pg(sql), tuple(params), prepare=False)  # type: ignore[arg-type]
+        self.cursor.execute(_pg(sql), tuple(params), prepare=False)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self.cursor.executemany(_pg(sql), [tuple(r) for r in rows])  # type: ignore[arg-type]
+        self.cursor.executemany(_pg(sql), [tuple(r) for r in rows])
 
     def fetchall(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self.cursor.fetchall()]

@@ -73,7 +73,16 @@ class AuditCommands(HubQueries, HubBase):
                 channel=channel,
             )
             return
-        self.save(PersonalDataRead.record(person_id, reader, role, agency_id, purpose, channel))
+        self.save(
+            PersonalDataRead.record(
+                person_id=person_id,
+                reader=reader,
+                role=role,
+                agency_id=agency_id,
+                purpose=purpose,
+                channel=channel,
+            )
+        )
 
     def access_log(self, person_id: UUID | None = None) -> list[dict[str, Any]]:
         """Every recorded read, oldest first: those in the log and those waiting for it."""

@@ -56,12 +56,12 @@ class CaseCommands(HubBase):
                 raise InvalidValue("accept the referral before opening a case from it")
             to_save.append(referral)
         case = AidCase.receive(
-            procuratorate_id,
-            person_id,
-            source,
-            summary,
-            received_on or self.today(),
-            referral_id,
+            procuratorate_id=procuratorate_id,
+            person_id=person_id,
+            source=source,
+            summary=summary,
+            received_on=received_on or self.today(),
+            referral_id=referral_id,
         )
         self.save(case, *to_save)
         return case.id

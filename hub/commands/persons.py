@@ -54,7 +54,15 @@ class PersonCommands(HubBase):
         key = self.id_key(id_number)
         person_id = Person.id_for(key)
         if not self.exists(person_id):
-            person = Person.register(key, id_number, name, contact, health, family, registered_by)
+            person = Person.register(
+                id_key=key,
+                id_number=id_number,
+                name=name,
+                contact=contact,
+                health=health,
+                family=family,
+                registered_by=registered_by,
+            )
             self.save(person)
             return person.id
         person = self.load(Person, person_id)
@@ -166,7 +174,7 @@ class PersonCommands(HubBase):
         """Who took a consent; one recorded before consents were scoped, the registrant."""
         if consent["taken_by"] is None and consent["legacy"] and person.registered_by:
             return str(person.registered_by)
-        return consent["taken_by"]  # type: ignore[no-any-return]
+        return consent["taken_by"]
 
     def visible_consents(self, person: Person, agency_id: UUID | None) -> list[dict[str, Any]]:
         """The consents an agency took or that name it; every one for ``None`` (auditors)."""

@@ -40,6 +40,7 @@ def direction_between(requester: Agency, recipient: Agency) -> Direction:
 
 class ReferralCommands(HubBase):
     consent_for_referral: Callable[..., dict[str, Any] | None]
+    case_parties: Callable[[UUID], set[UUID]]
 
     def _new_referral(
         self,

@@ -42,7 +42,15 @@ class RegistryCommands(HubBase):
     ) -> UUID:
         if parent_id is not None:
             self.load(Agency, parent_id)
-        agency = Agency.register(name, kind, level, region_code, services, response_days, parent_id)
+        agency = Agency.register(
+            name=name,
+            kind=kind,
+            level=level,
+            region_code=region_code,
+            services=services,
+            response_days=response_days,
+            parent_id=parent_id,
+        )
         self.save(agency)
         return agency.id
 
@@ -71,7 +79,13 @@ class RegistryCommands(HubBase):
     ) -> UUID:
         for agency_id in members:
             self.load(Agency, agency_id)
-        mechanism = LinkageMechanism.sign(name, region_code, lead_agency_id, signed_on, members)
+        mechanism = LinkageMechanism.sign(
+            name=name,
+            region_code=region_code,
+            lead_agency_id=lead_agency_id,
+            signed_on=signed_on,
+            members=members,
+        )
         self.save(mechanism)
         return mechanism.id
 

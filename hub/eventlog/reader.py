@@ -31,7 +31,7 @@ class RawRecord(NamedTuple):
     leader_epoch: int = -1
 
 
-class _PartitionRecords(Fetcher.PartitionRecords):  # type: ignore[misc,name-defined]
+class _PartitionRecords(Fetcher.PartitionRecords):  # type: ignore[misc]
     """Yields data and control records alike, each with its batch's producer id."""
 
     def _unpack_records(self, tp: Any, records: Any, *_: Any) -> Iterator[RawRecord]:

@@ -48,7 +48,7 @@ class HubMapper(Mapper[UUID]):
         self.keys = keys
         self._person_ciphers: dict[bytes, AESCipher] = {}
 
-    def _person_cipher(self, person_id: UUID, *, create: bool) -> AESCipher | None:
+    def _person_cipher(self, person_id: UUID | str, *, create: bool) -> AESCipher | None:
         key = self.keys.data_key(person_id, create=create)
         if key is None:
             return None

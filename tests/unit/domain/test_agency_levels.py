@@ -19,4 +19,11 @@ from domain.errors import InvalidValue
 )
 def test_region_code_must_match_level(level: str, code: str) -> None:
     with pytest.raises(InvalidValue, match="digit region code"):
-        Agency.register("某单位", "enterprise", level, code, ["donation"], 5)
+        Agency.register(
+            name="某单位",
+            kind="enterprise",
+            level=level,
+            region_code=code,
+            services=["donation"],
+            response_days=5,
+        )

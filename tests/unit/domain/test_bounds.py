@@ -71,7 +71,13 @@ def test_counts_text_and_lists() -> None:
 
 
 def case_at_submission() -> AidCase:
-    case = AidCase.receive(uuid4(), uuid4(), "applicant", "困难", date(2026, 1, 5))
+    case = AidCase.receive(
+        procuratorate_id=uuid4(),
+        person_id=uuid4(),
+        source="applicant",
+        summary="困难",
+        received_on=date(2026, 1, 5),
+    )
     case.record_inquiry("检察官", "询问", date(2026, 1, 6))
     case.review("serious-injury-unpaid", None, "符合", date(2026, 1, 7))
     case.submit_for_approval(300_000, "承办人", date(2026, 1, 8))
@@ -80,7 +86,13 @@ def case_at_submission() -> AidCase:
 
 def test_an_aid_case_holds_the_bounds_without_the_api() -> None:
     with pytest.raises(InvalidValue):
-        AidCase.receive(uuid4(), uuid4(), "applicant", "困难", date(9999, 12, 31))
+        AidCase.receive(
+            procuratorate_id=uuid4(),
+            person_id=uuid4(),
+            source="applicant",
+            summary="困难",
+            received_on=date(9999, 12, 31),
+        )
     case = case_at_submission()
     version = case.version
     attempts: list[Any] = [
@@ -131,7 +143,19 @@ def test_a_referral_outcome_and_answer_hold_the_bounds() -> None:
 def test_a_mechanism_holds_the_bounds() -> None:
     lead = uuid4()
     with pytest.raises(InvalidValue):
-        LinkageMechanism.sign("机制", "654025", lead, date(1900, 1, 1), {lead: "牵头"})
-    mechanism = LinkageMechanism.sign("机制", "654025", lead, date(2022, 3, 1), {lead: "牵头"})
+        LinkageMechanism.sign(
+            name="机制",
+            region_code="654025",
+            lead_agency_id=lead,
+            signed_on=date(1900, 1, 1),
+            members={lead: "牵头"},
+        )
+    mechanism = LinkageMechanism.sign(
+        name="机制",
+        region_code="654025",
+        lead_agency_id=lead,
+        signed_on=date(2022, 3, 1),
+        members={lead: "牵头"},
+    )
     with pytest.raises(InvalidValue):
         mechanism.join(uuid4(), "职责", date(2200, 1, 1))

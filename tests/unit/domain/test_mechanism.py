@@ -17,11 +17,11 @@ SIGNED = date(2022, 1, 10)
 
 def sign() -> LinkageMechanism:
     return LinkageMechanism.sign(
-        "新源县国家司法救助与社会救助衔接工作机制",
-        "654025",
-        LEAD,
-        SIGNED,
-        {
+        name="新源县国家司法救助与社会救助衔接工作机制",
+        region_code="654025",
+        lead_agency_id=LEAD,
+        signed_on=SIGNED,
+        members={
             LEAD: "handles judicial relief",
             COMMERCE: "organises enterprises to give funds and jobs",
         },
@@ -38,7 +38,13 @@ def test_signing_records_members_and_their_responsibilities() -> None:
 
 def test_the_lead_must_be_a_member() -> None:
     with pytest.raises(MembershipRule) as info:
-        LinkageMechanism.sign("m", "654025", LEAD, SIGNED, {COMMERCE: "funds"})
+        LinkageMechanism.sign(
+            name="m",
+            region_code="654025",
+            lead_agency_id=LEAD,
+            signed_on=SIGNED,
+            members={COMMERCE: "funds"},
+        )
     assert info.value.rule == "mechanism-membership"
 
 
@@ -47,7 +53,13 @@ def test_the_lead_must_be_a_member() -> None:
 )
 def test_signing_is_validated(name: str, region: str, duty: str) -> None:
     with pytest.raises(InvalidValue):
-        LinkageMechanism.sign(name, region, LEAD, SIGNED, {LEAD: duty})
+        LinkageMechanism.sign(
+            name=name,
+            region_code=region,
+            lead_agency_id=LEAD,
+            signed_on=SIGNED,
+            members={LEAD: duty},
+        )
 
 
 def test_members_join_once_and_leave() -> None:

@@ -11,18 +11,18 @@ from domain.referral import Referral
 def new_referral() -> tuple[Referral, UUID, UUID]:
     requester, recipient = uuid4(), uuid4()
     referral = Referral.request(
-        requester,
-        recipient,
-        "outbound",
-        uuid4(),
-        None,
-        "need",
-        ["medical-aid"],
-        date(2026, 12, 1),
-        True,
-        None,
-        None,
-        "officer",
+        requester_id=requester,
+        recipient_id=recipient,
+        direction="outbound",
+        person_id=uuid4(),
+        case_id=None,
+        reason="need",
+        services=["medical-aid"],
+        due_on=date(2026, 12, 1),
+        consent=True,
+        legal_basis=None,
+        invoked_by=None,
+        requested_by="officer",
     )
     return referral, requester, recipient
 

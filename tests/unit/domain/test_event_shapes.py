@@ -1,0 +1,204 @@
+"""What the log stores of each event: its topic and its fields, pinned.
+
+Every log already written holds these topics and fields; a renamed event or field would leave
+old events unreadable (or read as something else) unless it is upcast. Each event is declared as
+a class with its fields in its aggregate, so the type checker sees what projections read.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from eventsourcing.domain import Aggregate, CanMutateAggregate
+from eventsourcing.utils import get_topic, resolve_topic
+
+from domain.agency import Agency
+from domain.audit import PersonalDataRead
+from domain.case import AidCase
+from domain.mechanism import LinkageMechanism
+from domain.person import Person
+from domain.referral import Referral
+
+AGGREGATES: tuple[type[Aggregate], ...] = (
+    Agency,
+    PersonalDataRead,
+    AidCase,
+    LinkageMechanism,
+    Person,
+    Referral,
+)
+ENVELOPE = ("originator_id", "originator_version", "timestamp")
+CREATED_ENVELOPE = (*ENVELOPE, "originator_topic")
+
+#: topic → the event's own fields, in the order they are stored
+STORED: dict[str, tuple[str, ...]] = {
+    "domain.agency:Agency.Registered": (
+        "name",
+        "kind",
+        "level",
+        "region_code",
+        "services",
+        "response_days",
+        "parent_id",
+    ),
+    "domain.agency:Agency.ResponseTargetSet": ("response_days",),
+    "domain.agency:Agency.ServicesChanged": ("services",),
+    "domain.audit:PersonalDataRead.Recorded": (
+        "person_id",
+        "reader",
+        "role",
+        "agency_id",
+        "purpose",
+        "channel",
+    ),
+    "domain.case:AidCase.CaseClosed": ("reason", "closed_on"),
+    "domain.case:AidCase.FollowUpRecorded": ("visited_on", "officer", "notes", "new_needs"),
+    "domain.case:AidCase.HearingHeld": ("officers", "held_on"),
+    "domain.case:AidCase.InquiryRecorded": ("officer", "notes", "held_on"),
+    "domain.case:AidCase.LeadReceived": (
+        "procuratorate_id",
+        "person_id",
+        "source",
+        "summary",
+        "received_on",
+        "referral_id",
+    ),
+    "domain.case:AidCase.ReliefDisbursed": ("amount_fen", "paid_on", "ceremony"),
+    "domain.case:AidCase.ReliefGranted": (
+        "amount_fen",
+        "months",
+        "average_monthly_wage_fen",
+        "strict_review",
+        "approved_by",
+        "decided_on",
+    ),
+    "domain.case:AidCase.ReliefRefused": ("ground", "detail", "decided_on"),
+    "domain.case:AidCase.Reviewed": ("situation", "refusal_ground", "notes", "reviewed_on"),
+    "domain.case:AidCase.SubmittedForApproval": ("proposed_fen", "submitted_by", "on"),
+    "domain.mechanism:LinkageMechanism.MemberJoined": ("agency_id", "responsibility", "joined_on"),
+    "domain.mechanism:LinkageMechanism.MemberLeft": ("agency_id", "left_on", "reason"),
+    "domain.mechanism:LinkageMechanism.Signed": (
+        "name",
+        "region_code",
+        "lead_agency_id",
+        "signed_on",
+        "members",
+    ),
+    "domain.person:Person.ConsentRecorded": (
+        "consent_id",
+        "taken_by",
+        "recorded_by",
+        "recorded_on",
+        "given_by",
+        "to_agencies",
+        "to_kinds",
+        "all_agencies",
+        "services",
+        "all_services",
+        "aid_view",
+        "valid_from",
+        "valid_until",
+        "evidence",
+        "details",
+        "legacy",
+    ),
+    "domain.person:Person.ConsentWithdrawn": (
+        "consent_ids",
+        "recorded_by",
+        "reason",
+        "withdrawn_on",
+    ),
+    "domain.person:Person.DetailsRecorded": (
+        "agency_id",
+        "id_number",
+        "name",
+        "contact",
+        "health",
+        "family",
+    ),
+    "domain.person:Person.DetailsUpdated": ("details",),
+    "domain.person:Person.Erased": ("legal_basis", "erased_by"),
+    "domain.person:Person.Registered": (
+        "id_key",
+        "id_number",
+        "name",
+        "contact",
+        "health",
+        "family",
+        "registered_by",
+    ),
+    "domain.referral:Referral.ReReferred": ("new_referral_id", "by_agency", "actor"),
+    "domain.referral:Referral.Requested": (
+        "requester_id",
+        "recipient_id",
+        "direction",
+        "person_id",
+        "case_id",
+        "reason",
+        "services",
+        "due_on",
+        "consent",
+        "consent_id",
+        "legal_basis",
+        "invoked_by",
+        "requested_by",
+        "re_referral_of",
+    ),
+    "domain.referral:Referral.StatusChanged": (
+        "status",
+        "by_agency",
+        "actor",
+        "reason",
+        "outcome",
+        "request_key",
+    ),
+}
+#: events whose stored shape changed once, and the version they are at now
+VERSIONS = {
+    "domain.referral:Referral.Requested": 2,
+    "domain.person:Person.ConsentRecorded": 2,
+    "domain.person:Person.ConsentWithdrawn": 2,
+}
+
+
+def recorded_events() -> dict[str, type[CanMutateAggregate[object]]]:
+    """Every event class the aggregates record, by topic (not their abstract bases)."""
+    found = {}
+    for aggregate in AGGREGATES:
+        for name, value in vars(aggregate).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, CanMutateAggregate)
+                and name not in {"Event", "Created"}
+            ):
+                found[get_topic(value)] = value
+    return found
+
+
+def test_the_aggregates_record_exactly_the_pinned_events() -> None:
+    assert sorted(recorded_events()) == sorted(STORED)
+
+
+@pytest.mark.parametrize("topic", sorted(STORED))
+def test_each_event_stores_its_pinned_fields_in_order(topic: str) -> None:
+    event_class = recorded_events()[topic]
+    fields = tuple(inspect.signature(event_class.__init__).parameters)[1:]  # after self
+    envelope = CREATED_ENVELOPE if "originator_topic" in fields else ENVELOPE
+    assert fields == (*envelope, *STORED[topic])
+    assert resolve_topic(topic) is event_class
+    assert getattr(event_class, "class_version", 1) == VERSIONS.get(topic, 1)
+
+
+@pytest.mark.parametrize("topic", sorted(STORED))
+def test_each_event_is_declared_with_its_fields_in_its_aggregate(topic: str) -> None:
+    """The library subclasses the declared class; the declared one annotates every field."""
+    event_class = recorded_events()[topic]
+    declared = [
+        c
+        for c in event_class.__mro__[1:]
+        if c.__qualname__ == event_class.__qualname__ and "__annotations__" in vars(c)
+    ]
+    assert declared, f"{topic} is made by the library from a method, not declared"
+    annotated = {name for c in declared for name in vars(c)["__annotations__"]}
+    assert set(STORED[topic]) <= annotated
