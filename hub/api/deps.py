@@ -1,8 +1,18 @@
-"""The API's dependencies: the services, the caller, and once-only POSTs.
+"""The API's dependencies: the services, the caller, the access rules and once-only POSTs.
 
-Permission checks live here, not in routes: a route asks for ``Staff`` (an agency's staff or
-connector, acting for its agency), ``Reader`` (anyone authenticated; parties and auditors read)
-or ``Admin``.
+Every permission check lives here, not in routes. A route asks for the caller by role:
+``Staff`` (an agency's staff or connector, acting for its agency), ``Reader`` (anyone
+authenticated; parties and auditors read), ``Auditor`` (auditors and administrators) or
+``Admin``. What a reader may see of a thing is one rule, applied by the route once it knows the
+thing's parties:
+
+- :func:`may_read`: auditors and administrators read all; an agency what it is party to;
+- :func:`own_agency`: an agency's own lists (its referrals, inbox, outbox, feed);
+- :func:`within_region`: statistics and watch lists of the agency's region and those below it;
+- :func:`require_party` and :func:`aid_part`: a person, as far as :mod:`hub.privacy` allows.
+
+Anything a reader may not see answers 404, exactly as an unknown thing does (403 only for a
+role that may never do it, or a region outside the agency's).
 """
 
 from __future__ import annotations
@@ -20,6 +30,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from domain.errors import DomainError
+from domain.values import region_contains
+from hub import privacy
 from hub.access import AccessStore, IdempotencyConflict, IdempotencyKeyReused, Principal, Role
 from hub.api.problems import Problem, from_domain
 from hub.app import ReliefHub
@@ -81,8 +93,17 @@ async def get_admin(principal: Reader) -> Principal:
     return principal
 
 
+async def get_auditor(principal: Reader) -> Principal:
+    if principal.role not in (Role.AUDITOR, Role.ADMIN):
+        raise Problem(403, "forbidden", "Forbidden", "only auditors may")
+    return principal
+
+
 Staff = Annotated[Principal, Depends(get_staff)]
 Admin = Annotated[Principal, Depends(get_admin)]
+Auditor = Annotated[Principal, Depends(get_auditor)]
+
+NOT_FOUND = ("not-found", "Not found", "not found")
 
 
 def agency_of(principal: Principal) -> UUID:
@@ -95,7 +116,48 @@ def may_read(principal: Principal, parties: set[UUID]) -> None:
     if principal.role in (Role.AUDITOR, Role.ADMIN):
         return
     if principal.agency_id not in parties:
-        raise Problem(404, "not-found", "Not found", "not found")
+        raise Problem(404, *NOT_FOUND)
+
+
+def own_agency(principal: Principal, agency_id: UUID, *, auditors: bool = True) -> None:
+    """An agency reads its own lists; administrators (and, unless ``auditors`` is false,
+    auditors) every agency's; anyone else gets 404. The feed is not the auditors': it is the
+    agency's delivery channel, not a record."""
+    readers_of_all = (Role.AUDITOR, Role.ADMIN) if auditors else (Role.ADMIN,)
+    if principal.role not in readers_of_all and principal.agency_id != agency_id:
+        raise Problem(404, *NOT_FOUND)
+
+
+def within_region(hub: ReliefHub, principal: Principal, region_code: str) -> None:
+    """Auditors and administrators see every region; an agency its own and those below it."""
+    if principal.role in (Role.AUDITOR, Role.ADMIN):
+        return
+    own = hub.get_agency(agency_of(principal))["region_code"]
+    if not region_contains(own, region_code):
+        raise Problem(403, "forbidden", "Forbidden", "that region is outside your agency's")
+
+
+def reading_agency(principal: Principal) -> UUID | None:
+    """The agency whose part limits the read; ``None`` for auditors and administrators."""
+    return principal.agency_id if principal.acts_for_agency else None
+
+
+def require_party(hub: ReliefHub, person_id: UUID, principal: Principal) -> None:
+    """A person is read only by a party to them (else 404, as an unknown person)."""
+    hub.require_person_party(person_id, reading_agency(principal))
+
+
+def aid_part(
+    hub: ReliefHub, person_id: UUID, principal: Principal
+) -> tuple[set[str], set[str]] | None:
+    """What of the combined aid the reader sees: ``None`` all of it, or (cases, referrals)."""
+    require_party(hub, person_id, principal)
+    agency = reading_agency(principal)
+    if agency is None:
+        return None
+    if privacy.aid_scope(hub.person_facts(person_id, agency)) == privacy.AidScope.ALL:
+        return None
+    return hub.aid_part(person_id, agency)
 
 
 @dataclass

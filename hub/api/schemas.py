@@ -1,7 +1,15 @@
-"""Request and response schemas, apart from the domain: unknown fields are refused (422).
+"""Request and response schemas, apart from the domain.
 
-Every bound (amounts, dates, text and list lengths, counts) is one of ``domain.values``'s, so
-the OpenAPI document states what the domain enforces.
+Requests: unknown fields are refused (422), and every bound (amounts, dates, text and list
+lengths, counts) is one of ``domain.values``'s, so the OpenAPI document states what the domain
+enforces.
+
+Reads (``…Public``): one model per GET, naming the fields the read gives and their types
+(strict: a value of another type is an error, never converted). A read is never narrowed by
+its model: a field the model does not name passes as it is (``extra="allow"``), and the routes
+answer with ``response_model_exclude_unset``, so a field the read leaves out stays out and one
+it gives as ``null`` stays ``null``. What a person's read holds is :mod:`hub.privacy`'s to say,
+not the model's. Identifiers, dates and times are strings, as the reads give them.
 """
 
 from __future__ import annotations
@@ -281,6 +289,268 @@ class ReReferralCreate(Strict):
     reason: Text
     actor: ShortText
     services: list[Service] | None = Field(default=None, max_length=MAX_ITEMS)
+
+
+# Reads
+
+
+class Public(BaseModel):
+    """A read's answer: the fields named are documented and checked, any other passes as is."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+Id = Annotated[str, Field(json_schema_extra={"format": "uuid"})]
+DateText = Annotated[str, Field(json_schema_extra={"format": "date"})]
+TimeText = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+Number = int | float
+Fields = dict[str, Any]
+
+
+class AgencyPublic(Public):
+    """An agency (单位) in the directory: no personal data."""
+
+    id: Id
+    name: str
+    kind: str
+    level: str
+    region_code: str
+    services: list[str]
+    response_days: int
+    parent_id: Id | None
+    version: int
+
+
+class MechanismMemberPublic(Public):
+    agency_id: Id
+    responsibility: str
+
+
+class MechanismPublic(Public):
+    """A linkage mechanism (联动机制) and its members."""
+
+    id: Id
+    name: str
+    region_code: str
+    lead_agency_id: Id
+    signed_on: DateText
+    members: list[MechanismMemberPublic]
+    version: int
+
+
+class EventPublic(Public):
+    """One event of a case's or a referral's history."""
+
+    version: int
+    event: str
+    at: TimeText
+    details: Fields
+
+
+class PersonPublic(Public):
+    """A person (当事人) as far as the reader's part allows: the fields it may not read are
+    absent or ``null`` (:mod:`hub.privacy`); an erased person reads ``{id, erased}``."""
+
+    id: Id
+    erased: bool | None = None
+    name: str | None = None
+    id_number: str | None = None
+    contact: str | None = None
+    health: str | None = None
+    family: str | None = None
+    has_consent: bool | None = None
+
+
+class ConsentPublic(Public):
+    """A consent to disclosure, as recorded, and whether it is live today."""
+
+    live: bool
+
+
+class ReferralPublic(Public):
+    """A referral (转介) read from the log."""
+
+    id: Id
+    requester_id: Id
+    recipient_id: Id
+    direction: str
+    person_id: Id
+    case_id: Id | None
+    reason: str
+    services: list[str]
+    due_on: DateText | None
+    status: str
+    consent: Any
+    consent_id: Id | None
+    basis_lost: bool
+    legal_basis: str | None
+    invoked_by: str | None
+    requested_by: str | None
+    outcome: Fields | None
+    re_referral_of: Id | None
+    re_referred_to: Id | None
+    requested_at: TimeText
+    version: int
+
+
+class ProvisionPublic(Public):
+    """What a completed referral provided, with the referral and the providing agency."""
+
+    kind: str
+    amount_fen: int | None
+    provider: str
+    referral_id: Id
+    agency_id: Id
+
+
+class CasePublic(Public):
+    """A case file (案件) read from the log: the case, its referrals and the aid they gave."""
+
+    id: Id
+    procuratorate_id: Id
+    person_id: Id
+    source: str
+    referral_id: Id | None
+    stage: str
+    eligible: bool | None
+    granted_fen: int
+    disbursed_fen: int
+    follow_ups: int
+    version: int
+    referrals: list[ReferralPublic]
+    social_aid: list[ProvisionPublic]
+
+
+class JudicialAidPublic(Public):
+    case_id: Id
+    granted_fen: int
+    disbursed_fen: int
+
+
+class AidTotalsPublic(Public):
+    judicial_granted_fen: int
+    judicial_disbursed_fen: int
+    social_amount_fen: int
+    all_amount_fen: int
+    social_by_kind_fen: dict[str, int]
+    social_by_provider_fen: dict[str, int]
+
+
+class AidPublic(Public):
+    """A person's combined aid (救助): judicial relief plus every social assistance."""
+
+    person_id: Id
+    judicial: list[JudicialAidPublic]
+    social: list[ProvisionPublic]
+    totals: AidTotalsPublic
+
+
+class FreshnessPublic(Public):
+    """How far behind the log a view is."""
+
+    view: str
+    version: int
+    position: int
+    log_position: int | None
+    behind: int | None
+    halted: Any
+
+
+class BoxPublic(Public):
+    """A page of an inbox or outbox, by due date; ``next_cursor`` asks for the next."""
+
+    items: list[Fields]
+    next_cursor: str | None
+    freshness: FreshnessPublic
+
+
+class CaseFileViewPublic(Public):
+    """A case file from the view: steps, referrals and all aid given."""
+
+    id: Id
+    person_id: Id
+    stage: str
+    steps: list[Fields]
+    referrals: list[Fields]
+    aid: Fields
+    freshness: FreshnessPublic
+
+
+class AidViewPublic(Public):
+    """A person's combined aid from the view, with totals by kind and provider."""
+
+    person_id: Id
+    judicial: list[Fields]
+    social: list[Fields]
+    totals: Fields
+    freshness: FreshnessPublic
+
+
+class RegionStatsPublic(Public):
+    """A region and its sub-regions over a period."""
+
+    region_code: str
+    cases: Fields
+    referrals: Fields
+    amounts: Fields
+    by_subregion: dict[str, Fields]
+    freshness: FreshnessPublic
+
+
+class WatchListPublic(Public):
+    """Referrals near or past their deadline, with counts by stage."""
+
+    items: list[Fields]
+    counts: Fields
+    freshness: FreshnessPublic
+
+
+class VerificationPublic(Public):
+    """The hash chains checked, and any finding."""
+
+    ok: bool
+    checked: int
+    streams: int
+    findings: list[Fields]
+
+
+class AccessReadPublic(Public):
+    """One read of personal data: who, whose, when, why, through which channel."""
+
+    id: Id
+    at: TimeText
+    person_id: Id
+    reader: str
+    role: str
+    agency_id: Id | None
+    purpose: str
+    channel: str
+
+
+class FeedPublic(Public):
+    """An agency's records after a position, in log order; ``next`` is the cursor to pass on."""
+
+    records: list[Fields]
+    next: int
+
+
+class HealthPublic(Public):
+    """Up or not; for an administrator, also the log's and the views' positions."""
+
+    status: str
+    log_position: int | None = None
+    views: Any = None
+    feed_waits: int | None = None
+
+
+class DeadLetterPublic(Public):
+    """A reply that could not be applied, with the reason."""
+
+    id: str
+    error: str
+    detail: str | None
+    source: str
+    reply: Any
 
 
 def dump(model: BaseModel | None) -> Any:

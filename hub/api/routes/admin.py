@@ -12,11 +12,13 @@ from hub.api.deps import AccessDep, Admin, HubDep, OnceDep, Reader
 from hub.api.problems import Problem
 from hub.api.schemas import (
     AgencyCreate,
+    AgencyPublic,
     Created,
     Done,
     MechanismCreate,
     MechanismJoin,
     MechanismLeave,
+    MechanismPublic,
     TokenCreate,
     TokenIssued,
 )
@@ -42,13 +44,13 @@ def register_agency(body: AgencyCreate, hub: HubDep, _: Admin, once: OnceDep) ->
     )
 
 
-@router.get("/agencies")
+@router.get("/agencies", response_model=list[AgencyPublic], response_model_exclude_unset=True)
 def list_agencies(hub: HubDep, _: Reader) -> list[dict[str, Any]]:
     """The directory of agencies: names, kinds, regions and services (no personal data)."""
     return hub.list_agencies()
 
 
-@router.get("/agencies/{agency_id}")
+@router.get("/agencies/{agency_id}", response_model=AgencyPublic, response_model_exclude_unset=True)
 def get_agency(agency_id: UUID, hub: HubDep, _: Reader) -> dict[str, Any]:
     return hub.get_agency(agency_id)
 
@@ -82,7 +84,9 @@ def sign_mechanism(body: MechanismCreate, hub: HubDep, _: Admin, once: OnceDep) 
     )
 
 
-@router.get("/mechanisms/{mechanism_id}")
+@router.get(
+    "/mechanisms/{mechanism_id}", response_model=MechanismPublic, response_model_exclude_unset=True
+)
 def get_mechanism(mechanism_id: UUID, hub: HubDep, _: Reader) -> dict[str, Any]:
     return hub.get_mechanism(mechanism_id)
 

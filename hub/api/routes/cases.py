@@ -12,9 +12,11 @@ from pydantic import BaseModel
 from hub.api.deps import HubDep, Once, OnceDep, Reader, Staff, agency_of, may_read
 from hub.api.schemas import (
     CaseCreate,
+    CasePublic,
     ClosureCreate,
     Created,
     DisbursementCreate,
+    EventPublic,
     FollowUpCreate,
     GrantCreate,
     HearingCreate,
@@ -62,14 +64,16 @@ def receive_lead(body: CaseCreate, hub: HubDep, staff: Staff, once: OnceDep) -> 
     )
 
 
-@router.get("/{case_id}")
+@router.get("/{case_id}", response_model=CasePublic, response_model_exclude_unset=True)
 def case_file(case_id: UUID, hub: HubDep, reader: Reader) -> dict[str, Any]:
     """The case file: the case, its referrals and all aid given through them."""
     may_read(reader, hub.case_parties(case_id))
     return hub.get_case(case_id)
 
 
-@router.get("/{case_id}/history")
+@router.get(
+    "/{case_id}/history", response_model=list[EventPublic], response_model_exclude_unset=True
+)
 def case_history(case_id: UUID, hub: HubDep, reader: Reader) -> list[dict[str, Any]]:
     may_read(reader, hub.case_parties(case_id))
     return hub.history(case_id)

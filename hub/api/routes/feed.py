@@ -20,9 +20,9 @@ from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from domain.values import MAX_POSITION
-from hub.access import Role
-from hub.api.deps import HubDep, Reader
+from hub.api.deps import HubDep, Reader, own_agency
 from hub.api.problems import Problem
+from hub.api.schemas import FeedPublic
 from hub.app import ReliefHub
 from hub.routing import agency_feed
 
@@ -75,7 +75,9 @@ def feed_waits(request: Request) -> FeedWaits:
     return state.feed_waits  # type: ignore[no-any-return]
 
 
-@router.get("/agencies/{agency_id}/feed")
+@router.get(
+    "/agencies/{agency_id}/feed", response_model=FeedPublic, response_model_exclude_unset=True
+)
 async def feed(
     request: Request,
     agency_id: UUID,
@@ -92,8 +94,7 @@ async def feed(
     With ``wait``, an empty answer waits up to that many seconds for a new record (429 with
     ``Retry-After`` if the agency already has as many waits as it may).
     """
-    if reader.role != Role.ADMIN and reader.agency_id != agency_id:
-        raise Problem(404, "not-found", "Not found", "not found")
+    own_agency(reader, agency_id, auditors=False)
     deadline = time.monotonic() + wait
     records, position = await run_in_threadpool(agency_feed, hub, agency_id, after, limit)
     if records or wait == 0:

@@ -13,12 +13,13 @@ from starlette.concurrency import run_in_threadpool
 
 from hub.access import Principal, Role
 from hub.api.problems import Problem
+from hub.api.schemas import HealthPublic
 from projections import worker
 
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/health")
+@router.get("/health", response_model=HealthPublic, response_model_exclude_unset=True)
 async def health(request: Request) -> dict[str, Any]:
     """``{"status": "ok"}`` while the log answers (else 503). With an administrator's bearer
     token (optional: the route needs none), also the log's position and each view's position

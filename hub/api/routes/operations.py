@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Request
 
 from hub.api.deps import Admin, HubDep, OnceDep
 from hub.api.problems import Problem
+from hub.api.schemas import DeadLetterPublic
 from hub.dead_letters import DeadLetters
 from hub.replies import Rejection
 
@@ -31,7 +32,7 @@ def get_dead_letters(request: Request, _: Admin) -> DeadLetters:
 Letters = Annotated[DeadLetters, Depends(get_dead_letters)]
 
 
-@router.get("/dlq")
+@router.get("/dlq", response_model=list[DeadLetterPublic], response_model_exclude_unset=True)
 def list_dead_letters(_: Admin, letters: Letters) -> list[dict[str, Any]]:
     """Replies that could not be applied, with the reason, oldest first."""
     return [

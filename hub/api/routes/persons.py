@@ -14,30 +14,30 @@ from uuid import UUID
 from fastapi import APIRouter, Header
 
 from domain.consent import consent_terms
-from hub import privacy
-from hub.access import Principal
-from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of
+from hub.api.deps import (
+    HubDep,
+    OnceDep,
+    Reader,
+    Staff,
+    agency_of,
+    aid_part,
+    reading_agency,
+    require_party,
+)
 from hub.api.schemas import (
+    AidPublic,
     ConsentCreate,
+    ConsentPublic,
     ConsentRecorded,
     ConsentWithdraw,
     Created,
     Done,
     PersonCreate,
+    PersonPublic,
 )
-from hub.app import ReliefHub
 from hub.privacy import person_view
 
 router = APIRouter(tags=["persons"])
-
-
-def reading_agency(reader: Principal) -> UUID | None:
-    """The agency whose part limits the read; ``None`` for auditors and administrators."""
-    return reader.agency_id if reader.acts_for_agency else None
-
-
-def require_party(hub: ReliefHub, person_id: UUID, reader: Principal) -> None:
-    hub.require_person_party(person_id, reading_agency(reader))
 
 
 @router.post("/persons", status_code=201, response_model=Created)
@@ -59,7 +59,7 @@ def register_person(body: PersonCreate, hub: HubDep, staff: Staff, once: OnceDep
     )
 
 
-@router.get("/persons/{person_id}")
+@router.get("/persons/{person_id}", response_model=PersonPublic, response_model_exclude_unset=True)
 def get_person(
     person_id: UUID,
     hub: HubDep,
@@ -88,7 +88,7 @@ def get_person(
     return view
 
 
-@router.get("/persons/{person_id}/aid")
+@router.get("/persons/{person_id}/aid", response_model=AidPublic, response_model_exclude_unset=True)
 def person_aid(person_id: UUID, hub: HubDep, reader: Reader) -> dict[str, Any]:
     """Combined aid: judicial relief plus every social assistance, with totals. All of it for
     the procuratorate handling her case, auditors, and agencies her consent names for it;
@@ -96,20 +96,11 @@ def person_aid(person_id: UUID, hub: HubDep, reader: Reader) -> dict[str, Any]:
     return hub.person_aid(person_id, aid_part(hub, person_id, reader))
 
 
-def aid_part(
-    hub: ReliefHub, person_id: UUID, reader: Principal
-) -> tuple[set[str], set[str]] | None:
-    """What of the combined aid the reader sees: ``None`` all of it, or (cases, referrals)."""
-    require_party(hub, person_id, reader)
-    agency = reading_agency(reader)
-    if agency is None:
-        return None
-    if privacy.aid_scope(hub.person_facts(person_id, agency)) == privacy.AidScope.ALL:
-        return None
-    return hub.aid_part(person_id, agency)
-
-
-@router.get("/persons/{person_id}/consents")
+@router.get(
+    "/persons/{person_id}/consents",
+    response_model=list[ConsentPublic],
+    response_model_exclude_unset=True,
+)
 def consents(person_id: UUID, hub: HubDep, reader: Reader) -> list[dict[str, Any]]:
     """The consents the caller's agency took or that name it (auditors: every one)."""
     require_party(hub, person_id, reader)

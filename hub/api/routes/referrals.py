@@ -8,10 +8,16 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
 
-from hub.access import Role
-from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of, may_read
-from hub.api.problems import Problem
-from hub.api.schemas import Created, ReferralAnswer, ReferralCreate, ReReferralCreate, StatusAnswer
+from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of, may_read, own_agency
+from hub.api.schemas import (
+    Created,
+    EventPublic,
+    ReferralAnswer,
+    ReferralCreate,
+    ReferralPublic,
+    ReReferralCreate,
+    StatusAnswer,
+)
 from hub.commands.referrals import ACTIONS
 
 router = APIRouter(tags=["referrals"])
@@ -45,14 +51,20 @@ def refer(body: ReferralCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any
     )
 
 
-@router.get("/referrals/{referral_id}")
+@router.get(
+    "/referrals/{referral_id}", response_model=ReferralPublic, response_model_exclude_unset=True
+)
 def get_referral(referral_id: UUID, hub: HubDep, reader: Reader) -> dict[str, Any]:
     referral = hub.get_referral(referral_id)
     may_read(reader, _parties(referral))
     return referral
 
 
-@router.get("/referrals/{referral_id}/history")
+@router.get(
+    "/referrals/{referral_id}/history",
+    response_model=list[EventPublic],
+    response_model_exclude_unset=True,
+)
 def referral_history(referral_id: UUID, hub: HubDep, reader: Reader) -> list[dict[str, Any]]:
     may_read(reader, _parties(hub.get_referral(referral_id)))
     return hub.history(referral_id)
@@ -113,7 +125,11 @@ def answer(
     return once(command)
 
 
-@router.get("/agencies/{agency_id}/referrals")
+@router.get(
+    "/agencies/{agency_id}/referrals",
+    response_model=list[ReferralPublic],
+    response_model_exclude_unset=True,
+)
 def agency_referrals(
     agency_id: UUID,
     hub: HubDep,
@@ -121,8 +137,7 @@ def agency_referrals(
     box: str = Query("all", pattern="^(all|inbox|outbox)$"),
 ) -> list[dict[str, Any]]:
     """The referrals an agency sent (outbox) or received (inbox)."""
-    if reader.role not in (Role.AUDITOR, Role.ADMIN) and reader.agency_id != agency_id:
-        raise Problem(404, "not-found", "Not found", "not found")
+    own_agency(reader, agency_id)
     referrals = hub.agency_referrals(agency_id)
     if box == "inbox":
         return [r for r in referrals if r["recipient_id"] == str(agency_id)]

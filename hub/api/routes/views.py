@@ -12,12 +12,25 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from domain.values import region_contains
-from hub.access import Principal, Role
-from hub.api.deps import HubDep, Reader, may_read
+from hub.access import Principal
+from hub.api.deps import (
+    HubDep,
+    Reader,
+    aid_part,
+    may_read,
+    own_agency,
+    reading_agency,
+    within_region,
+)
 from hub.api.problems import Problem
-from hub.api.routes.persons import aid_part
-from hub.api.schemas import Day
+from hub.api.schemas import (
+    AidViewPublic,
+    BoxPublic,
+    CaseFileViewPublic,
+    Day,
+    RegionStatsPublic,
+    WatchListPublic,
+)
 from hub.bootstrap import Services
 from projections import case_files, person_aid, referrals, region_stats, sla
 
@@ -40,21 +53,6 @@ def answer(services: Services, query: Callable[[int], T]) -> T:
         raise Problem(
             503, "view-not-built", "View not built yet", str(e), headers={"Retry-After": "5"}
         ) from None
-
-
-def own_agency(reader: Principal, agency_id: UUID) -> None:
-    if reader.role not in (Role.AUDITOR, Role.ADMIN) and reader.agency_id != agency_id:
-        raise Problem(404, "not-found", "Not found", "not found")
-
-
-def within_region(services: Services, reader: Principal, region_code: str) -> None:
-    """Auditors and administrators see every region; an agency its own and those below it."""
-    if reader.role in (Role.AUDITOR, Role.ADMIN):
-        return
-    assert reader.agency_id is not None
-    own = services.hub.get_agency(reader.agency_id)["region_code"]
-    if not region_contains(own, region_code):
-        raise Problem(403, "forbidden", "Forbidden", "that region is outside your agency's")
 
 
 class BoxQuery:
@@ -106,7 +104,9 @@ def _box(
         raise Problem(422, "validation", "Invalid request", str(e)) from None
 
 
-@router.get("/agencies/{agency_id}/inbox")
+@router.get(
+    "/agencies/{agency_id}/inbox", response_model=BoxPublic, response_model_exclude_unset=True
+)
 def inbox(
     agency_id: UUID, services: ServicesDep, reader: Reader, query: BoxQueryDep
 ) -> dict[str, Any]:
@@ -114,7 +114,9 @@ def inbox(
     return _box(referrals.inbox, agency_id, services, reader, query)
 
 
-@router.get("/agencies/{agency_id}/outbox")
+@router.get(
+    "/agencies/{agency_id}/outbox", response_model=BoxPublic, response_model_exclude_unset=True
+)
 def outbox(
     agency_id: UUID, services: ServicesDep, reader: Reader, query: BoxQueryDep
 ) -> dict[str, Any]:
@@ -122,7 +124,9 @@ def outbox(
     return _box(referrals.outbox, agency_id, services, reader, query)
 
 
-@router.get("/views/cases/{case_id}")
+@router.get(
+    "/views/cases/{case_id}", response_model=CaseFileViewPublic, response_model_exclude_unset=True
+)
 def case_file_view(case_id: UUID, services: ServicesDep, hub: HubDep, reader: Reader) -> Any:
     """The case file from the view: steps, referrals and all aid given."""
     may_read(reader, hub.case_parties(case_id))
@@ -134,7 +138,11 @@ def case_file_view(case_id: UUID, services: ServicesDep, hub: HubDep, reader: Re
     return found
 
 
-@router.get("/views/persons/{person_id}/aid")
+@router.get(
+    "/views/persons/{person_id}/aid",
+    response_model=AidViewPublic,
+    response_model_exclude_unset=True,
+)
 def person_aid_view(person_id: UUID, services: ServicesDep, hub: HubDep, reader: Reader) -> Any:
     """A person's combined aid from the view: judicial plus social, totals by kind and provider."""
     part = aid_part(hub, person_id, reader)
@@ -146,7 +154,11 @@ def person_aid_view(person_id: UUID, services: ServicesDep, hub: HubDep, reader:
     )
 
 
-@router.get("/statistics/regions/{region_code}")
+@router.get(
+    "/statistics/regions/{region_code}",
+    response_model=RegionStatsPublic,
+    response_model_exclude_unset=True,
+)
 def statistics(
     region_code: str,
     services: ServicesDep,
@@ -159,7 +171,7 @@ def statistics(
         raise Problem(422, "validation", "Invalid request", "region code: 2, 4 or 6 digits")
     if date_to < date_from:
         raise Problem(422, "validation", "Invalid request", "the period ends before it starts")
-    within_region(services, reader, region_code)
+    within_region(services.hub, reader, region_code)
     return answer(
         services,
         lambda head: region_stats.region_stats(
@@ -168,7 +180,7 @@ def statistics(
     )
 
 
-@router.get("/sla/watch-list")
+@router.get("/sla/watch-list", response_model=WatchListPublic, response_model_exclude_unset=True)
 def watch_list(
     services: ServicesDep,
     reader: Reader,
@@ -178,12 +190,11 @@ def watch_list(
 ) -> dict[str, Any]:
     """Referrals unanswered or unfinished near or past their deadline (amber, red), with the
     escalation target. An agency sees its own region's; auditors every region's."""
-    if reader.role not in (Role.AUDITOR, Role.ADMIN):
-        assert reader.agency_id is not None
-        own = services.hub.get_agency(reader.agency_id)["region_code"]
-        region_code = region_code or own
+    agency = reading_agency(reader)
+    if agency is not None and not region_code:
+        region_code = services.hub.get_agency(agency)["region_code"]
     if region_code:
-        within_region(services, reader, region_code)
+        within_region(services.hub, reader, region_code)
     return answer(
         services,
         lambda head: sla.watch_list(
