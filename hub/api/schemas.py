@@ -160,9 +160,15 @@ class ConsentCreate(Strict):
 
 
 class ConsentRecorded(BaseModel):
+    """The person and the new consent; no version, which would tell an agency that only
+    registered the person how much others recorded of her."""
+
     id: UUID
     consent_id: UUID
-    version: int
+
+
+class PersonChanged(BaseModel):
+    id: UUID
 
 
 class ConsentWithdraw(Strict):

@@ -31,7 +31,7 @@ from hub.api.schemas import (
     ConsentRecorded,
     ConsentWithdraw,
     Created,
-    Done,
+    PersonChanged,
     PersonCreate,
     PersonPublic,
 )
@@ -135,13 +135,12 @@ def record_consent(
             on=hub.today(),
             scope=scope,
         )
-        version = hub.get_person(person_id)["version"]
-        return {"id": person_id, "consent_id": consent_id, "version": version}
+        return {"id": person_id, "consent_id": consent_id}
 
     return once(command)
 
 
-@router.post("/persons/{person_id}/consent/withdraw", response_model=Done)
+@router.post("/persons/{person_id}/consent/withdraw", response_model=PersonChanged)
 def withdraw_consent(
     person_id: UUID, body: ConsentWithdraw, hub: HubDep, staff: Staff, once: OnceDep
 ) -> Any:
@@ -156,6 +155,6 @@ def withdraw_consent(
             reason=body.reason,
             consent_id=body.consent_id,
         )
-        return {"id": person_id, "version": hub.get_person(person_id)["version"]}
+        return {"id": person_id}
 
     return once(command)

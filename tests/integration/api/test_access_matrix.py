@@ -288,6 +288,19 @@ def test_the_attack_of_the_issue(api: Api, world: dict[str, str]) -> None:
     unknown = api.post("out", "/referrals", {**stranger, "person_id": str(uuid.uuid4())})
     assert_problem(known, 404, "not-found")
     assert comparable(known) == comparable(unknown)
+    # recording its own consent answers alike for her and for the new person: nothing in the
+    # answer (no version) tells how much others recorded of her
+    consent = {
+        "to_agencies": [api.ids["ca"]],
+        "services": ["temporary-aid"],
+        "evidence": "written",
+        "recorded_by": "团委干部",
+    }
+    answers = [
+        api.post("yl", f"/persons/{person}/consent", consent)
+        for person in (world["person"], fresh.json()["id"])
+    ]
+    assert [(a.status_code, set(a.json())) for a in answers] == [(200, {"id", "consent_id"})] * 2
 
 
 def test_consent_may_name_an_agency_for_the_combined_aid(api: Api, world: dict[str, str]) -> None:
