@@ -32,6 +32,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from domain.errors import DomainError
 from domain.referral import Referral
+from hub.eventlog.errors import describe_cause
 from hub.router import Topics
 
 log = logging.getLogger(__name__)
@@ -266,7 +267,7 @@ class BackgroundApplier:
                 self.failures += 1
                 log.warning(
                     "reply applier stopped (%s); resuming from the recorded position in %g s",
-                    type(error).__name__,
+                    describe_cause(error),
                     self.retry_seconds,
                 )
                 self._stop.wait(self.retry_seconds)

@@ -11,7 +11,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Recording, Tracking
 
-from domain.errors import NotFound, NotParty
+from domain.errors import NotFound
 from domain.workdays import WorkCalendar
 from hub.idempotency import IdempotentAnswer, Unit, answer_id, current_unit
 
@@ -70,11 +70,6 @@ class HubBase(Application[UUID]):
             return None
         answer = events[0].mutate(None)
         return answer if isinstance(answer, IdempotentAnswer) else None
-
-    @staticmethod
-    def require_party(allowed: bool, what: str) -> None:
-        if not allowed:
-            raise NotParty(f"{what}: the acting agency is not a party")
 
 
 def plain(value: Any) -> Any:
