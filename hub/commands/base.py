@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Recording, Tracking
+from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
 
 from domain.errors import NotFound
 from domain.workdays import WorkCalendar
@@ -23,6 +23,11 @@ class HubBase(Application[UUID]):
 
     calendar: WorkCalendar
     today: Callable[[], date]
+    recorder: ProcessRecorder
+
+    def construct_recorder(self) -> ProcessRecorder:
+        """A process recorder: answers from connectors record their consumer position too."""
+        return self.factory.process_recorder()
 
     def load(self, kind: type[A], aggregate_id: UUID | str) -> A:
         unit = current_unit()
