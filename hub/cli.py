@@ -106,18 +106,14 @@ def serve(
     agencies' answers from ``{prefix}.replies.<agency_id>`` (in a thread), unless
     ``--no-replies``.
     """
-    from hub.bootstrap import build
+    from hub.bootstrap import build, start_background_applier
 
     settings = settings_for(data_dir, host, port)
     services = build(settings)
     applier = None
     try:
-        if replies and settings.kafka_bootstrap_servers:
-            from hub.replies import BackgroundApplier
-
-            applier = BackgroundApplier(
-                services.hub, settings.kafka_bootstrap_servers, settings.topic_prefix
-            )
+        if replies:
+            applier = start_background_applier(settings, services.hub)
         _serve(settings, services)
     finally:
         if applier is not None:
