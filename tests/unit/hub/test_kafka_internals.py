@@ -44,6 +44,20 @@ def test_another_version_is_refused_with_a_clear_message(other: str) -> None:
     assert f"kafka-python=={kafka_internals.WRITTEN_FOR}" in message
 
 
+def test_the_kafka_log_refuses_to_start_on_another_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hub.eventlog.kafka import KafkaFactory
+
+    monkeypatch.setattr(kafka, "__version__", "3.1.0")
+    kafka_internals.require_supported.cache_clear()
+    try:
+        with pytest.raises(UnsupportedKafkaPython, match=r"kafka-python 3\.1\.0 is installed"):
+            KafkaFactory({"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1"})
+    finally:
+        kafka_internals.require_supported.cache_clear()
+
+
 def test_no_other_module_reaches_into_kafka_python_privates() -> None:
     offenders = [
         f"{path.relative_to(ROOT)}: {found.group()}"
