@@ -29,10 +29,13 @@ dlq_app = typer.Typer(
 )
 
 
+NO_KAFKA = "KAFKA_BOOTSTRAP_SERVERS is not set: on the embedded log, feeds are served over HTTP"
+
+
 def _kafka(data_dir: DataDir) -> Settings:
     settings = settings_for(data_dir)
     if not settings.kafka_bootstrap_servers:
-        fail("KAFKA_BOOTSTRAP_SERVERS is not set: on the embedded log, feeds are served over HTTP")
+        fail(NO_KAFKA)
     return settings
 
 
@@ -40,9 +43,10 @@ def _dead_letters(data_dir: DataDir) -> tuple[DeadLetters, str]:
     """The dead letters, and the topic prefix their sources are named with."""
     from hub.bootstrap import build_dead_letters
 
-    settings = _kafka(data_dir)
+    settings = settings_for(data_dir)
     letters = build_dead_letters(settings)
-    assert letters is not None  # _kafka checked the bootstrap
+    if letters is None:
+        fail(NO_KAFKA)
     return letters, settings.topic_prefix
 
 
