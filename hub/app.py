@@ -12,7 +12,7 @@ from datetime import date
 from typing import ClassVar
 from uuid import UUID
 
-from eventsourcing.persistence import EventStore, Mapper, ProcessRecorder, Transcoder
+from eventsourcing.persistence import EventStore, Mapper, Transcoder
 
 from domain.workdays import WorkCalendar
 from hub.commands.audit import AuditCommands
@@ -55,10 +55,6 @@ class ReliefHub(RegistryCommands, PersonCommands, CaseCommands, ReferralCommands
         self.today = today
         self.links = LinkIndex()
         super().__init__(env=dict(env or {}))
-
-    def construct_recorder(self) -> ProcessRecorder:
-        """A process recorder: answers from connectors record their consumer position too."""
-        return self.factory.process_recorder()
 
     def construct_mapper(self) -> Mapper[UUID]:
         return HubMapper(self.construct_transcoder(), self.hub_key, self.keys)

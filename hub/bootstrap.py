@@ -1,4 +1,8 @@
-"""The composition root: the only place that builds the hub's services from settings."""
+"""The composition root: the only place that builds the hub's services from settings.
+
+Kafka services (the router, the reply appliers, the dead letters) are built here too, and
+only when the settings name a Kafka bootstrap; on the embedded log there are none.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ from dataclasses import dataclass
 from domain.workdays import WorkCalendar
 from hub.access import AccessStore
 from hub.app import ReliefHub
+from hub.dead_letters import DeadLetters
 from hub.read_log import ReadLog
+from hub.replies import BackgroundApplier, ReplyApplier
+from hub.router import Router
 from hub.settings import Settings
 from hub.vault.keystore import KeyStore
 from projections.deadlines import SlaPolicy
@@ -21,6 +28,7 @@ class Services:
     hub: ReliefHub
     access: AccessStore
     views: ViewStore
+    dead_letters: DeadLetters | None = None  # None on the embedded log
 
     def close(self) -> None:
         if self.hub.read_log is not None:
@@ -70,4 +78,41 @@ def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services
         hub=hub,
         access=AccessStore(settings.access_location()),
         views=open_views(settings),
+        dead_letters=build_dead_letters(settings),
     )
+
+
+class NoKafka(ValueError):
+    """A Kafka service was asked for, but the settings name no Kafka bootstrap."""
+
+
+def _kafka(settings: Settings) -> tuple[str, str]:
+    if not settings.kafka_bootstrap_servers:
+        raise NoKafka("KAFKA_BOOTSTRAP_SERVERS is not set")
+    return settings.kafka_bootstrap_servers, settings.topic_prefix
+
+
+def build_dead_letters(settings: Settings) -> DeadLetters | None:
+    """The replies' dead letters on Kafka; ``None`` on the embedded log (there are none)."""
+    if not settings.kafka_bootstrap_servers:
+        return None
+    return DeadLetters(*_kafka(settings))
+
+
+def build_router(settings: Settings, hub: ReliefHub, *, batch_size: int = 1000) -> Router:
+    """The router that publishes the agencies' feeds to their Kafka topics."""
+    bootstrap, prefix = _kafka(settings)
+    return Router(hub, bootstrap, prefix, batch_size=batch_size)
+
+
+def build_reply_applier(settings: Settings, hub: ReliefHub) -> ReplyApplier:
+    """The applier of the agencies' answers from their Kafka replies topics."""
+    bootstrap, prefix = _kafka(settings)
+    return ReplyApplier(hub, bootstrap, prefix)
+
+
+def start_background_applier(settings: Settings, hub: ReliefHub) -> BackgroundApplier | None:
+    """The reply applier in a thread of ``hub serve`` on Kafka; ``None`` on the embedded log."""
+    if not settings.kafka_bootstrap_servers:
+        return None
+    return BackgroundApplier(hub, *_kafka(settings))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import typer
@@ -21,6 +21,9 @@ from hub.cli_ops import dlq_app, replies_app, router_app
 from hub.cli_projections import projections_app
 from hub.eventlog.cli import app as log_app
 from hub.settings import Settings
+
+if TYPE_CHECKING:
+    from hub.app import ReliefHub
 
 app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_is_help=True)
 token_app = typer.Typer(help="Issue tokens for agencies and operators", no_args_is_help=True)
@@ -103,18 +106,14 @@ def serve(
     agencies' answers from ``{prefix}.replies.<agency_id>`` (in a thread), unless
     ``--no-replies``.
     """
-    from hub.bootstrap import build
+    from hub.bootstrap import build, start_background_applier
 
     settings = settings_for(data_dir, host, port)
     services = build(settings)
     applier = None
     try:
-        if replies and settings.kafka_bootstrap_servers:
-            from hub.replies import BackgroundApplier
-
-            applier = BackgroundApplier(
-                services.hub, settings.kafka_bootstrap_servers, settings.topic_prefix
-            )
+        if replies:
+            applier = start_background_applier(settings, services.hub)
         _serve(settings, services)
     finally:
         if applier is not None:
@@ -176,7 +175,7 @@ def issue_token(
         services.close()
 
 
-def _find_agency(hub: Any, agency: str) -> UUID:
+def _find_agency(hub: ReliefHub, agency: str) -> UUID:
     from domain.agency import Agency
     from domain.errors import NotFound
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 from uuid import UUID
 
 import typer
 from rich.console import Console
 
 from hub.settings import Settings
+
+if TYPE_CHECKING:
+    from hub.app import ReliefHub
 
 console = Console()
 
@@ -46,7 +49,7 @@ def parse_uuid(value: str, what: str) -> UUID:
 
 
 @contextmanager
-def open_hub(data_dir: Path | None, process: str = "hub") -> Iterator[Any]:
+def open_hub(data_dir: Path | None, process: str = "hub") -> Iterator[ReliefHub]:
     """The Application on the same data and settings as ``hub serve``; domain errors exit 1.
 
     ``process`` names the kind of process: on Kafka each kind keeps its own replica.

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
 from rich.table import Table
 
 from hub.cli_common import DataDir, console, fail, open_hub, settings_for
+from hub.settings import Settings
+
+if TYPE_CHECKING:
+    from hub.dead_letters import DeadLetters
 
 router_app = typer.Typer(
     help="路由 Publish agency feeds to their Kafka topics", no_args_is_help=True
@@ -25,11 +29,25 @@ dlq_app = typer.Typer(
 )
 
 
-def _kafka(data_dir: DataDir) -> tuple[str, str]:
+NO_KAFKA = "KAFKA_BOOTSTRAP_SERVERS is not set: on the embedded log, feeds are served over HTTP"
+
+
+def _kafka(data_dir: DataDir) -> Settings:
     settings = settings_for(data_dir)
     if not settings.kafka_bootstrap_servers:
-        fail("KAFKA_BOOTSTRAP_SERVERS is not set: on the embedded log, feeds are served over HTTP")
-    return settings.kafka_bootstrap_servers, settings.topic_prefix
+        fail(NO_KAFKA)
+    return settings
+
+
+def _dead_letters(data_dir: DataDir) -> tuple[DeadLetters, str]:
+    """The dead letters, and the topic prefix their sources are named with."""
+    from hub.bootstrap import build_dead_letters
+
+    settings = settings_for(data_dir)
+    letters = build_dead_letters(settings)
+    if letters is None:
+        fail(NO_KAFKA)
+    return letters, settings.topic_prefix
 
 
 def _stop_on_signals() -> threading.Event:
@@ -48,11 +66,12 @@ def run_router(
     ] = 1000,
 ) -> None:
     """Follow the log and publish each agency's records, exactly once."""
-    from hub.router import Router, RouterFenced
+    from hub.bootstrap import build_router
+    from hub.router import RouterFenced
 
-    bootstrap, prefix = _kafka(data_dir)
+    settings = _kafka(data_dir)
     with open_hub(data_dir, process="router") as hub:
-        router = Router(hub, bootstrap, prefix, batch_size=batch_size)
+        router = build_router(settings, hub, batch_size=batch_size)
         try:
             if once:
                 router.catch_up()
@@ -72,11 +91,11 @@ def run_replies(data_dir: DataDir = None) -> None:
     This writes to the log, so it takes the log's single writer over: run it only where no
     ``hub serve`` runs (``hub serve`` applies answers itself on Kafka).
     """
-    from hub.replies import ReplyApplier
+    from hub.bootstrap import build_reply_applier
 
-    bootstrap, prefix = _kafka(data_dir)
+    settings = _kafka(data_dir)
     with open_hub(data_dir) as hub:
-        applier = ReplyApplier(hub, bootstrap, prefix)
+        applier = build_reply_applier(settings, hub)
         try:
             applier.run(_stop_on_signals())
         finally:
@@ -86,11 +105,10 @@ def run_replies(data_dir: DataDir = None) -> None:
 @dlq_app.command("list")
 def list_dead_letters(data_dir: DataDir = None) -> None:
     """List dead letters with their reason and the agency whose topic the reply came from."""
-    from hub.dead_letters import DeadLetters
     from hub.replies import agency_of
 
-    bootstrap, prefix = _kafka(data_dir)
-    letters = DeadLetters(bootstrap, prefix).list()
+    dead_letters, prefix = _dead_letters(data_dir)
+    letters = dead_letters.list()
     table = Table(title="死信 dead letters")
     for column in ("id", "error", "detail", "referral", "action", "agency", "named agency"):
         table.add_column(column)
@@ -118,11 +136,10 @@ def retry_dead_letter(
     The letter leaves the list; the hub's reply applier (in ``hub serve``) takes the reply
     again, and one that still cannot be applied is listed again as a new dead letter.
     """
-    from hub.dead_letters import DeadLetters
     from hub.replies import Rejection
 
-    bootstrap, prefix = _kafka(data_dir)
-    republished = DeadLetters(bootstrap, prefix).retry(letter_id)
+    dead_letters, _ = _dead_letters(data_dir)
+    republished = dead_letters.retry(letter_id)
     if isinstance(republished, Rejection):
         fail(f"未重试 not retried: {republished.error}: {republished.detail}")
     console.print(

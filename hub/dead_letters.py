@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -26,6 +26,9 @@ from hub.replies import (
     tracking_name,
 )
 from hub.router import Topics
+
+if TYPE_CHECKING:
+    from hub.ports import HubPort
 
 HUB_HEADERS = ("error", "detail", "source")
 
@@ -158,7 +161,7 @@ class DeadLetters:
         return Republished(letter_id, topic, sent.partition, sent.offset)
 
     def outcome(
-        self, hub: Any, republished: Republished, timeout: float = 10.0
+        self, hub: HubPort, republished: Republished, timeout: float = 10.0
     ) -> DeadLetter | None:
         """Waits until the hub's reply applier took the republished reply: the new dead
         letter it became, or ``None`` when it was applied.

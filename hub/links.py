@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from eventsourcing.utils import get_topic
@@ -17,6 +17,9 @@ from eventsourcing.utils import get_topic
 from domain.agency import Agency
 from domain.case import AidCase
 from domain.referral import Referral
+
+if TYPE_CHECKING:
+    from hub.ports import LogPort
 
 TOPICS = [get_topic(c) for c in (Referral.Requested, AidCase.LeadReceived, Agency.Registered)]
 BATCH = 1000
@@ -32,7 +35,7 @@ class LinkIndex:
         self.cases_by_person: defaultdict[UUID, list[UUID]] = defaultdict(list)
         self.agencies: list[UUID] = []
 
-    def refresh(self, hub: Any) -> LinkIndex:
+    def refresh(self, hub: LogPort) -> LinkIndex:
         """Reads what the log gained since the last look-up; returns the index."""
         with self._lock:
             while True:

@@ -3,13 +3,14 @@
 What an agency may read of a person is what it recorded itself, plus what was disclosed to it
 by each referral about the person addressed to it: the fields its requester could read,
 reduced to what the recipient's kind needs (:data:`PERSON_FIELDS_BY_KIND`). The procuratorate
-handling relief sees everything; a bureau sees what its relief needs; an enterprise or
-association giving money, a job or counselling sees a name and a way to reach the person,
-never health or family details. Knowing an ID number opens nothing: registering a known one
+handling relief sees everything; a bureau sees what its relief needs; an association giving a
+job or counselling sees a name and a way to reach the person, an enterprise only the name,
+neither of them health or family details. Knowing an ID number opens nothing: registering a known one
 records the agency's own details and shows it only those.
 
-The hub gathers the facts (:class:`PersonFacts`) from the log; the rules below decide. The
-API, the views API and the router all ask these rules, and nothing else.
+The hub gathers the facts (:class:`PersonFacts`) from the log (``hub/commands/persons.py``);
+the rules below decide. The person commands and the API's person and views routes ask these
+rules, and nothing else; the router needs none, as agency feeds carry no personal data.
 """
 
 from __future__ import annotations

@@ -24,13 +24,16 @@ import threading
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
 from domain.audit import PersonalDataReads
 from hub.smalldb import SmallDB
+
+if TYPE_CHECKING:
+    from hub.ports import HubPort
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +48,7 @@ COLUMNS = "id, person_id, reader, role, agency_id, purpose, channel, at"
 class ReadLog:
     """The buffer of answered reads and the thread that appends them in bursts."""
 
-    def __init__(self, location: str, hub: Any, *, interval: float = 1.0) -> None:
+    def __init__(self, location: str, hub: HubPort, *, interval: float = 1.0) -> None:
         self._db = SmallDB(location)
         self._db.run(SCHEMA)
         self._hub = hub

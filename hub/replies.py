@@ -23,7 +23,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import orjson
@@ -32,7 +32,11 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from domain.errors import DomainError
 from domain.referral import Referral
+from hub.eventlog.errors import describe_cause
 from hub.router import Topics
+
+if TYPE_CHECKING:
+    from hub.ports import HubPort
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +85,7 @@ def tracking_name(topic: str, partition: int) -> str:
 
 
 def apply_reply(
-    hub: Any, value: bytes, agency_id: UUID, tracking: Tracking | None = None
+    hub: HubPort, value: bytes, agency_id: UUID, tracking: Tracking | None = None
 ) -> Rejection | None:
     """Applies one reply of ``agency_id``, the agency of the topic it came from.
 
@@ -122,7 +126,9 @@ def apply_reply(
 class ReplyApplier:
     """Consumes every agency's replies topic from the positions recorded in the log."""
 
-    def __init__(self, hub: Any, bootstrap: str, prefix: str, agencies_every: float = 1.0) -> None:
+    def __init__(
+        self, hub: HubPort, bootstrap: str, prefix: str, agencies_every: float = 1.0
+    ) -> None:
         self.hub = hub
         self.prefix = prefix
         self.dlq_topic = replies_dlq_topic(prefix)
@@ -246,7 +252,7 @@ class BackgroundApplier:
     polled but not applied come again, none is lost or applied twice.
     """
 
-    def __init__(self, hub: Any, bootstrap: str, prefix: str, retry_seconds: float = 5.0):
+    def __init__(self, hub: HubPort, bootstrap: str, prefix: str, retry_seconds: float = 5.0):
         self.hub = hub
         self.bootstrap = bootstrap
         self.prefix = prefix
@@ -266,7 +272,7 @@ class BackgroundApplier:
                 self.failures += 1
                 log.warning(
                     "reply applier stopped (%s); resuming from the recorded position in %g s",
-                    type(error).__name__,
+                    describe_cause(error),
                     self.retry_seconds,
                 )
                 self._stop.wait(self.retry_seconds)

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from confluent_kafka import KafkaError, KafkaException, Producer
@@ -31,6 +31,9 @@ from kafka.errors import KafkaError as KafkaPythonError
 from kafka.errors import TopicAlreadyExistsError
 
 from hub.routing import ROUTED_TOPICS, Feeds, RoutedEventReader
+
+if TYPE_CHECKING:
+    from hub.ports import HubPort
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +158,7 @@ class Router:
 
     def __init__(
         self,
-        hub: Any,
+        hub: HubPort,
         bootstrap: str,
         prefix: str,
         batch_size: int = 1000,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 import orjson
@@ -23,6 +23,9 @@ from domain.referral import Referral
 from domain.values import ReferralStatus
 from hub.vault.chain import LINK_SIZE
 from hub.vault.mapper import aes_cipher
+
+if TYPE_CHECKING:
+    from hub.ports import HubPort
 
 RECORD_TYPES = {
     ReferralStatus.RECEIVED: "referral.received",
@@ -178,7 +181,7 @@ class Feeds:
     the event.
     """
 
-    def __init__(self, hub: Any, maxsize: int = 20_000) -> None:
+    def __init__(self, hub: HubPort, maxsize: int = 20_000) -> None:
         self._hub = hub
         self._maxsize = maxsize
         self._states: OrderedDict[str, RoutedReferral] = OrderedDict()
@@ -237,7 +240,7 @@ class Feeds:
         else:
             cached = self._states.pop(routed.referral_id, None)
             if cached is None or cached.version != routed.version - 1:
-                referral = self._hub.repository.get(
+                referral: Referral = self._hub.repository.get(
                     UUID(routed.referral_id), version=routed.version - 1
                 )
                 cached = RoutedReferral.of(referral)
@@ -260,7 +263,7 @@ class Feeds:
 
 
 def agency_feed(
-    hub: Any, agency_id: UUID, after: int, limit: int = 100
+    hub: HubPort, agency_id: UUID, after: int, limit: int = 100
 ) -> tuple[list[dict[str, Any]], int]:
     """The agency's records after log position ``after``; and the position read up to."""
     records: list[dict[str, Any]] = []
@@ -277,5 +280,5 @@ def agency_feed(
     return records, position
 
 
-def _notifications(hub: Any, after: int, limit: int) -> Iterator[Notification]:
+def _notifications(hub: HubPort, after: int, limit: int) -> Iterator[Notification]:
     yield from hub.recorder.select_notifications(after + 1, limit, topics=ROUTED_TOPICS)

@@ -22,7 +22,7 @@ from projections.directory import DIRECTORY_TABLES, DirectoryHandlers, agency_na
 from projections.rebuild import freshness, read_active
 from projections.store import Tx, ViewStore
 from projections.values import text
-from projections.view import View, handles
+from projections.view import handles
 
 ANSWERS = ("received", "accepted", "rejected")
 FINAL = ("rejected", "completed", "failed", "cancelled")
@@ -232,8 +232,3 @@ def outbox(
 ) -> dict[str, Any]:
     """Referrals from ``agency_id``; the same answer as :func:`inbox`."""
     return _page(store, "requester_id", agency_id, today, filters, policy, log_position)
-
-
-def referral_row(view: View, referral_id: str) -> dict[str, Any] | None:
-    rows = view.read("SELECT * FROM {referrals} WHERE id = ?", (str(referral_id),))
-    return rows[0] if rows else None

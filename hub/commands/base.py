@@ -9,9 +9,9 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import Recording, Tracking
+from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
 
-from domain.errors import NotFound, NotParty
+from domain.errors import NotFound
 from domain.workdays import WorkCalendar
 from hub.idempotency import IdempotentAnswer, Unit, answer_id, current_unit
 
@@ -23,6 +23,11 @@ class HubBase(Application[UUID]):
 
     calendar: WorkCalendar
     today: Callable[[], date]
+    recorder: ProcessRecorder
+
+    def construct_recorder(self) -> ProcessRecorder:
+        """A process recorder: answers from connectors record their consumer position too."""
+        return self.factory.process_recorder()
 
     def load(self, kind: type[A], aggregate_id: UUID | str) -> A:
         unit = current_unit()
@@ -70,11 +75,6 @@ class HubBase(Application[UUID]):
             return None
         answer = events[0].mutate(None)
         return answer if isinstance(answer, IdempotentAnswer) else None
-
-    @staticmethod
-    def require_party(allowed: bool, what: str) -> None:
-        if not allowed:
-            raise NotParty(f"{what}: the acting agency is not a party")
 
 
 def plain(value: Any) -> Any:

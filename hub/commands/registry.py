@@ -57,11 +57,6 @@ class RegistryCommands(HubBase):
     def get_agency(self, agency_id: UUID) -> dict[str, Any]:
         return agency_dict(self.load(Agency, agency_id))
 
-    def change_agency_services(self, agency_id: UUID, services: list[str]) -> None:
-        agency = self.load(Agency, agency_id)
-        agency.change_services(services)
-        self.save(agency)
-
     def set_response_target(self, agency_id: UUID, response_days: int) -> None:
         agency = self.load(Agency, agency_id)
         agency.set_response_target(response_days)

@@ -28,6 +28,7 @@ from eventsourcing.persistence import (
 from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteDatastore, SQLiteTrackingRecorder
 from eventsourcing.utils import Environment, EnvType, resolve_topic
 
+from hub.eventlog import kafka_internals
 from hub.eventlog import log as logs
 from hub.eventlog.config import LogConfig
 from hub.eventlog.errors import LogUnavailable, WriterFenced
@@ -121,6 +122,7 @@ class KafkaFactory(InfrastructureFactory[SQLiteTrackingRecorder]):
     tracking_recorder_class = SQLiteTrackingRecorder
 
     def __init__(self, env: Environment | EnvType | None) -> None:
+        kafka_internals.require_supported()  # at start, not at the first append
         super().__init__(env)
         self.config = LogConfig.from_env(self.env)
         self._logs: list[Log] = []

@@ -5,7 +5,7 @@ not every Kafka-protocol broker fills in (Tansu does not: records of aborted tra
 reach its ``read_committed`` consumers). This reader fetches ``read_uncommitted``, keeps the
 records of each producer's open transaction aside, and hands them on only when that
 producer's COMMIT marker arrives (an ABORT marker drops them). The control batches are seen
-through a subclass of kafka-python's ``Fetcher.PartitionRecords`` (kafka-python is pinned).
+through kafka-python's private fetcher (see ``hub.eventlog.kafka_internals``).
 
 ``position`` is always a safe place to resume: the first offset not yet decided.
 """
@@ -13,44 +13,12 @@ through a subclass of kafka-python's ``Fetcher.PartitionRecords`` (kafka-python 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, NamedTuple
 
 from kafka import KafkaConsumer, TopicPartition
-from kafka.consumer.fetcher import Fetcher
 
+from hub.eventlog import kafka_internals
 from hub.eventlog.config import PARTITION, LogConfig
-
-
-class RawRecord(NamedTuple):
-    offset: int
-    producer_id: int
-    transactional: bool
-    control: bool
-    abort: bool
-    value: bytes | None
-    leader_epoch: int = -1
-
-
-class _PartitionRecords(Fetcher.PartitionRecords):  # type: ignore[misc]
-    """Yields data and control records alike, each with its batch's producer id."""
-
-    def _unpack_records(self, tp: Any, records: Any, *_: Any) -> Iterator[RawRecord]:
-        batch = records.next_batch()
-        while batch is not None:
-            if batch.magic == 2 and batch.is_control_batch:
-                marker = next(batch)
-                yield RawRecord(
-                    batch.base_offset, batch.producer_id, True, True, marker.abort, None
-                )
-            else:
-                transactional = batch.magic == 2 and batch.is_transactional
-                pid = batch.producer_id if batch.magic == 2 else -1
-                for record in batch:
-                    yield RawRecord(record.offset, pid, transactional, False, False, record.value)
-            self.next_fetch_offset = batch.next_offset
-            batch = records.next_batch()
-        self.drain()
-
+from hub.eventlog.kafka_internals import RawRecord
 
 Committed = list[tuple[int, bytes]]
 
@@ -63,6 +31,7 @@ class LogReader:
         self.partition = TopicPartition(config.topic, PARTITION)
         self._pending: dict[int, list[RawRecord]] = {}
         self._next = start
+        kafka_internals.require_supported()
         self._consumer = KafkaConsumer(
             **config.client_options(),
             group_id=None,
@@ -75,7 +44,7 @@ class LogReader:
             fetch_max_bytes=max_fetch_bytes * 2,
             max_poll_records=100_000,
         )
-        self._consumer._fetcher.PartitionRecords = _PartitionRecords
+        kafka_internals.fetch_raw_records(self._consumer)
         self._consumer.assign([self.partition])
         self._consumer.seek(self.partition, start)
 

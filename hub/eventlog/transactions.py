@@ -9,7 +9,6 @@ with the same ``transactional.id`` is made instead; no epoch bump of the old one
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 
 from kafka import KafkaProducer
@@ -21,6 +20,7 @@ from kafka.errors import (
     TransactionCoordinatorFencedError,
 )
 
+from hub.eventlog import kafka_internals
 from hub.eventlog.config import PARTITION, LogConfig
 
 FENCING_ERRORS = (ProducerFencedError, InvalidProducerEpochError, TransactionCoordinatorFencedError)
@@ -39,6 +39,7 @@ def is_fencing(error: BaseException) -> bool:
 
 def new_producer(config: LogConfig) -> KafkaProducer:
     """A transactional producer for the log, initialised (fencing any earlier one)."""
+    kafka_internals.require_supported()
     ms = int(config.timeout * 1000)
     producer = KafkaProducer(
         **config.client_options(),
@@ -66,11 +67,7 @@ def discard(producer: KafkaProducer | None) -> None:
     try:
         producer.close(timeout=0.2)
     except Exception:
-        sender = getattr(producer, "_sender", None)
-        if sender is not None:
-            sender.force_close()
-        with contextlib.suppress(Exception):
-            producer._closed = True
+        kafka_internals.force_close(producer)
 
 
 def commit(
@@ -106,11 +103,10 @@ def produce(
 
 def end(producer: KafkaProducer, config: LogConfig) -> None:
     """Commits the open transaction, waiting at most the log's timeout for the answer."""
-    result = producer._transaction_manager.begin_commit()
-    producer._sender.wakeup()
+    result = kafka_internals.begin_commit(producer)
     if not result.wait(timeout_ms=int(config.timeout * 1000)):
         raise CommitUnconfirmed("the broker did not confirm the commit in time")
-    if result.failed:
+    if result.failed and result.exception is not None:
         raise result.exception
 
 

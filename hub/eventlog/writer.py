@@ -29,7 +29,7 @@ from kafka import KafkaProducer
 from hub.eventlog import transactions
 from hub.eventlog.catchup import catch_up, prepare_topic
 from hub.eventlog.config import LogConfig
-from hub.eventlog.errors import LogUnavailable, WriterFenced
+from hub.eventlog.errors import LogUnavailable, WriterFenced, describe_cause
 from hub.eventlog.grouping import MAX_GROUP_RECORDS, Append, admit
 from hub.eventlog.records import encode_writer
 from hub.eventlog.replica import Replica, ReplicaDiverged
@@ -119,6 +119,7 @@ class Writer:
         except Exception as error:
             if transactions.is_fencing(error):
                 raise WriterFenced("another writer took over this log") from None
+            log.warning("hub log: writer %s cannot start: %s", self.instance, describe_cause(error))
             raise LogUnavailable(
                 f"the log's broker is unreachable ({type(error).__name__})", self.config.retry_after
             ) from None
@@ -237,7 +238,7 @@ class Writer:
             self._fenced()
             assert self._problem is not None
             return self._problem
-        log.warning("hub log: append failed: %s", type(error).__name__)
+        log.warning("hub log: append failed: %s", describe_cause(error))
         problem = LogUnavailable(
             f"the log's broker did not take the append ({type(error).__name__})",
             self.config.retry_after,

@@ -17,8 +17,8 @@ router = APIRouter(prefix="/operations", tags=["operations"])
 
 def get_dead_letters(request: Request, _: Admin) -> DeadLetters:
     """The dead letters, for an administrator (403 for anyone else, before 409)."""
-    settings = request.app.state.services.settings
-    if not settings.kafka_bootstrap_servers:
+    letters: DeadLetters | None = request.app.state.services.dead_letters
+    if letters is None:
         raise Problem(
             409,
             "no-kafka",
@@ -26,7 +26,7 @@ def get_dead_letters(request: Request, _: Admin) -> DeadLetters:
             "dead letters exist only on the Kafka log; on the embedded log answers are "
             "refused at once over HTTP",
         )
-    return DeadLetters(settings.kafka_bootstrap_servers, settings.topic_prefix)
+    return letters
 
 
 Letters = Annotated[DeadLetters, Depends(get_dead_letters)]

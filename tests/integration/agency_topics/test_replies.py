@@ -230,6 +230,7 @@ def test_replies_that_cannot_apply_go_to_the_dlq_and_retry_puts_them_back_on_the
 def test_operators_list_and_retry_dead_letters_over_http(
     kafka_hub: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str
 ) -> None:
+    from hub.bootstrap import build_dead_letters
     from hub.settings import Settings
 
     services, env, driver = kafka_hub
@@ -239,6 +240,7 @@ def test_operators_list_and_retry_dead_letters_over_http(
         KAFKA_BOOTSTRAP_SERVERS=kafka_bootstrap,
         log_topic=env["HUB_LOG_TOPIC"],
     )
+    services.dead_letters = build_dead_letters(services.settings)
     admin = {"Authorization": f"Bearer {driver.admin_token}"}
     v_topic = replies_topic(prefix, driver.id(n.KUYTUN_VOLUNTEERS))
     referral = new_referral(driver)
