@@ -123,6 +123,7 @@ def world(api: Api) -> dict[str, str]:
 
 RESOURCES = {
     "person": "/persons/{person}",
+    "consents": "/persons/{person}/consents",
     "aid": "/persons/{person}/aid",
     "aid_view": "/views/persons/{person}/aid",
     "case": "/cases/{case}",
@@ -143,6 +144,8 @@ NOBODY |= {"audit_replay": 403, "access_log": 403}
 
 
 def row(**cells: int) -> dict[str, int]:
+    """A relation's answers; whoever may read the person may list her consents it sees."""
+    cells.setdefault("consents", cells.get("person", NOBODY["consents"]))
     return {**NOBODY, **cells}
 
 
@@ -214,6 +217,9 @@ def test_access_matrix(api: Api, world: dict[str, str], relation: str) -> None:
     if fields is None:
         return
     person = answers["person"].json()
+    # the consents an agency sees are those it took or that name it: never the Youth League's
+    seen = answers["consents"].json()
+    assert (seen == []) == (relation == "registered only"), seen
     assert {f for f in ALL_FIELDS if person.get(f) is not None} == fields
     assert person["id_number"] == world["id_number"]
     recorded = {**YE, "contact": "13800000000"} if token == "req" else YE  # its own record
