@@ -10,11 +10,17 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from tests.integration.api.conftest import AGENCIES, id_number
 from tests.support.tansu import free_port
+
+Post = Callable[..., Any]  # (path, json=..., headers=...) -> a response with status_code, json()
 
 HUB = [sys.executable, "-m", "hub"]
 
@@ -24,6 +30,30 @@ def hub_env(data_dir: Path, **settings: str) -> dict[str, str]:
     plus ``settings`` (environment variables, e.g. ``HUB_MAX_BODY_BYTES``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "KAFKA_"))}
     return {**env, "HUB_DATA_DIR": str(data_dir), **settings}
+
+
+def seed(post: Post, admin: str) -> tuple[dict[str, str], str, str]:
+    """Two agencies (a procuratorate and civil affairs), a staff token for the procuratorate and
+    one person with a consent naming civil affairs for temporary aid, each by a keyed POST.
+    Returns the agencies' ids, the staff token and the person's id."""
+
+    def ok(token: str, path: str, body: Any) -> Any:
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
+        answer = post(path, json=body, headers=headers)
+        assert answer.status_code < 300, answer.text
+        return answer.json()
+
+    ids = {k: ok(admin, "/agencies", AGENCIES[k])["id"] for k in ("p", "ca")}
+    staff = ok(admin, "/tokens", {"role": "staff", "agency_id": ids["p"], "label": "p"})["token"]
+    person = ok(staff, "/persons", {"id_number": id_number(), "name": "测试当事人"})["id"]
+    consent = {
+        "to_agencies": [ids["ca"]],
+        "services": ["temporary-aid"],
+        "evidence": "written",
+        "recorded_by": "承办人",
+    }
+    ok(staff, f"/persons/{person}/consent", consent)
+    return ids, staff, person
 
 
 class HubServer:

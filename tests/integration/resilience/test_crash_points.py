@@ -23,8 +23,8 @@ from hub.access import Role
 from hub.api.app import create_app
 from hub.bootstrap import build
 from hub.settings import Settings
-from tests.integration.api.conftest import AGENCIES, id_number
 from tests.integration.resilience.crash_command import CRASHED, STEPS
+from tests.integration.resilience.serve import seed
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -40,24 +40,7 @@ def set_up(data_dir: Path, log_env: dict[str, str]) -> dict[str, Any]:
     try:
         admin = services.access.issue(Role.ADMIN, None, "test administrator")
         with TestClient(create_app(services)) as client:
-
-            def ok(token: str, path: str, body: Any) -> Any:
-                headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
-                answer = client.post(path, json=body, headers=headers)
-                assert answer.status_code < 300, answer.text
-                return answer.json()
-
-            ids = {k: ok(admin, "/agencies", AGENCIES[k])["id"] for k in ("p", "ca")}
-            token = ok(admin, "/tokens", {"role": "staff", "agency_id": ids["p"], "label": "p"})
-            staff = token["token"]
-            person = ok(staff, "/persons", {"id_number": id_number(), "name": "测试当事人"})["id"]
-            consent = {
-                "to_agencies": [ids["ca"]],
-                "services": ["temporary-aid"],
-                "evidence": "written",
-                "recorded_by": "承办人",
-            }
-            ok(staff, f"/persons/{person}/consent", consent)
+            ids, staff, person = seed(client.post, admin)
     finally:
         services.close()
     return {"ids": ids, "token": staff, "person": person}

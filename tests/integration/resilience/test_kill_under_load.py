@@ -14,13 +14,11 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from tests.integration.api.conftest import AGENCIES, id_number
-from tests.integration.resilience.serve import HubServer, hub_env
+from tests.integration.resilience.serve import HubServer, hub_env, seed
 
 CLIENTS = 20
 LOAD_SECONDS = 2.0  # load before each kill, and after the last restart
@@ -46,23 +44,7 @@ def test_kill_9_under_load_loses_nothing_and_applies_nothing_twice(
         admin = server.cli("token", "issue", "--role", "admin")
         http = httpx.Client(base_url=server.base, timeout=30)
 
-        def ok(token: str, path: str, body: Any) -> Any:
-            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
-            answer = http.post(path, json=body, headers=headers)
-            assert answer.status_code < 300, answer.text
-            return answer.json()
-
-        ids = {k: ok(admin, "/agencies", AGENCIES[k])["id"] for k in ("p", "ca")}
-        staff = ok(admin, "/tokens", {"role": "staff", "agency_id": ids["p"], "label": "p"})
-        token = staff["token"]
-        person = ok(token, "/persons", {"id_number": id_number(), "name": "测试当事人"})["id"]
-        consent = {
-            "to_agencies": [ids["ca"]],
-            "services": ["temporary-aid"],
-            "evidence": "written",
-            "recorded_by": "承办人",
-        }
-        ok(token, f"/persons/{person}/consent", consent)
+        ids, token, person = seed(http.post, admin)
 
         stop = threading.Event()
         acknowledged: dict[str, str] = {}
