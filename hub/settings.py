@@ -20,6 +20,9 @@
 | ``HUB_FEED_WAITS_PER_AGENCY`` | ``8`` | long-polls (``GET /agencies/{id}/feed?wait=``) one agency may hold at once; more get 429 |
 | ``HUB_ACCESS_LOG_FLUSH_SECONDS`` | ``1.0`` | how often the API's reads of personal data are appended, one event per reader per burst |
 | ``HUB_SLA_COMPLETION_DAYS`` / ``HUB_SLA_AMBER_DAYS`` | ``10`` / ``2`` | working days to finish an accepted referral; amber this many days before a deadline |
+| ``HUB_METRICS_HOST`` / ``HUB_METRICS_PORT`` | ``127.0.0.1`` / unset | set a port: this process (server, projection worker, router) also exports its Prometheus metrics there, without a token (guard it by where it binds); ``hub serve`` always serves ``GET /metrics`` to administrators |
+| ``HUB_READY_MAX_LAG`` | ``1000`` | ``GET /health/ready`` answers 503 while a view is more than this many events behind the log |
+| ``HUB_LOG_LEVEL`` | ``INFO`` | the level of the JSON log lines every process writes to stderr |
 """
 
 from __future__ import annotations
@@ -60,6 +63,10 @@ class Settings(BaseSettings):
     access_log_flush_seconds: float = Field(default=1.0, gt=0)
     sla_completion_days: int = 10
     sla_amber_days: int = 2
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    ready_max_lag: int = Field(default=1000, ge=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     local_holidays: list[date] = []
     local_workdays: list[date] = []
 

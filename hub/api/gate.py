@@ -15,11 +15,22 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub import metrics
 from hub.access import AccessStore, Principal
 from hub.api.problems import Problem
 
-#: paths that answer without a token: liveness and the API's own description
-PUBLIC = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+#: paths that answer without a token: liveness, readiness and the API's own description
+PUBLIC = frozenset(
+    {
+        "/health",
+        "/health/live",
+        "/health/ready",
+        "/openapi.json",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+    }
+)
 
 
 class BodyTooLarge(HTTPException):
@@ -59,7 +70,7 @@ class Gate:
         path = scope["path"]
         headers = Headers(scope=scope)
         if path not in PUBLIC:
-            refusal = await self._authenticate(headers.get("authorization"))
+            refusal = await self._authenticate(headers.get("authorization"), scope)
             if refusal is not None:
                 await refusal.response(path)(scope, receive, send)
                 return
@@ -69,7 +80,7 @@ class Gate:
             return
         await self._limited(scope, receive, send)
 
-    async def _authenticate(self, authorization: str | None) -> Problem | None:
+    async def _authenticate(self, authorization: str | None, scope: Scope) -> Problem | None:
         scheme, _, token = (authorization or "").partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
@@ -78,7 +89,14 @@ class Gate:
         if principal is False:
             principal = await run_in_threadpool(self.access.authenticate, token)
         if not isinstance(principal, Principal):
+            metrics.sign_in_failures.labels("invalid-token").inc()
             return unauthorized("the token is not valid")
+        context = scope.get("state", {}).get("log_context")
+        if context is not None:  # the request's log lines name who asked (ids only)
+            context["token_id"] = principal.token_id
+            context["role"] = principal.role.value
+            if principal.agency_id is not None:
+                context["agency_id"] = str(principal.agency_id)
         return None
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:

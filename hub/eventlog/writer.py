@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from eventsourcing.persistence import StoredEvent, Tracking
 from kafka import KafkaProducer
 
+from hub import metrics
 from hub.eventlog import transactions
 from hub.eventlog.catchup import catch_up, prepare_topic
 from hub.eventlog.config import LogConfig
@@ -210,6 +211,7 @@ class Writer:
         accepted, records = admit(self.replica, group)
         if not accepted:
             return
+        metrics.group_sizes.observe(len(accepted))
         try:
             offsets = transactions.commit(self._producer, self.config, records)
         except Exception as error:

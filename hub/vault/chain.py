@@ -22,6 +22,8 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
+from hub import metrics
+
 LINK_SIZE = 32
 GENESIS = bytes(LINK_SIZE)
 
@@ -71,6 +73,8 @@ class ChainedEventStore(EventStore[UUID]):
             links[stream] = link_of(chained)
             stored_events.append(chained)
         notification_ids = self.recorder.insert_events(stored_events, **kwargs)
+        metrics.appends.inc()
+        metrics.append_events.observe(len(stored_events))
         self._remember(stored_events, links)
         if not notification_ids:
             return []
