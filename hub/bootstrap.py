@@ -6,6 +6,8 @@ only when the settings name a Kafka bootstrap; on the embedded log there are non
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 
 from domain.workdays import WorkCalendar
@@ -20,6 +22,8 @@ from hub.vault.keystore import KeyStore
 from projections.deadlines import SlaPolicy
 from projections.store import ViewStore
 from projections.stores import open_store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -116,3 +120,26 @@ def start_background_applier(settings: Settings, hub: ReliefHub) -> BackgroundAp
     if not settings.kafka_bootstrap_servers:
         return None
     return BackgroundApplier(hub, *_kafka(settings))
+
+
+def start_projection_worker(settings: Settings, stop: threading.Event) -> threading.Thread:
+    """The projection worker in a thread of this process (``hub serve`` and ``hub demo`` on
+    the embedded log), on its own Application and view store, until ``stop`` is set.
+    Production on Kafka runs it as its own process: ``hub projections run``."""
+    from projections import worker
+
+    def work() -> None:
+        hub = build_hub(settings, process="projections")
+        store = open_views(settings)
+        try:
+            worker.run(hub, store, stop)
+        except Exception:
+            log.exception("projection worker stopped")
+            raise
+        finally:
+            store.close()
+            hub.close()
+
+    thread = threading.Thread(target=work, name="projection-worker", daemon=True)
+    thread.start()
+    return thread
