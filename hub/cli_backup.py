@@ -86,6 +86,4 @@ def restore(
         fail(f"恢复失败 restore failed: {e}")
     if findings:
         fail("恢复的日志未通过校验 the restored log does not verify: " + "; ".join(findings))
-    console.print(
-        f"已恢复 restored into {data_dir}: 日志位置 log position {manifest.log_position}"
-    )
+    console.print(f"已恢复 restored into {data_dir}: 日志位置 log position {manifest.log_position}")

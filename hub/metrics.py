@@ -46,7 +46,8 @@ commands = Counter(
     registry=REGISTRY,
 )
 appends = Counter(
-    "hub_log_appends", "Atomic appends to the event log (one insert_events call each)",
+    "hub_log_appends",
+    "Atomic appends to the event log (one insert_events call each)",
     registry=REGISTRY,
 )
 append_events = Histogram(

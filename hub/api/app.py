@@ -60,7 +60,11 @@ def live_figures(services: Services) -> metrics.Figures:
     if services.dead_letters is not None:
         waiting = len(services.dead_letters.list())
         figures.append(
-            ("hub_dead_letters_waiting", "Agencies' replies that could not be applied", [({}, waiting)])
+            (
+                "hub_dead_letters_waiting",
+                "Agencies' replies that could not be applied",
+                [({}, waiting)],
+            )
         )
     return figures
 
