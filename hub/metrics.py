@@ -81,6 +81,18 @@ notifications = Counter(
 )
 
 
+#: the gauges processes compute at scrape time (``hub_up``, and what their figures name)
+LIVE_SERIES = frozenset(
+    {
+        "hub_up",
+        "hub_log_position",
+        "hub_projection_lag_events",
+        "hub_projection_halted",
+        "hub_router_lag_events",
+        "hub_dead_letters_waiting",
+    }
+)
+
 #: a process's live figures: (name, help, [(labels, value)])
 Figures = list[tuple[str, str, list[tuple[dict[str, str], float]]]]
 
