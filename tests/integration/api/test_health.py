@@ -63,3 +63,36 @@ def test_readiness_turns_false_when_the_views_lag_past_the_limit(
     for worker_name in worker.VIEWS:
         worker.rebuild(services.hub, services.views, worker_name)
     assert client.get("/health/ready").status_code == 200
+
+
+def test_a_fenced_writer_is_not_ready(
+    log_kind: str, log_env_factory: LogEnvFactory, tmp_path: Path
+) -> None:
+    if log_kind != "kafka":
+        pytest.skip("the embedded log has no writer to fence")
+    env = log_env_factory()
+    other = {**env, "HUB_REPLICA_PATH": str(tmp_path / "other-replica.sqlite")}
+    first = build(Settings(data_dir=tmp_path / "first"), env)
+    second = build(Settings(data_dir=tmp_path / "second"), other)
+    try:
+        with (
+            TestClient(create_app(first)) as one,
+            TestClient(create_app(second)) as two,
+        ):
+
+            def add(client: Any, services: Services, n: int) -> int:
+                token = services.access.issue(Role.ADMIN, None, "a")
+                headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"fence-{n}"}
+                body = {**AGENCIES["p"], "name": f"围栏测试{n}"}
+                return int(client.post("/agencies", json=body, headers=headers).status_code)
+
+            assert add(one, first, 1) == 201
+            assert one.get("/health/ready").status_code == 200
+            assert add(two, second, 2) == 201  # another hub on the same log takes it over
+            assert add(one, first, 3) == 503
+            body = assert_problem(one.get("/health/ready"), 503, "not-ready")
+            assert "writer" in body["detail"]
+            assert two.get("/health/ready").status_code == 200
+    finally:
+        first.close()
+        second.close()
