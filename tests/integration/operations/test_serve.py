@@ -4,6 +4,7 @@ views catch up and then follow new commands; with ``--no-projections`` they do n
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 import uuid
 from collections.abc import Iterator
@@ -12,12 +13,14 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from hub.bootstrap import build
 from hub.demo.loader import TOKENS_FILE, load_demo
 from hub.settings import Settings
 from tests.integration.api.conftest import id_number
-from tests.integration.resilience.serve import HubServer, hub_env
+from tests.integration.resilience.serve import HUB, HubServer, hub_env
+from tests.support.tansu import free_port
 
 CIVIL_AFFAIRS = "奎屯市民政局"
 PROCURATORATE = "奎屯市人民检察院"
@@ -138,3 +141,30 @@ def test_no_projections_leaves_the_views_to_another_process(
     lag = behind(server, admin)
     time.sleep(2)
     assert behind(server, admin) == lag and min(lag.values()) > 0
+
+
+def test_a_separate_projection_worker_exports_its_lag(demo_dir: Path) -> None:
+    port = free_port()
+    env = hub_env(demo_dir, HUB_METRICS_PORT=str(port))
+    worker = subprocess.Popen(
+        [*HUB, "projections", "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+    def lags() -> dict[str, float] | None:
+        try:
+            text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        except httpx.TransportError:
+            return None
+        families = {f.name: f for f in text_string_to_metric_families(text)}
+        family = families.get("hub_projection_lag_events")
+        return {s.labels["view"]: s.value for s in family.samples} if family else None
+
+    try:
+        assert wait_until(lambda: (lag := lags()) is not None and set(lag.values()) == {0.0})
+        assert set(lags() or {}) == {"referrals", "case_files", "person_aid", "region_stats"}
+    finally:
+        worker.terminate()
+        _, errors = worker.communicate(timeout=20)
+    assert worker.returncode == 0, errors
+    lines = [json.loads(line) for line in errors.decode().splitlines() if line.startswith("{")]
+    assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
