@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     local_holidays: list[date] = []
     local_workdays: list[date] = []
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
     @field_validator("local_holidays", "local_workdays", mode="before")
     @classmethod
     def _dates(cls, value: object) -> object:
