@@ -4,6 +4,7 @@ views catch up and then follow new commands; with ``--no-projections`` they do n
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 import uuid
@@ -168,3 +169,41 @@ def test_a_separate_projection_worker_exports_its_lag(demo_dir: Path) -> None:
     assert worker.returncode == 0, errors
     lines = [json.loads(line) for line in errors.decode().splitlines() if line.startswith("{")]
     assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+
+
+@pytest.mark.parametrize("flags", [(), ("--no-projections",)])
+def test_hub_serve_says_which_workers_it_expects_elsewhere(
+    log_kind: str, tmp_path: Path, request: pytest.FixtureRequest, flags: tuple[str, ...]
+) -> None:
+    settings: dict[str, str] = {}
+    if log_kind == "kafka":
+        settings = {
+            "KAFKA_BOOTSTRAP_SERVERS": request.getfixturevalue("kafka_bootstrap"),
+            "HUB_LOG_TOPIC": f"serve-{uuid.uuid4().hex[:8]}.events",
+        }
+    port = free_port()
+    process = subprocess.Popen(
+        [*HUB, "serve", "--port", str(port), *flags],
+        env=hub_env(tmp_path / "hub", **settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+
+        def live() -> bool:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/health/live").status_code == 200
+            except httpx.TransportError:
+                return False
+
+        assert wait_until(live)
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=30)
+    expected = set(re.findall(r"expected elsewhere: (hub \w+ run)", out.decode()))
+    if log_kind == "kafka":
+        assert expected == {"hub projections run", "hub router run"}
+    elif flags:
+        assert expected == {"hub projections run"}
+    else:
+        assert expected == set()
