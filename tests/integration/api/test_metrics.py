@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from typing import Any
@@ -10,6 +11,8 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from hub import metrics
+from hub.api.app import live_figures
+from hub.dead_letters import DeadLetters
 from hub.readiness import writer_state
 from tests.integration.api.conftest import Api, assert_problem, id_number
 from tests.support.tansu import free_port
@@ -62,6 +65,13 @@ def test_the_named_series_are_served(api: Api) -> None:
     assert value(families, "hub_log_appends", "hub_log_appends_total") > 0
     if writer_state(api.services.hub) != "embedded":  # Kafka: appends are group-committed
         assert value(families, "hub_log_group_appends", "hub_log_group_appends_count") > 0
+        env = api.services.hub.env
+        letters = DeadLetters(
+            env["KAFKA_BOOTSTRAP_SERVERS"], env["HUB_LOG_TOPIC"].rsplit(".", 1)[0]
+        )
+        figures = live_figures(dataclasses.replace(api.services, dead_letters=letters))
+        waiting = {name: samples for name, _, samples in figures}["hub_dead_letters_waiting"]
+        assert waiting == [({}, len(letters.list()))]
     views = {s.labels["view"] for s in families["hub_projection_lag_events"].samples}
     assert views == {"referrals", "case_files", "person_aid", "region_stats"}
 
