@@ -58,15 +58,25 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
+#: the router's lag is counted up to this many events (a scrape stays an index look-up)
+LAG_COUNT_LIMIT = 10_000
+
+
 def router_figures(hub: Any, router: Any) -> Figures:
-    """The log's position and how far the router's committed position is behind it."""
+    """The log's position and how many events the router has still to publish (the events
+    it routes only: an idempotency answer after its position is nothing to publish)."""
+    from hub.routing import ROUTED_TOPICS
+
     head = hub.recorder.max_notification_id() or 0
+    waiting = hub.recorder.select_notifications(
+        router.position + 1, LAG_COUNT_LIMIT, topics=ROUTED_TOPICS
+    )
     return [
         ("hub_log_position", "The log's last notification id", [({}, head)]),
         (
             "hub_router_lag_events",
             "Events of the log not yet published to the agencies' topics",
-            [({}, max(0, head - router.position))],
+            [({}, len(waiting))],
         ),
     ]
 
