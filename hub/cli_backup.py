@@ -87,3 +87,7 @@ def restore(
     if findings:
         fail("恢复的日志未通过校验 the restored log does not verify: " + "; ".join(findings))
     console.print(f"已恢复 restored into {data_dir}: 日志位置 log position {manifest.log_position}")
+    console.print(
+        f"请重新执行 {manifest.created_at} 之后的当事人信息删除 / re-run the erasures made "
+        f"after {manifest.created_at} (hub person erase) before serving"
+    )
