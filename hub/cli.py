@@ -171,7 +171,6 @@ def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: L
     from hub.demo.loader import DemoNotLoadable, load_demo
 
     settings = settings_for(data_dir, host, port)
-    logs.configure(settings.log_level)
     services = build(settings)
     stop = threading.Event()
     try:
@@ -183,6 +182,8 @@ def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: L
         console.print(f"[bold]{labels['loaded']}[/bold] ({labels['agency']}: {labels['token']})")
         for name, token in tokens.items():
             typer.echo(f"{name}: {token}")
+        # JSON log lines from here on: the load above is not logged request by request
+        logs.configure(settings.log_level)
         start_projection_worker(settings, stop)
         _serve(settings, services)
     finally:
