@@ -20,7 +20,14 @@ import orjson
 #: the request being answered in this task or thread: request_id, agency_id, token_id
 request_context: ContextVar[dict[str, str] | None] = ContextVar("hub_request", default=None)
 
-_RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "fields"}
+#: a record's own attributes, and extras some libraries add that a JSON line does not need
+#: (uvicorn's ANSI-coloured copy of the message)
+_RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {
+    "message",
+    "asctime",
+    "fields",
+    "color_message",
+}
 
 
 class JsonFormatter(logging.Formatter):
