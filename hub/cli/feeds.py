@@ -14,7 +14,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from hub.cli_common import DataDir, console, fail, open_hub, settings_for
+from hub.cli.common import DataDir, console, fail, open_hub, settings_for
 from hub.settings import Settings
 
 if TYPE_CHECKING:
