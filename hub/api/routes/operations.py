@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Path, Request
 from hub.api.deps import Admin, HubDep, OnceDep
 from hub.api.problems import Problem
 from hub.api.schemas import DeadLetterPublic
-from hub.dead_letters import DeadLetters
-from hub.replies import Rejection
+from hub.feeds.dead_letters import DeadLetters
+from hub.feeds.replies import Rejection
 
 router = APIRouter(prefix="/operations", tags=["operations"])
 
