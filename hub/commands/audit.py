@@ -15,7 +15,7 @@ from domain.referral import Referral
 from domain.values import require_text
 from hub.audit.verify import Report, Verifier, log_events, stream_events
 from hub.commands.base import HubBase, plain
-from hub.queries import HIDDEN_FIELDS, HubQueries
+from hub.commands.queries import HIDDEN_FIELDS, HubQueries
 from hub.read_log import ReadLog
 from hub.vault.keystore import KeyStore
 

@@ -23,7 +23,7 @@ from domain.referral import Referral
 from domain.values import AgencyKind, Service
 from hub import privacy
 from hub.commands.base import HubBase, plain
-from hub.links import LinkIndex
+from hub.commands.links import LinkIndex
 
 
 class PersonCommands(HubBase):
