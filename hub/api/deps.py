@@ -32,7 +32,13 @@ from starlette.concurrency import run_in_threadpool
 from domain.errors import DomainError
 from domain.values import region_contains
 from hub import privacy
-from hub.access import AccessStore, IdempotencyConflict, IdempotencyKeyReused, Principal, Role
+from hub.access.tokens import (
+    AccessStore,
+    IdempotencyConflict,
+    IdempotencyKeyReused,
+    Principal,
+    Role,
+)
 from hub.api.problems import Problem, from_domain
 from hub.app import ReliefHub
 from hub.idempotency import IdempotentAnswer, unit_of_work

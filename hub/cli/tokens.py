@@ -7,7 +7,7 @@ from uuid import UUID
 
 import typer
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.cli.common import DataDir, fail, settings_for
 
 if TYPE_CHECKING:

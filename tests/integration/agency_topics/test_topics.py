@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from kafka.admin import KafkaAdminClient
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services, build
 from hub.demo import network as n

@@ -45,7 +45,7 @@ class Volunteers(Connector):
 def test_a_connector_answers_a_routed_referral_exactly_once(
     kafka_bootstrap: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    from hub.access import Role
+    from hub.access.tokens import Role
     from hub.api.app import create_app
     from hub.bootstrap import build
     from hub.demo import network as n

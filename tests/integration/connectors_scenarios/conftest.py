@@ -21,7 +21,7 @@ import pytest
 
 from connectors.runtime import Runner
 from connectors.wiring import Parts, build_parts, build_runner
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services, build
 from hub.demo import network as n

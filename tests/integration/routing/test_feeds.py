@@ -15,7 +15,7 @@ from uuid import UUID
 import pytest
 
 from domain.referral import Referral
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services, build
 from hub.demo.driver import Driver
