@@ -85,7 +85,14 @@ def make_referrals(hub: Any, count: int) -> None:
     hub.consent_to_all(person, "承办人", date.today())
 
     def refer(_: int) -> None:
-        hub.refer(requester, recipient, person, "生活困难", ["temporary-aid"], "承办人")
+        hub.refer(
+            requester_id=requester,
+            recipient_id=recipient,
+            person_id=person,
+            reason="生活困难",
+            services=["temporary-aid"],
+            requested_by="承办人",
+        )
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(refer, range(count)))

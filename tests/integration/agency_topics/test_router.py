@@ -151,7 +151,14 @@ def refer_some(services: Services, count: int, agencies: tuple[Any, Any] | None 
     person = hub.register_person("659001199001010016", "测试", registered_by=requester)
     hub.consent_to_all(person, "承办人", date.today())
     for _ in range(count):
-        hub.refer(requester, recipient, person, "生活困难", ["temporary-aid"], "承办人")
+        hub.refer(
+            requester_id=requester,
+            recipient_id=recipient,
+            person_id=person,
+            reason="生活困难",
+            services=["temporary-aid"],
+            requested_by="承办人",
+        )
     return agencies
 
 
