@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub import metrics
-from hub.access import AccessStore, Principal
+from hub.access.tokens import AccessStore, Principal
 from hub.api.problems import Problem
 
 #: paths that answer without a token: liveness, readiness and the API's own description

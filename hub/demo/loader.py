@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import warnings
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services
 from hub.demo.driver import Driver

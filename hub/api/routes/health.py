@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from hub import metrics, readiness
-from hub.access import Principal, Role
+from hub.access.tokens import Principal, Role
 from hub.api.deps import Admin
 from hub.api.problems import Problem
 from hub.api.schemas import HealthPublic, ReadinessPublic

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from hub import metrics
 from hub.api.app import live_figures
-from hub.dead_letters import DeadLetters
+from hub.feeds.dead_letters import DeadLetters
 from hub.readiness import writer_state
 from tests.integration.api.conftest import Api, assert_problem, id_number
 from tests.support.tansu import free_port

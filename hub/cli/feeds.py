@@ -14,11 +14,11 @@ import orjson
 import typer
 from rich.table import Table
 
-from hub.cli_common import DataDir, console, fail, open_hub, settings_for
+from hub.cli.common import DataDir, console, fail, open_hub, settings_for
 from hub.settings import Settings
 
 if TYPE_CHECKING:
-    from hub.dead_letters import DeadLetters
+    from hub.feeds.dead_letters import DeadLetters
     from hub.metrics import Figures
 
 router_app = typer.Typer(
@@ -65,7 +65,7 @@ LAG_COUNT_LIMIT = 10_000
 def router_figures(hub: Any, router: Any) -> Figures:
     """The log's position and how many events the router has still to publish (the events
     it routes only: an idempotency answer after its position is nothing to publish)."""
-    from hub.routing import ROUTED_TOPICS
+    from hub.feeds.routing import ROUTED_TOPICS
 
     head = hub.recorder.max_notification_id() or 0
     waiting = hub.recorder.select_notifications(
@@ -92,7 +92,7 @@ def run_router(
     """Follow the log and publish each agency's records, exactly once."""
     from hub import logs, metrics
     from hub.bootstrap import build_router
-    from hub.router import RouterFenced
+    from hub.feeds.router import RouterFenced
 
     settings = _kafka(data_dir)
     logs.configure(settings.log_level)
@@ -134,7 +134,7 @@ def run_replies(data_dir: DataDir = None) -> None:
 @dlq_app.command("list")
 def list_dead_letters(data_dir: DataDir = None) -> None:
     """List dead letters with their reason and the agency whose topic the reply came from."""
-    from hub.replies import agency_of
+    from hub.feeds.topics import agency_of
 
     dead_letters, prefix = _dead_letters(data_dir)
     letters = dead_letters.list()
@@ -165,7 +165,7 @@ def retry_dead_letter(
     The letter leaves the list; the hub's reply applier (in ``hub serve``) takes the reply
     again, and one that still cannot be applied is listed again as a new dead letter.
     """
-    from hub.replies import Rejection
+    from hub.feeds.replies import Rejection
 
     dead_letters, _ = _dead_letters(data_dir)
     republished = dead_letters.retry(letter_id)

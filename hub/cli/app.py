@@ -6,29 +6,22 @@ Every command that reads the hub's data takes ``--data-dir`` like ``hub serve``.
 
 from __future__ import annotations
 
-import json
 import threading
-from typing import TYPE_CHECKING, Annotated, Any
-from uuid import UUID
+from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from hub.access import Role
-from hub.cli_audit import audit_app, person_app
-from hub.cli_backup import backup_app
-from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
-from hub.cli_ops import dlq_app, replies_app, router_app
-from hub.cli_projections import projections_app
-from hub.eventlog.cli import app as log_app
+from hub.cli.audit import audit_app, person_app
+from hub.cli.backup import backup_app
+from hub.cli.cases import case_app
+from hub.cli.common import DataDir, Lang, console, fail, settings_for
+from hub.cli.feeds import dlq_app, replies_app, router_app
+from hub.cli.log import app as log_app
+from hub.cli.projections import projections_app
+from hub.cli.tokens import token_app
 from hub.settings import Settings
 
-if TYPE_CHECKING:
-    from hub.app import ReliefHub
-
 app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_is_help=True)
-token_app = typer.Typer(help="Issue tokens for agencies and operators", no_args_is_help=True)
-case_app = typer.Typer(help="Read aid cases", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
@@ -43,41 +36,11 @@ app.add_typer(backup_app, name="backup")
 Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
 Port = Annotated[int | None, typer.Option(help="default: 8000")]
 
-EVENT_NAMES_ZH = {
-    "LeadReceived": "受理线索/申请",
-    "InquiryRecorded": "询问",
-    "Reviewed": "审查",
-    "HearingHeld": "听证",
-    "SubmittedForApproval": "报批",
-    "ReliefGranted": "决定救助",
-    "ReliefRefused": "决定不予救助",
-    "ReliefDisbursed": "发放救助金",
-    "FollowUpRecorded": "回访",
-    "CaseClosed": "结案",
-}
-
 LABELS = {
-    "zh": {
-        "version": "版本",
-        "event": "事件",
-        "at": "时间",
-        "details": "内容",
-        "agency": "单位",
-        "token": "令牌",
-        "case": "案件",
-        "stage": "阶段",
-        "serving": "服务已启动",
-        "loaded": "已载入七个场景",
-    },
+    "zh": {"agency": "单位", "token": "令牌", "serving": "服务已启动", "loaded": "已载入七个场景"},
     "en": {
-        "version": "version",
-        "event": "event",
-        "at": "at",
-        "details": "details",
         "agency": "agency",
         "token": "token",
-        "case": "case",
-        "stage": "stage",
         "serving": "serving",
         "loaded": "loaded the seven scenarios",
     },
@@ -189,82 +152,6 @@ def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: L
     finally:
         stop.set()
         services.close()
-
-
-@token_app.command("issue")
-def issue_token(
-    agency: Annotated[str | None, typer.Argument(help="agency name or id")] = None,
-    role: Annotated[str, typer.Option(help="staff, connector, auditor or admin")] = "staff",
-    label: Annotated[str | None, typer.Option(help="who holds the token")] = None,
-    data_dir: DataDir = None,
-) -> None:
-    """Issue a token; it is printed once and stored only hashed."""
-    from hub.bootstrap import build
-
-    try:
-        chosen = Role(role)
-    except ValueError:
-        fail(f"unknown role {role!r}: staff, connector, auditor or admin")
-    services = build(settings_for(data_dir))
-    try:
-        agency_id = None
-        if chosen in (Role.STAFF, Role.CONNECTOR):
-            if not agency:
-                fail("staff and connector tokens need an AGENCY (name or id)")
-            agency_id = _find_agency(services.hub, str(agency))
-        elif agency:
-            fail(f"{chosen.value} tokens belong to no agency; leave AGENCY out")
-        token = services.access.issue(chosen, agency_id, label or agency or chosen.value)
-        typer.echo(token)
-    finally:
-        services.close()
-
-
-def _find_agency(hub: ReliefHub, agency: str) -> UUID:
-    from domain.agency import Agency
-    from domain.errors import NotFound
-
-    try:
-        candidate = UUID(agency)
-    except ValueError:
-        candidate = Agency.id_for(agency)
-    try:
-        hub.get_agency(candidate)
-    except NotFound:
-        fail(f"no agency {agency!r}")
-    return candidate
-
-
-@case_app.command("show")
-def show_case(
-    case_id: Annotated[str, typer.Argument(help="the case id")],
-    data_dir: DataDir = None,
-    lang: Lang = "zh",
-    as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
-) -> None:
-    """Show a case and its history, readable."""
-    with open_hub(data_dir) as hub:
-        case = hub.get_case(parse_uuid(case_id, "case"))
-        history = hub.history(UUID(case_id))
-    if as_json:
-        typer.echo(json.dumps({"case": case, "history": history}, ensure_ascii=False))
-        return
-    labels = LABELS[lang]
-    console.print(f"{labels['case']} {case['id']} — {labels['stage']}: {case['stage']}")
-    table = Table()
-    for column in ("version", "event", "at", "details"):
-        table.add_column(labels[column])
-    for entry in history:
-        details = "\n".join(
-            f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v}"
-            for k, v in entry["details"].items()
-            if v not in (None, "", [])
-        )
-        name = entry["event"]
-        if lang == "zh":
-            name = f"{EVENT_NAMES_ZH.get(name, name)} ({name})"
-        table.add_row(str(entry["version"]), name, entry["at"][:19], details)
-    console.print(table)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
-from hub.cli_common import DataDir, console, fail, settings_for
+from hub.cli.common import DataDir, console, fail, settings_for
 
 backup_app = typer.Typer(
     help="备份 Back up and restore the embedded default (SQLite)", no_args_is_help=True
