@@ -12,6 +12,7 @@ from domain.workdays import WorkCalendar
 from hub.access import AccessStore
 from hub.app import ReliefHub
 from hub.dead_letters import DeadLetters
+from hub.identity.oidc import OidcVerifier, build_verifier
 from hub.read_log import ReadLog
 from hub.replies import BackgroundApplier, ReplyApplier
 from hub.router import Router
@@ -29,8 +30,11 @@ class Services:
     access: AccessStore
     views: ViewStore
     dead_letters: DeadLetters | None = None  # None on the embedded log
+    oidc: OidcVerifier | None = None  # None unless HUB_OIDC_ISSUER is set
 
     def close(self) -> None:
+        if self.oidc is not None:
+            self.oidc.close()
         if self.hub.read_log is not None:
             self.hub.read_log.close()
         self.hub.close()
@@ -79,6 +83,7 @@ def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services
         access=AccessStore(settings.access_location()),
         views=open_views(settings),
         dead_letters=build_dead_letters(settings),
+        oidc=build_verifier(settings),
     )
 
 

@@ -73,7 +73,10 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     # Middleware added last runs first: unexpected errors are caught around the gate too.
     app.add_middleware(
-        Gate, access=services.access, max_body_bytes=services.settings.max_body_bytes
+        Gate,
+        access=services.access,
+        oidc=services.oidc,
+        max_body_bytes=services.settings.max_body_bytes,
     )
     problems.install(app)
 
