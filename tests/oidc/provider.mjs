@@ -4,7 +4,8 @@
 //     "cookie_keys": ["..."],
 //     "resources": {"https://hub.test/api": {"ttl": 600}, ...},
 //     "clients": [{client_id, client_secret, grant_types, redirect_uris, response_types,
-//                  "hub_claims": {claims added to this client's client-credentials tokens}}],
+//                  "hub_claims": {claims added to this client's client-credentials tokens},
+//                  "token_ttl": seconds its access tokens live (else the resource's ttl)}],
 //     "accounts": {"<login>": {claims of the official who signs in with that login}} }
 // The first signing key of "jwks" signs; the others are published for verification only
 // (a rotation: start again with a new key first, keep the old one, later drop it).
@@ -18,7 +19,8 @@ const resources = config.resources;
 const clientClaims = Object.fromEntries(
   config.clients.map((c) => [c.client_id, c.hub_claims || {}]),
 );
-const clients = config.clients.map(({ hub_claims: _ignored, ...client }) => client);
+const clientTtl = Object.fromEntries(config.clients.map((c) => [c.client_id, c.token_ttl]));
+const clients = config.clients.map(({ hub_claims: _c, token_ttl: _t, ...client }) => client);
 
 const provider = new Provider(config.issuer, {
   clients,
@@ -50,13 +52,13 @@ const provider = new Provider(config.issuer, {
       enabled: true,
       defaultResource: (ctx, client, oneOf) => oneOf || Object.keys(resources)[0],
       useGrantedResource: () => true,
-      getResourceServerInfo(ctx, indicator) {
+      getResourceServerInfo(ctx, indicator, client) {
         const resource = resources[indicator];
         if (!resource) throw new errors.InvalidTarget();
         return {
           scope: 'openid profile',
           audience: indicator,
-          accessTokenTTL: resource.ttl,
+          accessTokenTTL: clientTtl[client.clientId] || resource.ttl,
           accessTokenFormat: 'jwt',
           jwt: { sign: { alg: config.jwks.keys[0].alg } },
         };
