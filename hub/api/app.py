@@ -24,6 +24,7 @@ from hub.api.routes import (
     operations,
     persons,
     referrals,
+    sign_in,
     views,
 )
 from hub.bootstrap import Services
@@ -99,7 +100,8 @@ def create_app(services: Services) -> FastAPI:
             headers={"Retry-After": str(exc.retry_after)},
         ).response(request.url.path)
 
-    for module in (health, admin, persons, cases, referrals, feed, views, audit, operations):
+    modules = (health, admin, persons, cases, referrals, feed, views, audit, operations, sign_in)
+    for module in modules:
         app.include_router(module.router)
     responses.document(app)
     return app

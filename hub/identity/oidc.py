@@ -306,14 +306,18 @@ def identity_from_claims(
 def principal_from_claims(
     claims: Mapping[str, Any], *, agency_claim: str = "hub_agency", roles_claim: str = "hub_roles"
 ) -> Principal:
-    """Who a verified token names, as the hub knows callers.
+    """Who a verified token names, as the hub knows callers (see :func:`principal_of`)."""
+    return principal_of(
+        identity_from_claims(claims, agency_claim=agency_claim, roles_claim=roles_claim)
+    )
 
-    ``admin`` or ``auditor`` among the roles make an administrator or auditor (no agency);
+
+def principal_of(identity: OidcIdentity) -> Principal:
+    """``admin`` or ``auditor`` among the roles make an administrator or auditor (no agency);
     otherwise an agency role (:data:`AGENCY_ROLES`) with an agency id makes the agency's staff.
-    A token with neither is refused: the provider knows the official, the hub gives them no
-    role. Other roles are ignored (connectors keep their machine tokens).
+    Neither is refused: the provider knows the official, the hub gives them no role. Other
+    roles are ignored (connectors keep their machine tokens).
     """
-    identity = identity_from_claims(claims, agency_claim=agency_claim, roles_claim=roles_claim)
     label = identity.username or identity.name or identity.subject
     token_id = f"oidc:{identity.subject}"
     for name, role in HUB_ROLES.items():

@@ -29,7 +29,9 @@ def test_a_providers_token_acts_for_the_agency_and_role_it_names(
     world: Hub, provider: LoopbackProvider
 ) -> None:
     official = provider.token("ca-caseworker")
-    registered = world.call("POST", "/persons", official, {"id_number": id_number(), "name": "某某"})
+    registered = world.call(
+        "POST", "/persons", official, {"id_number": id_number(), "name": "某某"}
+    )
     assert registered.status_code == 201, registered.text
     person = registered.json()["id"]
     # registered for civil affairs: its own token reads her, the procuratorate's does not
