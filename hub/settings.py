@@ -21,6 +21,7 @@
 | ``HUB_ACCESS_LOG_FLUSH_SECONDS`` | ``1.0`` | how often the API's reads of personal data are appended, one event per reader per burst |
 | ``HUB_SLA_COMPLETION_DAYS`` / ``HUB_SLA_AMBER_DAYS`` | ``10`` / ``2`` | working days to finish an accepted referral; amber this many days before a deadline |
 | ``HUB_OIDC_ISSUER`` | unset: OpenID Connect off | the identity provider's issuer URL; its discovery document names its keys |
+| ``HUB_OIDC_DISCOVERY_URL`` | ``ISSUER/.well-known/openid-configuration`` | where the hub reads the discovery document (an internal address of the provider) |
 | ``HUB_OIDC_AUDIENCE`` | ``hub-api`` | the ``aud`` the API requires of a provider's access token |
 | ``HUB_OIDC_CLIENT_ID`` / ``HUB_OIDC_CLIENT_SECRET`` | ``hub`` / unset | the hub's client at the provider (browser sign-in) |
 | ``HUB_OIDC_REDIRECT_URI`` | ``http://HOST:PORT/auth/oidc/callback`` | where the provider sends the browser back |
@@ -71,6 +72,7 @@ class Settings(BaseSettings):
     local_holidays: list[date] = []
     local_workdays: list[date] = []
     oidc_issuer: str | None = None
+    oidc_discovery_url: str | None = None
     oidc_audience: str = "hub-api"
     oidc_client_id: str = "hub"
     oidc_client_secret: SecretStr | None = None

@@ -3,7 +3,8 @@ the API, verified against the provider's published keys, and the claims they car
 the hub's :class:`~hub.access.Principal`.
 
 The provider is found from its issuer URL alone: its discovery document
-(``/.well-known/openid-configuration``) names the keys (``jwks_uri``) and endpoints. The keys
+(``/.well-known/openid-configuration``, or ``HUB_OIDC_DISCOVERY_URL`` where the hub reaches
+the provider by an internal address) names the keys (``jwks_uri``) and endpoints. The keys
 are fetched with httpx and kept for ``HUB_OIDC_JWKS_MAX_AGE_SECONDS``; a token signed with a
 key the hub does not know fetches them again at once (at most once every
 ``HUB_OIDC_JWKS_REFETCH_SECONDS``), so a key the provider rotates in is picked up mid-run and
@@ -35,7 +36,7 @@ from joserfc.jwk import KeySet
 
 from domain.values import MAX_BEARER_TOKEN_CHARS
 from hub.access import Principal, Role
-from hub.settings import Settings
+from hub.settings import PLACEHOLDERS, Settings
 
 #: the signing algorithms accepted; ``none`` and HS* (a secret shared with the provider) never
 ALGORITHMS = ("RS256", "ES256", "PS256")
@@ -85,6 +86,7 @@ class OidcConfig:
     leeway_seconds: int = 30
     jwks_max_age_seconds: float = 300.0
     jwks_refetch_seconds: float = 10.0
+    discovery_url: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OidcConfig | None:
@@ -92,6 +94,12 @@ class OidcConfig:
         if not settings.oidc_issuer:
             return None
         secret = settings.oidc_client_secret
+        if settings.env == "production":
+            if not settings.oidc_issuer.startswith("https://"):
+                raise ValueError("HUB_OIDC_ISSUER must be an https:// URL in production")
+            given = secret.get_secret_value().strip() if secret is not None else ""
+            if given.lower() in PLACEHOLDERS or len(given) < 16:
+                raise ValueError("HUB_OIDC_CLIENT_SECRET is required in production")
         return cls(
             issuer=settings.oidc_issuer,
             audience=settings.oidc_audience,
@@ -103,6 +111,7 @@ class OidcConfig:
             leeway_seconds=settings.oidc_leeway_seconds,
             jwks_max_age_seconds=settings.oidc_jwks_max_age_seconds,
             jwks_refetch_seconds=settings.oidc_jwks_refetch_seconds,
+            discovery_url=settings.oidc_discovery_url,
         )
 
 
@@ -153,7 +162,9 @@ class OidcVerifier:
             return self._discovery
 
     def _discover(self) -> Discovery:
-        url = self.config.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        url = self.config.discovery_url or (
+            self.config.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        )
         document = self._get_json(url)
         try:
             found = Discovery(
