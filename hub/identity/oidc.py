@@ -41,6 +41,9 @@ from hub.settings import PLACEHOLDERS, Settings
 #: the signing algorithms accepted; ``none`` and HS* (a secret shared with the provider) never
 ALGORITHMS = ("RS256", "ES256", "PS256")
 
+#: after the provider failed to answer, how long requests fail at once before it is asked again
+RETRY_SECONDS = 5.0
+
 #: roles of an agency's officials (the claim's values); each acts for the agency as its staff
 AGENCY_ROLES = frozenset(
     {"staff", "case-officer", "department-head", "chief-procurator", "caseworker", "head"}
@@ -149,6 +152,7 @@ class OidcVerifier:
         self._discovery: Discovery | None = None
         self._keys: KeySet | None = None
         self._fetched_at = float("-inf")
+        self._failed_at = float("-inf")
 
     def close(self) -> None:
         self._http.close()
@@ -156,9 +160,17 @@ class OidcVerifier:
     # The provider's documents
 
     def discovery(self) -> Discovery:
+        """The discovery document, read once; after a failure, asked again at most once every
+        ``RETRY_SECONDS`` (meanwhile requests fail at once instead of each waiting)."""
         with self._lock:
             if self._discovery is None:
-                self._discovery = self._discover()
+                if self._clock() - self._failed_at < RETRY_SECONDS:
+                    raise ProviderUnavailable("the identity provider did not answer; retrying")
+                try:
+                    self._discovery = self._discover()
+                except ProviderUnavailable:
+                    self._failed_at = self._clock()
+                    raise
             return self._discovery
 
     def _discover(self) -> Discovery:

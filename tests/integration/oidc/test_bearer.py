@@ -163,3 +163,17 @@ def test_a_key_rotated_at_the_provider_is_picked_up_without_restarting_the_hub(
     assert hub.jwks_fetches == 3
     assert hub.call("GET", "/agencies", new).status_code == 200
     assert hub.call("GET", "/agencies", provider.token("ca-caseworker")).status_code == 200
+
+
+def test_a_provider_that_does_not_answer_is_503_and_the_hubs_own_tokens_still_work(
+    provider: LoopbackProvider, hub_factory: HubFactory
+) -> None:
+    hub = hub_factory()  # the provider is never started: nothing listens at its issuer
+    hub.register("ca")
+    header = b64(b'{"alg":"RS256","kid":"k"}')
+    jwt = f"{header}.{b64(b'{}')}.{b64(b'sig')}"
+    for _ in range(2):
+        answer = hub.call("GET", "/agencies", jwt)
+        assert_problem(answer, 503, "identity-provider-unavailable")
+        assert answer.headers["retry-after"]
+    assert hub.call("GET", "/agencies", hub.tokens["ca"]).status_code == 200
