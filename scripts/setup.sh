@@ -18,7 +18,10 @@ fi
 if command -v npm >/dev/null 2>&1; then
   lock=tests/oidc/node_modules/.installed-$(sha256sum tests/oidc/package-lock.json | cut -c1-16)
   if [ ! -f "$lock" ]; then
-    (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-    touch "$lock"
+    if (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+      touch "$lock"
+    else
+      echo "setup: npm ci in tests/oidc failed; the OpenID Connect tests will skip" >&2
+    fi
   fi
 fi

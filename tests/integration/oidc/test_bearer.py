@@ -108,6 +108,7 @@ def test_a_changed_token_and_unaccepted_algorithms_are_refused(
     header, payload, signature = provider.token("ca-caseworker").split(".")
     claims = base64.urlsafe_b64decode(payload + "==").replace(b'"caseworker"', b'"admin"')
     refused(world.call("GET", "/agencies", f"{header}.{b64(claims)}.{signature}"), "bad-signature")
+    refused(world.call("GET", "/agencies", f"{header}.{'A' * 9000}.{signature}"), "malformed")
     for alg in ("none", "HS256"):
         forged = b64(f'{{"alg":"{alg}","kid":"key-1"}}'.encode())
         refused(world.call("GET", "/agencies", f"{forged}.{payload}.{signature}"), "algorithm")
