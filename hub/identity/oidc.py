@@ -8,7 +8,8 @@ the provider by an internal address) names the keys (``jwks_uri``) and endpoints
 are fetched with httpx and kept for ``HUB_OIDC_JWKS_MAX_AGE_SECONDS``; a token signed with a
 key the hub does not know fetches them again at once (at most once every
 ``HUB_OIDC_JWKS_REFETCH_SECONDS``), so a key the provider rotates in is picked up mid-run and
-one it drops stops working when the keys are next fetched. A token is accepted only when its
+one it drops stops working when the keys are next fetched. While the provider does not answer,
+its last keys keep serving, and it is asked again every ``RETRY_SECONDS``. A token is accepted only when its
 signature (RS256, ES256 or PS256 — never ``none`` or a shared secret), issuer, audience,
 expiry and not-before hold, with ``HUB_OIDC_LEEWAY_SECONDS`` of clock skew. All JOSE work is
 joserfc's. Neither a token nor its claims are logged.
@@ -16,6 +17,7 @@ joserfc's. Neither a token nor its claims are logged.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -37,6 +39,8 @@ from joserfc.jwk import KeySet
 from domain.values import MAX_BEARER_TOKEN_CHARS
 from hub.access import Principal, Role
 from hub.settings import PLACEHOLDERS, Settings
+
+log = logging.getLogger(__name__)
 
 #: the signing algorithms accepted; ``none`` and HS* (a secret shared with the provider) never
 ALGORITHMS = ("RS256", "ES256", "PS256")
@@ -210,7 +214,13 @@ class OidcVerifier:
         with self._lock:
             age = self._clock() - self._fetched_at
             if self._keys is None or age >= self.config.jwks_max_age_seconds:
-                self._fetch_keys(discovery)
+                try:
+                    self._fetch_keys(discovery)
+                except ProviderUnavailable:
+                    if self._keys is None:
+                        raise
+                    # the provider is down: its last keys serve until it answers again
+                    log.warning("the identity provider's keys could not be refreshed")
             assert self._keys is not None
             key = self._find(self._keys, kid)
             if key is None and self._clock() - self._fetched_at >= self.config.jwks_refetch_seconds:
@@ -223,11 +233,17 @@ class OidcVerifier:
         return key
 
     def _fetch_keys(self, discovery: Discovery) -> None:
-        document = self._get_json(discovery.jwks_uri)
+        if self._clock() - self._failed_at < RETRY_SECONDS:
+            raise ProviderUnavailable("the identity provider did not answer; retrying")
         try:
-            self._keys = KeySet.import_key_set(document)  # type: ignore[arg-type]
-        except (JoseError, KeyError, TypeError, ValueError):
-            raise ProviderUnavailable("the provider's key set cannot be read") from None
+            document = self._get_json(discovery.jwks_uri)
+            try:
+                self._keys = KeySet.import_key_set(document)  # type: ignore[arg-type]
+            except (JoseError, KeyError, TypeError, ValueError):
+                raise ProviderUnavailable("the provider's key set cannot be read") from None
+        except ProviderUnavailable:
+            self._failed_at = self._clock()
+            raise
         self._fetched_at = self._clock()
 
     @staticmethod

@@ -178,3 +178,21 @@ def test_a_provider_that_does_not_answer_is_503_and_the_hubs_own_tokens_still_wo
         assert_problem(answer, 503, "identity-provider-unavailable")
         assert answer.headers["retry-after"]
     assert hub.call("GET", "/agencies", hub.tokens["ca"]).status_code == 200
+
+
+def test_while_the_provider_is_down_its_last_keys_keep_serving(
+    provider: LoopbackProvider, hub_factory: HubFactory
+) -> None:
+    hub = hub_factory(oidc_jwks_max_age_seconds=1, oidc_jwks_refetch_seconds=0)
+    ca = hub.register("ca")
+    provider.add_client("ca-caseworker", hub_agency=ca, hub_roles=["caseworker"])
+    provider.start()
+    token = provider.token("ca-caseworker")
+    assert hub.call("GET", "/agencies", token).status_code == 200
+    provider.stop()
+    time.sleep(1.1)  # the keys aged out; fetching them again fails
+    assert hub.call("GET", "/agencies", token).status_code == 200
+    _, payload, signature = token.split(".")
+    stranger = b64(b'{"alg":"RS256","kid":"key-unknown"}') + f".{payload}.{signature}"
+    answer = hub.call("GET", "/agencies", stranger)  # a new key cannot be checked: 503
+    assert_problem(answer, 503, "identity-provider-unavailable")
