@@ -73,6 +73,7 @@ def open_views(settings: Settings) -> ViewStore:
 
 
 def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services:
+    oidc = build_verifier(settings)  # refuses a bad configuration before anything is opened
     hub = build_hub(settings, log_env)
     hub.read_log = ReadLog(
         settings.access_location(), hub, interval=settings.access_log_flush_seconds
@@ -83,7 +84,7 @@ def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services
         access=AccessStore(settings.access_location()),
         views=open_views(settings),
         dead_letters=build_dead_letters(settings),
-        oidc=build_verifier(settings),
+        oidc=oidc,
     )
 
 
