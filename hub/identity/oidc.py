@@ -8,11 +8,11 @@ the provider by an internal address) names the keys (``jwks_uri``) and endpoints
 are fetched with httpx and kept for ``HUB_OIDC_JWKS_MAX_AGE_SECONDS``; a token signed with a
 key the hub does not know fetches them again at once (at most once every
 ``HUB_OIDC_JWKS_REFETCH_SECONDS``), so a key the provider rotates in is picked up mid-run and
-one it drops stops working when the keys are next fetched. While the provider does not answer,
-its last keys keep serving, and it is asked again every ``RETRY_SECONDS``. A token is accepted only when its
-signature (RS256, ES256 or PS256 — never ``none`` or a shared secret), issuer, audience,
-expiry and not-before hold, with ``HUB_OIDC_LEEWAY_SECONDS`` of clock skew. All JOSE work is
-joserfc's. Neither a token nor its claims are logged.
+one it drops stops working when the keys are next fetched. While the provider does not
+answer, its last keys keep serving, and it is asked again every ``RETRY_SECONDS``. A token is
+accepted only when its signature (RS256, ES256 or PS256 — never ``none`` or a shared secret),
+issuer, audience, expiry and not-before hold, with ``HUB_OIDC_LEEWAY_SECONDS`` of clock skew.
+All JOSE work is joserfc's. Neither a token nor its claims are logged.
 """
 
 from __future__ import annotations
