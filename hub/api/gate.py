@@ -20,7 +20,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.access import AccessStore, Principal
+from hub.access.tokens import AccessStore, Principal
 from hub.api.problems import Problem
 from hub.identity.oidc import OidcVerifier, ProviderUnavailable, TokenRefused, looks_like_jwt
 

@@ -37,7 +37,7 @@ from joserfc.errors import (
 from joserfc.jwk import KeySet
 
 from domain.values import MAX_BEARER_TOKEN_CHARS
-from hub.access import Principal, Role
+from hub.access.tokens import Principal, Role
 from hub.settings import PLACEHOLDERS, Settings
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from hub.access import Principal
+from hub.access.tokens import Principal
 from hub.api.gate import invalid_token
 from hub.api.problems import Problem
 from hub.identity.oidc import OidcIdentity, ProviderUnavailable, TokenRefused, principal_of

@@ -88,12 +88,12 @@ def test_the_old_consent_still_serves_its_parties_and_only_them(
     youth_league = agencies[n.KUYTUN_YOUTH_LEAGUE]
     # the procuratorate handling her case refers her again under her old consent
     again = hub.refer(
-        UUID(mori),
-        UUID(builder),
-        UUID(ye["person_id"]),
-        "持续关注",
-        ["donation"],
-        "承办检察官",
+        requester_id=UUID(mori),
+        recipient_id=UUID(builder),
+        person_id=UUID(ye["person_id"]),
+        reason="持续关注",
+        services=["donation"],
+        requested_by="承办检察官",
         case_id=UUID(ye["case_id"]),
     )
     assert hub.get_referral(again)["consent"] is True

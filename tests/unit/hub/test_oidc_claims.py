@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.identity.oidc import (
     OidcConfig,
     TokenRefused,
