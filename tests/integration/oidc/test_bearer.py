@@ -130,7 +130,7 @@ def test_refusals_never_log_or_echo_the_token(
 def test_a_key_rotated_at_the_provider_is_picked_up_without_restarting_the_hub(
     provider: LoopbackProvider, hub_factory: HubFactory
 ) -> None:
-    hub = hub_factory(oidc_jwks_max_age_seconds=6, oidc_jwks_refetch_seconds=2)
+    hub = hub_factory(oidc_jwks_max_age_seconds=10, oidc_jwks_refetch_seconds=2)
     ca = hub.register("ca")
     provider.add_client("ca-caseworker", hub_agency=ca, hub_roles=["caseworker"])
     provider.start()
@@ -147,7 +147,7 @@ def test_a_key_rotated_at_the_provider_is_picked_up_without_restarting_the_hub(
     time.sleep(max(0.0, fetched + 2.1 - time.monotonic()))
     assert hub.call("GET", "/agencies", new).status_code == 200  # the unknown kid refetched
     assert hub.jwks_fetches == 2
-    assert time.monotonic() - fetched < 6  # before the cached keys aged out
+    assert time.monotonic() - fetched < 10  # before the cached keys aged out
     assert hub.call("GET", "/agencies", old).status_code == 200
 
     # an unknown kid refetches at most once every 2 s
@@ -159,7 +159,7 @@ def test_a_key_rotated_at_the_provider_is_picked_up_without_restarting_the_hub(
 
     # the provider drops the old key: once the hub's keys age out, the old token is refused
     provider.restart([provider.keys[0]])
-    time.sleep(6.1)
+    time.sleep(10.1)
     refused(hub.call("GET", "/agencies", old), "unknown-key")
     assert hub.jwks_fetches == 3
     assert hub.call("GET", "/agencies", new).status_code == 200
