@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from hub import metrics, readiness
 from hub.access.tokens import Principal, Role
 from hub.api.deps import Admin
+from hub.api.gate import resolve_bearer
 from hub.api.problems import Problem
 from hub.api.schemas import HealthPublic, ReadinessPublic
 from projections import worker
@@ -31,9 +32,7 @@ async def is_admin(request: Request) -> bool:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return False
-    principal = services.access.cached(token.strip())
-    if principal is False:
-        principal = await run_in_threadpool(services.access.authenticate, token.strip())
+    principal = await resolve_bearer(services.access, services.oidc, token.strip())
     return isinstance(principal, Principal) and principal.role == Role.ADMIN
 
 
