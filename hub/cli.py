@@ -19,6 +19,7 @@ from hub.cli_audit import audit_app, person_app
 from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
 from hub.cli_ops import dlq_app, replies_app, router_app
 from hub.cli_projections import projections_app
+from hub.cli_wages import wages_app
 from hub.eventlog.cli import app as log_app
 from hub.settings import Settings
 
@@ -37,6 +38,7 @@ app.add_typer(replies_app, name="replies")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(projections_app, name="projections")
 app.add_typer(log_app, name="log")
+app.add_typer(wages_app, name="wages")
 
 Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
 Port = Annotated[int | None, typer.Option(help="default: 8000")]
@@ -47,6 +49,10 @@ EVENT_NAMES_ZH = {
     "Reviewed": "审查",
     "HearingHeld": "听证",
     "SubmittedForApproval": "报批",
+    "MatterNamed": "登记原案案号",
+    "AdvancePaid": "先行救助",
+    "FundsArrived": "救助资金到位",
+    "ApplicantNotified": "通知申请人领取",
     "ReliefGranted": "决定救助",
     "ReliefRefused": "决定不予救助",
     "ReliefDisbursed": "发放救助金",

@@ -25,6 +25,7 @@ from hub.api.routes import (
     persons,
     referrals,
     views,
+    wages,
 )
 from hub.bootstrap import Services
 from hub.eventlog.errors import LogUnavailable
@@ -96,7 +97,18 @@ def create_app(services: Services) -> FastAPI:
             headers={"Retry-After": str(exc.retry_after)},
         ).response(request.url.path)
 
-    for module in (health, admin, persons, cases, referrals, feed, views, audit, operations):
+    for module in (
+        health,
+        admin,
+        persons,
+        cases,
+        referrals,
+        feed,
+        views,
+        audit,
+        operations,
+        wages,
+    ):
         app.include_router(module.router)
     responses.document(app)
     return app

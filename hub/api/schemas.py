@@ -22,15 +22,20 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from domain.values import (
     EARLIEST_DATE,
+    EARLIEST_WAGE_YEAR,
     LATEST_DATE,
+    LATEST_WAGE_YEAR,
     MAX_AMOUNT_FEN,
     MAX_ITEMS,
+    MAX_MATTER_NUMBER,
     MAX_MONTHS,
     MAX_RESPONSE_DAYS,
     MAX_SHORT_TEXT,
     MAX_TEXT,
+    AdvanceGround,
     AgencyKind,
     AgencyLevel,
+    ApplicantRelation,
     CaseSource,
     ProvisionKind,
     QualifyingSituation,
@@ -56,6 +61,18 @@ Day = Annotated[
     ),
 ]
 RegionCode = Annotated[str, Field(pattern=r"^\d{2}(\d{2}){0,2}$", description="GB/T 2260")]
+Backdate = Annotated[
+    str | None,
+    Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_TEXT,
+        description="why the business date is earlier than today (补录原因); required then",
+    ),
+]
+MatterNumber = Annotated[
+    str, Field(min_length=1, max_length=MAX_MATTER_NUMBER, pattern=r"\S", description="案号")
+]
 
 
 class Strict(BaseModel):
@@ -189,12 +206,21 @@ class CaseCreate(Strict):
     received_on: Day | None = None
     referral_id: UUID | None = None
     actor: ShortText = "staff"
+    matter_number: MatterNumber | None = None
+    applicant_relation: ApplicantRelation | None = None
+    backdate_reason: Backdate = None
+
+
+class MatterCreate(Strict):
+    matter_number: MatterNumber
 
 
 class InquiryCreate(Strict):
     officer: ShortText
     notes: Text
     held_on: Day | None = None
+    applicant_relation: ApplicantRelation | None = None
+    backdate_reason: Backdate = None
 
 
 class ReviewCreate(Strict):
@@ -202,6 +228,7 @@ class ReviewCreate(Strict):
     refusal_ground: RefusalGround | None = None
     notes: Text
     reviewed_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 class HearingOfficer(Strict):
@@ -213,33 +240,63 @@ class HearingOfficer(Strict):
 class HearingCreate(Strict):
     officers: list[HearingOfficer] = Field(min_length=1, max_length=MAX_ITEMS)
     held_on: Day | None = None
+    fewer_officers_reason: Text | None = None
+    backdate_reason: Backdate = None
 
 
 class SubmissionCreate(Strict):
     proposed_fen: Fen
     submitted_by: ShortText
     submitted_on: Day | None = None
+    backdate_reason: Backdate = None
+
+
+class AdvanceCreate(Strict):
+    amount_fen: Fen
+    ground: AdvanceGround
+    detail: Text
+    paid_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 class GrantCreate(Strict):
     amount_fen: Fen
-    average_monthly_wage_fen: Fen
+    region_code: RegionCode = Field(description="whose official average wage caps the grant")
+    wage_year: Annotated[StrictInt, Field(ge=EARLIEST_WAGE_YEAR, le=LATEST_WAGE_YEAR)]
     months: Annotated[StrictInt, Field(ge=1, le=MAX_MONTHS)] = 36
     strict_review: StrictBool = False
     approved_by: ShortText
     decided_on: Day | None = None
+    damages_fen: Fen | None = Field(default=None, description="damages awarded, where recorded")
+    matter_exception: Text | None = Field(
+        default=None, description="why a further relief on the same matter is allowed"
+    )
+    backdate_reason: Backdate = None
 
 
 class RefusalCreate(Strict):
     ground: RefusalGround
     detail: Text
     decided_on: Day | None = None
+    backdate_reason: Backdate = None
+
+
+class FundsArrivalCreate(Strict):
+    arrived_on: Day | None = None
+    backdate_reason: Backdate = None
+
+
+class NoticeCreate(Strict):
+    means: ShortText = Field(description="how the applicant was told: phone, letter, in person")
+    notified_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 class DisbursementCreate(Strict):
     amount_fen: Fen
     ceremony: ShortText | None = None
     paid_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 class FollowUpCreate(Strict):
@@ -247,11 +304,13 @@ class FollowUpCreate(Strict):
     notes: Text
     new_needs: list[Service] = Field(default=[], max_length=MAX_ITEMS)
     visited_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 class ClosureCreate(Strict):
     reason: Text
     closed_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 # Referrals
@@ -269,6 +328,11 @@ class ReferralCreate(Strict):
     )
     invoked_by: ShortText | None = None
     requested_on: Day | None = None
+    found_on: Day | None = Field(
+        default=None,
+        description="the day the sender concluded the case or found the lead (5 working days)",
+    )
+    backdate_reason: Backdate = None
 
 
 class Provision(Strict):
@@ -396,6 +460,8 @@ class ReferralPublic(Public):
     re_referral_of: Id | None
     re_referred_to: Id | None
     requested_at: TimeText
+    requested_on: DateText | None = None
+    found_on: DateText | None = None
     version: int
 
 
@@ -423,6 +489,14 @@ class CasePublic(Public):
     disbursed_fen: int
     follow_ups: int
     version: int
+    matter_number: str | None = None
+    applicant_relation: str | None = None
+    received_on: DateText | None = None
+    decided_on: DateText | None = None
+    advanced_fen: int = 0
+    advance_excess_fen: int = 0
+    funds_arrived_on: DateText | None = None
+    notified_on: DateText | None = None
     referrals: list[ReferralPublic]
     social_aid: list[ProvisionPublic]
 
@@ -561,3 +635,34 @@ class DeadLetterPublic(Public):
 
 def dump(model: BaseModel | None) -> Any:
     return None if model is None else model.model_dump(mode="json")
+
+
+# Official average wages
+
+
+class WageRowCreate(Strict):
+    region_code: RegionCode
+    year: Annotated[StrictInt, Field(ge=EARLIEST_WAGE_YEAR, le=LATEST_WAGE_YEAR)]
+    monthly_wage_fen: Fen | None = None
+    yearly_wage_fen: Fen | None = None
+    source: Text = Field(description="the publication the figure is taken from")
+
+
+class WagesLoad(Strict):
+    rows: list[WageRowCreate] = Field(min_length=1, max_length=MAX_ITEMS)
+
+
+class WagesLoaded(BaseModel):
+    recorded: int
+    revised: int
+    unchanged: int
+
+
+class WagePublic(Public):
+    """An official average wage (职工平均工资) of a region and year, with its source."""
+
+    region_code: str
+    year: int
+    monthly_wage_fen: int
+    yearly_wage_fen: int | None
+    source: str

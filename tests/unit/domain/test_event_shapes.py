@@ -199,6 +199,9 @@ STORED: dict[str, tuple[str, ...]] = {
         "invoked_by",
         "requested_by",
         "re_referral_of",
+        "requested_on",
+        "found_on",
+        "backdate_reason",
     ),
     "domain.referral:Referral.StatusChanged": (
         "status",
@@ -226,7 +229,7 @@ VERSIONS = {
             "CaseClosed",
         )
     },
-    "domain.referral:Referral.Requested": 2,
+    "domain.referral:Referral.Requested": 3,
     "domain.person:Person.ConsentRecorded": 2,
     "domain.person:Person.ConsentWithdrawn": 2,
 }
