@@ -16,8 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from hub.demo import network as n
 from hub.commands.wages import read_wage_file
+from hub.demo import network as n
 from hub.demo.driver import Driver
 
 Step = tuple[str, dict[str, Any]]  # one answer: the action and its fields besides the actor
