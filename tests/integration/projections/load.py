@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from hub.app import ReliefHub
+from hub.commands.wages import WageRow
 
 WAGE_FEN = 650_000
 BUREAUS = (
@@ -47,6 +48,7 @@ def network(hub: ReliefHub, tag: str = "") -> dict[str, Any]:
         date(2022, 1, 1),
         {p: "牵头", **{a: "社会救助" for a in partners}},
     )
+    hub.load_wages([WageRow(1, "65", 2025, WAGE_FEN, None, "测试用平均工资")], "测试")
     return {"procuratorate": p, "partners": partners}
 
 
@@ -55,12 +57,21 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
     p, partners = net["procuratorate"], net["partners"]
     person = hub.register_person(f"654003{i:012d}", f"当事人{i}", registered_by=p)
     hub.consent_to_all(person, "承办人", date(2026, 1, 5))
-    case = hub.receive_lead(p, person, "applicant", "因案致困", date(2026, 1, 5))
+    case = hub.receive_lead(
+        p,
+        person,
+        "applicant",
+        "因案致困",
+        date(2026, 1, 5),
+        matter_number=f"（2026）新4003刑初{i}号",
+        applicant_relation="victim",
+        backdate_reason="按纸质卷宗补录",
+    )
     hub.record_inquiry(case, p, "承办检察官", "询问")
     hub.review_case(case, p, "serious-injury-unpaid", None, "符合条件")
     amount = 200_000 + (i % 7) * 100_000
     hub.submit_for_approval(case, p, amount, "承办检察官")
-    hub.grant_relief(case, p, amount, WAGE_FEN, "分管副检察长")
+    hub.grant_relief(case, p, amount, "分管副检察长", region_code="65", wage_year=2025)
     hub.disburse_relief(case, p, amount)
     donor = partners[2]
     r1 = hub.refer(p, donor, person, "社会化救助", ["donation"], "承办检察官", case_id=case)
