@@ -16,9 +16,11 @@ from eventsourcing.utils import get_topic, resolve_topic
 from domain.agency import Agency
 from domain.audit import PersonalDataRead
 from domain.case import AidCase
+from domain.matter import ReliefMatter
 from domain.mechanism import LinkageMechanism
 from domain.person import Person
 from domain.referral import Referral
+from domain.wages import WageFigure
 
 AGGREGATES: tuple[type[Aggregate], ...] = (
     Agency,
@@ -27,6 +29,8 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     LinkageMechanism,
     Person,
     Referral,
+    ReliefMatter,
+    WageFigure,
 )
 ENVELOPE = ("originator_id", "originator_version", "timestamp")
 CREATED_ENVELOPE = (*ENVELOPE, "originator_topic")
@@ -130,6 +134,22 @@ STORED: dict[str, tuple[str, ...]] = {
         "submitted_by",
         "on",
         "backdate_reason",
+    ),
+    "domain.matter:ReliefMatter.Opened": ("person_id", "matter_number"),
+    "domain.matter:ReliefMatter.GrantCounted": ("case_id", "amount_fen", "exception"),
+    "domain.wages:WageFigure.Recorded": (
+        "region_code",
+        "year",
+        "monthly_wage_fen",
+        "yearly_wage_fen",
+        "source",
+        "recorded_by",
+    ),
+    "domain.wages:WageFigure.Revised": (
+        "monthly_wage_fen",
+        "yearly_wage_fen",
+        "source",
+        "recorded_by",
     ),
     "domain.mechanism:LinkageMechanism.MemberJoined": ("agency_id", "responsibility", "joined_on"),
     "domain.mechanism:LinkageMechanism.MemberLeft": ("agency_id", "left_on", "reason"),
