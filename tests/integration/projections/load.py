@@ -88,7 +88,15 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
     other = partners[i % 2]
     service = "temporary-aid" if i % 2 == 0 else "medical-aid"
     r2 = hub.refer(
-        p, other, person, "后续帮扶", [service], "承办检察官", case_id=case, on=date(2026, 11, 2)
+        p,
+        other,
+        person,
+        "后续帮扶",
+        [service],
+        "承办检察官",
+        case_id=case,
+        on=date(2026, 11, 2),
+        backdate_reason="按纸质登记补录",
     )
     if i % 3 == 0:
         hub.answer_referral(r2, other, "accept", "经办人")

@@ -65,7 +65,16 @@ class SlaWatchListCase:
         hub.consent_to_all(person, "承办人", date(2026, 11, 1))
 
         def refer(to: str, on: date, service: str) -> UUID:
-            return hub.refer(ids["p"], ids[to], person, "测试", [service], "承办检察官", on=on)
+            return hub.refer(
+                ids["p"],
+                ids[to],
+                person,
+                "测试",
+                [service],
+                "承办检察官",
+                on=on,
+                backdate_reason="按纸质登记补录",
+            )
 
         ids["late"] = refer("a", date(2026, 11, 2), "temporary-aid")  # due Mon 9th
         ids["soon"] = refer("b", date(2026, 11, 6), "medical-aid")  # due Fri 13th
