@@ -222,3 +222,13 @@ def test_the_decision_deadline_is_on_the_watch_list(api: Api) -> None:
     assert (item["kind"], item["deadline_stage"], item["level"]) == ("case", "decision", "red")
     expected = hub.calendar.add_working_days(date.fromisoformat(old), 10)
     assert item["deadline"] == expected.isoformat()
+
+
+def test_the_replay_says_which_time_it_is_as_of(api: Api) -> None:
+    case_id = api.case("p")
+    path = f"/audit/cases/{case_id}/replay?as_of=2021-12-31T23:59:00%2B08:00"
+    business = api.get("auditor", f"{path}&basis=business").json()
+    recorded = api.get("auditor", path).json()
+    assert (business["as_of_basis"], recorded["as_of_basis"]) == ("business", "recorded")
+    assert business["case"] is None  # received today, on either basis
+    assert_problem(api.get("auditor", f"{path}&basis=sometimes"), 422, "validation")
