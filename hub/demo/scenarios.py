@@ -461,14 +461,15 @@ SCENARIOS = [
 
 
 def run_scenarios(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
-    """Runs every scenario on a registered network; returns the ids each one made."""
+    """Runs every scenario on a registered network, once the official wages that cap the
+    grants are loaded; returns the ids each one made."""
+    load_wages(d)
     return {s.__name__: s(d, answers) for s in SCENARIOS}
 
 
 def load_all(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Registers the network and runs every scenario; returns the ids each one made."""
     n.register_network(d)
-    load_wages(d)
     return run_scenarios(d, answers)
 
 
