@@ -131,12 +131,13 @@ def test_one_relief_per_person_and_matter_unless_an_exception_is_recorded(api: A
 
 
 def test_advance_relief_is_reconciled_at_the_grant(api: Api) -> None:
+    person = api.person("p")
     case_id = str(
         api.ok(
             "p",
             "/cases",
             {
-                "person_id": api.person("p"),
+                "person_id": person,
                 "source": "applicant",
                 "summary": "重伤急需救治",
                 "applicant_relation": "close-relative",
@@ -146,6 +147,10 @@ def test_advance_relief_is_reconciled_at_the_grant(api: Api) -> None:
     )
     advance = {"amount_fen": 200_000, "ground": "urgent-treatment-unaffordable", "detail": "手术"}
     api.ok("p", f"/cases/{case_id}/advances", advance)
+    for name in worker.VIEWS:  # the advance is money paid, before any decision
+        worker.rebuild(api.services.hub, api.services.views, name)
+    aid = api.get("p", f"/views/persons/{person}/aid").json()
+    assert aid["totals"]["judicial_disbursed_fen"] == 200_000
     for step, body in (
         ("inquiry", {"officer": "承办人", "notes": "询问"}),
         ("review", {"situation": "urgent-medical-unaffordable", "notes": "符合"}),
