@@ -237,3 +237,37 @@ def test_the_replay_says_which_time_it_is_as_of(api: Api) -> None:
     assert (business["as_of_basis"], recorded["as_of_basis"]) == ("business", "recorded")
     assert business["case"] is None  # received today, on either basis
     assert_problem(api.get("auditor", f"{path}&basis=sometimes"), 422, "validation")
+
+
+def test_a_referral_sent_after_the_senders_five_working_days_says_how_late(api: Api) -> None:
+    hub = api.services.hub
+    day = today(api)
+    found = day - timedelta(days=1)
+    while hub.calendar.working_days_between(found, day) < 8:
+        found -= timedelta(days=1)
+    body = {
+        "recipient_id": api.ids["ca"],
+        "person_id": api.person("p"),
+        "reason": "结案后移送",
+        "services": ["temporary-aid"],
+        "requested_by": "承办人",
+        "found_on": found.isoformat(),
+    }
+    referral_id = api.ok("p", "/referrals", body)["id"]
+    read = api.get("p", f"/referrals/{referral_id}").json()
+    assert (read["requested_on"], read["found_on"]) == (day.isoformat(), found.isoformat())
+    tomorrow = {**body, "found_on": (day + timedelta(days=1)).isoformat()}
+    before = api.log_position()
+    assert_problem(api.post("p", "/referrals", tomorrow), 422, "invalid-value")
+    assert api.log_position() == before
+    for name in worker.VIEWS:
+        worker.rebuild(hub, api.services.views, name)
+    items = api.get("p", f"/agencies/{api.ids['p']}/outbox?limit=200").json()["items"]
+    (item,) = [i for i in items if i["id"] == referral_id]
+    due = hub.calendar.add_working_days(found, 5)
+    assert item["sender_deadline"] == {
+        "found_on": found.isoformat(),
+        "due_on": due.isoformat(),
+        "late_days": hub.calendar.working_days_between(due, day),
+    }
+    assert item["sender_deadline"]["late_days"] == 3
