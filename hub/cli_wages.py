@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from zipfile import BadZipFile
 
 import typer
 
@@ -38,7 +39,7 @@ def load(
         rows = read_wage_file(file)
     except DomainError as e:
         fail(e.message)
-    except (UnicodeDecodeError, ValueError, OSError) as e:
+    except (UnicodeDecodeError, ValueError, OSError, BadZipFile) as e:
         fail(f"{file} is not a readable CSV or XLSX wage table: {e}")
     with open_hub(data_dir) as hub:
         counts = hub.load_wages(rows, by)

@@ -94,3 +94,13 @@ def test_a_bad_table_is_a_plain_message_and_writes_nothing(
     code, out = run(data_dir, "wages", "load", str(table))
     assert code == 1 and says in out and "Traceback" not in out, out
     assert position(data_dir) == before
+
+
+def test_a_file_that_is_no_table_is_a_plain_message(data_dir: Path) -> None:
+    for name, content in (("bad.xlsx", b"not a workbook"), ("bad.csv", b"\xff\xfe\x00bad")):
+        path = data_dir / name
+        path.write_bytes(content)
+        code, out = run(data_dir, "wages", "load", str(path))
+        assert code == 1 and "Traceback" not in out, out
+    code, out = run(data_dir, "wages", "load", str(data_dir / "missing.csv"))
+    assert code == 1 and "missing.csv" in out
