@@ -548,6 +548,7 @@ class AidCase(Aggregate):
         backdate_reason: str | None,
     ) -> None:
         self.advanced_fen += amount_fen
+        self.disbursed_fen += amount_fen  # money paid, before the decision
         self._stepped(paid_on)
 
     def grant(
@@ -633,9 +634,8 @@ class AidCase(Aggregate):
         self.granted_fen = amount_fen
         self.decided_on = decided_on
         self.advance_excess_fen = advance_excess_fen
-        # what was advanced counts as paid toward the grant
-        self.disbursed_fen = min(advanced_fen, amount_fen)
-        if self.disbursed_fen == self.granted_fen:
+        # what was advanced was paid already, and counts toward the grant
+        if self.disbursed_fen >= self.granted_fen:
             self.stage = Stage.DISBURSED.value
         self._stepped(decided_on)
 

@@ -120,11 +120,11 @@ class CaseFiles(DirectoryHandlers):
             case["situation"], case["refusal_ground"] = e.situation, e.refusal_ground
         elif isinstance(e, AidCase.ReliefGranted):
             case["granted_fen"], case["decided_on"] = e.amount_fen, text(e.decided_on)
-            case["disbursed_fen"] = min(e.advanced_fen, e.amount_fen)  # the advance counts
-            if case["disbursed_fen"] == case["granted_fen"]:
+            if case["disbursed_fen"] >= case["granted_fen"]:  # advance relief covered it
                 case["stage"] = "disbursed"
         elif isinstance(e, AidCase.AdvancePaid):
             case["advanced_fen"] += e.amount_fen
+            case["disbursed_fen"] += e.amount_fen
         elif isinstance(e, AidCase.FundsArrived):
             case["funds_arrived_on"] = text(e.arrived_on)
         elif isinstance(e, AidCase.ApplicantNotified):

@@ -111,15 +111,17 @@ def test_the_grant_reconciles_the_advance(advance: int, amount: int) -> None:
     grant is recorded as the excess to recover."""
     case = submitted(advance_fen=advance)
     case.grant(amount, 36, WAGE_FEN, False, CHIEF_MEETING, DAY)
-    assert case.disbursed_fen == min(advance, amount)
+    assert case.disbursed_fen == advance  # the money paid, an excess included
     assert case.advance_excess_fen == max(0, advance - amount)
-    rest = amount - case.disbursed_fen
+    rest = max(0, amount - advance)
     if rest:
         assert case.stage == Stage.GRANTED
         with refused(case, OverDisbursement):
             case.disburse(rest + 1, DAY)
         case.disburse(rest, DAY)
     assert case.stage == Stage.DISBURSED
+    with refused(case, OverDisbursement):
+        case.disburse(1, DAY)
     events = assert_rebuilds(case)
     granted = next(e for e in events if type(e).__name__ == "ReliefGranted")
     assert (granted.advanced_fen, granted.advance_excess_fen) == (advance, max(0, advance - amount))
