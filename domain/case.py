@@ -407,11 +407,11 @@ class AidCase(Aggregate):
 
     def review(
         self,
+        *,
         situation: str | None,
         refusal_ground: str | None,
         notes: str,
         reviewed_on: date,
-        *,
         backdate_reason: str | None = None,
     ) -> None:
         """Eligible with a qualifying situation (Art. 7); ineligible with a refusal ground."""
@@ -553,13 +553,13 @@ class AidCase(Aggregate):
 
     def grant(
         self,
+        *,
         amount_fen: int,
         months: int,
         average_monthly_wage_fen: int,
         strict_review: bool,
         approved_by: str,
         decided_on: date,
-        *,
         wage_region_code: str | None = None,
         wage_year: int | None = None,
         wage_source: str | None = None,
@@ -736,11 +736,11 @@ class AidCase(Aggregate):
 
     def record_follow_up(
         self,
+        *,
         visited_on: date,
         officer: str,
         notes: str,
         new_needs: list[str],
-        *,
         backdate_reason: str | None = None,
     ) -> None:
         """A follow-up visit (回访); new needs found here start new referrals."""

@@ -27,15 +27,23 @@ import orjson
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.concurrency import run_in_threadpool
 
 from domain.errors import DomainError
 from domain.values import region_contains
 from hub import privacy
-from hub.access import AccessStore, IdempotencyConflict, IdempotencyKeyReused, Principal, Role
+from hub.access.tokens import (
+    AccessStore,
+    IdempotencyConflict,
+    IdempotencyKeyReused,
+    Principal,
+    Role,
+)
+from hub.api.gate import resolve_bearer
 from hub.api.problems import Problem, from_domain
 from hub.app import ReliefHub
+from hub.feeds.dead_letters import DeadLetters
 from hub.idempotency import IdempotentAnswer, unit_of_work
+from hub.identity.oidc import OidcVerifier
 
 bearer = HTTPBearer(auto_error=False, description="The token issued to an agency or operator")
 
@@ -52,8 +60,13 @@ HubDep = Annotated[ReliefHub, Depends(get_hub)]
 AccessDep = Annotated[AccessStore, Depends(get_access)]
 
 
+async def get_oidc(request: Request) -> OidcVerifier | None:
+    return request.app.state.services.oidc  # type: ignore[no-any-return]
+
+
 async def get_principal(
     access: AccessDep,
+    oidc: Annotated[OidcVerifier | None, Depends(get_oidc)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
@@ -64,18 +77,10 @@ async def get_principal(
             "a bearer token is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = access.cached(credentials.credentials)
-    if principal is False:
-        principal = await run_in_threadpool(access.authenticate, credentials.credentials)
-    if not isinstance(principal, Principal):
-        raise Problem(
-            401,
-            "unauthorized",
-            "Unauthorized",
-            "the token is not valid",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return principal
+    resolved = await resolve_bearer(access, oidc, credentials.credentials)
+    if isinstance(resolved, Problem):
+        raise resolved
+    return resolved
 
 
 Reader = Annotated[Principal, Depends(get_principal)]
@@ -102,6 +107,23 @@ async def get_auditor(principal: Reader) -> Principal:
 Staff = Annotated[Principal, Depends(get_staff)]
 Admin = Annotated[Principal, Depends(get_admin)]
 Auditor = Annotated[Principal, Depends(get_auditor)]
+
+
+def get_dead_letters(request: Request, _: Admin) -> DeadLetters:
+    """The dead letters, for an administrator (403 for anyone else, before 409)."""
+    letters: DeadLetters | None = request.app.state.services.dead_letters
+    if letters is None:
+        raise Problem(
+            409,
+            "no-kafka",
+            "No Kafka log",
+            "dead letters exist only on the Kafka log; on the embedded log answers are "
+            "refused at once over HTTP",
+        )
+    return letters
+
+
+Letters = Annotated[DeadLetters, Depends(get_dead_letters)]
 
 NOT_FOUND = ("not-found", "Not found", "not found")
 

@@ -64,7 +64,9 @@ class CaseCommands(HubBase):
             if referral.person_id != person_id:
                 raise InvalidValue("the referral is about another person")
             if referral.status == ReferralStatus.ACCEPTED:
-                referral.change_status(ReferralStatus.IN_PROGRESS, procuratorate_id, actor)
+                referral.change_status(
+                    ReferralStatus.IN_PROGRESS, by_agency=procuratorate_id, actor=actor
+                )
             elif referral.status != ReferralStatus.IN_PROGRESS:
                 raise InvalidValue("accept the referral before opening a case from it")
             to_save.append(referral)
@@ -111,18 +113,24 @@ class CaseCommands(HubBase):
 
     def review_case(
         self,
+        *,
         case_id: UUID,
         by_agency: UUID,
         situation: str | None,
         refusal_ground: str | None,
         notes: str,
         on: date | None = None,
-        *,
         backdate_reason: str | None = None,
     ) -> None:
         day = self.business_day(on, backdate_reason, "reviewed on")
         case = self._case_for(case_id, by_agency)
-        case.review(situation, refusal_ground, notes, day.on, backdate_reason=day.backdate_reason)
+        case.review(
+            situation=situation,
+            refusal_ground=refusal_ground,
+            notes=notes,
+            reviewed_on=day.on,
+            backdate_reason=day.backdate_reason,
+        )
         self.save(case)
 
     def hold_hearing(
@@ -191,11 +199,11 @@ class CaseCommands(HubBase):
 
     def grant_relief(
         self,
+        *,
         case_id: UUID,
         by_agency: UUID,
         amount_fen: int,
         approved_by: str,
-        *,
         region_code: str,
         wage_year: int,
         months: int = 36,
@@ -220,12 +228,12 @@ class CaseCommands(HubBase):
         )
         matter.count_grant(case.id, amount_fen, matter_exception)
         case.grant(
-            amount_fen,
-            months,
-            figure.monthly_wage_fen,
-            strict_review,
-            approved_by,
-            day.on,
+            amount_fen=amount_fen,
+            months=months,
+            average_monthly_wage_fen=figure.monthly_wage_fen,
+            strict_review=strict_review,
+            approved_by=approved_by,
+            decided_on=day.on,
             wage_region_code=figure.region_code,
             wage_year=figure.year,
             wage_source=figure.source,
@@ -294,19 +302,23 @@ class CaseCommands(HubBase):
 
     def record_follow_up(
         self,
+        *,
         case_id: UUID,
         by_agency: UUID,
         officer: str,
         notes: str,
         new_needs: list[str],
         on: date | None = None,
-        *,
         backdate_reason: str | None = None,
     ) -> None:
         day = self.business_day(on, backdate_reason, "visited on")
         case = self._case_for(case_id, by_agency)
         case.record_follow_up(
-            day.on, officer, notes, new_needs, backdate_reason=day.backdate_reason
+            visited_on=day.on,
+            officer=officer,
+            notes=notes,
+            new_needs=new_needs,
+            backdate_reason=day.backdate_reason,
         )
         self.save(case)
 

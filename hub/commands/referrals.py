@@ -44,6 +44,7 @@ class ReferralCommands(HubBase):
 
     def _new_referral(
         self,
+        *,
         requester_id: UUID,
         recipient_id: UUID,
         person_id: UUID,
@@ -55,7 +56,6 @@ class ReferralCommands(HubBase):
         invoked_by: str | None,
         on: date | None,
         re_referral_of: UUID | None = None,
-        *,
         found_on: date | None = None,
         backdate_reason: str | None = None,
     ) -> Referral:
@@ -115,6 +115,7 @@ class ReferralCommands(HubBase):
 
     def refer(
         self,
+        *,
         requester_id: UUID,
         recipient_id: UUID,
         person_id: UUID,
@@ -125,7 +126,6 @@ class ReferralCommands(HubBase):
         legal_basis: str | None = None,
         invoked_by: str | None = None,
         on: date | None = None,
-        *,
         found_on: date | None = None,
         backdate_reason: str | None = None,
     ) -> UUID:
@@ -134,16 +134,16 @@ class ReferralCommands(HubBase):
         ``found_on``: the day the sender concluded the case or found the lead, from which its
         5 working days to refer run (by default the day of the referral)."""
         referral = self._new_referral(
-            requester_id,
-            recipient_id,
-            person_id,
-            case_id,
-            reason,
-            services,
-            requested_by,
-            legal_basis,
-            invoked_by,
-            on,
+            requester_id=requester_id,
+            recipient_id=recipient_id,
+            person_id=person_id,
+            case_id=case_id,
+            reason=reason,
+            services=services,
+            requested_by=requested_by,
+            legal_basis=legal_basis,
+            invoked_by=invoked_by,
+            on=on,
             found_on=found_on,
             backdate_reason=backdate_reason,
         )
@@ -152,6 +152,7 @@ class ReferralCommands(HubBase):
 
     def re_refer(
         self,
+        *,
         referral_id: UUID,
         by_agency: UUID,
         new_recipient_id: UUID,
@@ -167,16 +168,16 @@ class ReferralCommands(HubBase):
         if new_recipient_id in (old.recipient_id, by_agency):
             raise InvalidValue("a rejected referral is re-referred to another agency")
         new = self._new_referral(
-            by_agency,
-            new_recipient_id,
-            old.person_id,
-            old.case_id,
-            reason,
-            services or old.services,
-            actor,
-            old.legal_basis,
-            old.invoked_by,
-            on,
+            requester_id=by_agency,
+            recipient_id=new_recipient_id,
+            person_id=old.person_id,
+            case_id=old.case_id,
+            reason=reason,
+            services=services or old.services,
+            requested_by=actor,
+            legal_basis=old.legal_basis,
+            invoked_by=old.invoked_by,
+            on=on,
             re_referral_of=old.id,
         )
         old.mark_re_referred(new.id, by_agency, actor)
@@ -203,7 +204,14 @@ class ReferralCommands(HubBase):
         if status is None:
             raise InvalidValue(f"unknown action {action!r}; one of: {', '.join(ACTIONS)}")
         referral = self.load(Referral, referral_id)
-        changed = referral.change_status(status, by_agency, actor, reason, outcome, request_key)
+        changed = referral.change_status(
+            status,
+            by_agency=by_agency,
+            actor=actor,
+            reason=reason,
+            outcome=outcome,
+            request_key=request_key,
+        )
         if tracking is not None:
             self.save_tracked(referral if changed else None, tracking=tracking)
         elif changed:

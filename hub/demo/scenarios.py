@@ -16,9 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from hub.commands.wages import read_wage_file
 from hub.demo import network as n
 from hub.demo.driver import Driver
+from hub.wage_tables import read_wage_file
 
 Step = tuple[str, dict[str, Any]]  # one answer: the action and its fields besides the actor
 

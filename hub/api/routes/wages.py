@@ -9,7 +9,7 @@ from fastapi import APIRouter
 
 from hub.api.deps import Admin, HubDep, OnceDep, Reader
 from hub.api.schemas import RegionCode, WagePublic, WagesLoad, WagesLoaded
-from hub.commands.wages import WageRow
+from hub.wage_tables import WageRow
 
 router = APIRouter(prefix="/wages", tags=["average wages"])
 

@@ -66,12 +66,12 @@ class SlaWatchListCase:
 
         def refer(to: str, on: date, service: str) -> UUID:
             return hub.refer(
-                ids["p"],
-                ids[to],
-                person,
-                "测试",
-                [service],
-                "承办检察官",
+                requester_id=ids["p"],
+                recipient_id=ids[to],
+                person_id=person,
+                reason="测试",
+                services=[service],
+                requested_by="承办检察官",
                 on=on,
                 backdate_reason="按纸质登记补录",
             )

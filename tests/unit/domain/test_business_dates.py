@@ -76,8 +76,15 @@ def test_a_step_on_or_after_the_previous_step_is_taken(days_after: int) -> None:
     case.record_inquiry("检察官", "询问", later, backdate_reason="补录")
     assert case.last_on == later
     with refused(case, StepDatedBeforePrevious):
-        case.review("serious-injury-unpaid", None, "符合", later - timedelta(days=1))
-    case.review("serious-injury-unpaid", None, "符合", later)
+        case.review(
+            situation="serious-injury-unpaid",
+            refusal_ground=None,
+            notes="符合",
+            reviewed_on=later - timedelta(days=1),
+        )
+    case.review(
+        situation="serious-injury-unpaid", refusal_ground=None, notes="符合", reviewed_on=later
+    )
     events = assert_rebuilds(case)
     assert events[1].backdate_reason == "补录"
 

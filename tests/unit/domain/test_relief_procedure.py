@@ -37,7 +37,9 @@ def submitted(advance_fen: int = 0, proposed: int = 3_000_000) -> object:
     if advance_fen:
         case.pay_advance(advance_fen, "urgent-treatment-unaffordable", "重伤急需手术", DAY)
     case.record_inquiry("检察官", "询问", DAY)
-    case.review("serious-injury-unpaid", None, "符合", DAY)
+    case.review(
+        situation="serious-injury-unpaid", refusal_ground=None, notes="符合", reviewed_on=DAY
+    )
     case.submit_for_approval(proposed, "承办检察官", DAY)
     return case
 
@@ -45,10 +47,19 @@ def submitted(advance_fen: int = 0, proposed: int = 3_000_000) -> object:
 def test_the_applicant_relation_is_recorded_before_a_decision() -> None:
     case = new_case(applicant_relation=None)
     case.record_inquiry("检察官", "询问", DAY)
-    case.review("serious-injury-unpaid", None, "符合", DAY)
+    case.review(
+        situation="serious-injury-unpaid", refusal_ground=None, notes="符合", reviewed_on=DAY
+    )
     case.submit_for_approval(100_000, "承办检察官", DAY)
     with refused(case, InvalidValue):
-        case.grant(100_000, 36, WAGE_FEN, False, CHIEF_MEETING, DAY)
+        case.grant(
+            amount_fen=100_000,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+        )
     with pytest.raises(InvalidValue):
         new_case(applicant_relation="neighbour")
 
@@ -85,9 +96,25 @@ def test_a_grant_never_exceeds_the_damages_awarded(amount: int, damages: int) ->
     case = submitted()
     if amount > damages:
         with refused(case, OverDamages):
-            case.grant(amount, 36, WAGE_FEN, False, CHIEF_MEETING, DAY, damages_fen=damages)
+            case.grant(
+                amount_fen=amount,
+                months=36,
+                average_monthly_wage_fen=WAGE_FEN,
+                strict_review=False,
+                approved_by=CHIEF_MEETING,
+                decided_on=DAY,
+                damages_fen=damages,
+            )
     else:
-        case.grant(amount, 36, WAGE_FEN, False, CHIEF_MEETING, DAY, damages_fen=damages)
+        case.grant(
+            amount_fen=amount,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+            damages_fen=damages,
+        )
         assert case.granted_fen == amount
 
 
@@ -110,7 +137,14 @@ def test_the_grant_reconciles_the_advance(advance: int, amount: int) -> None:
     """The grant counts what was advanced; the rest is disbursed; an advance larger than the
     grant is recorded as the excess to recover."""
     case = submitted(advance_fen=advance)
-    case.grant(amount, 36, WAGE_FEN, False, CHIEF_MEETING, DAY)
+    case.grant(
+        amount_fen=amount,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by=CHIEF_MEETING,
+        decided_on=DAY,
+    )
     assert case.disbursed_fen == advance  # the money paid, an excess included
     assert case.advance_excess_fen == max(0, advance - amount)
     rest = max(0, amount - advance)
@@ -131,7 +165,9 @@ def test_a_refusal_after_an_advance_records_it_to_recover() -> None:
     case = new_case()
     case.pay_advance(50_000, "life-threatened", "危及生命", DAY)
     case.record_inquiry("检察官", "询问", DAY)
-    case.review(None, "applicant-at-fault", "本人有重大过错", DAY)
+    case.review(
+        situation=None, refusal_ground="applicant-at-fault", notes="本人有重大过错", reviewed_on=DAY
+    )
     case.refuse("applicant-at-fault", "本人有重大过错", DAY)
     (*_, refusal) = assert_rebuilds(case)
     assert refusal.advance_to_recover_fen == 50_000

@@ -8,7 +8,7 @@ from zipfile import BadZipFile
 
 import typer
 
-from hub.cli_common import DataDir, Lang, console, fail, open_hub
+from hub.cli.common import DataDir, Lang, console, fail, open_hub
 
 wages_app = typer.Typer(help="职工平均工资表 — the official average wages", no_args_is_help=True)
 
@@ -31,7 +31,7 @@ def load(
 ) -> None:
     """Load (or reload) average wages by region and year, each with its source."""
     from domain.errors import DomainError
-    from hub.commands.wages import read_wage_file
+    from hub.wage_tables import read_wage_file
 
     if not file.is_file():
         fail(f"no file {file}")
