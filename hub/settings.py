@@ -23,6 +23,8 @@
 | ``HUB_METRICS_HOST`` / ``HUB_METRICS_PORT`` | ``127.0.0.1`` / unset | set a port: this process (server, projection worker, router) also exports its Prometheus metrics there, without a token (guard it by where it binds); ``hub serve`` always serves ``GET /metrics`` to administrators |
 | ``HUB_READY_MAX_LAG`` | ``1000`` | ``GET /health/ready`` answers 503 while a view is more than this many events behind the log |
 | ``HUB_LOG_LEVEL`` | ``INFO`` | the level of the JSON log lines every process writes to stderr |
+| ``HUB_MAX_BACKDATE_DAYS`` | ``30`` | how many days before the day it is recorded (China time) a step's business date may lie; an earlier date needs a reason |
+| ``HUB_DEMO_BACKDATE_DAYS`` | ``3650`` | the same window while ``hub demo`` loads the seed report's 2021–2022 scenarios |
 | ``HUB_OIDC_ISSUER`` | unset: OpenID Connect off | the identity provider's issuer URL; its discovery document names its keys |
 | ``HUB_OIDC_DISCOVERY_URL`` | ``ISSUER/.well-known/openid-configuration`` | where the hub reads the discovery document (an internal address of the provider) |
 | ``HUB_OIDC_AUDIENCE`` | ``hub-api`` | the ``aud`` the API requires of a provider's access token |
@@ -43,6 +45,8 @@ from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.values import DEFAULT_MAX_BACKDATE_DAYS
 
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "development"}
 
@@ -76,6 +80,8 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     ready_max_lag: int = Field(default=1000, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_backdate_days: int = Field(default=DEFAULT_MAX_BACKDATE_DAYS, ge=0)
+    demo_backdate_days: int = Field(default=3650, ge=0)
     local_holidays: list[date] = []
     local_workdays: list[date] = []
     oidc_issuer: str | None = None

@@ -110,6 +110,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.transcodings": set(),
     "hub.privacy": set(),
     "hub.idempotency": set(),
+    "hub.wage_tables": set(),
     "hub.metrics": set(),  # every process's series; reads views through projections
     "hub.logs": set(),
     "hub.readiness": set(),
@@ -125,6 +126,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.ports",
         "hub.privacy",
         "hub.vault",
+        "hub.wage_tables",
     },
     "hub.feeds": {"hub.eventlog", "hub.ports", "hub.vault"},
     "hub.identity": {"hub.access", "hub.settings"},
@@ -151,9 +153,10 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.metrics",
         "hub.privacy",
         "hub.readiness",
+        "hub.wage_tables",
     },
     "hub.backup": {"hub.bootstrap", "hub.settings"},
-    "hub.demo": {"hub.access", "hub.api", "hub.bootstrap", "hub.settings"},
+    "hub.demo": {"hub.access", "hub.api", "hub.bootstrap", "hub.settings", "hub.wage_tables"},
     "hub.cli": {
         "hub.access",
         "hub.api",
@@ -167,6 +170,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.logs",
         "hub.metrics",
         "hub.settings",
+        "hub.wage_tables",
     },
     "hub.__main__": {"hub.cli"},
 }

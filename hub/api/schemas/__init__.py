@@ -48,6 +48,7 @@ from hub.api.schemas.base import (
     dump,
 )
 from hub.api.schemas.cases import (
+    AdvanceCreate,
     AidPublic,
     AidTotalsPublic,
     CaseCreate,
@@ -56,11 +57,14 @@ from hub.api.schemas.cases import (
     DisbursementCreate,
     EventPublic,
     FollowUpCreate,
+    FundsArrivalCreate,
     GrantCreate,
     HearingCreate,
     HearingOfficer,
     InquiryCreate,
     JudicialAidPublic,
+    MatterCreate,
+    NoticeCreate,
     RefusalCreate,
     ReviewCreate,
     SubmissionCreate,
@@ -92,9 +96,11 @@ from hub.api.schemas.views import (
     RegionStatsPublic,
     WatchListPublic,
 )
+from hub.api.schemas.wages import WagePublic, WageRowCreate, WagesLoad, WagesLoaded
 
 __all__ = [
     "AccessReadPublic",
+    "AdvanceCreate",
     "AgencyCreate",
     "AgencyPublic",
     "AidPublic",
@@ -121,6 +127,7 @@ __all__ = [
     "Fields",
     "FollowUpCreate",
     "FreshnessPublic",
+    "FundsArrivalCreate",
     "GrantCreate",
     "HealthPublic",
     "HearingCreate",
@@ -128,12 +135,14 @@ __all__ = [
     "Id",
     "InquiryCreate",
     "JudicialAidPublic",
+    "MatterCreate",
     "MechanismCreate",
     "MechanismJoin",
     "MechanismLeave",
     "MechanismMember",
     "MechanismMemberPublic",
     "MechanismPublic",
+    "NoticeCreate",
     "Number",
     "Outcome",
     "PersonChanged",
@@ -160,6 +169,10 @@ __all__ = [
     "TokenCreate",
     "TokenIssued",
     "VerificationPublic",
+    "WagePublic",
+    "WageRowCreate",
+    "WagesLoad",
+    "WagesLoaded",
     "WatchListPublic",
     "dump",
 ]
