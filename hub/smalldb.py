@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 
 class SmallDB:
     def __init__(self, location: str) -> None:
@@ -24,6 +22,8 @@ class SmallDB:
         self._conn: Any
         self._synchronous = 2  # SQLite's FULL, read from the connection below
         if self.is_postgres:
+            import psycopg  # only for a PostgreSQL store: not every command pays its import
+
             self._conn = psycopg.connect(location, autocommit=True)
         else:
             Path(location).parent.mkdir(parents=True, exist_ok=True)
