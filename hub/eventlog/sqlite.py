@@ -21,6 +21,7 @@ import os
 import threading
 import weakref
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 from eventsourcing.persistence import (
@@ -128,8 +129,13 @@ class SubscribableRecorderMixin(SQLiteApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         notification_ids = super().insert_events(stored_events, **kwargs)
-        _wakers.wake(database_key(self.datastore))
+        _wakers.wake(self.database_key)
         return notification_ids
+
+    @cached_property
+    def database_key(self) -> str:
+        """:func:`database_key` of this recorder's datastore, resolved once (a real path)."""
+        return database_key(self.datastore)
 
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> SQLiteSubscription:
         return SQLiteSubscription(recorder=self, gt=gt, topics=topics)
