@@ -19,10 +19,12 @@ from projections.deadlines import SlaPolicy
 from projections.store import ViewStore
 from projections.stores import open_store
 
-if TYPE_CHECKING:  # the feeds bring Kafka's clients: imported where built, not by every command
+if TYPE_CHECKING:  # the feeds bring Kafka's clients, OpenID Connect httpx and joserfc: imported
+    # where built, not by every command
     from hub.feeds.dead_letters import DeadLetters
     from hub.feeds.replies import BackgroundApplier, ReplyApplier
     from hub.feeds.router import Router
+    from hub.identity.oidc import OidcVerifier
 
 
 @dataclass
@@ -32,8 +34,11 @@ class Services:
     access: AccessStore
     views: ViewStore
     dead_letters: DeadLetters | None = None  # None on the embedded log
+    oidc: OidcVerifier | None = None  # None unless HUB_OIDC_ISSUER is set
 
     def close(self) -> None:
+        if self.oidc is not None:
+            self.oidc.close()
         if self.hub.read_log is not None:
             self.hub.read_log.close()
         self.hub.close()
@@ -72,6 +77,9 @@ def open_views(settings: Settings) -> ViewStore:
 
 
 def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services:
+    from hub.identity.oidc import build_verifier
+
+    oidc = build_verifier(settings)  # refuses a bad configuration before anything is opened
     hub = build_hub(settings, log_env)
     hub.read_log = ReadLog(
         settings.access_location(), hub, interval=settings.access_log_flush_seconds
@@ -82,6 +90,7 @@ def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services
         access=AccessStore(settings.access_location()),
         views=open_views(settings),
         dead_letters=build_dead_letters(settings),
+        oidc=oidc,
     )
 
 
