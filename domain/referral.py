@@ -30,6 +30,7 @@ from domain.values import (
     ProvisionKind,
     ReferralStatus,
     Service,
+    check_date,
     check_fen,
     check_items,
     check_length,
@@ -97,7 +98,7 @@ class Referral(Aggregate):
     class Requested(Aggregate.Created):
         """A referral requested; ``consent_id`` names the consent it relied on (or none)."""
 
-        class_version = 2
+        class_version = 3
 
         requester_id: UUID
         recipient_id: UUID
@@ -113,11 +114,21 @@ class Referral(Aggregate):
         invoked_by: str | None
         requested_by: str
         re_referral_of: UUID | None
+        requested_on: date | None
+        found_on: date | None
+        backdate_reason: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Before consents had ids, a referral relied on the person's one consent."""
             state["consent_id"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Before business dates, a referral's day was the day it was recorded."""
+            state["requested_on"] = None
+            state["found_on"] = None
+            state["backdate_reason"] = None
 
     class StatusChanged(Aggregate.Event):
         """A party moved the referral to ``status``; ``outcome`` only when completed.
@@ -157,8 +168,16 @@ class Referral(Aggregate):
         requested_by: str,
         re_referral_of: UUID | None = None,
         consent_id: UUID | None = None,
+        requested_on: date | None = None,
+        found_on: date | None = None,
+        backdate_reason: str | None = None,
     ) -> Referral:
-        """A new referral. Without the person's consent, a legal basis and who invoked it."""
+        """A new referral. Without the person's consent, a legal basis and who invoked it.
+
+        ``requested_on`` is its business date; ``found_on`` the day of the sender's own event
+        the 5-working-day sending deadline runs from (case concluded, lead found), by default
+        the day it is requested.
+        """
         if requester_id == recipient_id:
             raise InvalidValue("an agency does not refer to itself")
         if not consent and not (
@@ -172,6 +191,13 @@ class Referral(Aggregate):
             raise InvalidValue("a referral asks for at least one service")
         check_length(legal_basis, "legal basis")
         check_length(invoked_by, "invoked by", limit=MAX_SHORT_TEXT)
+        if requested_on is not None:
+            check_date(requested_on, "requested on")
+            found_on = check_date(found_on or requested_on, "found on")
+            if found_on > requested_on:
+                raise InvalidValue("the lead is found or the case concluded before it is referred")
+        elif found_on is not None:
+            raise InvalidValue("a referral with a found-on date has its own business date")
         return cls(
             requester_id=requester_id,
             recipient_id=recipient_id,
@@ -189,6 +215,11 @@ class Referral(Aggregate):
             invoked_by=invoked_by.strip() if not consent and invoked_by else None,
             requested_by=require_text(requested_by, "requested by", limit=MAX_SHORT_TEXT),
             re_referral_of=re_referral_of,
+            requested_on=requested_on,
+            found_on=found_on,
+            backdate_reason=backdate_reason.strip()
+            if backdate_reason and backdate_reason.strip()
+            else None,
         )
 
     @event(Requested)
@@ -208,6 +239,9 @@ class Referral(Aggregate):
         invoked_by: str | None,
         requested_by: str,
         re_referral_of: UUID | None,
+        requested_on: date | None,
+        found_on: date | None,
+        backdate_reason: str | None,
     ) -> None:
         self.requester_id = requester_id
         self.recipient_id = recipient_id
@@ -227,6 +261,8 @@ class Referral(Aggregate):
         self.request_keys: list[str] = []
         self.re_referred_to: UUID | None = None
         self.re_referral_of = re_referral_of
+        self.requested_on = requested_on
+        self.found_on = found_on
 
     def party(self, agency_id: UUID) -> str | None:
         if agency_id == self.requester_id:

@@ -18,6 +18,7 @@ from hub.cli.feeds import dlq_app, replies_app, router_app
 from hub.cli.log import app as log_app
 from hub.cli.projections import projections_app
 from hub.cli.tokens import token_app
+from hub.cli.wages import wages_app
 from hub.settings import Settings
 
 app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_is_help=True)
@@ -30,6 +31,7 @@ app.add_typer(replies_app, name="replies")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(projections_app, name="projections")
 app.add_typer(log_app, name="log")
+app.add_typer(wages_app, name="wages")
 
 Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
 Port = Annotated[int | None, typer.Option(help="default: 8000")]

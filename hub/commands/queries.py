@@ -139,6 +139,8 @@ class HubQueries(HubBase):
                 "re_referral_of": r.re_referral_of,
                 "re_referred_to": r.re_referred_to,
                 "requested_at": r.created_on.isoformat(),
+                "requested_on": r.requested_on,
+                "found_on": r.found_on,
                 "version": r.version,
             }
         )
@@ -152,6 +154,7 @@ class HubQueries(HubBase):
         referrals = [self.get_referral(i) for i in self.referral_ids(case_id=case_id)]
         return {
             **case.summary_dict(),
+            **case.procedure_dict(),
             "referrals": referrals,
             "social_aid": _provisions(referrals),
         }

@@ -56,10 +56,17 @@ class ReferralCommands(HubBase):
         invoked_by: str | None,
         on: date | None,
         re_referral_of: UUID | None = None,
+        found_on: date | None = None,
+        backdate_reason: str | None = None,
     ) -> Referral:
         requester = self.load(Agency, requester_id)
         recipient = self.load(Agency, recipient_id)
-        requested_on = check_date(on or self.today(), "requested on")
+        day = self.business_day(on, backdate_reason, "requested on")
+        requested_on = day.on
+        if found_on is not None:
+            check_date(found_on, "found on")
+            if found_on > requested_on:
+                raise InvalidValue("the lead is found or the case concluded before it is referred")
         wanted = {parse(Service, s, "service").value for s in services}
         consent = self.consent_for_referral(  # first: one who may not refer her learns nothing
             person_id,
@@ -101,6 +108,9 @@ class ReferralCommands(HubBase):
             invoked_by=invoked_by,
             requested_by=requested_by,
             re_referral_of=re_referral_of,
+            requested_on=requested_on,
+            found_on=found_on,
+            backdate_reason=day.backdate_reason,
         )
 
     def refer(
@@ -116,8 +126,13 @@ class ReferralCommands(HubBase):
         legal_basis: str | None = None,
         invoked_by: str | None = None,
         on: date | None = None,
+        found_on: date | None = None,
+        backdate_reason: str | None = None,
     ) -> UUID:
-        """Refers a person to another agency; due in the recipient's target working days."""
+        """Refers a person to another agency; due in the recipient's target working days.
+
+        ``found_on``: the day the sender concluded the case or found the lead, from which its
+        5 working days to refer run (by default the day of the referral)."""
         referral = self._new_referral(
             requester_id=requester_id,
             recipient_id=recipient_id,
@@ -129,6 +144,8 @@ class ReferralCommands(HubBase):
             legal_basis=legal_basis,
             invoked_by=invoked_by,
             on=on,
+            found_on=found_on,
+            backdate_reason=backdate_reason,
         )
         self.save(referral)
         return referral.id

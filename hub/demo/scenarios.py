@@ -1,7 +1,10 @@
 """The seven scenarios of DOMAIN.md, re-enacted through the API by the acting agencies.
 
-Names and ID numbers are invented for the demo; amounts follow the source document where it
-gives them. The regional average monthly wage is illustrative (6,500 yuan).
+Names, ID numbers and underlying case numbers (案号) are invented for the demo; amounts follow
+the source document where it gives them. Grants are capped by the official average wage of
+Xinjiang (``wages_xinjiang.csv``, published by 新疆维吾尔自治区统计局), loaded first. Dates
+earlier than today carry :data:`SEED_REASON`; ``hub demo`` widens the backdate window to
+``HUB_DEMO_BACKDATE_DAYS`` while it loads.
 
 How a receiving agency's answers reach the hub is an :class:`Answers` strategy, passed to
 each scenario: by default (:func:`through_api`) the agency's staff POST them through the API;
@@ -10,10 +13,12 @@ the connector tests pass one whose answers come from the agencies' connectors on
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Protocol
 
 from hub.demo import network as n
 from hub.demo.driver import Driver
+from hub.wage_tables import read_wage_file
 
 Step = tuple[str, dict[str, Any]]  # one answer: the action and its fields besides the actor
 
@@ -29,7 +34,13 @@ def through_api(d: Driver, agency: str, referral_id: str, *steps: Step) -> None:
         d.answer(agency, referral_id, action, **fields)
 
 
-WAGE_FEN = 650_000  # 6,500 yuan: the previous year's regional average monthly wage
+WAGE_TABLE = Path(__file__).with_name("wages_xinjiang.csv")
+WAGE_REGION = "65"  # the autonomous region's figure
+WAGE_YEAR = 2020  # the year before the 2021 cases (the table also holds 2021)
+SEED_REASON = (
+    "补录：按最高人民检察院2022年关于新疆检察机关司法救助与社会救助衔接的报告重现 "
+    "(re-enacted from the 2022 SPP report on Xinjiang, seeds/000_55c157410a459b59.txt)"
+)
 HEARING = [
     {"name": "人民监督员甲", "role": "人民监督员", "view": "符合救助条件，建议救助"},
     {"name": "人大代表乙", "role": "人大代表", "view": "同意，金额适当"},
@@ -50,6 +61,7 @@ def relieve(
     ceremony: str | None = None,
     source: str = "applicant",
     referral_id: str | None = None,
+    relation: str = "victim",
 ) -> str:
     """Runs the judicial relief procedure from lead to disbursement; returns the case id."""
     body: dict[str, Any] = {
@@ -57,6 +69,9 @@ def relieve(
         "source": source,
         "summary": summary,
         "received_on": on,
+        "backdate_reason": SEED_REASON,
+        "matter_number": f"（{on[:4]}）新刑初{int(person_id[-4:], 16) % 900 + 100}号",
+        "applicant_relation": relation,
     }
     if referral_id:
         body["referral_id"] = referral_id
@@ -74,7 +89,8 @@ def relieve(
             "grant",
             {
                 "amount_fen": amount_fen,
-                "average_monthly_wage_fen": WAGE_FEN,
+                "region_code": WAGE_REGION,
+                "wage_year": WAGE_YEAR,
                 "approved_by": approval,
             },
         ),
@@ -207,6 +223,7 @@ def scenario_3_zhou(d: Driver, answers: Answers = through_api) -> dict[str, Any]
         hearing=True,
         ceremony=ceremony,
         source="case-department",
+        relation="close-relative",
     )
     complete(
         d,
@@ -283,6 +300,7 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
         "death-or-incapacity",
         4_200_000,
         "2020-04-08",
+        relation="close-relative",
     )
     d.post(
         p,
@@ -443,7 +461,9 @@ SCENARIOS = [
 
 
 def run_scenarios(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
-    """Runs every scenario on a registered network; returns the ids each one made."""
+    """Runs every scenario on a registered network, once the official wages that cap the
+    grants are loaded; returns the ids each one made."""
+    load_wages(d)
     return {s.__name__: s(d, answers) for s in SCENARIOS}
 
 
@@ -451,3 +471,18 @@ def load_all(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Registers the network and runs every scenario; returns the ids each one made."""
     n.register_network(d)
     return run_scenarios(d, answers)
+
+
+def load_wages(d: Driver) -> None:
+    """The administrator loads the official average wages the grants are capped by."""
+    rows = [
+        {
+            "region_code": r.region_code,
+            "year": r.year,
+            "monthly_wage_fen": r.monthly_wage_fen,
+            "yearly_wage_fen": r.yearly_wage_fen,
+            "source": r.source,
+        }
+        for r in read_wage_file(WAGE_TABLE)
+    ]
+    d.admin("/wages", {"rows": rows})

@@ -14,6 +14,7 @@ from domain.values import (
     Service,
 )
 from hub.api.schemas.base import (
+    Backdate,
     DateText,
     Day,
     Fen,
@@ -39,6 +40,11 @@ class ReferralCreate(Strict):
     )
     invoked_by: ShortText | None = None
     requested_on: Day | None = None
+    found_on: Day | None = Field(
+        default=None,
+        description="the day the sender concluded the case or found the lead (5 working days)",
+    )
+    backdate_reason: Backdate = None
 
 
 class Provision(Strict):
@@ -90,6 +96,8 @@ class ReferralPublic(Public):
     re_referral_of: Id | None
     re_referred_to: Id | None
     requested_at: TimeText
+    requested_on: DateText | None = None
+    found_on: DateText | None = None
     version: int
 
 

@@ -137,10 +137,11 @@ RESOURCES = {
     "watch_list": "/sla/watch-list",
     "audit_replay": "/audit/cases/{case}/replay",
     "access_log": "/audit/access-log",
+    "wages": "/wages/65/2021",
 }
 ALL_FIELDS = {"id_number", *YE}
 NOBODY = {r: 404 for r in RESOURCES} | {"statistics": 200, "watch_list": 200}
-NOBODY |= {"audit_replay": 403, "access_log": 403}
+NOBODY |= {"audit_replay": 403, "access_log": 403, "wages": 200}  # wages: public statistics
 
 
 def row(**cells: int) -> dict[str, int]:

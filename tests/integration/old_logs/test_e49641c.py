@@ -10,11 +10,14 @@ from typing import Any
 from uuid import UUID
 
 from hub.bootstrap import Services
+from tests.integration.old_logs.procedure import CASE_PROCEDURE_KEYS, assert_procedure_upcast
 
 COMMIT = "e49641c"
-NEW_KEYS: set[str] = set()  # what referrals, cases and persons read now besides what they read then
-
-
+NEW_KEYS: set[str] = {
+    "requested_on",
+    "found_on",
+    *CASE_PROCEDURE_KEYS,
+}  # what referrals, cases and persons read now besides what they read then
 
 
 def as_then(read: dict[str, Any]) -> dict[str, Any]:
@@ -51,3 +54,7 @@ def test_cases_referrals_and_aid_read_as_before(services: Services, old: dict[st
         assert {**as_then(now), "referrals": [as_then(r) for r in now["referrals"]]} == then
     for person_id, then in old["aid"].items():
         assert hub.person_aid(UUID(person_id)) == then
+
+
+def test_the_procedure_fields_upcast_empty(services: Services, old: dict[str, Any]) -> None:
+    assert_procedure_upcast(services, old)
