@@ -26,7 +26,6 @@ from collections.abc import Callable, Sequence
 from eventsourcing.persistence import StoredEvent, Tracking
 from kafka import KafkaProducer
 
-from hub import metrics
 from hub.eventlog import transactions
 from hub.eventlog.catchup import catch_up, prepare_topic
 from hub.eventlog.config import LogConfig
@@ -211,6 +210,8 @@ class Writer:
         accepted, records = admit(self.replica, group)
         if not accepted:
             return
+        from hub import metrics  # here, not at import: commands that only read start faster
+
         metrics.group_sizes.observe(len(accepted))
         try:
             offsets = transactions.commit(self._producer, self.config, records)

@@ -22,8 +22,6 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
-from hub import metrics
-
 LINK_SIZE = 32
 GENESIS = bytes(LINK_SIZE)
 
@@ -32,8 +30,13 @@ def link_of(stored: StoredEvent, stream: str | None = None) -> bytes:
     """The hash the next event of the stream must carry (``stream``: the originator id as a
     string, if the caller has it already)."""
     name = stream if stream is not None else stored.originator_id
-    digest = hashlib.sha256(f"{name}|{stored.originator_version}|{stored.topic}|".encode())
-    digest.update(stored.state)
+    return link_over(name, stored.originator_version, stored.topic, stored.state)
+
+
+def link_over(stream: object, version: int, topic: str, state: bytes) -> bytes:
+    """:func:`link_of` from the stored event's parts."""
+    digest = hashlib.sha256(f"{stream}|{version}|{topic}|".encode())
+    digest.update(state)
     return digest.digest()
 
 
@@ -73,6 +76,8 @@ class ChainedEventStore(EventStore[UUID]):
             links[stream] = link_of(chained)
             stored_events.append(chained)
         notification_ids = self.recorder.insert_events(stored_events, **kwargs)
+        from hub import metrics  # here, not at import: commands that only read start faster
+
         metrics.appends.inc()
         metrics.append_events.observe(len(stored_events))
         self._remember(stored_events, links)
