@@ -97,8 +97,10 @@ class ServiceNotOffered(DomainError):
 
 
 class ReReferralNotAllowed(DomainError):
+    """Only a rejected or failed referral is sent on, once, by its requester."""
+
     rule = "re-referral-not-allowed"
-    title = "Only a rejected referral can be re-referred"
+    title = "Only a rejected or failed referral can be re-referred"
 
 
 class MembershipRule(DomainError):

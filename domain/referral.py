@@ -4,7 +4,7 @@ The lifecycle follows the HL7 FHIR Task statuses. As in the Gravity Project's re
 guide, the requester sets ``requested`` and may cancel; the recipient sets received,
 accepted, rejected, in-progress, on-hold, completed and failed; either side may cancel. A
 reason is required for rejected, on-hold, failed and cancelled. Referrals are never deleted;
-a rejected one can be re-referred elsewhere.
+a rejected or failed one can be re-referred elsewhere, so the person does not fall through.
 """
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ RECIPIENT_SETS = frozenset(
 )
 EITHER_SETS = frozenset({S.CANCELLED})
 NEEDS_REASON = frozenset({S.REJECTED, S.ON_HOLD, S.FAILED, S.CANCELLED})
+#: the statuses from which the requester sends the person on to another agency (再次转介)
+RE_REFERABLE = frozenset({S.REJECTED, S.FAILED})
 
 
 def check_outcome(outcome: dict[str, Any]) -> dict[str, Any]:
@@ -133,7 +135,8 @@ class Referral(Aggregate):
         request_key: str | None
 
     class ReReferred(Aggregate.Event):
-        """This rejected referral was sent on to another agency as ``new_referral_id``."""
+        """This rejected or failed referral was sent on to another agency as
+        ``new_referral_id``."""
 
         new_referral_id: UUID
         by_agency: UUID
@@ -304,15 +307,15 @@ class Referral(Aggregate):
             self.outcome = outcome
 
     def mark_re_referred(self, new_referral_id: UUID, by_agency: UUID, actor: str) -> None:
-        """Records that this rejected referral was sent on to another agency."""
+        """Records that this rejected or failed referral was sent on to another agency."""
         if self.party(by_agency) is None:
             raise NotParty("the agency is not a party to this referral")
-        if self.status != S.REJECTED:
-            raise ReReferralNotAllowed("only a rejected referral can be re-referred")
+        if S(self.status) not in RE_REFERABLE:
+            raise ReReferralNotAllowed("only a rejected or failed referral can be re-referred")
         if self.re_referred_to is not None:
             raise ReReferralNotAllowed("this referral was already re-referred")
         if by_agency != self.requester_id:
-            raise WrongSide("only the requester re-refers a rejected referral")
+            raise WrongSide("only the requester re-refers a referral")
         self._re_referred(
             new_referral_id, by_agency, require_text(actor, "actor", limit=MAX_SHORT_TEXT)
         )

@@ -141,12 +141,12 @@ class ReferralCommands(HubBase):
         services: list[str] | None = None,
         on: date | None = None,
     ) -> UUID:
-        """Sends a rejected referral on to another agency; both change in one atomic save."""
+        """Sends a rejected or failed referral on to another agency; both change in one save."""
         old = self.load(Referral, referral_id)
         if old.party(by_agency) is None:
             raise NotParty("the agency is not a party to this referral")
         if new_recipient_id in (old.recipient_id, by_agency):
-            raise InvalidValue("a rejected referral is re-referred to another agency")
+            raise InvalidValue("a referral is re-referred to another agency")
         new = self._new_referral(
             by_agency,
             new_recipient_id,

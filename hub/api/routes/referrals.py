@@ -74,7 +74,7 @@ def referral_history(referral_id: UUID, hub: HubDep, reader: Reader) -> list[dic
 def re_refer(
     referral_id: UUID, body: ReReferralCreate, hub: HubDep, staff: Staff, once: OnceDep
 ) -> Any:
-    """Sends a rejected referral on to another agency."""
+    """Sends a rejected or failed referral on to another agency."""
     return once(
         lambda: {
             "id": hub.re_refer(
