@@ -28,6 +28,20 @@ class InvalidValue(DomainError):
     title = "Invalid value"
 
 
+class IdNumberInvalid(InvalidValue):
+    """An ID number fails GB 11643: its form, its birth date or its check character."""
+
+    rule = "id-number-invalid"
+    title = "Invalid ID number"
+
+
+class IdentityMismatch(DomainError):
+    """An ID number already registered under another name (同号异名): not silently matched."""
+
+    rule = "id-number-name-mismatch"
+    title = "ID number registered under another name"
+
+
 class StepOutOfOrder(DomainError):
     """A judicial relief step was attempted before the steps it depends on (程序顺序)."""
 

@@ -20,7 +20,7 @@ from domain.case import AidCase
 from domain.errors import InvalidValue, NotFound
 from domain.person import RECORD_FIELDS, Person
 from domain.referral import Referral
-from domain.values import AgencyKind, Service
+from domain.values import AgencyKind, Service, check_id_number
 from hub import privacy
 from hub.commands.base import HubBase, plain
 from hub.links import LinkIndex
@@ -50,7 +50,10 @@ class PersonCommands(HubBase):
 
         Either way the answer is the person's id and an event is appended, so the caller
         cannot tell whether anyone knew the person before (an erased person records nothing).
+        A known number under another name is refused (:class:`IdentityMismatch`): that answer
+        does tell that the number is known, a trade-off set out in docs/privacy.md.
         """
+        id_number = check_id_number(id_number)
         key = self.id_key(id_number)
         person_id = Person.id_for(key)
         if not self.exists(person_id):

@@ -122,8 +122,8 @@ def scenario_2_a_and_ai(d: Driver, answers: Answers = through_api) -> dict[str, 
     """A and Ai, disabled in a car accident: judicial plus social relief, both recover."""
     p, result = n.XINYUAN_PROCURATORATE, {}
     for key, id_number, name, amount in (
-        ("a", "654025199203150021", "阿某", 3_000_000),
-        ("ai", "654025199507200042", "艾某", 3_000_000),
+        ("a", "654025199203150029", "阿某", 3_000_000),
+        ("ai", "654025199507200048", "艾某", 3_000_000),
     ):
         person = d.person(
             p,
@@ -181,7 +181,7 @@ def scenario_3_zhou(d: Driver, answers: Answers = through_api) -> dict[str, Any]
     p = n.KUYTUN_PROCURATORATE
     person = d.person(
         p,
-        "654003198005100013",
+        "65400319800510001X",
         "周某",
         consent_to={n.KUYTUN_CITY_INVESTMENT: ["donation"]},
         family="妻儿交通事故重伤，需全职陪护",
@@ -273,7 +273,7 @@ def scenario_4_wang(d: Driver, answers: Answers = through_api) -> dict[str, Any]
 def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Ye, Mori county: 40,000+ yuan; a follow-up finds the child going to university."""
     p = n.MORI_PROCURATORATE
-    person = d.person(p, "652328197804120035", "叶某", family="刑事案件被害人家属，孩子即将上大学")
+    person = d.person(p, "652328197804120030", "叶某", family="刑事案件被害人家属，孩子即将上大学")
     # the follow-up visit finds the new need; she consents to the donor being told of it
     case = relieve(
         d,
@@ -323,7 +323,7 @@ def scenario_6_inbound_lead(d: Driver, answers: Answers = through_api) -> dict[s
     ca, p = n.KUYTUN_CIVIL_AFFAIRS, n.KUYTUN_PROCURATORATE
     person = d.person(
         ca,
-        "654003197609090048",
+        "654003197609090049",
         "李某",
         consent_to={p: ["judicial-relief"]},
         family="低保核查中发现因案致困",
@@ -357,7 +357,7 @@ def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, 
     p = n.KUYTUN_PROCURATORATE
     person = d.person(
         p,
-        "654003199001010057",
+        "654003199001010054",
         "赵某",
         consent_to={
             n.KUYTUN_CIVIL_AFFAIRS: ["temporary-aid"],

@@ -248,6 +248,23 @@ def test_a_non_party_gets_what_an_unknown_person_gets(
         )
 
 
+def test_her_number_under_another_name_is_a_mismatch_that_tells_no_name(
+    api: Api, world: dict[str, str]
+) -> None:
+    """同号异名: the same number with another name is refused (409, naming the rule), nothing
+    is written, and the answer holds neither her name nor anything recorded of her. That it
+    tells the number is known is the trade-off docs/privacy.md sets out."""
+    before = api.log_position()
+    response = api.post("yl", "/persons", {"id_number": world["id_number"], "name": "李某"})
+    problem = assert_problem(response, 409, "id-number-name-mismatch")
+    assert api.log_position() == before
+    assert "叶某" not in response.text and world["person"] not in response.text
+    assert world["id_number"] not in response.text
+    assert set(problem) <= {"type", "title", "status", "detail", "instance"}
+    # what the Youth League recorded of her itself is unchanged
+    assert api.get("yl", f"/persons/{world['person']}").json()["name"] == "叶某"
+
+
 def test_the_attack_of_the_issue(api: Api, world: dict[str, str]) -> None:
     """The Youth League posts 叶某's ID number, then tries to refer her and to read her."""
     before = api.log_position()
