@@ -12,10 +12,10 @@ tells what the server enforces. Business rules may be tighter still.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from domain.errors import IdNumberInvalid, InvalidValue
 
@@ -123,13 +123,50 @@ class Direction(StrEnum):
 
 
 class ProvisionKind(StrEnum):
-    MONEY = "money"
-    JOB = "job"
-    COUNSELLING = "counselling"
-    LOAN = "loan"
-    ALLOWANCE = "allowance"
-    IN_KIND = "in-kind"
+    """What a completed referral provided. Money that is aid is a donation (``money``, 捐款)
+    or a grant of social relief (``allowance``, 救助金/补助); a loan (``loan``, 贷款, e.g. 助学贷款)
+    is repaid and in-kind help (``in-kind``, 实物) is valued, not paid: both are listed apart
+    from aid in every total (:func:`money_totals`)."""
+
+    MONEY = "money"  # 捐款 (donation)
+    JOB = "job"  # 就业岗位
+    COUNSELLING = "counselling"  # 心理疏导
+    LOAN = "loan"  # 贷款
+    ALLOWANCE = "allowance"  # 救助金、补助 (grant)
+    IN_KIND = "in-kind"  # 实物
     OTHER = "other"
+
+
+#: provision kinds whose amounts are aid: donations and grants of social relief
+AID_KINDS = frozenset({ProvisionKind.MONEY, ProvisionKind.ALLOWANCE})
+#: what each total adds up, said with it (English; 中文 beside it for the officials' pages)
+ADDS_UP = {
+    "aid_fen": "judicial relief paid + social grants + donations (司法救助发放 + 社会救助金 + 捐款)",
+    "social_aid_fen": "social grants + donations (社会救助金 + 捐款)",
+    "loans_fen": "loans, repaid, not aid (贷款，需偿还，不计入救助)",
+    "in_kind_fen": "in-kind help at its stated value, not aid money (实物折价，不计入救助金额)",
+}
+#: the older names of two totals, kept for clients: they now add up what aid does
+ADDS_UP["all_amount_fen"] = ADDS_UP["aid_fen"]
+ADDS_UP["social_amount_fen"] = ADDS_UP["social_aid_fen"]
+ADDS_UP["donated_fen"] = "donations (捐款)"
+
+
+def money_totals(judicial_paid_fen: int, provisions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Totals of judicial relief paid and social provisions, each kind where it belongs:
+    grants and donations add up to aid, loans and in-kind help are listed apart."""
+    social_aid = sum(p["amount_fen"] or 0 for p in provisions if p["kind"] in AID_KINDS)
+    loans = sum(p["amount_fen"] or 0 for p in provisions if p["kind"] == ProvisionKind.LOAN)
+    in_kind = sum(p["amount_fen"] or 0 for p in provisions if p["kind"] == ProvisionKind.IN_KIND)
+    totals = {
+        "aid_fen": judicial_paid_fen + social_aid,
+        "all_amount_fen": judicial_paid_fen + social_aid,
+        "social_aid_fen": social_aid,
+        "social_amount_fen": social_aid,
+        "loans_fen": loans,
+        "in_kind_fen": in_kind,
+    }
+    return {**totals, "adds_up": {k: ADDS_UP[k] for k in totals}}
 
 
 E = TypeVar("E", bound=StrEnum)

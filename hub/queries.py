@@ -18,7 +18,7 @@ from domain.agency import Agency
 from domain.case import AidCase
 from domain.person import Person
 from domain.referral import Referral
-from domain.values import ReferralStatus
+from domain.values import ReferralStatus, money_totals
 from hub.commands.base import HubBase, plain
 from hub.commands.registry import agency_dict
 from hub.links import LinkIndex
@@ -157,7 +157,6 @@ class HubQueries(HubBase):
         social = _provisions(referrals)
         judicial_granted = sum(c.granted_fen for c in cases)
         judicial_disbursed = sum(c.disbursed_fen for c in cases)
-        social_money = sum(p["amount_fen"] or 0 for p in social)
         by_kind: dict[str, int] = {}
         by_provider: dict[str, int] = {}
         for p in social:
@@ -177,8 +176,7 @@ class HubQueries(HubBase):
             "totals": {
                 "judicial_granted_fen": judicial_granted,
                 "judicial_disbursed_fen": judicial_disbursed,
-                "social_amount_fen": social_money,
-                "all_amount_fen": judicial_disbursed + social_money,
+                **money_totals(judicial_disbursed, social),
                 "social_by_kind_fen": by_kind,
                 "social_by_provider_fen": by_provider,
             },

@@ -434,10 +434,18 @@ class JudicialAidPublic(Public):
 
 
 class AidTotalsPublic(Public):
+    """Aid is judicial relief paid plus grants and donations; loans and in-kind help are
+    listed apart; ``adds_up`` says what each total adds up."""
+
     judicial_granted_fen: int
     judicial_disbursed_fen: int
-    social_amount_fen: int
+    aid_fen: int
     all_amount_fen: int
+    social_aid_fen: int
+    social_amount_fen: int
+    loans_fen: int
+    in_kind_fen: int
+    adds_up: dict[str, str]
     social_by_kind_fen: dict[str, int]
     social_by_provider_fen: dict[str, int]
 

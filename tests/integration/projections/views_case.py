@@ -184,6 +184,9 @@ class ScenarioViewsCase:
             "job": 0,
         }
         assert sorted(p["kind"] for p in wang["social"]) == ["counselling", "job", "loan", "money"]
+        # her son's student loan is listed apart, not added to her aid
+        assert wang["totals"]["aid_fen"] == wang["totals"]["all_amount_fen"] == 2_500_000
+        assert wang["totals"]["loans_fen"] == 800_000
         assert person_aid(store, "nobody")["totals"]["all_amount_fen"] == 0
 
     def test_region_statistics(self, store: ViewStore) -> None:
@@ -198,12 +201,25 @@ class ScenarioViewsCase:
         assert ili["referrals"]["acceptance_rate"] == 0.9
         assert ili["referrals"]["completion_rate"] == 1.0
         assert ili["referrals"]["median_hours_to_first_answer"] is not None
+        adds_up = ili["amounts"].pop("adds_up")
         assert ili["amounts"] == {
             "granted_fen": 15_500_000,
             "disbursed_fen": 15_500_000,
             "donated_fen": 5_600_000,
-            "social_amount_fen": 7_200_000,
+            # donations and 赵某's medical aid; 王某's 8,000 yuan student loan is not aid
+            "social_aid_fen": 6_400_000,
+            "social_amount_fen": 6_400_000,
+            "loans_fen": 800_000,
+            "in_kind_fen": 0,
         }
+        assert set(adds_up) == {
+            "donated_fen",
+            "social_aid_fen",
+            "social_amount_fen",
+            "loans_fen",
+            "in_kind_fen",
+        }
+        assert "not aid" in adds_up["loans_fen"]
         assert ili["by_subregion"] == {
             "654003": {
                 "cases": 4,
