@@ -3,6 +3,12 @@
 lead or application received (受理) → inquiry (询问) → review (审查) → hearing (听证, optional)
 → submission for approval (报批) → decision (决定: grant or refusal) → disbursement (发放)
 → follow-up visits (回访) → closure (结案). A refusal may follow the review directly.
+
+Nobody falls through (应救尽救、应扶尽扶): a refusal because the hardship was not caused by the
+case (细则第五条) closes only once the person was referred on to an agency that can help, or a
+reason why not is recorded; follow-up visits go on after closure ("one relief, long-term
+care"), each with the date of the next one; a need found at a visit is numbered by the visit,
+so that the referral answering it can name it.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from domain.errors import (
     AmountOverLimit,
     ApprovalRequired,
     InvalidValue,
+    OutboundReferralRequired,
     OverDisbursement,
     ReviewInconsistent,
     StepOutOfOrder,
@@ -121,18 +128,35 @@ class AidCase(Aggregate):
         ceremony: str | None
 
     class FollowUpRecorded(Aggregate.Event):
-        """A follow-up visit (回访) and the new needs it found."""
+        """A follow-up visit (回访), the new needs it found and when the next visit is due."""
+
+        class_version = 2
 
         visited_on: date
         officer: str
         notes: str
         new_needs: list[str]
+        next_visit_on: date | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Visits recorded before set no next visit."""
+            state["next_visit_on"] = None
 
     class CaseClosed(Aggregate.Event):
-        """The case closed (结案)."""
+        """The case closed (结案); ``without_referral`` says why a person refused for hardship
+        not caused by the case was not referred on (None when she was, or it did not apply)."""
+
+        class_version = 2
 
         reason: str
         closed_on: date
+        without_referral: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Closures recorded before gave no such reason."""
+            state["without_referral"] = None
 
     @classmethod
     def receive(
@@ -177,6 +201,11 @@ class AidCase(Aggregate):
         self.granted_fen = 0
         self.disbursed_fen = 0
         self.follow_ups = 0
+        self.refused_on_ground: str | None = None
+        #: the needs each follow-up visit found, by the visit's number (1, 2, …)
+        self.follow_up_needs: dict[int, list[str]] = {}
+        self.next_visit_on: date | None = None
+        self.without_referral: str | None = None
 
     def _require_stage(self, step: str, *allowed: Stage) -> None:
         if self.stage not in allowed:
@@ -324,6 +353,13 @@ class AidCase(Aggregate):
     @event(ReliefRefused)
     def _refused(self, ground: str, detail: str, decided_on: date) -> None:
         self.stage = Stage.REFUSED.value
+        self.refused_on_ground = ground
+
+    @property
+    def needs_outbound_referral(self) -> bool:
+        """Refused because the hardship was not caused by the case: judicial relief cannot
+        help, so the procuratorate coordinates another agency's (细则第五条)."""
+        return self.refused_on_ground == RefusalGround.HARDSHIP_NOT_CAUSED_BY_CASE
 
     def disburse(self, amount_fen: int, paid_on: date, ceremony: str | None = None) -> None:
         """Pays out (part of) the grant, possibly at a joint ceremony with social donations."""
@@ -346,33 +382,80 @@ class AidCase(Aggregate):
             self.stage = Stage.DISBURSED.value
 
     def record_follow_up(
-        self, visited_on: date, officer: str, notes: str, new_needs: list[str]
+        self,
+        visited_on: date,
+        officer: str,
+        notes: str,
+        new_needs: list[str],
+        next_visit_on: date | None = None,
     ) -> None:
-        """A follow-up visit (回访); new needs found here start new referrals."""
-        if self.disbursed_fen == 0 and self.stage != Stage.REFUSED:
+        """A follow-up visit (回访), also after closure (一次救助，长期关怀); new needs found
+        here stay open until a referral naming this visit answers them."""
+        if self.disbursed_fen == 0 and self.refused_on_ground is None:
             raise StepOutOfOrder("a follow-up visit comes after disbursement or refusal")
-        if self.stage == Stage.CLOSED:
-            raise StepOutOfOrder("the case is closed")
+        visited_on = check_date(visited_on, "visited on")
+        if next_visit_on is not None and check_date(next_visit_on, "next visit") <= visited_on:
+            raise InvalidValue("the next visit comes after this one")
         self._followed_up(
-            check_date(visited_on, "visited on"),
+            visited_on,
             require_text(officer, "officer", limit=MAX_SHORT_TEXT),
             check_length(notes, "notes"),
-            sorted({parse(Service, n, "need").value for n in new_needs}),
+            sorted({parse(Service, n, "need").value for n in check_items(new_needs, "needs")}),
+            next_visit_on,
         )
 
     @event(FollowUpRecorded)
     def _followed_up(
-        self, visited_on: date, officer: str, notes: str, new_needs: list[str]
+        self,
+        visited_on: date,
+        officer: str,
+        notes: str,
+        new_needs: list[str],
+        next_visit_on: date | None = None,
     ) -> None:
         self.follow_ups += 1
+        self.follow_up_needs[self.follow_ups] = list(new_needs)
+        self.next_visit_on = next_visit_on
 
-    def close(self, reason: str, closed_on: date) -> None:
+    def check_need(self, follow_up: int, need: str) -> str:
+        """The need ``need`` found at follow-up visit number ``follow_up``, for a referral that
+        answers it."""
+        found = self.follow_up_needs.get(follow_up)
+        if found is None:
+            raise InvalidValue(f"the case has no follow-up visit number {follow_up}")
+        if need not in found:
+            raise InvalidValue(f"follow-up visit {follow_up} found no need {need!r}")
+        return need
+
+    def close(
+        self,
+        reason: str,
+        closed_on: date,
+        *,
+        referred_on: bool = False,
+        without_referral: str | None = None,
+    ) -> None:
+        """Closes the case. Refused for hardship not caused by the case, it closes only when
+        the person was ``referred_on`` to another agency or ``without_referral`` says why not."""
         self._require_stage("closure", Stage.DISBURSED, Stage.REFUSED)
-        self._closed(require_text(reason, "reason"), check_date(closed_on, "closed on"))
+        why_not = (
+            check_length(without_referral.strip(), "without referral") if without_referral else None
+        )
+        if self.needs_outbound_referral and not referred_on and not why_not:
+            raise OutboundReferralRequired(
+                "refused for hardship not caused by the case: refer the person to an agency "
+                "that can help, or record why not, before closing (细则第五条)"
+            )
+        self._closed(
+            require_text(reason, "reason"),
+            check_date(closed_on, "closed on"),
+            why_not if self.needs_outbound_referral else None,
+        )
 
     @event(CaseClosed)
-    def _closed(self, reason: str, closed_on: date) -> None:
+    def _closed(self, reason: str, closed_on: date, without_referral: str | None = None) -> None:
         self.stage = Stage.CLOSED.value
+        self.without_referral = without_referral
 
     def summary_dict(self) -> dict[str, Any]:
         return {
@@ -386,5 +469,7 @@ class AidCase(Aggregate):
             "granted_fen": self.granted_fen,
             "disbursed_fen": self.disbursed_fen,
             "follow_ups": self.follow_ups,
+            "next_visit_on": self.next_visit_on.isoformat() if self.next_visit_on else None,
+            "without_referral": self.without_referral,
             "version": self.version,
         }

@@ -49,6 +49,14 @@ class StepOutOfOrder(DomainError):
     title = "Step out of order"
 
 
+class OutboundReferralRequired(DomainError):
+    """Refused for hardship not caused by the case: refer on, or record why not, before
+    closing (细则第五条; 应救尽救、应扶尽扶)."""
+
+    rule = "outbound-referral-required"
+    title = "Outbound referral or a reason required"
+
+
 class AmountOverLimit(DomainError):
     """A grant exceeds months × the regional average monthly wage, or 36 months unreviewed."""
 

@@ -25,11 +25,13 @@ from domain.errors import (
     WrongSide,
 )
 from domain.values import (
+    MAX_POSITION,
     MAX_SHORT_TEXT,
     Direction,
     ProvisionKind,
     ReferralStatus,
     Service,
+    check_count,
     check_fen,
     check_items,
     check_length,
@@ -97,9 +99,11 @@ class Referral(Aggregate):
     """A referral from a requester agency to a recipient agency, for one person."""
 
     class Requested(Aggregate.Created):
-        """A referral requested; ``consent_id`` names the consent it relied on (or none)."""
+        """A referral requested; ``consent_id`` names the consent it relied on (or none);
+        ``answers_follow_up`` and ``answers_need`` the follow-up visit of its case and the
+        need found there that it answers (or none)."""
 
-        class_version = 2
+        class_version = 3
 
         requester_id: UUID
         recipient_id: UUID
@@ -115,11 +119,18 @@ class Referral(Aggregate):
         invoked_by: str | None
         requested_by: str
         re_referral_of: UUID | None
+        answers_follow_up: int | None
+        answers_need: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """Before consents had ids, a referral relied on the person's one consent."""
             state["consent_id"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Before needs found at follow-up were tracked, a referral answered none."""
+            state.update(answers_follow_up=None, answers_need=None)
 
     class StatusChanged(Aggregate.Event):
         """A party moved the referral to ``status``; ``outcome`` only when completed.
@@ -160,10 +171,17 @@ class Referral(Aggregate):
         requested_by: str,
         re_referral_of: UUID | None = None,
         consent_id: UUID | None = None,
+        answers_follow_up: int | None = None,
+        answers_need: str | None = None,
     ) -> Referral:
-        """A new referral. Without the person's consent, a legal basis and who invoked it."""
+        """A new referral. Without the person's consent, a legal basis and who invoked it.
+        One answering a need found at follow-up names its case, the visit and the need."""
         if requester_id == recipient_id:
             raise InvalidValue("an agency does not refer to itself")
+        if (answers_follow_up is None) != (answers_need is None):
+            raise InvalidValue("a referral answering a need names the follow-up and the need")
+        if answers_follow_up is not None and case_id is None:
+            raise InvalidValue("a referral answering a need found at follow-up names the case")
         if not consent and not (
             legal_basis and legal_basis.strip() and invoked_by and invoked_by.strip()
         ):
@@ -192,6 +210,12 @@ class Referral(Aggregate):
             invoked_by=invoked_by.strip() if not consent and invoked_by else None,
             requested_by=require_text(requested_by, "requested by", limit=MAX_SHORT_TEXT),
             re_referral_of=re_referral_of,
+            answers_follow_up=None
+            if answers_follow_up is None
+            else check_count(answers_follow_up, "follow-up", low=1, high=MAX_POSITION),
+            answers_need=None
+            if answers_need is None
+            else parse(Service, answers_need, "need").value,
         )
 
     @event(Requested)
@@ -211,6 +235,8 @@ class Referral(Aggregate):
         invoked_by: str | None,
         requested_by: str,
         re_referral_of: UUID | None,
+        answers_follow_up: int | None = None,
+        answers_need: str | None = None,
     ) -> None:
         self.requester_id = requester_id
         self.recipient_id = recipient_id
@@ -230,6 +256,8 @@ class Referral(Aggregate):
         self.request_keys: list[str] = []
         self.re_referred_to: UUID | None = None
         self.re_referral_of = re_referral_of
+        self.answers_follow_up = answers_follow_up
+        self.answers_need = answers_need
 
     def party(self, agency_id: UUID) -> str | None:
         if agency_id == self.requester_id:

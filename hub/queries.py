@@ -103,6 +103,8 @@ class HubQueries(HubBase):
                 "outcome": r.outcome,
                 "re_referral_of": r.re_referral_of,
                 "re_referred_to": r.re_referred_to,
+                "answers_follow_up": r.answers_follow_up,
+                "answers_need": r.answers_need,
                 "requested_at": r.created_on.isoformat(),
                 "version": r.version,
             }

@@ -36,6 +36,7 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.ReReferralNotAllowed: 409,
     errors.MembershipRule: 409,
     errors.IdentityMismatch: 409,
+    errors.OutboundReferralRequired: 409,
 }
 
 

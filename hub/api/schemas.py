@@ -247,11 +247,16 @@ class FollowUpCreate(Strict):
     notes: Text
     new_needs: list[Service] = Field(default=[], max_length=MAX_ITEMS)
     visited_on: Day | None = None
+    next_visit_on: Day | None = Field(default=None, description="下次回访日期")
 
 
 class ClosureCreate(Strict):
     reason: Text
     closed_on: Day | None = None
+    without_referral: Text | None = Field(
+        default=None,
+        description="refused for hardship not caused by the case and not referred on: why not",
+    )
 
 
 # Referrals
@@ -269,6 +274,10 @@ class ReferralCreate(Strict):
     )
     invoked_by: ShortText | None = None
     requested_on: Day | None = None
+    answers_follow_up: Annotated[int, Field(ge=1, le=MAX_ITEMS * 1000)] | None = Field(
+        default=None, description="the follow-up visit of the case whose need this answers"
+    )
+    answers_need: Service | None = Field(default=None, description="the need it answers")
 
 
 class Provision(Strict):
@@ -395,6 +404,8 @@ class ReferralPublic(Public):
     outcome: Fields | None
     re_referral_of: Id | None
     re_referred_to: Id | None
+    answers_follow_up: int | None = None
+    answers_need: str | None = None
     requested_at: TimeText
     version: int
 
@@ -422,6 +433,8 @@ class CasePublic(Public):
     granted_fen: int
     disbursed_fen: int
     follow_ups: int
+    next_visit_on: DateText | None = None
+    without_referral: str | None = None
     version: int
     referrals: list[ReferralPublic]
     social_aid: list[ProvisionPublic]

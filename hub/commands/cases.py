@@ -17,6 +17,7 @@ from hub.commands.base import HubBase
 
 class CaseCommands(HubBase):
     require_person_party: Callable[[UUID, UUID | None], None]
+    referral_ids: Callable[..., list[UUID]]
 
     def _case_for(self, case_id: UUID, by_agency: UUID) -> AidCase:
         case = self.load(AidCase, case_id)
@@ -158,14 +159,39 @@ class CaseCommands(HubBase):
         notes: str,
         new_needs: list[str],
         on: date | None = None,
+        next_visit_on: date | None = None,
     ) -> None:
+        """A follow-up visit, also after closure; ``next_visit_on`` when the next is due."""
         case = self._case_for(case_id, by_agency)
-        case.record_follow_up(on or self.today(), officer, notes, new_needs)
+        case.record_follow_up(on or self.today(), officer, notes, new_needs, next_visit_on)
         self.save(case)
 
     def close_case(
-        self, case_id: UUID, by_agency: UUID, reason: str, on: date | None = None
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        reason: str,
+        on: date | None = None,
+        without_referral: str | None = None,
     ) -> None:
+        """Closes the case; refused for hardship not caused by it, only once the person was
+        referred on (a referral of the case by its procuratorate, live or completed) or
+        ``without_referral`` says why not."""
         case = self._case_for(case_id, by_agency)
-        case.close(reason, on or self.today())
+        case.close(
+            reason,
+            on or self.today(),
+            referred_on=self.referred_on(case),
+            without_referral=without_referral,
+        )
         self.save(case)
+
+    def referred_on(self, case: AidCase) -> bool:
+        """The case's procuratorate referred the person to another agency, and that referral
+        is live or completed (not rejected, failed or cancelled)."""
+        ended = {ReferralStatus.REJECTED, ReferralStatus.FAILED, ReferralStatus.CANCELLED}
+        for referral_id in self.referral_ids(case_id=case.id):
+            referral = self.load(Referral, referral_id)
+            if referral.requester_id == case.procuratorate_id and referral.status not in ended:
+                return True
+        return False

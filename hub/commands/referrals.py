@@ -55,6 +55,7 @@ class ReferralCommands(HubBase):
         invoked_by: str | None,
         on: date | None,
         re_referral_of: UUID | None = None,
+        answers: tuple[int, str] | None = None,
     ) -> Referral:
         requester = self.load(Agency, requester_id)
         recipient = self.load(Agency, recipient_id)
@@ -80,6 +81,10 @@ class ReferralCommands(HubBase):
                 raise NotParty("the requester is not a party to the case")
             if case.person_id != person_id:
                 raise InvalidValue("the case is about another person")
+            if answers is not None:
+                case.check_need(*answers)
+        elif answers is not None:
+            raise InvalidValue("a referral answering a need found at follow-up names the case")
         if not legal_basis and consent is None:
             raise ConsentRequired(
                 "no live consent of the person allows disclosure to this agency for these "
@@ -100,6 +105,8 @@ class ReferralCommands(HubBase):
             invoked_by=invoked_by,
             requested_by=requested_by,
             re_referral_of=re_referral_of,
+            answers_follow_up=None if answers is None else answers[0],
+            answers_need=None if answers is None else answers[1],
         )
 
     def refer(
@@ -114,8 +121,11 @@ class ReferralCommands(HubBase):
         legal_basis: str | None = None,
         invoked_by: str | None = None,
         on: date | None = None,
+        answers: tuple[int, str] | None = None,
     ) -> UUID:
-        """Refers a person to another agency; due in the recipient's target working days."""
+        """Refers a person to another agency; due in the recipient's target working days.
+        ``answers`` (follow-up visit number, need) names the need found at follow-up that the
+        referral answers; that need stays open until such a referral completes."""
         referral = self._new_referral(
             requester_id,
             recipient_id,
@@ -127,6 +137,7 @@ class ReferralCommands(HubBase):
             legal_basis,
             invoked_by,
             on,
+            answers=answers,
         )
         self.save(referral)
         return referral.id
@@ -159,6 +170,9 @@ class ReferralCommands(HubBase):
             old.invoked_by,
             on,
             re_referral_of=old.id,
+            answers=None
+            if old.answers_follow_up is None or old.answers_need is None
+            else (old.answers_follow_up, old.answers_need),
         )
         old.mark_re_referred(new.id, by_agency, actor)
         self.save(old, new)

@@ -195,6 +195,7 @@ def follow_up(case_id: UUID, body: FollowUpCreate, hub: HubDep, staff: Staff, on
             body.notes,
             [n.value for n in body.new_needs],
             body.visited_on,
+            body.next_visit_on,
         ),
     )
 
@@ -205,5 +206,7 @@ def close(case_id: UUID, body: ClosureCreate, hub: HubDep, staff: Staff, once: O
         once,
         hub,
         case_id,
-        lambda: hub.close_case(case_id, agency_of(staff), body.reason, body.closed_on),
+        lambda: hub.close_case(
+            case_id, agency_of(staff), body.reason, body.closed_on, body.without_referral
+        ),
     )

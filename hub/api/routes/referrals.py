@@ -45,6 +45,9 @@ def refer(body: ReferralCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any
                 legal_basis=body.legal_basis,
                 invoked_by=body.invoked_by,
                 on=body.requested_on,
+                answers=None
+                if body.answers_follow_up is None or body.answers_need is None
+                else (body.answers_follow_up, body.answers_need.value),
             )
         },
         201,

@@ -21,7 +21,14 @@ from hub.demo import network as n
 from tests.support.old_logs import assert_aid_reads_with_loans_apart, expected, open_old_log
 
 COMMIT = "af50948"
-NEW_KEYS = {"consent_id", "basis_lost"}  # what referrals read now besides what they read then
+NEW_KEYS = {
+    "consent_id",
+    "basis_lost",
+    "answers_follow_up",
+    "answers_need",
+    "next_visit_on",
+    "without_referral",
+}  # what referrals read now besides what they read then
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +83,8 @@ def test_cases_referrals_and_aid_read_as_before(services: Services, old: dict[st
         assert now["basis_lost"] is (then["person_id"] == wang)  # her consent was withdrawn
     for case_id, then in old["cases"].items():
         now = hub.get_case(UUID(case_id))
-        assert {**now, "referrals": [as_then(r) for r in now["referrals"]]} == then
+        assert {**as_then(now), "referrals": [as_then(r) for r in now["referrals"]]} == then
+        assert now["next_visit_on"] is None and now["without_referral"] is None
     for person_id, then in old["aid"].items():
         assert_aid_reads_with_loans_apart(hub.person_aid(UUID(person_id)), then)
     # 王某's student loan, recorded then as a loan, is no longer counted as her aid

@@ -7,6 +7,7 @@ in ``NEW_KEYS`` (what later code reads besides); the hash chains still verify.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +17,8 @@ from hub.bootstrap import Services
 from tests.support.old_logs import assert_aid_reads_with_loans_apart, expected, open_old_log
 
 COMMIT = "e49641c"
-NEW_KEYS: set[str] = set()  # what referrals, cases and persons read now besides what they read then
+#: what referrals, cases and persons read now besides what they read then
+NEW_KEYS = {"answers_follow_up", "answers_need", "next_visit_on", "without_referral"}
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +67,59 @@ def test_cases_referrals_and_aid_read_as_before(services: Services, old: dict[st
         assert {**as_then(now), "referrals": [as_then(r) for r in now["referrals"]]} == then
     for person_id, then in old["aid"].items():
         assert_aid_reads_with_loans_apart(hub.person_aid(UUID(person_id)), then)
+
+
+def test_old_follow_ups_closures_and_referrals_upcast_to_nothing_new(
+    services: Services, old: dict[str, Any]
+) -> None:
+    """``FollowUpRecorded`` v1 set no next visit, ``CaseClosed`` v1 gave no reason for not
+    referring on, ``Requested`` v2 answered no need found at follow-up."""
+    hub = services.hub
+    for case_id in old["cases"]:
+        now = hub.get_case(UUID(case_id))
+        assert (now["next_visit_on"], now["without_referral"]) == (None, None)
+    for referral_id in old["referrals"]:
+        now = hub.get_referral(UUID(referral_id))
+        assert (now["answers_follow_up"], now["answers_need"]) == (None, None)
+
+
+def test_an_old_closed_case_is_visited_again_and_its_need_answered(
+    services: Services, old: dict[str, Any]
+) -> None:
+    """One relief, long-term care: a case closed under the old code takes a new visit, with the
+    next one's date, and a referral names the need found there."""
+    hub = services.hub
+    a = old["scenarios"]["scenario_2_a_and_ai"]["a"]
+    case = hub.get_case(UUID(a["case_id"]))
+    assert case["stage"] == "closed"
+    procuratorate = UUID(case["procuratorate_id"])
+    hub.record_follow_up(
+        UUID(a["case_id"]),
+        procuratorate,
+        "承办检察官",
+        "康复后需要就业",
+        ["job"],
+        on=date(2026, 6, 1),
+        next_visit_on=date(2026, 12, 1),
+    )
+    again = hub.get_case(UUID(a["case_id"]))
+    assert (again["stage"], again["follow_ups"], again["next_visit_on"]) == (
+        "closed",
+        case["follow_ups"] + 1,
+        "2026-12-01",
+    )
+    commerce = UUID(old["referrals"][a["referral_id"]]["recipient_id"])
+    referral = hub.refer(
+        procuratorate,
+        commerce,
+        UUID(a["person_id"]),
+        "回访发现就业需求",
+        ["job"],
+        "承办检察官",
+        case_id=UUID(a["case_id"]),
+        legal_basis="细则第五条",
+        invoked_by="承办检察官",
+        answers=(again["follow_ups"], "job"),
+    )
+    read = hub.get_referral(referral)
+    assert (read["answers_follow_up"], read["answers_need"]) == (again["follow_ups"], "job")

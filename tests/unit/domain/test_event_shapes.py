@@ -52,8 +52,14 @@ STORED: dict[str, tuple[str, ...]] = {
         "purpose",
         "channel",
     ),
-    "domain.case:AidCase.CaseClosed": ("reason", "closed_on"),
-    "domain.case:AidCase.FollowUpRecorded": ("visited_on", "officer", "notes", "new_needs"),
+    "domain.case:AidCase.CaseClosed": ("reason", "closed_on", "without_referral"),
+    "domain.case:AidCase.FollowUpRecorded": (
+        "visited_on",
+        "officer",
+        "notes",
+        "new_needs",
+        "next_visit_on",
+    ),
     "domain.case:AidCase.HearingHeld": ("officers", "held_on"),
     "domain.case:AidCase.InquiryRecorded": ("officer", "notes", "held_on"),
     "domain.case:AidCase.LeadReceived": (
@@ -144,6 +150,8 @@ STORED: dict[str, tuple[str, ...]] = {
         "invoked_by",
         "requested_by",
         "re_referral_of",
+        "answers_follow_up",
+        "answers_need",
     ),
     "domain.referral:Referral.StatusChanged": (
         "status",
@@ -156,7 +164,9 @@ STORED: dict[str, tuple[str, ...]] = {
 }
 #: events whose stored shape changed once, and the version they are at now
 VERSIONS = {
-    "domain.referral:Referral.Requested": 2,
+    "domain.referral:Referral.Requested": 3,
+    "domain.case:AidCase.CaseClosed": 2,
+    "domain.case:AidCase.FollowUpRecorded": 2,
     "domain.person:Person.ConsentRecorded": 2,
     "domain.person:Person.ConsentWithdrawn": 2,
 }
