@@ -290,10 +290,11 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
         {
             "officer": "承办检察官",
             "notes": "孩子面临高考，即将外出读大学，经济压力很大",
-            "new_needs": ["donation"],
+            "new_needs": ["education-aid"],
         },
     )
     d.consent(p, person, {n.MORI_BUILDER: ["donation"]})
+    # the builder's donation answers the education need found at that (first) visit
     referral = d.refer(
         p,
         n.MORI_BUILDER,
@@ -302,6 +303,8 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
         reason="回访发现新需求：子女上学",
         services=["donation"],
         requested_by="承办检察官",
+        answers_follow_up=1,
+        answers_need="education-aid",
     )
     complete(
         d,

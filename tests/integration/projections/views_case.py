@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -18,6 +19,7 @@ from hub.demo import network as n
 from hub.demo.driver import Driver
 from projections import worker
 from projections.case_files import case_file, case_parties
+from projections.fall_through import may_fall_through
 from projections.person_aid import person_aid
 from projections.rebuild import read_active, rebuild
 from projections.referrals import ReferralFilters, inbox, outbox
@@ -25,6 +27,7 @@ from projections.region_stats import region_stats
 from projections.store import ViewStore
 from tests.integration.projections.harness import follow, snapshot
 from tests.integration.projections.stores import StoreMaker
+from tests.support.ids import numbered
 
 VIEWS = list(worker.VIEWS.values())
 TODAY = date(2026, 11, 29)
@@ -253,3 +256,66 @@ class ScenarioViewsCase:
             version = rebuild(services.hub, store, view_class, switch=False)
             assert snapshot(view_class(store, version)) == snapshot(followed)
             assert read_active(store, view_class).version == followed.version
+
+    def test_after_the_scenarios_nobody_may_fall_through(self, store: ViewStore) -> None:
+        """叶某's education need found at follow-up was answered by the builder's referral;
+        the outbound applicant's refusal by medical insurance after the rejected referral."""
+        answer = may_fall_through(store)
+        assert (answer["items"], answer["counts"]["people"]) == ([], 0)
+        assert answer["freshness"]["view"] == "fall_through"
+
+    def test_who_may_fall_through_and_how_they_stop(
+        self, store: ViewStore, services: Services, driver: Driver
+    ) -> None:
+        """Last in the class: it adds to the log. A refusal for hardship not caused by the
+        case, a failed referral, a re-referral, a need found at follow-up and its answer."""
+        hub = services.hub
+        p, ca = UUID(driver.id(n.KUYTUN_PROCURATORATE)), UUID(driver.id(n.KUYTUN_CIVIL_AFFAIRS))
+        mi = UUID(driver.id(n.KUYTUN_MEDICAL_INSURANCE))
+        person = hub.register_person(numbered(7, "654003"), "脱节测试", registered_by=p)
+        hub.consent_to_all(person, "承办人", date(2026, 1, 5))
+        case = hub.receive_lead(p, person, "applicant", "申请司法救助", date(2026, 1, 5))
+        hub.record_inquiry(case, p, "承办检察官", "询问")
+        hub.review_case(case, p, None, "hardship-not-caused-by-case", "因病致困")
+        hub.refuse_relief(case, p, "hardship-not-caused-by-case", "不符合司法救助条件")
+
+        def listed() -> dict[str, Any]:
+            follow(hub, store, VIEWS)
+            return {i["person_id"]: i for i in may_fall_through(store)["items"]}
+
+        mine = listed()[str(person)]
+        assert [(x["source"], x["agency_id"]) for x in mine["needs"]] == [("refused", str(p))]
+        assert may_fall_through(store, region_code="6540")["counts"]["by_agency"] == {str(p): 1}
+        assert may_fall_through(store, region_code="6523")["items"] == []
+        # referred on: live, so not listed; failed, listed again under the requester
+        first = hub.refer(p, ca, person, "临时救助", ["temporary-aid"], "承办检察官", case_id=case)
+        assert str(person) not in listed()
+        hub.answer_referral(first, ca, "accept", "经办人")
+        hub.answer_referral(first, ca, "fail", "经办人", reason="无法联系")
+        sources = sorted(x["source"] for x in listed()[str(person)]["needs"])
+        assert sources == ["referral-ended", "refused"]
+        # re-referred to medical insurance, which helps: nothing open any more
+        second = hub.re_refer(first, p, mi, "医疗救助", "承办检察官", ["medical-aid"])
+        assert str(person) not in listed()
+        hub.answer_referral(second, mi, "accept", "经办人")
+        aid = {"kind": "allowance", "amount_fen": 100_000, "provider": "医保", "description": ""}
+        outcome = {"successful": True, "provisions": [aid]}
+        hub.answer_referral(second, mi, "complete", "经办人", outcome=outcome)
+        assert str(person) not in listed()
+        hub.close_case(case, p, "已移送医疗保障局")
+        # one relief, long-term care: a visit after closure finds a need, open till answered
+        hub.record_follow_up(case, p, "承办检察官", "孩子上学", ["education-aid"])
+        assert [x["need"] for x in listed()[str(person)]["needs"]] == ["education-aid"]
+        third = hub.refer(
+            p,
+            ca,
+            person,
+            "教育救助",
+            ["temporary-aid"],
+            "承办检察官",
+            case_id=case,
+            answers=(1, "education-aid"),
+        )
+        hub.answer_referral(third, ca, "accept", "经办人")
+        hub.answer_referral(third, ca, "complete", "经办人", outcome=outcome)
+        assert str(person) not in listed()
