@@ -68,8 +68,9 @@ class RoutedEvent(NamedTuple):
 
 KINDS = {get_topic(cls): cls.__name__ for cls in ROUTED_EVENTS}
 #: the newest class version of each routed event this reader reads: ``Requested`` v2 only
-#: added ``consent_id``, which feeds do not carry
-READABLE_VERSIONS = {"Requested": 2}
+#: added ``consent_id`` and v3 ``answers_follow_up`` and ``answers_need``, which feeds do not
+#: carry (absent from older events, as the upcasts say)
+READABLE_VERSIONS = {"Requested": 3}
 
 
 def _dashed(hex_: str) -> str:

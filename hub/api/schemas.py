@@ -524,6 +524,15 @@ class RegionStatsPublic(Public):
     freshness: FreshnessPublic
 
 
+class FallThroughPublic(Public):
+    """People with an open need and no live referral (可能脱节), with counts per agency and
+    region; people by id only."""
+
+    items: list[Fields]
+    counts: Fields
+    freshness: FreshnessPublic
+
+
 class WatchListPublic(Public):
     """Referrals near or past their deadline, with counts by stage."""
 

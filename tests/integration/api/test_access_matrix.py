@@ -135,11 +135,14 @@ RESOURCES = {
     "feed": "/agencies/{p}/feed",
     "statistics": "/statistics/regions/659001?from=2020-01-01&to=2099-12-31",
     "watch_list": "/sla/watch-list",
+    "fall_through": "/views/may-fall-through",  # an agency: the needs it owns
+    "fall_through_of_p": "/views/may-fall-through?agency_id={p}",
     "audit_replay": "/audit/cases/{case}/replay",
     "access_log": "/audit/access-log",
 }
 ALL_FIELDS = {"id_number", *YE}
 NOBODY = {r: 404 for r in RESOURCES} | {"statistics": 200, "watch_list": 200}
+NOBODY |= {"fall_through": 200, "fall_through_of_p": 403}
 NOBODY |= {"audit_replay": 403, "access_log": 403}
 
 
