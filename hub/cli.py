@@ -19,6 +19,7 @@ from hub.cli_audit import audit_app, person_app
 from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
 from hub.cli_ops import dlq_app, replies_app, router_app
 from hub.cli_projections import projections_app
+from hub.cli_reports import report_app
 from hub.eventlog.cli import app as log_app
 from hub.settings import Settings
 
@@ -36,6 +37,7 @@ app.add_typer(router_app, name="router")
 app.add_typer(replies_app, name="replies")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(projections_app, name="projections")
+app.add_typer(report_app, name="report")
 app.add_typer(log_app, name="log")
 
 Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
