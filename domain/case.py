@@ -48,6 +48,7 @@ from domain.values import (
 STANDARD_MONTHS = 36  # 一般不超过36个月
 CHIEF_MEETING_THRESHOLD_FEN = 1_000_000  # 1万元以上提交检察长办公会 (local practice)
 CHIEF_MEETING = "chief-procurator-meeting"
+DECISION_WORKING_DAYS = 10  # 受理后十个工作日内作出决定
 
 
 class Stage(StrEnum):
@@ -193,6 +194,9 @@ class AidCase(Aggregate):
     ) -> None:
         self.procuratorate_id = procuratorate_id
         self.person_id = person_id
+        self.received_on = received_on
+        #: the officers who handled it (inquiry, submission, follow-ups), for finding cases
+        self.officers: list[str] = []
         self.source = source
         self.referral_id = referral_id
         self.stage = Stage.RECEIVED.value
@@ -220,9 +224,18 @@ class AidCase(Aggregate):
             check_date(held_on, "held on"),
         )
 
+    def _handled_by(self, officer: str) -> None:
+        if officer not in self.officers:
+            self.officers.append(officer)
+
+    @property
+    def decided(self) -> bool:
+        return self.stage in (Stage.GRANTED, Stage.REFUSED, Stage.DISBURSED, Stage.CLOSED)
+
     @event(InquiryRecorded)
     def _record_inquiry(self, officer: str, notes: str, held_on: date) -> None:
         self.stage = Stage.INQUIRED.value
+        self._handled_by(officer)
 
     def review(
         self,
@@ -292,6 +305,7 @@ class AidCase(Aggregate):
     @event(SubmittedForApproval)
     def _submitted(self, proposed_fen: int, submitted_by: str, on: date) -> None:
         self.stage = Stage.SUBMITTED.value
+        self._handled_by(submitted_by)
 
     def grant(
         self,
@@ -414,6 +428,7 @@ class AidCase(Aggregate):
         next_visit_on: date | None = None,
     ) -> None:
         self.follow_ups += 1
+        self._handled_by(officer)
         self.follow_up_needs[self.follow_ups] = list(new_needs)
         self.next_visit_on = next_visit_on
 

@@ -8,6 +8,7 @@ source of truth they are checked against.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any, cast
 from uuid import UUID
 
@@ -15,7 +16,7 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
 from domain.agency import Agency
-from domain.case import AidCase
+from domain.case import DECISION_WORKING_DAYS, AidCase
 from domain.person import Person
 from domain.referral import Referral
 from domain.values import ReferralStatus, money_totals
@@ -122,6 +123,48 @@ class HubQueries(HubBase):
             "referrals": referrals,
             "social_aid": _provisions(referrals),
         }
+
+    def list_cases(
+        self,
+        procuratorate_id: UUID | None,
+        *,
+        stage: str | None = None,
+        officer: str | None = None,
+        due_before: date | None = None,
+        cursor: int = 0,
+        limit: int = 50,
+    ) -> dict[str, Any]:
+        """A procuratorate's cases (``None``: every one, for auditors) in the order received,
+        filtered by stage, by an officer who handled them, and by the decision deadline
+        (received + :data:`DECISION_WORKING_DAYS` working days, for cases not yet decided)
+        falling on or before ``due_before``; a page of ``limit`` from ``cursor``."""
+        ids = self.case_ids()
+        items: list[dict[str, Any]] = []
+        position = cursor
+        while position < len(ids) and len(items) < limit:
+            case = self.load(AidCase, ids[position])
+            position += 1
+            if procuratorate_id is not None and case.procuratorate_id != procuratorate_id:
+                continue
+            if stage is not None and case.stage != stage:
+                continue
+            if officer is not None and officer not in case.officers:
+                continue
+            due = None
+            if not case.decided:
+                due = self.calendar.add_working_days(case.received_on, DECISION_WORKING_DAYS)
+            if due_before is not None and (due is None or due > due_before):
+                continue
+            items.append(
+                {
+                    **case.summary_dict(),
+                    "received_on": case.received_on.isoformat(),
+                    "officers": list(case.officers),
+                    "decision_due_on": due.isoformat() if due else None,
+                }
+            )
+        more = position < len(ids)
+        return {"items": items, "next_cursor": str(position) if more else None}
 
     def case_parties(self, case_id: UUID) -> set[UUID]:
         """The procuratorate and every agency on a referral about the case or leading to it."""

@@ -137,6 +137,12 @@ class PersonCreate(Strict):
     family: Text | None = None
 
 
+class PersonFind(Strict):
+    """A look-up by ID number (in the body, never in a URL that servers log)."""
+
+    id_number: Annotated[str, Field(pattern=r"^[0-9]{17}[0-9Xx]$", description="身份证号")]
+
+
 class ConsentCreate(Strict):
     """A consent to disclosure for services (同意信息共享、同意接受帮扶), taken by the caller's
     agency: to the agencies and/or agency kinds named, for the services named."""
@@ -438,6 +444,35 @@ class CasePublic(Public):
     version: int
     referrals: list[ReferralPublic]
     social_aid: list[ProvisionPublic]
+
+
+class CaseListItemPublic(Public):
+    """A case in a procuratorate's list: its summary, when received, who handled it and when
+    its decision is due (None once decided)."""
+
+    id: Id
+    procuratorate_id: Id
+    person_id: Id
+    source: str
+    referral_id: Id | None
+    stage: str
+    eligible: bool | None
+    granted_fen: int
+    disbursed_fen: int
+    follow_ups: int
+    next_visit_on: DateText | None = None
+    without_referral: str | None = None
+    version: int
+    received_on: DateText
+    officers: list[str]
+    decision_due_on: DateText | None
+
+
+class CaseListPublic(Public):
+    """A page of cases; ``next_cursor`` asks for the next (None: the last page)."""
+
+    items: list[CaseListItemPublic]
+    next_cursor: str | None
 
 
 class JudicialAidPublic(Public):

@@ -222,6 +222,17 @@ class PersonCommands(HubBase):
             named_for_aid=any(c["aid_view"] and terms.names(c, agency_id, kind) for c in live),
         )
 
+    def find_person(self, id_number: str, agency_id: UUID | None) -> UUID:
+        """The person with this ID number, for an agency that may read her (``None``: auditors,
+        administrators). Unknown and unreadable answer alike: the same :class:`NotFound`,
+        so a look-up tells nothing an agency could not read (no oracle)."""
+        person_id = Person.id_for(self.id_key(check_id_number(id_number)))
+        try:
+            self.require_person_party(person_id, agency_id)
+        except NotFound:
+            raise NotFound("no person with that ID number that you may read") from None
+        return person_id
+
     def require_person_party(self, person_id: UUID, agency_id: UUID | None) -> None:
         """An agency that is no party gets exactly what an unknown person gives."""
         self.load(Person, person_id)

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from hub.api.deps import HubDep, Once, OnceDep, Reader, Staff, agency_of, may_read
+from domain.case import Stage
+from domain.values import MAX_SHORT_TEXT
+from hub.api.deps import (
+    HubDep,
+    Once,
+    OnceDep,
+    Reader,
+    Staff,
+    agency_of,
+    may_read,
+    reading_agency,
+)
+from hub.api.problems import Problem
 from hub.api.schemas import (
     CaseCreate,
+    CaseListPublic,
     CasePublic,
     ClosureCreate,
     Created,
+    Day,
     DisbursementCreate,
     EventPublic,
     FollowUpCreate,
@@ -61,6 +75,36 @@ def receive_lead(body: CaseCreate, hub: HubDep, staff: Staff, once: OnceDep) -> 
             )
         },
         201,
+    )
+
+
+@router.get("", response_model=CaseListPublic, response_model_exclude_unset=True)
+def list_cases(
+    hub: HubDep,
+    reader: Reader,
+    stage: Stage | None = None,
+    officer: Annotated[str | None, Query(max_length=MAX_SHORT_TEXT)] = None,
+    due_before: Day | None = None,
+    procuratorate_id: UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
+) -> dict[str, Any]:
+    """A procuratorate's own cases in the order received, by stage, by an officer who
+    handled them, and by decision deadline (not yet decided, due on or before
+    ``due_before``); ``next_cursor`` asks for the next page. An agency lists only its own
+    cases; auditors and administrators any procuratorate's (``procuratorate_id``) or all."""
+    agency = reading_agency(reader)
+    if agency is not None:
+        if procuratorate_id is not None and procuratorate_id != agency:
+            raise Problem(403, "forbidden", "Forbidden", "an agency lists its own cases")
+        procuratorate_id = agency
+    return hub.list_cases(
+        procuratorate_id,
+        stage=stage.value if stage else None,
+        officer=officer,
+        due_before=due_before,
+        cursor=int(cursor) if cursor else 0,
+        limit=limit,
     )
 
 

@@ -137,12 +137,14 @@ RESOURCES = {
     "watch_list": "/sla/watch-list",
     "fall_through": "/views/may-fall-through",  # an agency: the needs it owns
     "fall_through_of_p": "/views/may-fall-through?agency_id={p}",
+    "case_list": "/cases",  # an agency: its own cases
+    "case_list_of_p": "/cases?procuratorate_id={p}",
     "audit_replay": "/audit/cases/{case}/replay",
     "access_log": "/audit/access-log",
 }
 ALL_FIELDS = {"id_number", *YE}
 NOBODY = {r: 404 for r in RESOURCES} | {"statistics": 200, "watch_list": 200}
-NOBODY |= {"fall_through": 200, "fall_through_of_p": 403}
+NOBODY |= {"fall_through": 200, "fall_through_of_p": 403, "case_list": 200, "case_list_of_p": 403}
 NOBODY |= {"audit_replay": 403, "access_log": 403}
 
 
@@ -234,6 +236,33 @@ def test_access_matrix(api: Api, world: dict[str, str], relation: str) -> None:
         read = answers[name].json()
         assert len(read["judicial"]) == judicial, name
         assert {s["referral_id"] for s in read["social"]} == expected_referrals, name
+
+
+@pytest.mark.parametrize("relation", list(MATRIX))
+def test_a_look_up_by_id_number_answers_as_reading_her_does(
+    api: Api, world: dict[str, str], relation: str
+) -> None:
+    """``POST /persons/find`` gives whoever may read her what ``GET /persons/{id}`` gives, and
+    anyone else exactly what an unknown number gives: no oracle."""
+    token, statuses, _, _ = MATRIX[relation]
+    found = api.post(token, "/persons/find", {"id_number": world["id_number"]})
+    assert found.status_code == statuses["person"]
+    if found.status_code == 200:
+        assert found.json() == api.get(token, fill("/persons/{person}", world)).json()
+    elif token is not None:
+        unknown = api.post(token, "/persons/find", {"id_number": id_number()})
+        assert comparable(found) == comparable(unknown)
+        assert world["person"] not in found.text
+
+
+def test_an_agency_lists_only_its_own_cases(api: Api, world: dict[str, str]) -> None:
+    own = api.get("p", "/cases").json()["items"]
+    assert world["case"] in {c["id"] for c in own}
+    assert {c["procuratorate_id"] for c in own} == {api.ids["p"]}
+    for other in ("ca", "out", "mm", "yl", "connector"):
+        assert api.get(other, "/cases").json()["items"] == []
+    every = api.get("auditor", f"/cases?procuratorate_id={api.ids['p']}").json()["items"]
+    assert {c["id"] for c in every} == {c["id"] for c in own}
 
 
 def comparable(answer: Any) -> tuple[int, dict[str, Any]]:
