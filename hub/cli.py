@@ -17,6 +17,7 @@ from rich.table import Table
 from hub.access import Role
 from hub.cli_audit import audit_app, person_app
 from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
+from hub.cli_find import find_person, list_cases
 from hub.cli_ops import dlq_app, replies_app, router_app
 from hub.cli_projections import projections_app
 from hub.cli_reports import report_app
@@ -38,6 +39,8 @@ app.add_typer(replies_app, name="replies")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(projections_app, name="projections")
 app.add_typer(report_app, name="report")
+case_app.command("list")(list_cases)
+person_app.command("find")(find_person)
 app.add_typer(log_app, name="log")
 
 Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
