@@ -126,7 +126,9 @@ class ProvisionKind(StrEnum):
     """What a completed referral provided. Money that is aid is a donation (``money``, 捐款)
     or a grant of social relief (``allowance``, 救助金/补助); a loan (``loan``, 贷款, e.g. 助学贷款)
     is repaid and in-kind help (``in-kind``, 实物) is valued, not paid: both are listed apart
-    from aid in every total (:func:`money_totals`)."""
+    from aid in every total (:func:`money_totals`). ``judicial-relief`` reports, on the
+    inbound referral that brought the lead, the relief its case paid: counted once, as the
+    case's, never again as social aid (:data:`COUNTED_ELSEWHERE`)."""
 
     MONEY = "money"  # 捐款 (donation)
     JOB = "job"  # 就业岗位
@@ -134,11 +136,14 @@ class ProvisionKind(StrEnum):
     LOAN = "loan"  # 贷款
     ALLOWANCE = "allowance"  # 救助金、补助 (grant)
     IN_KIND = "in-kind"  # 实物
+    JUDICIAL_RELIEF = "judicial-relief"  # 国家司法救助 (the answer to an inbound lead)
     OTHER = "other"
 
 
 #: provision kinds whose amounts are aid: donations and grants of social relief
 AID_KINDS = frozenset({ProvisionKind.MONEY, ProvisionKind.ALLOWANCE})
+#: provisions already counted as the judicial relief their case paid
+COUNTED_ELSEWHERE = frozenset({ProvisionKind.JUDICIAL_RELIEF})
 #: what each total adds up, said with it (English; 中文 beside it for the officials' pages)
 ADDS_UP = {
     "aid_fen": "judicial relief paid + social grants + donations (司法救助发放 + 社会救助金 + 捐款)",

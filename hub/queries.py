@@ -19,7 +19,7 @@ from domain.agency import Agency
 from domain.case import DECISION_WORKING_DAYS, AidCase
 from domain.person import Person
 from domain.referral import Referral
-from domain.values import ReferralStatus, money_totals
+from domain.values import COUNTED_ELSEWHERE, ReferralStatus, money_totals
 from hub.commands.base import HubBase, plain
 from hub.commands.registry import agency_dict
 from hub.links import LinkIndex
@@ -205,6 +205,8 @@ class HubQueries(HubBase):
         by_kind: dict[str, int] = {}
         by_provider: dict[str, int] = {}
         for p in social:
+            if p["kind"] in COUNTED_ELSEWHERE:  # the case's own relief, counted as judicial
+                continue
             by_kind[p["kind"]] = by_kind.get(p["kind"], 0) + (p["amount_fen"] or 0)
             by_provider[p["provider"]] = by_provider.get(p["provider"], 0) + (p["amount_fen"] or 0)
         return {

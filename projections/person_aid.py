@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from domain.case import AidCase
 from domain.referral import Referral
-from domain.values import money_totals
+from domain.values import COUNTED_ELSEWHERE, money_totals
 from projections.directory import DIRECTORY_TABLES, DirectoryHandlers, agency_names
 from projections.rebuild import freshness, read_active
 from projections.store import Tx, ViewStore
@@ -149,6 +149,8 @@ def person_aid(
     social_by_kind: dict[str, int] = {}
     social_by_provider: dict[str, int] = {}
     for p in social:
+        if p["kind"] in COUNTED_ELSEWHERE:  # the case's own relief, counted as judicial
+            continue
         _add(social_by_kind, p["kind"], p["amount_fen"] or 0)
         _add(social_by_provider, p["provider"], p["amount_fen"] or 0)
     by_kind = dict(social_by_kind)

@@ -73,8 +73,8 @@ def test_every_event_says_who_and_when(services: Services, scenarios: dict[str, 
     times = [e["at"] for e in replay["events"]]
     assert times == sorted(times)
     assert all(e["who"] for e in replay["events"])
-    rejected = [e for e in replay["events"] if e["details"].get("status") == "rejected"]
-    assert rejected and rejected[0]["who"]["actor"] == f"{n.KUYTUN_CIVIL_AFFAIRS}经办人"
+    completed = [e for e in replay["events"] if e["details"].get("status") == "completed"]
+    assert completed and completed[0]["who"]["actor"] == f"{n.KUYTUN_MEDICAL_INSURANCE}经办人"
 
 
 def test_json_lines_one_header_and_one_line_per_event(
@@ -122,7 +122,8 @@ def test_the_cli_exports_json_lines_and_a_pdf(
             "audit", "replay", case_id, "--format", fmt, "-o", str(out), env=own_replica, check=True
         )
     lines = jsonl.read_bytes().splitlines()
-    assert len(lines) == 1 + 7 and orjson.loads(lines[0])["case"]["stage"]
+    # his case's seven steps and the enterprise's referral for it (requested, accepted, done)
+    assert len(lines) == 1 + 7 + 3 and orjson.loads(lines[0])["case"]["stage"]
     assert check_pdf(pdf.read_bytes()) >= 1
     early = home.cli(
         "audit",
