@@ -108,7 +108,7 @@ def find_person(
     offline: Offline = False,
 ) -> None:
     """Find a person by ID number (read from standard input); the read is recorded."""
-    refuse_second_writer(data_dir, offline, "POST /persons/find with X-Purpose")
+    refuse_second_writer(data_dir, offline, "POST /lookups/persons with X-Purpose")
     if sys.stdin.isatty():
         number = typer.prompt("身份证号 ID number", hide_input=True)
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -10,7 +11,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from domain.case import Stage
-from domain.values import MAX_SHORT_TEXT
+from domain.errors import InvalidValue
+from domain.values import MAX_SHORT_TEXT, check_date
 from hub.api.deps import (
     HubDep,
     Once,
@@ -28,7 +30,6 @@ from hub.api.schemas import (
     CasePublic,
     ClosureCreate,
     Created,
-    Day,
     DisbursementCreate,
     EventPublic,
     FollowUpCreate,
@@ -84,7 +85,10 @@ def list_cases(
     reader: Reader,
     stage: Stage | None = None,
     officer: Annotated[str | None, Query(max_length=MAX_SHORT_TEXT)] = None,
-    due_before: Day | None = None,
+    due_before: Annotated[
+        str | None,
+        Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD", examples=["2021-12-31"]),
+    ] = None,
     procuratorate_id: UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
@@ -93,6 +97,12 @@ def list_cases(
     handled them, and by decision deadline (not yet decided, due on or before
     ``due_before``); ``next_cursor`` asks for the next page. An agency lists only its own
     cases; auditors and administrators any procuratorate's (``procuratorate_id``) or all."""
+    due = None
+    if due_before is not None:
+        try:
+            due = check_date(date.fromisoformat(due_before), "due_before")
+        except (ValueError, InvalidValue):
+            raise Problem(422, "validation", "Invalid request", "due_before: a date") from None
     agency = reading_agency(reader)
     if agency is not None:
         if procuratorate_id is not None and procuratorate_id != agency:
@@ -102,7 +112,7 @@ def list_cases(
         procuratorate_id,
         stage=stage.value if stage else None,
         officer=officer,
-        due_before=due_before,
+        due_before=due,
         cursor=int(cursor) if cursor else 0,
         limit=limit,
     )

@@ -89,7 +89,7 @@ def get_person(
     return view
 
 
-@router.post("/persons/find", response_model=PersonPublic, response_model_exclude_unset=True)
+@router.post("/lookups/persons", response_model=PersonPublic, response_model_exclude_unset=True)
 def find_person(
     body: PersonFind,
     hub: HubDep,

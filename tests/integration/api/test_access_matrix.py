@@ -242,15 +242,15 @@ def test_access_matrix(api: Api, world: dict[str, str], relation: str) -> None:
 def test_a_look_up_by_id_number_answers_as_reading_her_does(
     api: Api, world: dict[str, str], relation: str
 ) -> None:
-    """``POST /persons/find`` gives whoever may read her what ``GET /persons/{id}`` gives, and
+    """``POST /lookups/persons`` gives whoever may read her what ``GET /persons/{id}`` gives, and
     anyone else exactly what an unknown number gives: no oracle."""
     token, statuses, _, _ = MATRIX[relation]
-    found = api.post(token, "/persons/find", {"id_number": world["id_number"]})
+    found = api.post(token, "/lookups/persons", {"id_number": world["id_number"]})
     assert found.status_code == statuses["person"]
     if found.status_code == 200:
         assert found.json() == api.get(token, fill("/persons/{person}", world)).json()
     elif token is not None:
-        unknown = api.post(token, "/persons/find", {"id_number": id_number()})
+        unknown = api.post(token, "/lookups/persons", {"id_number": id_number()})
         assert comparable(found) == comparable(unknown)
         assert world["person"] not in found.text
 

@@ -58,16 +58,16 @@ def test_bad_filters_are_422(api: Api) -> None:
 
 
 def test_a_look_up_by_a_malformed_or_unchecked_number_is_422(api: Api) -> None:
-    assert_problem(api.post("p", "/persons/find", {"id_number": "123"}), 422, "validation")
+    assert_problem(api.post("p", "/lookups/persons", {"id_number": "123"}), 422, "validation")
     number = id_number()
     wrong = number[:17] + ("0" if number[-1] != "0" else "1")
-    assert_problem(api.post("p", "/persons/find", {"id_number": wrong}), 422, "id-number-invalid")
+    assert_problem(api.post("p", "/lookups/persons", {"id_number": wrong}), 422, "id-number-invalid")
 
 
 def test_the_registering_agency_finds_her_by_number(api: Api) -> None:
     number = id_number()
     person = api.ok("p", "/persons", {"id_number": number, "name": "查找测试"})["id"]
-    found = api.post("p", "/persons/find", {"id_number": number.lower()})
+    found = api.post("p", "/lookups/persons", {"id_number": number.lower()})
     assert found.status_code == 200 and found.json()["id"] == person
     assert found.json()["name"] == "查找测试"
     assert number not in api.client.get("/openapi.json").text
