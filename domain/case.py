@@ -239,6 +239,7 @@ class AidCase(Aggregate):
 
     def review(
         self,
+        *,
         situation: str | None,
         refusal_ground: str | None,
         notes: str,
@@ -309,6 +310,7 @@ class AidCase(Aggregate):
 
     def grant(
         self,
+        *,
         amount_fen: int,
         months: int,
         average_monthly_wage_fen: int,
@@ -397,6 +399,7 @@ class AidCase(Aggregate):
 
     def record_follow_up(
         self,
+        *,
         visited_on: date,
         officer: str,
         notes: str,

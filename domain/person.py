@@ -207,6 +207,7 @@ class Person(Aggregate):
 
     def record_details(
         self,
+        *,
         agency_id: UUID | None,
         id_number: str,
         name: str,

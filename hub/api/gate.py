@@ -15,7 +15,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.access import AccessStore, Principal
+from hub.access.tokens import AccessStore, Principal
 from hub.api.problems import Problem
 
 #: paths that answer without a token: liveness and the API's own description

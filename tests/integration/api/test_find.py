@@ -61,7 +61,9 @@ def test_a_look_up_by_a_malformed_or_unchecked_number_is_422(api: Api) -> None:
     assert_problem(api.post("p", "/lookups/persons", {"id_number": "123"}), 422, "validation")
     number = id_number()
     wrong = number[:17] + ("0" if number[-1] != "0" else "1")
-    assert_problem(api.post("p", "/lookups/persons", {"id_number": wrong}), 422, "id-number-invalid")
+    assert_problem(
+        api.post("p", "/lookups/persons", {"id_number": wrong}), 422, "id-number-invalid"
+    )
 
 
 def test_the_registering_agency_finds_her_by_number(api: Api) -> None:

@@ -7,7 +7,6 @@ relied on that consent; persons, cases, referrals and combined aid read as that 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -18,7 +17,7 @@ from domain.errors import IdNumberInvalid
 from domain.values import check_id_number, id_check_digit
 from hub.bootstrap import Services
 from hub.demo import network as n
-from tests.support.old_logs import assert_aid_reads_with_loans_apart, expected, open_old_log
+from tests.support.old_logs import assert_aid_reads_with_loans_apart
 
 COMMIT = "af50948"
 NEW_KEYS = {
@@ -29,18 +28,6 @@ NEW_KEYS = {
     "next_visit_on",
     "without_referral",
 }  # what referrals read now besides what they read then
-
-
-@pytest.fixture(scope="module")
-def old() -> dict[str, Any]:
-    return expected(COMMIT)
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    opened = open_old_log(COMMIT, tmp_path_factory.mktemp("old-log"))
-    yield opened
-    opened.close()
 
 
 def as_then(referral: dict[str, Any]) -> dict[str, Any]:
@@ -99,12 +86,12 @@ def test_the_old_consent_still_serves_its_parties_and_only_them(
     mori, builder = agencies[n.MORI_PROCURATORATE], agencies[n.MORI_BUILDER]
     # the procuratorate handling her case refers her again under her old consent
     again = hub.refer(
-        UUID(mori),
-        UUID(builder),
-        UUID(ye["person_id"]),
-        "持续关注",
-        ["donation"],
-        "承办检察官",
+        requester_id=UUID(mori),
+        recipient_id=UUID(builder),
+        person_id=UUID(ye["person_id"]),
+        reason="持续关注",
+        services=["donation"],
+        requested_by="承办检察官",
         case_id=UUID(ye["case_id"]),
     )
     assert hub.get_referral(again)["consent"] is True
@@ -155,7 +142,7 @@ def _passes(number: str) -> bool:
 
 
 def test_the_fixture_is_not_changed_by_opening_it(tmp_path: Path) -> None:
-    from tests.support.old_logs import FIXTURES
+    from tests.support.old_logs import FIXTURES, open_old_log
 
     before = (FIXTURES / COMMIT / "hub.sqlite").read_bytes()
     opened = open_old_log(COMMIT, tmp_path / "again")

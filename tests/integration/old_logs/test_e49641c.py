@@ -6,31 +6,16 @@ in ``NEW_KEYS`` (what later code reads besides); the hash chains still verify.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-import pytest
-
 from hub.bootstrap import Services
-from tests.support.old_logs import assert_aid_reads_with_loans_apart, expected, open_old_log
+from tests.support.old_logs import assert_aid_reads_with_loans_apart
 
 COMMIT = "e49641c"
 #: what referrals, cases and persons read now besides what they read then
 NEW_KEYS = {"answers_follow_up", "answers_need", "next_visit_on", "without_referral"}
-
-
-@pytest.fixture(scope="module")
-def old() -> dict[str, Any]:
-    return expected(COMMIT)
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    opened = open_old_log(COMMIT, tmp_path_factory.mktemp("old-log"))
-    yield opened
-    opened.close()
 
 
 def as_then(read: dict[str, Any]) -> dict[str, Any]:
@@ -94,11 +79,11 @@ def test_an_old_closed_case_is_visited_again_and_its_need_answered(
     assert case["stage"] == "closed"
     procuratorate = UUID(case["procuratorate_id"])
     hub.record_follow_up(
-        UUID(a["case_id"]),
-        procuratorate,
-        "承办检察官",
-        "康复后需要就业",
-        ["job"],
+        case_id=UUID(a["case_id"]),
+        by_agency=procuratorate,
+        officer="承办检察官",
+        notes="康复后需要就业",
+        new_needs=["job"],
         on=date(2026, 6, 1),
         next_visit_on=date(2026, 12, 1),
     )
@@ -110,12 +95,12 @@ def test_an_old_closed_case_is_visited_again_and_its_need_answered(
     )
     commerce = UUID(old["referrals"][a["referral_id"]]["recipient_id"])
     referral = hub.refer(
-        procuratorate,
-        commerce,
-        UUID(a["person_id"]),
-        "回访发现就业需求",
-        ["job"],
-        "承办检察官",
+        requester_id=procuratorate,
+        recipient_id=commerce,
+        person_id=UUID(a["person_id"]),
+        reason="回访发现就业需求",
+        services=["job"],
+        requested_by="承办检察官",
         case_id=UUID(a["case_id"]),
         legal_basis="细则第五条",
         invoked_by="承办检察官",

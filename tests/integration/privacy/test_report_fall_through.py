@@ -26,7 +26,13 @@ def test_the_report_lists_who_may_fall_through_in_chinese_and_english(
     person = hub.register_person(numbered(11), "报表测试当事人", registered_by=p)
     case = hub.receive_lead(p, person, "applicant", "申请司法救助", date(2026, 1, 5))
     hub.record_inquiry(case, p, "承办检察官", "询问")
-    hub.review_case(case, p, None, "hardship-not-caused-by-case", "因病致困")
+    hub.review_case(
+        case_id=case,
+        by_agency=p,
+        situation=None,
+        refusal_ground="hardship-not-caused-by-case",
+        notes="因病致困",
+    )
     hub.refuse_relief(case, p, "hardship-not-caused-by-case", "不符合司法救助条件")
     not_built = home.cli("report", "fall-through")
     assert not_built.returncode == 1 and "hub projections" in not_built.stderr

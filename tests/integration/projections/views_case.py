@@ -278,7 +278,13 @@ class ScenarioViewsCase:
         hub.consent_to_all(person, "承办人", date(2026, 1, 5))
         case = hub.receive_lead(p, person, "applicant", "申请司法救助", date(2026, 1, 5))
         hub.record_inquiry(case, p, "承办检察官", "询问")
-        hub.review_case(case, p, None, "hardship-not-caused-by-case", "因病致困")
+        hub.review_case(
+            case_id=case,
+            by_agency=p,
+            situation=None,
+            refusal_ground="hardship-not-caused-by-case",
+            notes="因病致困",
+        )
         hub.refuse_relief(case, p, "hardship-not-caused-by-case", "不符合司法救助条件")
 
         def listed() -> dict[str, Any]:
@@ -290,14 +296,29 @@ class ScenarioViewsCase:
         assert may_fall_through(store, region_code="6540")["counts"]["by_agency"] == {str(p): 1}
         assert may_fall_through(store, region_code="6523")["items"] == []
         # referred on: live, so not listed; failed, listed again under the requester
-        first = hub.refer(p, ca, person, "临时救助", ["temporary-aid"], "承办检察官", case_id=case)
+        first = hub.refer(
+            requester_id=p,
+            recipient_id=ca,
+            person_id=person,
+            reason="临时救助",
+            services=["temporary-aid"],
+            requested_by="承办检察官",
+            case_id=case,
+        )
         assert str(person) not in listed()
         hub.answer_referral(first, ca, "accept", "经办人")
         hub.answer_referral(first, ca, "fail", "经办人", reason="无法联系")
         sources = sorted(x["source"] for x in listed()[str(person)]["needs"])
         assert sources == ["referral-ended", "refused"]
         # re-referred to medical insurance, which helps: nothing open any more
-        second = hub.re_refer(first, p, mi, "医疗救助", "承办检察官", ["medical-aid"])
+        second = hub.re_refer(
+            referral_id=first,
+            by_agency=p,
+            new_recipient_id=mi,
+            reason="医疗救助",
+            actor="承办检察官",
+            services=["medical-aid"],
+        )
         assert str(person) not in listed()
         hub.answer_referral(second, mi, "accept", "经办人")
         aid = {"kind": "allowance", "amount_fen": 100_000, "provider": "医保", "description": ""}
@@ -306,15 +327,21 @@ class ScenarioViewsCase:
         assert str(person) not in listed()
         hub.close_case(case, p, "已移送医疗保障局")
         # one relief, long-term care: a visit after closure finds a need, open till answered
-        hub.record_follow_up(case, p, "承办检察官", "孩子上学", ["education-aid"])
+        hub.record_follow_up(
+            case_id=case,
+            by_agency=p,
+            officer="承办检察官",
+            notes="孩子上学",
+            new_needs=["education-aid"],
+        )
         assert [x["need"] for x in listed()[str(person)]["needs"]] == ["education-aid"]
         third = hub.refer(
-            p,
-            ca,
-            person,
-            "教育救助",
-            ["temporary-aid"],
-            "承办检察官",
+            requester_id=p,
+            recipient_id=ca,
+            person_id=person,
+            reason="教育救助",
+            services=["temporary-aid"],
+            requested_by="承办检察官",
             case_id=case,
             answers=(1, "education-aid"),
         )

@@ -22,7 +22,14 @@ def test_the_chief_procurators_meeting_threshold_is_ten_thousand_yuan() -> None:
 
 def test_a_grant_up_to_months_times_the_average_wage_is_allowed() -> None:
     case = case_at("submitted")
-    case.grant(36 * WAGE_FEN, 36, WAGE_FEN, False, CHIEF_MEETING, DAY)
+    case.grant(
+        amount_fen=36 * WAGE_FEN,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by=CHIEF_MEETING,
+        decided_on=DAY,
+    )
     assert (case.stage, case.granted_fen) == (Stage.GRANTED, 36 * WAGE_FEN)
     assert_rebuilds(case)
 
@@ -30,33 +37,82 @@ def test_a_grant_up_to_months_times_the_average_wage_is_allowed() -> None:
 def test_a_grant_over_months_times_the_average_wage_is_refused() -> None:
     case = case_at("submitted")
     with refused(case, AmountOverLimit) as info:
-        case.grant(12 * WAGE_FEN + 1, 12, WAGE_FEN, False, CHIEF_MEETING, DAY)
+        case.grant(
+            amount_fen=12 * WAGE_FEN + 1,
+            months=12,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+        )
     assert info.value.rule == "relief-amount-over-limit"
 
 
 def test_more_than_36_months_needs_strict_review() -> None:
     case = case_at("submitted")
     with refused(case, AmountOverLimit) as info:
-        case.grant(37 * WAGE_FEN, 37, WAGE_FEN, False, CHIEF_MEETING, DAY)
+        case.grant(
+            amount_fen=37 * WAGE_FEN,
+            months=37,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+        )
     assert "strict review" in str(info.value)
     # Strict review lifts the 36 months, never the months × wage limit.
     with refused(case, AmountOverLimit):
-        case.grant(48 * WAGE_FEN + 1, 48, WAGE_FEN, True, CHIEF_MEETING, DAY)
-    case.grant(48 * WAGE_FEN, 48, WAGE_FEN, True, CHIEF_MEETING, DAY)
+        case.grant(
+            amount_fen=48 * WAGE_FEN + 1,
+            months=48,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=True,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+        )
+    case.grant(
+        amount_fen=48 * WAGE_FEN,
+        months=48,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=True,
+        approved_by=CHIEF_MEETING,
+        decided_on=DAY,
+    )
     assert case.granted_fen == 48 * WAGE_FEN
 
 
 def test_ten_thousand_yuan_or_more_goes_to_the_chief_procurators_meeting() -> None:
     case = case_at("submitted")
     with refused(case, ApprovalRequired) as info:
-        case.grant(CHIEF_MEETING_THRESHOLD_FEN, 36, WAGE_FEN, False, "deputy procurator", DAY)
+        case.grant(
+            amount_fen=CHIEF_MEETING_THRESHOLD_FEN,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by="deputy procurator",
+            decided_on=DAY,
+        )
     assert info.value.rule == "relief-approval-required"
-    case.grant(CHIEF_MEETING_THRESHOLD_FEN, 36, WAGE_FEN, False, CHIEF_MEETING, DAY)
+    case.grant(
+        amount_fen=CHIEF_MEETING_THRESHOLD_FEN,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by=CHIEF_MEETING,
+        decided_on=DAY,
+    )
 
 
 def test_below_ten_thousand_yuan_another_approver_may_decide() -> None:
     case = case_at("submitted")
-    case.grant(CHIEF_MEETING_THRESHOLD_FEN - 1, 36, WAGE_FEN, False, "deputy procurator", DAY)
+    case.grant(
+        amount_fen=CHIEF_MEETING_THRESHOLD_FEN - 1,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by="deputy procurator",
+        decided_on=DAY,
+    )
     assert case.granted_fen == 999_999
 
 
@@ -80,7 +136,14 @@ def test_grant_figures_are_whole_positive_numbers_never_floats(
 ) -> None:
     case = case_at("submitted")
     with refused(case, InvalidValue):
-        case.grant(amount, months, wage, False, CHIEF_MEETING, DAY)
+        case.grant(
+            amount_fen=amount,
+            months=months,
+            average_monthly_wage_fen=wage,
+            strict_review=False,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+        )
 
 
 @pytest.mark.parametrize("proposed", [3_000_000.0, 0, -1, True])
@@ -119,7 +182,14 @@ def test_a_disbursement_is_positive_integer_fen(amount: Any) -> None:
 )
 def test_disbursements_never_exceed_the_grant(granted: int, payments: list[int]) -> None:
     case = case_at("submitted")
-    case.grant(granted, 36, CHIEF_MEETING_THRESHOLD_FEN, False, CHIEF_MEETING, DAY)
+    case.grant(
+        amount_fen=granted,
+        months=36,
+        average_monthly_wage_fen=CHIEF_MEETING_THRESHOLD_FEN,
+        strict_review=False,
+        approved_by=CHIEF_MEETING,
+        decided_on=DAY,
+    )
     paid = 0
     for amount in payments:
         if paid + amount > granted:

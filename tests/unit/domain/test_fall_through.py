@@ -74,11 +74,11 @@ def test_a_granted_case_closes_without_a_referral() -> None:
 def test_follow_up_visits_go_on_after_closure_with_the_next_visits_date(path: str) -> None:
     case = case_at(path)
     case.record_follow_up(
-        DAY + timedelta(days=90),
-        "检察官",
-        "孩子上大学",
-        ["education-aid"],
-        DAY + timedelta(days=180),
+        visited_on=DAY + timedelta(days=90),
+        officer="检察官",
+        notes="孩子上大学",
+        new_needs=["education-aid"],
+        next_visit_on=DAY + timedelta(days=180),
     )
     assert case.stage == Stage.CLOSED
     assert case.next_visit_on == DAY + timedelta(days=180)
@@ -91,18 +91,28 @@ def test_follow_up_visits_go_on_after_closure_with_the_next_visits_date(path: st
 def test_the_next_visit_comes_after_this_one(days: int) -> None:
     case = case_at("disbursed")
     with pytest.raises(InvalidValue):
-        case.record_follow_up(DAY, "检察官", "", [], DAY + timedelta(days=days))
+        case.record_follow_up(
+            visited_on=DAY,
+            officer="检察官",
+            notes="",
+            new_needs=[],
+            next_visit_on=DAY + timedelta(days=days),
+        )
 
 
 def test_a_follow_up_before_relief_or_refusal_is_still_refused() -> None:
     with refused(case_at("submitted"), StepOutOfOrder):
-        case_at("submitted").record_follow_up(DAY, "检察官", "", [])
+        case_at("submitted").record_follow_up(
+            visited_on=DAY, officer="检察官", notes="", new_needs=[]
+        )
 
 
 def test_each_visit_is_numbered_with_its_needs() -> None:
     case = case_at("disbursed")
-    case.record_follow_up(DAY, "检察官", "", ["education-aid", "counselling"])
-    case.record_follow_up(DAY, "检察官", "", [])
+    case.record_follow_up(
+        visited_on=DAY, officer="检察官", notes="", new_needs=["education-aid", "counselling"]
+    )
+    case.record_follow_up(visited_on=DAY, officer="检察官", notes="", new_needs=[])
     assert case.follow_up_needs == {1: ["counselling", "education-aid"], 2: []}
     assert case.check_need(1, "education-aid") == "education-aid"
     for follow_up, need in [(2, "education-aid"), (3, "education-aid"), (1, "job")]:

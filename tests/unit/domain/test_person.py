@@ -183,7 +183,9 @@ def test_consent_names_who_recorded_it() -> None:
 
 def test_a_second_registration_is_the_agencys_own_record_apart() -> None:
     person = register(registered_by=AGENCY)
-    person.record_details(OTHER, "654025199001011231", " 周 某 ", contact="139")
+    person.record_details(
+        agency_id=OTHER, id_number="654025199001011231", name=" 周 某 ", contact="139"
+    )
     assert person.recorded_by(AGENCY) and person.recorded_by(OTHER)
     assert person.records[str(OTHER)]["name"] == "周 某"
     assert person.records[str(AGENCY)]["health"] == "wife and son injured"
@@ -195,7 +197,7 @@ def test_a_second_registration_is_the_agencys_own_record_apart() -> None:
 def test_the_same_number_under_another_name_is_a_mismatch_not_a_match() -> None:
     person = register(registered_by=AGENCY)
     with refused(person, IdentityMismatch) as info:
-        person.record_details(OTHER, "654025199001011231", "王某")
+        person.record_details(agency_id=OTHER, id_number="654025199001011231", name="王某")
     assert info.value.rule == "id-number-name-mismatch"
     assert "周某" not in info.value.message  # the recorded name is not told
     assert not person.recorded_by(OTHER)
@@ -207,7 +209,7 @@ def test_the_same_number_under_another_name_is_a_mismatch_not_a_match() -> None:
 )
 def test_a_name_spelled_alike_is_the_same_name(first: str, again: str) -> None:
     person = register(registered_by=AGENCY, name=first)
-    person.record_details(OTHER, "654025199001011231", again)
+    person.record_details(agency_id=OTHER, id_number="654025199001011231", name=again)
     assert person.recorded_by(OTHER)
 
 
@@ -221,7 +223,7 @@ def test_a_name_with_its_parts_separated_differently_is_the_same_name() -> None:
 def test_a_second_registration_needs_a_valid_id_number() -> None:
     person = register(registered_by=AGENCY)
     with refused(person, IdNumberInvalid):
-        person.record_details(OTHER, "654025199013011234", "周某")
+        person.record_details(agency_id=OTHER, id_number="654025199013011234", name="周某")
 
 
 def test_erasure_clears_every_personal_field_once_and_replays() -> None:
@@ -248,5 +250,5 @@ def test_an_erased_person_gets_no_new_details_or_consent() -> None:
     with refused(person, InvalidValue):
         consent(person)
     with refused(person, InvalidValue):
-        person.record_details(OTHER, "654025199001011231", "周某")
+        person.record_details(agency_id=OTHER, id_number="654025199001011231", name="周某")
     assert person.erased

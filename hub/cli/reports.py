@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from hub.cli_common import DataDir, Lang, console, fail, settings_for
+from hub.cli.common import DataDir, Lang, console, fail, settings_for
 
 report_app = typer.Typer(help="报表 Reports for officials", no_args_is_help=True)
 

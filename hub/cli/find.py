@@ -15,8 +15,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from hub.cli_audit import Offline, refuse_second_writer
-from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid
+from hub.cli.audit import Offline, refuse_second_writer
+from hub.cli.common import DataDir, Lang, console, fail, open_hub, parse_uuid
 
 LABELS = {
     "zh": {

@@ -33,7 +33,13 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from domain.errors import DomainError
 from domain.referral import Referral
 from hub.eventlog.errors import describe_cause
-from hub.router import Topics
+from hub.feeds.topics import (
+    Topics,
+    agency_of,
+    replies_dlq_topic,
+    replies_resolved_topic,
+    replies_topic,
+)
 
 if TYPE_CHECKING:
     from hub.ports import HubPort
@@ -49,34 +55,6 @@ class Rejection:
 
     error: str
     detail: str
-
-
-def replies_topic(prefix: str, agency_id: UUID | str) -> str:
-    """Where the agency writes its answers; no other credentials may write there."""
-    return f"{prefix}.replies.{agency_id}"
-
-
-def replies_dlq_topic(prefix: str) -> str:
-    """Where the replies the hub cannot apply go, with the reason."""
-    return f"{prefix}.replies.dlq"
-
-
-def replies_resolved_topic(prefix: str) -> str:
-    """Where retried dead letters are marked resolved (the DLQ itself is never rewritten)."""
-    return f"{replies_dlq_topic(prefix)}.resolved"
-
-
-def agency_of(prefix: str, topic: str) -> UUID | None:
-    """The agency whose replies topic ``topic`` is; ``None`` for any other topic (``.dlq`` …)."""
-    head = f"{prefix}.replies."
-    if not topic.startswith(head):
-        return None
-    tail = topic[len(head) :]
-    try:
-        agency_id = UUID(tail)
-    except ValueError:
-        return None
-    return agency_id if str(agency_id) == tail else None
 
 
 def tracking_name(topic: str, partition: int) -> str:

@@ -1,0 +1,197 @@
+"""Aid cases: each step of the procedure, and a case's reads (file, aid, history)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field, StrictBool, StrictInt
+
+from domain.values import (
+    MAX_ITEMS,
+    MAX_MONTHS,
+    CaseSource,
+    QualifyingSituation,
+    RefusalGround,
+    Service,
+)
+from hub.api.schemas.base import (
+    DateText,
+    Day,
+    Fen,
+    Fields,
+    Id,
+    Public,
+    ShortText,
+    Strict,
+    Text,
+    TimeText,
+)
+from hub.api.schemas.referrals import ProvisionPublic, ReferralPublic
+
+
+class CaseCreate(Strict):
+    person_id: UUID
+    source: CaseSource
+    summary: Text
+    received_on: Day | None = None
+    referral_id: UUID | None = None
+    actor: ShortText = "staff"
+
+
+class InquiryCreate(Strict):
+    officer: ShortText
+    notes: Text
+    held_on: Day | None = None
+
+
+class ReviewCreate(Strict):
+    situation: QualifyingSituation | None = None
+    refusal_ground: RefusalGround | None = None
+    notes: Text
+    reviewed_on: Day | None = None
+
+
+class HearingOfficer(Strict):
+    name: ShortText
+    role: ShortText
+    view: Text
+
+
+class HearingCreate(Strict):
+    officers: list[HearingOfficer] = Field(min_length=1, max_length=MAX_ITEMS)
+    held_on: Day | None = None
+
+
+class SubmissionCreate(Strict):
+    proposed_fen: Fen
+    submitted_by: ShortText
+    submitted_on: Day | None = None
+
+
+class GrantCreate(Strict):
+    amount_fen: Fen
+    average_monthly_wage_fen: Fen
+    months: Annotated[StrictInt, Field(ge=1, le=MAX_MONTHS)] = 36
+    strict_review: StrictBool = False
+    approved_by: ShortText
+    decided_on: Day | None = None
+
+
+class RefusalCreate(Strict):
+    ground: RefusalGround
+    detail: Text
+    decided_on: Day | None = None
+
+
+class DisbursementCreate(Strict):
+    amount_fen: Fen
+    ceremony: ShortText | None = None
+    paid_on: Day | None = None
+
+
+class FollowUpCreate(Strict):
+    officer: ShortText
+    notes: Text
+    new_needs: list[Service] = Field(default=[], max_length=MAX_ITEMS)
+    visited_on: Day | None = None
+    next_visit_on: Day | None = Field(default=None, description="下次回访日期")
+
+
+class ClosureCreate(Strict):
+    reason: Text
+    closed_on: Day | None = None
+    without_referral: Text | None = Field(
+        default=None,
+        description="refused for hardship not caused by the case and not referred on: why not",
+    )
+
+
+class EventPublic(Public):
+    """One event of a case's or a referral's history."""
+
+    version: int
+    event: str
+    at: TimeText
+    details: Fields
+
+
+class CasePublic(Public):
+    """A case file (案件) read from the log: the case, its referrals and the aid they gave."""
+
+    id: Id
+    procuratorate_id: Id
+    person_id: Id
+    source: str
+    referral_id: Id | None
+    stage: str
+    eligible: bool | None
+    granted_fen: int
+    disbursed_fen: int
+    follow_ups: int
+    next_visit_on: DateText | None = None
+    without_referral: str | None = None
+    version: int
+    referrals: list[ReferralPublic]
+    social_aid: list[ProvisionPublic]
+
+
+class CaseListItemPublic(Public):
+    """A case in a procuratorate's list: its summary, when received, who handled it and when
+    its decision is due (None once decided)."""
+
+    id: Id
+    procuratorate_id: Id
+    person_id: Id
+    source: str
+    referral_id: Id | None
+    stage: str
+    eligible: bool | None
+    granted_fen: int
+    disbursed_fen: int
+    follow_ups: int
+    next_visit_on: DateText | None = None
+    without_referral: str | None = None
+    version: int
+    received_on: DateText
+    officers: list[str]
+    decision_due_on: DateText | None
+
+
+class CaseListPublic(Public):
+    """A page of cases; ``next_cursor`` asks for the next (None: the last page)."""
+
+    items: list[CaseListItemPublic]
+    next_cursor: str | None
+
+
+class JudicialAidPublic(Public):
+    case_id: Id
+    granted_fen: int
+    disbursed_fen: int
+
+
+class AidTotalsPublic(Public):
+    """Aid is judicial relief paid plus grants and donations; loans and in-kind help are
+    listed apart; ``adds_up`` says what each total adds up."""
+
+    judicial_granted_fen: int
+    judicial_disbursed_fen: int
+    aid_fen: int
+    all_amount_fen: int
+    social_aid_fen: int
+    social_amount_fen: int
+    loans_fen: int
+    in_kind_fen: int
+    adds_up: dict[str, str]
+    social_by_kind_fen: dict[str, int]
+    social_by_provider_fen: dict[str, int]
+
+
+class AidPublic(Public):
+    """A person's combined aid (救助): judicial relief plus every social assistance."""
+
+    person_id: Id
+    judicial: list[JudicialAidPublic]
+    social: list[ProvisionPublic]
+    totals: AidTotalsPublic
