@@ -502,6 +502,35 @@ def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, 
     return {"person_id": person, "case_id": case, "referral_id": referral}
 
 
+def scenario_8_tacheng_meeting(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
+    """塔城: the prefecture branch convenes eleven units (education, civil affairs, justice,
+    rural revitalisation and seven more) and they agree to help people in hardship together
+    through 低保、医疗、就学、就业、心理辅导 — recorded as the mechanism they agreed on."""
+    duties = {
+        "education": "就学帮扶",
+        "civil-affairs": "低保等社会救助",
+        "justice-bureau": "法律援助与心理辅导",
+        "rural-revitalisation": "就业与防返贫帮扶",
+        "medical-insurance": "医疗救助",
+        "youth-league": "助学与心理辅导",
+        "commerce-bureau": "组织爱心企业捐助、提供就业岗位",
+    }
+    members = [{"agency_id": d.id(n.TACHENG_BRANCH), "responsibility": "牵头，办理司法救助"}]
+    for name, (kind, _) in n.TACHENG_UNITS.items():
+        members.append({"agency_id": d.id(name), "responsibility": duties.get(kind, "按职能帮扶")})
+    mechanism = d.admin(
+        "/mechanisms",
+        {
+            "name": "塔城地区司法救助与社会救助衔接机制",
+            "region_code": "6542",
+            "lead_agency_id": d.id(n.TACHENG_BRANCH),
+            "signed_on": "2022-07-12",
+            "members": members,
+        },
+    )
+    return {"mechanism_id": mechanism["id"]}
+
+
 SCENARIOS = [
     scenario_1_xinyuan_mechanism,
     scenario_2_a_and_ai,
@@ -510,6 +539,7 @@ SCENARIOS = [
     scenario_5_ye,
     scenario_6_inbound_lead,
     scenario_7_outbound,
+    scenario_8_tacheng_meeting,
 ]
 
 

@@ -54,6 +54,19 @@ def test_1_xinyuan_mechanism(driver: Driver, scenarios: dict[str, Any]) -> None:
     assert mechanism["signed_on"] == "2022-01-10"
 
 
+def test_8_tacheng_meeting(driver: Driver, scenarios: dict[str, Any]) -> None:
+    """塔城分院 and the eleven units it convened (教育局、民政局、司法局、乡村振兴局等11家单位)."""
+    ids = scenarios["scenario_8_tacheng_meeting"]
+    mechanism = driver.get(n.TACHENG_BRANCH, f"/mechanisms/{ids['mechanism_id']}")
+    assert mechanism["lead_agency_id"] == driver.id(n.TACHENG_BRANCH)
+    assert mechanism["region_code"] == "6542"
+    members = {m["agency_id"] for m in mechanism["members"]} - {driver.id(n.TACHENG_BRANCH)}
+    assert len(members) == 11
+    named = ("塔城地区教育局", "塔城地区民政局", "塔城地区司法局", "塔城地区乡村振兴局")
+    assert {driver.id(name) for name in named} <= members
+    assert mechanism["signed_on"].startswith("2022-")
+
+
 def test_2_a_and_ai(driver: Driver, scenarios: dict[str, Any]) -> None:
     p = n.XINYUAN_PROCURATORATE
     for ids in scenarios["scenario_2_a_and_ai"].values():
