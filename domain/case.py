@@ -32,6 +32,7 @@ from domain.errors import (
 from domain.values import (
     MAX_MONTHS,
     MAX_SHORT_TEXT,
+    CaseCategory,
     CaseSource,
     QualifyingSituation,
     RefusalGround,
@@ -144,6 +145,13 @@ class AidCase(Aggregate):
             """Visits recorded before set no next visit."""
             state["next_visit_on"] = None
 
+    class Classified(Aggregate.Event):
+        """The case counted in a category (案件类别) and, given, handled under a linkage
+        mechanism (衔接机制) whose member the procuratorate is."""
+
+        category: str
+        mechanism_id: UUID | None
+
     class CaseClosed(Aggregate.Event):
         """The case closed (结案); ``without_referral`` says why a person refused for hardship
         not caused by the case was not referred on (None when she was, or it did not apply)."""
@@ -210,6 +218,8 @@ class AidCase(Aggregate):
         self.follow_up_needs: dict[int, list[str]] = {}
         self.next_visit_on: date | None = None
         self.without_referral: str | None = None
+        self.category: str | None = None
+        self.mechanism_id: UUID | None = None
 
     def _require_stage(self, step: str, *allowed: Stage) -> None:
         if self.stage not in allowed:
@@ -435,6 +445,23 @@ class AidCase(Aggregate):
         self.follow_up_needs[self.follow_ups] = list(new_needs)
         self.next_visit_on = next_visit_on
 
+    def classify(
+        self, *, category: str, mechanism_id: UUID | None, mechanism_signed_on: date | None
+    ) -> None:
+        """Counts the case in ``category``; under a mechanism only if the case came after the
+        mechanism was signed (``mechanism_signed_on``, given with ``mechanism_id``)."""
+        value = parse(CaseCategory, category, "case category").value
+        if (mechanism_id is None) != (mechanism_signed_on is None):
+            raise InvalidValue("a case under a mechanism names it and when it was signed")
+        if mechanism_signed_on is not None and self.received_on < mechanism_signed_on:
+            raise InvalidValue("a case received before the mechanism was signed is not under it")
+        self._classified(value, mechanism_id)
+
+    @event(Classified)
+    def _classified(self, category: str, mechanism_id: UUID | None) -> None:
+        self.category = category
+        self.mechanism_id = mechanism_id
+
     def check_need(self, follow_up: int, need: str) -> str:
         """The need ``need`` found at follow-up visit number ``follow_up``, for a referral that
         answers it."""
@@ -489,5 +516,7 @@ class AidCase(Aggregate):
             "follow_ups": self.follow_ups,
             "next_visit_on": self.next_visit_on.isoformat() if self.next_visit_on else None,
             "without_referral": self.without_referral,
+            "category": self.category,
+            "mechanism_id": str(self.mechanism_id) if self.mechanism_id else None,
             "version": self.version,
         }

@@ -61,6 +61,15 @@ class Service(StrEnum):
     JUDICIAL_RELIEF = "judicial-relief"  # 国家司法救助
 
 
+class CaseCategory(StrEnum):
+    """How a case is counted (案件类别): 刑事特困 is the criminal-hardship relief the
+    report's Xinyuan case was the first of under its mechanism."""
+
+    CRIMINAL_HARDSHIP = "criminal-hardship"  # 刑事特困救助
+    CIVIL_TORT = "civil-tort"  # 民事侵权致困 (e.g. traffic accidents)
+    OTHER = "other"
+
+
 class CaseSource(StrEnum):
     APPLICANT = "applicant"  # 当事人申请
     CASE_DEPARTMENT = "case-department"  # 办案部门移送

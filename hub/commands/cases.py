@@ -9,7 +9,8 @@ from uuid import UUID
 
 from domain.agency import Agency
 from domain.case import AidCase
-from domain.errors import InvalidValue, NotParty
+from domain.errors import InvalidValue, MembershipRule, NotParty
+from domain.mechanism import LinkageMechanism
 from domain.referral import Referral
 from domain.values import ReferralStatus
 from hub.commands.base import HubBase
@@ -180,6 +181,25 @@ class CaseCommands(HubBase):
             new_needs=new_needs,
             next_visit_on=next_visit_on,
         )
+        self.save(case)
+
+    def classify_case(
+        self,
+        *,
+        case_id: UUID,
+        by_agency: UUID,
+        category: str,
+        mechanism_id: UUID | None = None,
+    ) -> None:
+        """Counts the case in a category, under a mechanism its procuratorate belongs to."""
+        case = self._case_for(case_id, by_agency)
+        signed_on = None
+        if mechanism_id is not None:
+            mechanism = self.load(LinkageMechanism, mechanism_id)
+            if str(case.procuratorate_id) not in mechanism.members:
+                raise MembershipRule("the case's procuratorate is no member of that mechanism")
+            signed_on = mechanism.signed_on
+        case.classify(category=category, mechanism_id=mechanism_id, mechanism_signed_on=signed_on)
         self.save(case)
 
     def close_case(

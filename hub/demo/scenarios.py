@@ -151,7 +151,9 @@ def scenario_1_xinyuan_mechanism(d: Driver, answers: Answers = through_api) -> d
     return {"mechanism_id": mechanism["id"]}
 
 
-def scenario_2_a_and_ai(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
+def scenario_2_a_and_ai(
+    d: Driver, answers: Answers = through_api, mechanism_id: str | None = None
+) -> dict[str, Any]:
     """A and Ai, disabled in a car accident in 2021: the first criminal-hardship case (刑事特困)
     under Xinyuan's mechanism of early 2022; judicial plus social relief; both recover."""
     p, result = n.XINYUAN_PROCURATORATE, {}
@@ -178,6 +180,12 @@ def scenario_2_a_and_ai(d: Driver, answers: Answers = through_api) -> dict[str, 
             amount,
             on,
         )
+        if mechanism_id is not None:  # the first 刑事特困 case under Xinyuan's mechanism
+            d.post(
+                p,
+                f"/cases/{case}/classification",
+                {"category": "criminal-hardship", "mechanism_id": mechanism_id},
+            )
         referral = d.refer(
             p,
             n.XINYUAN_COMMERCE,
@@ -544,8 +552,16 @@ SCENARIOS = [
 
 
 def run_scenarios(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
-    """Runs every scenario on a registered network; returns the ids each one made."""
-    return {s.__name__: s(d, answers) for s in SCENARIOS}
+    """Runs every scenario on a registered network; returns the ids each one made. 阿某's and
+    艾某's cases are the first under the mechanism Xinyuan signed in scenario 1."""
+    made: dict[str, Any] = {}
+    for s in SCENARIOS:
+        if s is scenario_2_a_and_ai:
+            xinyuan = made["scenario_1_xinyuan_mechanism"]["mechanism_id"]
+            made[s.__name__] = scenario_2_a_and_ai(d, answers, mechanism_id=xinyuan)
+        else:
+            made[s.__name__] = s(d, answers)
+    return made
 
 
 def load_all(d: Driver, answers: Answers = through_api) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from hub.api.schemas import (
     CaseCreate,
     CaseListPublic,
     CasePublic,
+    ClassificationCreate,
     ClosureCreate,
     Created,
     DisbursementCreate,
@@ -250,6 +251,24 @@ def follow_up(case_id: UUID, body: FollowUpCreate, hub: HubDep, staff: Staff, on
             new_needs=[n.value for n in body.new_needs],
             on=body.visited_on,
             next_visit_on=body.next_visit_on,
+        ),
+    )
+
+
+@router.post("/{case_id}/classification", response_model=CaseStep)
+def classify(
+    case_id: UUID, body: ClassificationCreate, hub: HubDep, staff: Staff, once: OnceDep
+) -> Any:
+    """Counts the case in a category (刑事特困 …), under a mechanism its procuratorate signed."""
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.classify_case(
+            case_id=case_id,
+            by_agency=agency_of(staff),
+            category=body.category.value,
+            mechanism_id=body.mechanism_id,
         ),
     )
 

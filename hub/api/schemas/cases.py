@@ -10,6 +10,7 @@ from pydantic import Field, StrictBool, StrictInt
 from domain.values import (
     MAX_ITEMS,
     MAX_MONTHS,
+    CaseCategory,
     CaseSource,
     QualifyingSituation,
     RefusalGround,
@@ -98,6 +99,13 @@ class FollowUpCreate(Strict):
     next_visit_on: Day | None = Field(default=None, description="下次回访日期")
 
 
+class ClassificationCreate(Strict):
+    category: CaseCategory = Field(description="案件类别, e.g. criminal-hardship (刑事特困)")
+    mechanism_id: UUID | None = Field(
+        default=None, description="the linkage mechanism the case is handled under"
+    )
+
+
 class ClosureCreate(Strict):
     reason: Text
     closed_on: Day | None = None
@@ -131,6 +139,8 @@ class CasePublic(Public):
     follow_ups: int
     next_visit_on: DateText | None = None
     without_referral: str | None = None
+    category: str | None = None
+    mechanism_id: Id | None = None
     version: int
     referrals: list[ReferralPublic]
     social_aid: list[ProvisionPublic]

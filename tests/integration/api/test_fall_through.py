@@ -121,3 +121,36 @@ def test_who_may_fall_through_is_listed_to_the_agency_that_owns_the_need(api: Ap
     ]
     counts = api.get("p", "/views/may-fall-through").json()["counts"]
     assert counts["by_agency"][api.ids["p"]] >= 1 and counts["by_region"]["659001"] >= 1
+
+
+def test_a_case_is_counted_under_a_mechanism_its_procuratorate_signed(api: Api) -> None:
+    """刑事特困 under a linkage mechanism: only the case's procuratorate, only a mechanism it
+    belongs to, only for a case received after the mechanism was signed."""
+
+    def mechanism(name: str, members: list[str], signed_on: str) -> str:
+        body = {
+            "name": name,
+            "region_code": "659001",
+            "lead_agency_id": api.ids[members[0]],
+            "signed_on": signed_on,
+            "members": [{"agency_id": api.ids[m], "responsibility": "协同"} for m in members],
+        }
+        return str(api.ok("admin", "/mechanisms", body)["id"])
+
+    ours = mechanism("分类测试衔接机制", ["p", "ca"], "2020-01-01")
+    theirs = mechanism("分类测试他方机制", ["ca", "mi"], "2020-01-01")
+    later = mechanism("分类测试未来机制", ["p"], "2099-01-01")
+    case = api.case("p")
+    body = {"category": "criminal-hardship", "mechanism_id": ours}
+    before = api.log_position()
+    assert_problem(api.post("ca", f"/cases/{case}/classification", body), 404, "not-found")
+    other = {**body, "mechanism_id": theirs}
+    assert_problem(
+        api.post("p", f"/cases/{case}/classification", other), 409, "mechanism-membership"
+    )
+    early = {**body, "mechanism_id": later}
+    assert_problem(api.post("p", f"/cases/{case}/classification", early), 422, "invalid-value")
+    assert api.log_position() == before
+    api.ok("p", f"/cases/{case}/classification", body)
+    read = api.get("p", f"/cases/{case}").json()
+    assert (read["category"], read["mechanism_id"]) == ("criminal-hardship", ours)

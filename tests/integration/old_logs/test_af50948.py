@@ -27,6 +27,8 @@ NEW_KEYS = {
     "answers_need",
     "next_visit_on",
     "without_referral",
+    "category",
+    "mechanism_id",
 }  # what referrals read now besides what they read then
 
 

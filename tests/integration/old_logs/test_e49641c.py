@@ -15,7 +15,14 @@ from tests.support.old_logs import assert_aid_reads_with_loans_apart
 
 COMMIT = "e49641c"
 #: what referrals, cases and persons read now besides what they read then
-NEW_KEYS = {"answers_follow_up", "answers_need", "next_visit_on", "without_referral"}
+NEW_KEYS = {
+    "answers_follow_up",
+    "answers_need",
+    "next_visit_on",
+    "without_referral",
+    "category",
+    "mechanism_id",
+}
 
 
 def as_then(read: dict[str, Any]) -> dict[str, Any]:
@@ -63,6 +70,7 @@ def test_old_follow_ups_closures_and_referrals_upcast_to_nothing_new(
     for case_id in old["cases"]:
         now = hub.get_case(UUID(case_id))
         assert (now["next_visit_on"], now["without_referral"]) == (None, None)
+        assert (now["category"], now["mechanism_id"]) == (None, None)
     for referral_id in old["referrals"]:
         now = hub.get_referral(UUID(referral_id))
         assert (now["answers_follow_up"], now["answers_need"]) == (None, None)

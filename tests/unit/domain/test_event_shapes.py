@@ -53,6 +53,7 @@ STORED: dict[str, tuple[str, ...]] = {
         "channel",
     ),
     "domain.case:AidCase.CaseClosed": ("reason", "closed_on", "without_referral"),
+    "domain.case:AidCase.Classified": ("category", "mechanism_id"),
     "domain.case:AidCase.FollowUpRecorded": (
         "visited_on",
         "officer",

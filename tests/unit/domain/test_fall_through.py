@@ -151,3 +151,23 @@ def test_old_events_upcast_with_nothing_new_recorded() -> None:
     closed: dict[str, Any] = {}
     AidCase.CaseClosed.upcast_v1_v2(closed)
     assert closed == {"without_referral": None}
+
+
+def test_a_case_is_counted_as_criminal_hardship_under_a_mechanism_signed_before_it() -> None:
+    from uuid import uuid4
+
+    case = case_at("received")
+    mechanism = uuid4()
+    case.classify(
+        category="criminal-hardship", mechanism_id=mechanism, mechanism_signed_on=case.received_on
+    )
+    assert (case.category, case.mechanism_id) == ("criminal-hardship", mechanism)
+    assert case.summary_dict()["mechanism_id"] == str(mechanism)
+    assert_rebuilds(case)
+    later = case.received_on + timedelta(days=1)
+    with pytest.raises(InvalidValue):
+        case.classify(category="criminal-hardship", mechanism_id=uuid4(), mechanism_signed_on=later)
+    with pytest.raises(InvalidValue):
+        case.classify(category="hardship", mechanism_id=None, mechanism_signed_on=None)
+    with pytest.raises(InvalidValue):
+        case.classify(category="other", mechanism_id=uuid4(), mechanism_signed_on=None)
