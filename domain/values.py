@@ -323,3 +323,7 @@ def require_text(value: str | None, what: str, *, limit: int = MAX_TEXT) -> str:
     if len(value) > limit:
         raise InvalidValue(f"{what} must be at most {limit} characters")
     return value.strip()
+
+#: the longest bearer token the API reads (a provider's signed JWT is far shorter); a longer
+#: one is refused before it is parsed
+MAX_BEARER_TOKEN_CHARS = 8192

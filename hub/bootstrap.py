@@ -15,6 +15,7 @@ from hub.app import ReliefHub
 from hub.feeds.dead_letters import DeadLetters
 from hub.feeds.replies import BackgroundApplier, ReplyApplier
 from hub.feeds.router import Router
+from hub.identity.oidc import OidcVerifier, build_verifier
 from hub.settings import Settings
 from hub.vault.keystore import KeyStore
 from projections.deadlines import SlaPolicy
@@ -29,8 +30,11 @@ class Services:
     access: AccessStore
     views: ViewStore
     dead_letters: DeadLetters | None = None  # None on the embedded log
+    oidc: OidcVerifier | None = None  # None unless HUB_OIDC_ISSUER is set
 
     def close(self) -> None:
+        if self.oidc is not None:
+            self.oidc.close()
         if self.hub.read_log is not None:
             self.hub.read_log.close()
         self.hub.close()
@@ -69,6 +73,7 @@ def open_views(settings: Settings) -> ViewStore:
 
 
 def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services:
+    oidc = build_verifier(settings)  # refuses a bad configuration before anything is opened
     hub = build_hub(settings, log_env)
     hub.read_log = ReadLog(
         settings.access_location(), hub, interval=settings.access_log_flush_seconds
@@ -79,6 +84,7 @@ def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services
         access=AccessStore(settings.access_location()),
         views=open_views(settings),
         dead_letters=build_dead_letters(settings),
+        oidc=oidc,
     )
 
 

@@ -20,6 +20,15 @@
 | ``HUB_FEED_WAITS_PER_AGENCY`` | ``8`` | long-polls (``GET /agencies/{id}/feed?wait=``) one agency may hold at once; more get 429 |
 | ``HUB_ACCESS_LOG_FLUSH_SECONDS`` | ``1.0`` | how often the API's reads of personal data are appended, one event per reader per burst |
 | ``HUB_SLA_COMPLETION_DAYS`` / ``HUB_SLA_AMBER_DAYS`` | ``10`` / ``2`` | working days to finish an accepted referral; amber this many days before a deadline |
+| ``HUB_OIDC_ISSUER`` | unset: OpenID Connect off | the identity provider's issuer URL; its discovery document names its keys |
+| ``HUB_OIDC_DISCOVERY_URL`` | ``ISSUER/.well-known/openid-configuration`` | where the hub reads the discovery document (an internal address of the provider) |
+| ``HUB_OIDC_AUDIENCE`` | ``hub-api`` | the ``aud`` the API requires of a provider's access token |
+| ``HUB_OIDC_CLIENT_ID`` / ``HUB_OIDC_CLIENT_SECRET`` | ``hub`` / unset | the hub's client at the provider (browser sign-in) |
+| ``HUB_OIDC_REDIRECT_URI`` | ``http://HOST:PORT/auth/oidc/callback`` | where the provider sends the browser back |
+| ``HUB_OIDC_AGENCY_CLAIM`` / ``HUB_OIDC_ROLES_CLAIM`` | ``hub_agency`` / ``hub_roles`` | the claims naming the official's agency (its id) and roles |
+| ``HUB_OIDC_LEEWAY_SECONDS`` | ``30`` | clock skew allowed on ``exp``, ``nbf`` and ``iat`` |
+| ``HUB_OIDC_JWKS_MAX_AGE_SECONDS`` | ``300`` | how long the provider's keys are used before they are fetched again |
+| ``HUB_OIDC_JWKS_REFETCH_SECONDS`` | ``10`` | a token with an unknown key fetches the keys again, at most once this often |
 """
 
 from __future__ import annotations
@@ -62,6 +71,17 @@ class Settings(BaseSettings):
     sla_amber_days: int = 2
     local_holidays: list[date] = []
     local_workdays: list[date] = []
+    oidc_issuer: str | None = None
+    oidc_discovery_url: str | None = None
+    oidc_audience: str = "hub-api"
+    oidc_client_id: str = "hub"
+    oidc_client_secret: SecretStr | None = None
+    oidc_redirect_uri: str | None = None
+    oidc_agency_claim: str = "hub_agency"
+    oidc_roles_claim: str = "hub_roles"
+    oidc_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    oidc_jwks_max_age_seconds: float = Field(default=300.0, gt=0)
+    oidc_jwks_refetch_seconds: float = Field(default=10.0, ge=0)
 
     @field_validator("local_holidays", "local_workdays", mode="before")
     @classmethod
@@ -121,3 +141,6 @@ class Settings(BaseSettings):
 
     def access_location(self) -> str:
         return self.access_url or str(self.data_dir / "access.sqlite")
+
+    def oidc_redirect(self) -> str:
+        return self.oidc_redirect_uri or f"http://{self.host}:{self.port}/auth/oidc/callback"

@@ -12,3 +12,16 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+
+# The certified OpenID Connect provider the tests start on loopback (tests/oidc/), pinned by
+# its package-lock.json. Without Node.js those tests skip and say so.
+if command -v npm >/dev/null 2>&1; then
+  lock=tests/oidc/node_modules/.installed-$(sha256sum tests/oidc/package-lock.json | cut -c1-16)
+  if [ ! -f "$lock" ]; then
+    if (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+      touch "$lock"
+    else
+      echo "setup: npm ci in tests/oidc failed; the OpenID Connect tests will skip" >&2
+    fi
+  fi
+fi

@@ -24,6 +24,7 @@ from hub.api.routes import (
     operations,
     persons,
     referrals,
+    sign_in,
     views,
 )
 from hub.bootstrap import Services
@@ -73,7 +74,10 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     # Middleware added last runs first: unexpected errors are caught around the gate too.
     app.add_middleware(
-        Gate, access=services.access, max_body_bytes=services.settings.max_body_bytes
+        Gate,
+        access=services.access,
+        oidc=services.oidc,
+        max_body_bytes=services.settings.max_body_bytes,
     )
     problems.install(app)
 
@@ -96,7 +100,8 @@ def create_app(services: Services) -> FastAPI:
             headers={"Retry-After": str(exc.retry_after)},
         ).response(request.url.path)
 
-    for module in (health, admin, persons, cases, referrals, feed, views, audit, operations):
+    modules = (health, admin, persons, cases, referrals, feed, views, audit, operations, sign_in)
+    for module in modules:
         app.include_router(module.router)
     responses.document(app)
     return app

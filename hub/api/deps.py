@@ -27,7 +27,6 @@ import orjson
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.concurrency import run_in_threadpool
 
 from domain.errors import DomainError
 from domain.values import region_contains
@@ -39,10 +38,12 @@ from hub.access.tokens import (
     Principal,
     Role,
 )
+from hub.api.gate import resolve_bearer
 from hub.api.problems import Problem, from_domain
 from hub.app import ReliefHub
 from hub.feeds.dead_letters import DeadLetters
 from hub.idempotency import IdempotentAnswer, unit_of_work
+from hub.identity.oidc import OidcVerifier
 
 bearer = HTTPBearer(auto_error=False, description="The token issued to an agency or operator")
 
@@ -59,8 +60,13 @@ HubDep = Annotated[ReliefHub, Depends(get_hub)]
 AccessDep = Annotated[AccessStore, Depends(get_access)]
 
 
+async def get_oidc(request: Request) -> OidcVerifier | None:
+    return request.app.state.services.oidc  # type: ignore[no-any-return]
+
+
 async def get_principal(
     access: AccessDep,
+    oidc: Annotated[OidcVerifier | None, Depends(get_oidc)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
@@ -71,18 +77,10 @@ async def get_principal(
             "a bearer token is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = access.cached(credentials.credentials)
-    if principal is False:
-        principal = await run_in_threadpool(access.authenticate, credentials.credentials)
-    if not isinstance(principal, Principal):
-        raise Problem(
-            401,
-            "unauthorized",
-            "Unauthorized",
-            "the token is not valid",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return principal
+    resolved = await resolve_bearer(access, oidc, credentials.credentials)
+    if isinstance(resolved, Problem):
+        raise resolved
+    return resolved
 
 
 Reader = Annotated[Principal, Depends(get_principal)]

@@ -6,6 +6,11 @@ the only answer is 401 (never a 400, 404 or 422 about a body or a path nobody au
 for); with one, a body larger than ``HUB_MAX_BODY_BYTES`` is answered 413 without being held in
 memory (at once when ``Content-Length`` says so, else as soon as the count passes the limit).
 Both answers are problem details. A few paths answer without a token: :data:`PUBLIC`.
+
+:func:`resolve_bearer` is the one place a bearer token becomes a principal: the hub's own
+tokens from the access store, and, when OpenID Connect is configured, the provider's JWTs
+(:mod:`hub.identity.oidc`). A JWT refused answers ``WWW-Authenticate: Bearer
+error="invalid_token"`` and says why in the problem, never quoting the token.
 """
 
 from __future__ import annotations
@@ -17,9 +22,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.access.tokens import AccessStore, Principal
 from hub.api.problems import Problem
+from hub.identity.oidc import OidcVerifier, ProviderUnavailable, TokenRefused, looks_like_jwt
 
-#: paths that answer without a token: liveness and the API's own description
-PUBLIC = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+#: paths that answer without a token: liveness, the API's own description, browser sign-in
+PUBLIC = frozenset(
+    {
+        "/health",
+        "/openapi.json",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+        "/auth/oidc/login",
+        "/auth/oidc/callback",
+    }
+)
 
 
 class BodyTooLarge(HTTPException):
@@ -44,12 +60,58 @@ def unauthorized(detail: str) -> Problem:
     )
 
 
+def invalid_token(refused: TokenRefused) -> Problem:
+    """RFC 6750's answer to a provider's token the hub refuses, with the reason."""
+    challenge = f'Bearer error="invalid_token", error_description="{refused.detail}"'
+    return Problem(
+        401,
+        "invalid-token",
+        "Invalid token",
+        refused.detail,
+        headers={"WWW-Authenticate": challenge},
+        reason=refused.reason,
+    )
+
+
+async def resolve_bearer(
+    access: AccessStore, oidc: OidcVerifier | None, token: str
+) -> Principal | Problem:
+    """The principal of a bearer token, or the problem to answer instead."""
+    if oidc is not None and looks_like_jwt(token):
+        try:
+            return await run_in_threadpool(oidc.principal, token)
+        except TokenRefused as refused:
+            return invalid_token(refused)
+        except ProviderUnavailable as error:
+            return Problem(
+                503,
+                "identity-provider-unavailable",
+                "Identity provider unavailable",
+                str(error),
+                headers={"Retry-After": "5"},
+            )
+    principal = access.cached(token)
+    if principal is False:
+        principal = await run_in_threadpool(access.authenticate, token)
+    if not isinstance(principal, Principal):
+        return unauthorized("the token is not valid")
+    return principal
+
+
 class Gate:
     """Authentication first, bodies last (see the module's docstring)."""
 
-    def __init__(self, app: ASGIApp, *, access: AccessStore, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        access: AccessStore,
+        max_body_bytes: int,
+        oidc: OidcVerifier | None = None,
+    ) -> None:
         self.app = app
         self.access = access
+        self.oidc = oidc
         self.limit = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -74,12 +136,8 @@ class Gate:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             return unauthorized("a bearer token is required")
-        principal = self.access.cached(token)
-        if principal is False:
-            principal = await run_in_threadpool(self.access.authenticate, token)
-        if not isinstance(principal, Principal):
-            return unauthorized("the token is not valid")
-        return None
+        resolved = await resolve_bearer(self.access, self.oidc, token)
+        return resolved if isinstance(resolved, Problem) else None
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:
         seen = 0

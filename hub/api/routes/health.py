@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from hub.access.tokens import Principal, Role
+from hub.api.gate import resolve_bearer
 from hub.api.problems import Problem
 from hub.api.schemas import HealthPublic
 from projections import worker
@@ -33,9 +34,7 @@ async def health(request: Request) -> dict[str, Any]:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return answer
-    principal = services.access.cached(token.strip())
-    if principal is False:
-        principal = await run_in_threadpool(services.access.authenticate, token.strip())
+    principal = await resolve_bearer(services.access, services.oidc, token.strip())
     if isinstance(principal, Principal) and principal.role == Role.ADMIN:
         answer["log_position"] = position or 0
         answer["views"] = await run_in_threadpool(worker.status, services.hub, services.views)

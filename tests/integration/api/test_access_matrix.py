@@ -385,3 +385,13 @@ def test_the_requester_sees_which_referral_lost_its_basis(api: Api, world: dict[
     outbox = api.get("p", f"/agencies/{world['p']}/referrals?box=outbox").json()
     lost = {r["id"] for r in outbox if r["basis_lost"]}
     assert world["wd_referral"] in lost and world["referral"] not in lost
+
+
+@pytest.mark.parametrize("relation", list(MATRIX))
+def test_sign_in_routes_answer_everyone_alike(api: Api, relation: str) -> None:
+    """Browser sign-in (``/auth/oidc/…``) is public: every relation, and no token, gets the
+    same answer; with no identity provider configured, 404 that says so."""
+    token = MATRIX[relation][0]
+    for path in ("/auth/oidc/login", "/auth/oidc/callback?code=x&state=y"):
+        answer = api.get(token, path)
+        assert_problem(answer, 404, "oidc-not-configured")
