@@ -116,6 +116,8 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
         source="applicant",
         summary="因案致困，无法通过诉讼获得赔偿",
         received_on=DAY,
+        matter_number=f"（2026）新4003刑初{i}号",
+        applicant_relation="victim",
     )
     case.record_inquiry("承办检察官", "询问申请人及家属，核实困难情况", DAY)
     case.review(

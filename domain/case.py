@@ -21,17 +21,24 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.errors import (
+    AdvanceNotAllowed,
     AmountOverLimit,
     ApprovalRequired,
     InvalidValue,
     OutboundReferralRequired,
+    OverDamages,
     OverDisbursement,
     ReviewInconsistent,
+    StepDatedBeforePrevious,
     StepOutOfOrder,
 )
 from domain.values import (
+    MAX_MATTER_NUMBER,
     MAX_MONTHS,
     MAX_SHORT_TEXT,
+    USUAL_HEARING_OFFICERS,
+    AdvanceGround,
+    ApplicantRelation,
     CaseCategory,
     CaseSource,
     QualifyingSituation,
@@ -52,6 +59,17 @@ CHIEF_MEETING = "chief-procurator-meeting"
 DECISION_WORKING_DAYS = 10  # 受理后十个工作日内作出决定
 
 
+def _no_backdate(state: dict[str, Any]) -> None:
+    """Before business dates were checked, no step said why it was dated earlier."""
+    state["backdate_reason"] = None
+
+
+def _optional_reason(value: str | None, what: str) -> str | None:
+    if value is None or not value.strip():
+        return None
+    return require_text(value, what)
+
+
 class Stage(StrEnum):
     RECEIVED = "received"
     INQUIRED = "inquired"
@@ -64,11 +82,25 @@ class Stage(StrEnum):
     CLOSED = "closed"
 
 
+#: stages before the decision, where advance relief (先行救助) may be paid
+UNDECIDED = (Stage.RECEIVED, Stage.INQUIRED, Stage.REVIEWED, Stage.HEARD, Stage.SUBMITTED)
+
+
 class AidCase(Aggregate):
-    """One application for judicial relief, from lead to closure."""
+    """One application for judicial relief, from lead to closure.
+
+    Every step carries its business date (``domain.dates``) and, when it was recorded later
+    than it happened, why; a step is never dated before the step recorded before it.
+    """
 
     class LeadReceived(Aggregate.Created):
-        """A lead or an application received (受理), from ``source``; from a referral, its id."""
+        """A lead or an application received (受理), from ``source``; from a referral, its id.
+
+        ``matter_number`` is the underlying case (案号) the hardship arose from;
+        ``applicant_relation`` says who applies (victim, close relative, legal representative).
+        """
+
+        class_version = 2
 
         procuratorate_id: UUID
         person_id: UUID
@@ -76,37 +108,94 @@ class AidCase(Aggregate):
         summary: str
         received_on: date
         referral_id: UUID | None
+        matter_number: str | None
+        applicant_relation: str | None
+        backdate_reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["matter_number"] = None
+            state["applicant_relation"] = None
+            state["backdate_reason"] = None
+
+    class MatterNamed(Aggregate.Event):
+        """The underlying case number (案号) named after the case was opened."""
+
+        matter_number: str
 
     class InquiryRecorded(Aggregate.Event):
-        """An inquiry (询问) held by an officer."""
+        """An inquiry (询问) held by an officer; it may record who the applicant is to the victim."""
+
+        class_version = 2
 
         officer: str
         notes: str
         held_on: date
+        applicant_relation: str | None
+        backdate_reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["applicant_relation"] = None
+            state["backdate_reason"] = None
 
     class Reviewed(Aggregate.Event):
         """The review (审查): a qualifying situation, or a refusal ground, never both."""
+
+        class_version = 2
 
         situation: str | None
         refusal_ground: str | None
         notes: str
         reviewed_on: date
+        backdate_reason: str | None
+        upcast_v1_v2 = staticmethod(_no_backdate)
 
     class HearingHeld(Aggregate.Event):
-        """A hearing (听证); each officer has a name, a role and a view."""
+        """A hearing (听证); each officer has a name, a role and a view. Usually three officers;
+        fewer with ``fewer_officers_reason``."""
+
+        class_version = 2
 
         officers: list[dict[str, str]]
         held_on: date
+        fewer_officers_reason: str | None
+        backdate_reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["fewer_officers_reason"] = None
+            state["backdate_reason"] = None
 
     class SubmittedForApproval(Aggregate.Event):
         """Submitted for approval (报批) with the proposed amount in fen."""
 
+        class_version = 2
+
         proposed_fen: int
         submitted_by: str
         on: date
+        backdate_reason: str | None
+        upcast_v1_v2 = staticmethod(_no_backdate)
+
+    class AdvancePaid(Aggregate.Event):
+        """Advance relief (先行救助) paid before the decision to a person in urgent danger."""
+
+        amount_fen: int
+        ground: str
+        detail: str
+        paid_on: date
+        backdate_reason: str | None
 
     class ReliefGranted(Aggregate.Event):
-        """Relief granted (决定救助): the amount and the wage basis it was checked against."""
+        """Relief granted (决定救助): the amount and the wage basis it was checked against.
+
+        The wage basis names the official figure (``wage_region_code``, ``wage_year``,
+        ``wage_source``); ``advanced_fen`` is what advance relief already paid and counts
+        toward the grant, ``advance_excess_fen`` what was advanced beyond it (to recover).
+        """
+
+        class_version = 2
 
         amount_fen: int
         months: int
@@ -114,34 +203,84 @@ class AidCase(Aggregate):
         strict_review: bool
         approved_by: str
         decided_on: date
+        wage_region_code: str | None
+        wage_year: int | None
+        wage_source: str | None
+        damages_fen: int | None
+        advanced_fen: int
+        advance_excess_fen: int
+        matter_exception: str | None
+        backdate_reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.update(
+                wage_region_code=None,
+                wage_year=None,
+                wage_source=None,
+                damages_fen=None,
+                advanced_fen=0,
+                advance_excess_fen=0,
+                matter_exception=None,
+                backdate_reason=None,
+            )
 
     class ReliefRefused(Aggregate.Event):
-        """Relief refused (不予救助) on a ground, with the detail."""
+        """Relief refused (不予救助) on a ground, with the detail; advance relief paid is to be
+        recovered (``advance_to_recover_fen``)."""
+
+        class_version = 2
 
         ground: str
         detail: str
         decided_on: date
+        advance_to_recover_fen: int
+        backdate_reason: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["advance_to_recover_fen"] = 0
+            state["backdate_reason"] = None
+
+    class FundsArrived(Aggregate.Event):
+        """The granted funds arrived (资金到位): the applicant is told within 2 working days."""
+
+        arrived_on: date
+        backdate_reason: str | None
+
+    class ApplicantNotified(Aggregate.Event):
+        """The applicant told to collect the money (通知申请人领取)."""
+
+        notified_on: date
+        means: str
+        backdate_reason: str | None
 
     class ReliefDisbursed(Aggregate.Event):
         """(Part of) the grant paid out (发放), possibly at a ceremony."""
 
+        class_version = 2
+
         amount_fen: int
         paid_on: date
         ceremony: str | None
+        backdate_reason: str | None
+        upcast_v1_v2 = staticmethod(_no_backdate)
 
     class FollowUpRecorded(Aggregate.Event):
         """A follow-up visit (回访), the new needs it found and when the next visit is due."""
 
-        class_version = 2
+        class_version = 3
 
         visited_on: date
         officer: str
         notes: str
         new_needs: list[str]
+        backdate_reason: str | None
         next_visit_on: date | None
+        upcast_v1_v2 = staticmethod(_no_backdate)
 
         @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
             """Visits recorded before set no next visit."""
             state["next_visit_on"] = None
 
@@ -156,14 +295,16 @@ class AidCase(Aggregate):
         """The case closed (结案); ``without_referral`` says why a person refused for hardship
         not caused by the case was not referred on (None when she was, or it did not apply)."""
 
-        class_version = 2
+        class_version = 3
 
         reason: str
         closed_on: date
+        backdate_reason: str | None
         without_referral: str | None
+        upcast_v1_v2 = staticmethod(_no_backdate)
 
         @staticmethod
-        def upcast_v1_v2(state: dict[str, Any]) -> None:
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
             """Closures recorded before gave no such reason."""
             state["without_referral"] = None
 
@@ -177,6 +318,9 @@ class AidCase(Aggregate):
         summary: str,
         received_on: date,
         referral_id: UUID | None = None,
+        matter_number: str | None = None,
+        applicant_relation: str | None = None,
+        backdate_reason: str | None = None,
     ) -> AidCase:
         source_value = parse(CaseSource, source, "case source").value
         if (source_value == CaseSource.REFERRAL) != (referral_id is not None):
@@ -188,6 +332,11 @@ class AidCase(Aggregate):
             summary=require_text(summary, "summary"),
             received_on=check_date(received_on, "received on"),
             referral_id=referral_id,
+            matter_number=_matter(matter_number) if matter_number is not None else None,
+            applicant_relation=parse(ApplicantRelation, applicant_relation, "applicant").value
+            if applicant_relation is not None
+            else None,
+            backdate_reason=_optional_reason(backdate_reason, "backdate reason"),
         )
 
     @event(LeadReceived)
@@ -199,6 +348,9 @@ class AidCase(Aggregate):
         summary: str,
         received_on: date,
         referral_id: UUID | None,
+        matter_number: str | None,
+        applicant_relation: str | None,
+        backdate_reason: str | None,
     ) -> None:
         self.procuratorate_id = procuratorate_id
         self.person_id = person_id
@@ -207,11 +359,15 @@ class AidCase(Aggregate):
         self.officers: list[str] = []
         self.source = source
         self.referral_id = referral_id
+        self.matter_number = matter_number
+        self.applicant_relation = applicant_relation
         self.stage = Stage.RECEIVED.value
         self.eligible: bool | None = None
         self.refusal_ground: str | None = None
         self.granted_fen = 0
         self.disbursed_fen = 0
+        self.advanced_fen = 0
+        self.advance_excess_fen = 0
         self.follow_ups = 0
         self.refused_on_ground: str | None = None
         #: the needs each follow-up visit found, by the visit's number (1, 2, …)
@@ -220,18 +376,58 @@ class AidCase(Aggregate):
         self.without_referral: str | None = None
         self.category: str | None = None
         self.mechanism_id: UUID | None = None
+        self.received_on = received_on
+        self.decided_on: date | None = None
+        self.funds_arrived_on: date | None = None
+        self.notified_on: date | None = None
+        self.last_on = received_on
 
     def _require_stage(self, step: str, *allowed: Stage) -> None:
         if self.stage not in allowed:
             needs = " or ".join(s.value for s in allowed)
             raise StepOutOfOrder(f"{step} needs the case at stage {needs}, it is {self.stage}")
 
-    def record_inquiry(self, officer: str, notes: str, held_on: date) -> None:
+    def _dated(self, on: date, what: str) -> date:
+        """``on`` checked, and not before the step recorded before it (程序顺序)."""
+        check_date(on, what)
+        if on < self.last_on:
+            raise StepDatedBeforePrevious(
+                f"{what} {on} is before the case's previous step ({self.last_on})"
+            )
+        return on
+
+    def _stepped(self, on: date) -> None:
+        self.last_on = max(self.last_on, on)
+
+    def name_matter(self, matter_number: str) -> None:
+        """Names the underlying case (案号) of a case opened without it, before the decision."""
+        self._require_stage("naming the matter", *UNDECIDED)
+        if self.matter_number is not None:
+            raise InvalidValue(f"the case already names its matter {self.matter_number}")
+        self._matter_named(_matter(matter_number))
+
+    @event(MatterNamed)
+    def _matter_named(self, matter_number: str) -> None:
+        self.matter_number = matter_number
+
+    def record_inquiry(
+        self,
+        officer: str,
+        notes: str,
+        held_on: date,
+        *,
+        applicant_relation: str | None = None,
+        backdate_reason: str | None = None,
+    ) -> None:
         self._require_stage("inquiry", Stage.RECEIVED, Stage.INQUIRED)
         self._record_inquiry(
             require_text(officer, "officer", limit=MAX_SHORT_TEXT),
             check_length(notes, "notes"),
-            check_date(held_on, "held on"),
+            self._dated(held_on, "held on"),
+            parse(ApplicantRelation, applicant_relation, "applicant").value
+            if applicant_relation is not None
+            else None,
+            _optional_reason(backdate_reason, "backdate reason"),
         )
 
     def _handled_by(self, officer: str) -> None:
@@ -243,9 +439,19 @@ class AidCase(Aggregate):
         return self.stage in (Stage.GRANTED, Stage.REFUSED, Stage.DISBURSED, Stage.CLOSED)
 
     @event(InquiryRecorded)
-    def _record_inquiry(self, officer: str, notes: str, held_on: date) -> None:
+    def _record_inquiry(
+        self,
+        officer: str,
+        notes: str,
+        held_on: date,
+        applicant_relation: str | None,
+        backdate_reason: str | None,
+    ) -> None:
         self.stage = Stage.INQUIRED.value
         self._handled_by(officer)
+        if applicant_relation is not None:
+            self.applicant_relation = applicant_relation
+        self._stepped(held_on)
 
     def review(
         self,
@@ -254,6 +460,7 @@ class AidCase(Aggregate):
         refusal_ground: str | None,
         notes: str,
         reviewed_on: date,
+        backdate_reason: str | None = None,
     ) -> None:
         """Eligible with a qualifying situation (Art. 7); ineligible with a refusal ground."""
         self._require_stage("review", Stage.INQUIRED)
@@ -269,19 +476,34 @@ class AidCase(Aggregate):
             if refusal_ground
             else None,
             notes=check_length(notes, "notes"),
-            reviewed_on=check_date(reviewed_on, "reviewed on"),
+            reviewed_on=self._dated(reviewed_on, "reviewed on"),
+            backdate_reason=_optional_reason(backdate_reason, "backdate reason"),
         )
 
     @event(Reviewed)
     def _reviewed(
-        self, situation: str | None, refusal_ground: str | None, notes: str, reviewed_on: date
+        self,
+        situation: str | None,
+        refusal_ground: str | None,
+        notes: str,
+        reviewed_on: date,
+        backdate_reason: str | None,
     ) -> None:
         self.stage = Stage.REVIEWED.value
         self.eligible = situation is not None
         self.refusal_ground = refusal_ground
+        self._stepped(reviewed_on)
 
-    def hold_hearing(self, officers: list[dict[str, str]], held_on: date) -> None:
-        """Hearing officers (people's supervisors, deputies, CPPCC members) give views."""
+    def hold_hearing(
+        self,
+        officers: list[dict[str, str]],
+        held_on: date,
+        *,
+        fewer_officers_reason: str | None = None,
+        backdate_reason: str | None = None,
+    ) -> None:
+        """Hearing officers (people's supervisors, deputies, CPPCC members) give views;
+        usually three (听证员一般为三名), fewer only with a recorded reason."""
         self._require_stage("hearing", Stage.REVIEWED)
         if not self.eligible:
             raise StepOutOfOrder("a hearing is held only on a case found eligible at review")
@@ -289,6 +511,12 @@ class AidCase(Aggregate):
             raise InvalidValue("a hearing needs at least one hearing officer")
         if not all(isinstance(o, dict) for o in check_items(officers, "a hearing")):
             raise InvalidValue("each hearing officer has a name, a role and a view")
+        fewer = _optional_reason(fewer_officers_reason, "reason for fewer hearing officers")
+        if len(officers) < USUAL_HEARING_OFFICERS and fewer is None:
+            raise InvalidValue(
+                f"a hearing usually has {USUAL_HEARING_OFFICERS} hearing officers; with "
+                f"{len(officers)}, record why (fewer_officers_reason)"
+            )
         cleaned = [
             {
                 "name": require_text(o.get("name"), "hearing officer name", limit=MAX_SHORT_TEXT),
@@ -297,26 +525,80 @@ class AidCase(Aggregate):
             }
             for o in officers
         ]
-        self._hearing_held(cleaned, check_date(held_on, "held on"))
+        self._hearing_held(
+            cleaned,
+            self._dated(held_on, "held on"),
+            fewer if len(officers) < USUAL_HEARING_OFFICERS else None,
+            _optional_reason(backdate_reason, "backdate reason"),
+        )
 
     @event(HearingHeld)
-    def _hearing_held(self, officers: list[dict[str, str]], held_on: date) -> None:
+    def _hearing_held(
+        self,
+        officers: list[dict[str, str]],
+        held_on: date,
+        fewer_officers_reason: str | None,
+        backdate_reason: str | None,
+    ) -> None:
         self.stage = Stage.HEARD.value
+        self._stepped(held_on)
 
-    def submit_for_approval(self, proposed_fen: int, submitted_by: str, on: date) -> None:
+    def submit_for_approval(
+        self, proposed_fen: int, submitted_by: str, on: date, *, backdate_reason: str | None = None
+    ) -> None:
         self._require_stage("submission for approval", Stage.REVIEWED, Stage.HEARD)
         if not self.eligible:
             raise StepOutOfOrder("only a case found eligible is submitted for approval")
         self._submitted(
             check_fen(proposed_fen, "proposed amount"),
             require_text(submitted_by, "by", limit=MAX_SHORT_TEXT),
-            check_date(on, "submitted on"),
+            self._dated(on, "submitted on"),
+            _optional_reason(backdate_reason, "backdate reason"),
         )
 
     @event(SubmittedForApproval)
-    def _submitted(self, proposed_fen: int, submitted_by: str, on: date) -> None:
+    def _submitted(
+        self, proposed_fen: int, submitted_by: str, on: date, backdate_reason: str | None
+    ) -> None:
         self.stage = Stage.SUBMITTED.value
         self._handled_by(submitted_by)
+        self._stepped(on)
+
+    def pay_advance(
+        self,
+        amount_fen: int,
+        ground: str,
+        detail: str,
+        paid_on: date,
+        *,
+        backdate_reason: str | None = None,
+    ) -> None:
+        """Advance relief (先行救助): paid before the decision to a person in urgent danger;
+        the procedure is completed afterwards and the grant reconciles it."""
+        if self.stage not in UNDECIDED:
+            raise AdvanceNotAllowed("advance relief is paid before the decision, not after it")
+        if self.eligible is False:
+            raise AdvanceNotAllowed("the review found the case ineligible")
+        self._advance_paid(
+            check_fen(amount_fen, "advance"),
+            parse(AdvanceGround, ground, "advance ground").value,
+            require_text(detail, "detail"),
+            self._dated(paid_on, "paid on"),
+            _optional_reason(backdate_reason, "backdate reason"),
+        )
+
+    @event(AdvancePaid)
+    def _advance_paid(
+        self,
+        amount_fen: int,
+        ground: str,
+        detail: str,
+        paid_on: date,
+        backdate_reason: str | None,
+    ) -> None:
+        self.advanced_fen += amount_fen
+        self.disbursed_fen += amount_fen  # money paid, before the decision
+        self._stepped(paid_on)
 
     def grant(
         self,
@@ -327,8 +609,15 @@ class AidCase(Aggregate):
         strict_review: bool,
         approved_by: str,
         decided_on: date,
+        wage_region_code: str | None = None,
+        wage_year: int | None = None,
+        wage_source: str | None = None,
+        damages_fen: int | None = None,
+        matter_exception: str | None = None,
+        backdate_reason: str | None = None,
     ) -> None:
-        """Grant: amount within months × the previous year's regional average monthly wage."""
+        """Grant: amount within months × the previous year's regional average monthly wage,
+        and never above the damages awarded where recorded. Advance relief counts toward it."""
         self._require_stage("decision", Stage.SUBMITTED)
         check_fen(amount_fen, "amount")
         check_fen(average_monthly_wage_fen, "average monthly wage")
@@ -342,9 +631,18 @@ class AidCase(Aggregate):
             raise AmountOverLimit(
                 f"amount {amount_fen} fen exceeds {months} months × {average_monthly_wage_fen} fen"
             )
+        if damages_fen is not None and amount_fen > check_fen(damages_fen, "damages awarded"):
+            raise OverDamages(
+                f"amount {amount_fen} fen exceeds the damages awarded ({damages_fen} fen)"
+            )
         if amount_fen >= CHIEF_MEETING_THRESHOLD_FEN and approved_by != CHIEF_MEETING:
             raise ApprovalRequired(
                 "grants of 10,000 yuan or more are approved by the chief procurator's meeting"
+            )
+        if self.applicant_relation is None:
+            raise InvalidValue(
+                "record who applies (victim, close relative or legal representative) before "
+                "the decision"
             )
         self._granted(
             amount_fen=amount_fen,
@@ -352,7 +650,15 @@ class AidCase(Aggregate):
             average_monthly_wage_fen=average_monthly_wage_fen,
             strict_review=strict_review,
             approved_by=require_text(approved_by, "approved by", limit=MAX_SHORT_TEXT),
-            decided_on=check_date(decided_on, "decided on"),
+            decided_on=self._dated(decided_on, "decided on"),
+            wage_region_code=wage_region_code,
+            wage_year=wage_year,
+            wage_source=check_length(wage_source, "wage source"),
+            damages_fen=damages_fen,
+            advanced_fen=self.advanced_fen,
+            advance_excess_fen=max(0, self.advanced_fen - amount_fen),
+            matter_exception=_optional_reason(matter_exception, "matter exception"),
+            backdate_reason=_optional_reason(backdate_reason, "backdate reason"),
         )
 
     @event(ReliefGranted)
@@ -364,21 +670,49 @@ class AidCase(Aggregate):
         strict_review: bool,
         approved_by: str,
         decided_on: date,
+        wage_region_code: str | None,
+        wage_year: int | None,
+        wage_source: str | None,
+        damages_fen: int | None,
+        advanced_fen: int,
+        advance_excess_fen: int,
+        matter_exception: str | None,
+        backdate_reason: str | None,
     ) -> None:
         self.stage = Stage.GRANTED.value
         self.granted_fen = amount_fen
+        self.decided_on = decided_on
+        self.advance_excess_fen = advance_excess_fen
+        # what was advanced was paid already, and counts toward the grant
+        if self.disbursed_fen >= self.granted_fen:
+            self.stage = Stage.DISBURSED.value
+        self._stepped(decided_on)
 
-    def refuse(self, ground: str, detail: str, decided_on: date) -> None:
+    def refuse(
+        self, ground: str, detail: str, decided_on: date, *, backdate_reason: str | None = None
+    ) -> None:
         self._require_stage("refusal", Stage.REVIEWED, Stage.HEARD, Stage.SUBMITTED)
         self._refused(
             parse(RefusalGround, ground, "refusal ground").value,
             require_text(detail, "detail"),
-            check_date(decided_on, "decided on"),
+            self._dated(decided_on, "decided on"),
+            self.advanced_fen,
+            _optional_reason(backdate_reason, "backdate reason"),
         )
 
     @event(ReliefRefused)
-    def _refused(self, ground: str, detail: str, decided_on: date) -> None:
+    def _refused(
+        self,
+        ground: str,
+        detail: str,
+        decided_on: date,
+        advance_to_recover_fen: int,
+        backdate_reason: str | None,
+    ) -> None:
         self.stage = Stage.REFUSED.value
+        self.decided_on = decided_on
+        self.advance_excess_fen = advance_to_recover_fen
+        self._stepped(decided_on)
         self.refused_on_ground = ground
 
     @property
@@ -387,25 +721,74 @@ class AidCase(Aggregate):
         help, so the procuratorate coordinates another agency's (细则第五条)."""
         return self.refused_on_ground == RefusalGround.HARDSHIP_NOT_CAUSED_BY_CASE
 
-    def disburse(self, amount_fen: int, paid_on: date, ceremony: str | None = None) -> None:
+    def record_funds_arrived(self, arrived_on: date, *, backdate_reason: str | None = None) -> None:
+        """The granted funds arrived; the applicant must be told within 2 working days."""
+        self._require_stage("funds arriving", Stage.GRANTED)
+        if self.funds_arrived_on is not None:
+            raise StepOutOfOrder("the funds' arrival is already recorded")
+        self._funds_arrived(
+            self._dated(arrived_on, "arrived on"),
+            _optional_reason(backdate_reason, "backdate reason"),
+        )
+
+    @event(FundsArrived)
+    def _funds_arrived(self, arrived_on: date, backdate_reason: str | None) -> None:
+        self.funds_arrived_on = arrived_on
+        self._stepped(arrived_on)
+
+    def notify_applicant(
+        self, notified_on: date, means: str, *, backdate_reason: str | None = None
+    ) -> None:
+        """The applicant told to collect the money (通知申请人领取), after the funds arrived."""
+        if self.funds_arrived_on is None:
+            raise StepOutOfOrder("the applicant is told once the funds have arrived")
+        if self.notified_on is not None:
+            raise StepOutOfOrder("the applicant was already told")
+        self._notified(
+            self._dated(notified_on, "notified on"),
+            require_text(means, "means", limit=MAX_SHORT_TEXT),
+            _optional_reason(backdate_reason, "backdate reason"),
+        )
+
+    @event(ApplicantNotified)
+    def _notified(self, notified_on: date, means: str, backdate_reason: str | None) -> None:
+        self.notified_on = notified_on
+        self._stepped(notified_on)
+
+    def disburse(
+        self,
+        amount_fen: int,
+        paid_on: date,
+        ceremony: str | None = None,
+        *,
+        backdate_reason: str | None = None,
+    ) -> None:
         """Pays out (part of) the grant, possibly at a joint ceremony with social donations."""
         # A fully paid grant still answers with OverDisbursement: the rule that is broken.
         self._require_stage("disbursement", Stage.GRANTED, Stage.DISBURSED)
         check_fen(amount_fen, "disbursement")
-        check_date(paid_on, "paid on")
         check_length(ceremony, "ceremony", limit=MAX_SHORT_TEXT)
         if self.disbursed_fen + amount_fen > self.granted_fen:
             raise OverDisbursement(
                 f"{self.disbursed_fen + amount_fen} fen would exceed the grant of "
                 f"{self.granted_fen} fen"
+                + (f" ({self.advanced_fen} fen advanced)" if self.advanced_fen else "")
             )
-        self._disbursed(amount_fen, paid_on, ceremony)
+        self._disbursed(
+            amount_fen,
+            self._dated(paid_on, "paid on"),
+            ceremony,
+            _optional_reason(backdate_reason, "backdate reason"),
+        )
 
     @event(ReliefDisbursed)
-    def _disbursed(self, amount_fen: int, paid_on: date, ceremony: str | None) -> None:
+    def _disbursed(
+        self, amount_fen: int, paid_on: date, ceremony: str | None, backdate_reason: str | None
+    ) -> None:
         self.disbursed_fen += amount_fen
         if self.disbursed_fen == self.granted_fen:
             self.stage = Stage.DISBURSED.value
+        self._stepped(paid_on)
 
     def record_follow_up(
         self,
@@ -414,13 +797,14 @@ class AidCase(Aggregate):
         officer: str,
         notes: str,
         new_needs: list[str],
+        backdate_reason: str | None = None,
         next_visit_on: date | None = None,
     ) -> None:
         """A follow-up visit (回访), also after closure (一次救助，长期关怀); new needs found
         here stay open until a referral naming this visit answers them."""
         if self.disbursed_fen == 0 and self.refused_on_ground is None:
             raise StepOutOfOrder("a follow-up visit comes after disbursement or refusal")
-        visited_on = check_date(visited_on, "visited on")
+        visited_on = self._dated(visited_on, "visited on")
         if next_visit_on is not None and check_date(next_visit_on, "next visit") <= visited_on:
             raise InvalidValue("the next visit comes after this one")
         self._followed_up(
@@ -428,6 +812,7 @@ class AidCase(Aggregate):
             require_text(officer, "officer", limit=MAX_SHORT_TEXT),
             check_length(notes, "notes"),
             sorted({parse(Service, n, "need").value for n in check_items(new_needs, "needs")}),
+            _optional_reason(backdate_reason, "backdate reason"),
             next_visit_on,
         )
 
@@ -438,12 +823,14 @@ class AidCase(Aggregate):
         officer: str,
         notes: str,
         new_needs: list[str],
+        backdate_reason: str | None,
         next_visit_on: date | None = None,
     ) -> None:
         self.follow_ups += 1
         self._handled_by(officer)
         self.follow_up_needs[self.follow_ups] = list(new_needs)
         self.next_visit_on = next_visit_on
+        self._stepped(visited_on)
 
     def classify(
         self, *, category: str, mechanism_id: UUID | None, mechanism_signed_on: date | None
@@ -477,6 +864,7 @@ class AidCase(Aggregate):
         reason: str,
         closed_on: date,
         *,
+        backdate_reason: str | None = None,
         referred_on: bool = False,
         without_referral: str | None = None,
     ) -> None:
@@ -493,14 +881,22 @@ class AidCase(Aggregate):
             )
         self._closed(
             require_text(reason, "reason"),
-            check_date(closed_on, "closed on"),
+            self._dated(closed_on, "closed on"),
+            _optional_reason(backdate_reason, "backdate reason"),
             why_not if self.needs_outbound_referral else None,
         )
 
     @event(CaseClosed)
-    def _closed(self, reason: str, closed_on: date, without_referral: str | None = None) -> None:
+    def _closed(
+        self,
+        reason: str,
+        closed_on: date,
+        backdate_reason: str | None,
+        without_referral: str | None = None,
+    ) -> None:
         self.stage = Stage.CLOSED.value
         self.without_referral = without_referral
+        self._stepped(closed_on)
 
     def summary_dict(self) -> dict[str, Any]:
         return {
@@ -520,3 +916,23 @@ class AidCase(Aggregate):
             "mechanism_id": str(self.mechanism_id) if self.mechanism_id else None,
             "version": self.version,
         }
+
+    def procedure_dict(self) -> dict[str, Any]:
+        """The procedure's business dates and what it records beyond the summary."""
+        return {
+            "matter_number": self.matter_number,
+            "applicant_relation": self.applicant_relation,
+            "received_on": self.received_on.isoformat(),
+            "decided_on": self.decided_on.isoformat() if self.decided_on else None,
+            "advanced_fen": self.advanced_fen,
+            "advance_excess_fen": self.advance_excess_fen,
+            "funds_arrived_on": self.funds_arrived_on.isoformat()
+            if self.funds_arrived_on
+            else None,
+            "notified_on": self.notified_on.isoformat() if self.notified_on else None,
+        }
+
+
+def _matter(matter_number: str) -> str:
+    """An underlying case number (案号), e.g. （2021）新4025刑初12号."""
+    return require_text(matter_number, "matter number", limit=MAX_MATTER_NUMBER)

@@ -135,3 +135,59 @@ class NotParty(DomainError):
 
     rule = "not-party"
     title = "Not a party"
+
+
+class FutureDate(DomainError):
+    """A business date after the day it is recorded (China time)."""
+
+    rule = "business-date-in-future"
+    title = "Business date in the future"
+
+
+class BackdateReasonRequired(DomainError):
+    """A business date earlier than the recording day needs a reason (补录原因)."""
+
+    rule = "backdate-reason-required"
+    title = "Reason required for an earlier business date"
+
+
+class BackdateNotAllowed(DomainError):
+    """A business date further back than the deployment allows (``HUB_MAX_BACKDATE_DAYS``)."""
+
+    rule = "backdate-too-far"
+    title = "Business date too far back"
+
+
+class StepDatedBeforePrevious(DomainError):
+    """A case step dated before the step recorded before it: the steps keep their order."""
+
+    rule = "case-step-date-order"
+    title = "Step dated before the previous step"
+
+
+class AdvanceNotAllowed(DomainError):
+    """Advance relief (先行救助) only before the decision, for a person in urgent danger."""
+
+    rule = "advance-relief-not-allowed"
+    title = "Advance relief not allowed"
+
+
+class WageFigureMissing(DomainError):
+    """A grant names a region and year for which no official average wage is loaded."""
+
+    rule = "wage-figure-missing"
+    title = "No official average wage for that region and year"
+
+
+class OverDamages(DomainError):
+    """A grant above the damages awarded (never more than a court would award)."""
+
+    rule = "relief-over-damages"
+    title = "Relief exceeds the damages awarded"
+
+
+class MatterAlreadyRelieved(DomainError):
+    """A second grant for the same person on the same matter (案号) without a recorded exception."""
+
+    rule = "one-relief-per-matter"
+    title = "Relief already granted on this matter"

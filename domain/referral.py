@@ -32,6 +32,7 @@ from domain.values import (
     ReferralStatus,
     Service,
     check_count,
+    check_date,
     check_fen,
     check_items,
     check_length,
@@ -103,7 +104,7 @@ class Referral(Aggregate):
         ``answers_follow_up`` and ``answers_need`` the follow-up visit of its case and the
         need found there that it answers (or none)."""
 
-        class_version = 3
+        class_version = 4
 
         requester_id: UUID
         recipient_id: UUID
@@ -119,6 +120,9 @@ class Referral(Aggregate):
         invoked_by: str | None
         requested_by: str
         re_referral_of: UUID | None
+        requested_on: date | None
+        found_on: date | None
+        backdate_reason: str | None
         answers_follow_up: int | None
         answers_need: str | None
 
@@ -129,6 +133,13 @@ class Referral(Aggregate):
 
         @staticmethod
         def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Before business dates, a referral's day was the day it was recorded."""
+            state["requested_on"] = None
+            state["found_on"] = None
+            state["backdate_reason"] = None
+
+        @staticmethod
+        def upcast_v3_v4(state: dict[str, Any]) -> None:
             """Before needs found at follow-up were tracked, a referral answered none."""
             state.update(answers_follow_up=None, answers_need=None)
 
@@ -171,11 +182,19 @@ class Referral(Aggregate):
         requested_by: str,
         re_referral_of: UUID | None = None,
         consent_id: UUID | None = None,
+        requested_on: date | None = None,
+        found_on: date | None = None,
+        backdate_reason: str | None = None,
         answers_follow_up: int | None = None,
         answers_need: str | None = None,
     ) -> Referral:
         """A new referral. Without the person's consent, a legal basis and who invoked it.
-        One answering a need found at follow-up names its case, the visit and the need."""
+        One answering a need found at follow-up names its case, the visit and the need.
+
+        ``requested_on`` is its business date; ``found_on`` the day of the sender's own event
+        the 5-working-day sending deadline runs from (case concluded, lead found), by default
+        the day it is requested.
+        """
         if requester_id == recipient_id:
             raise InvalidValue("an agency does not refer to itself")
         if (answers_follow_up is None) != (answers_need is None):
@@ -193,6 +212,13 @@ class Referral(Aggregate):
             raise InvalidValue("a referral asks for at least one service")
         check_length(legal_basis, "legal basis")
         check_length(invoked_by, "invoked by", limit=MAX_SHORT_TEXT)
+        if requested_on is not None:
+            check_date(requested_on, "requested on")
+            found_on = check_date(found_on or requested_on, "found on")
+            if found_on > requested_on:
+                raise InvalidValue("the lead is found or the case concluded before it is referred")
+        elif found_on is not None:
+            raise InvalidValue("a referral with a found-on date has its own business date")
         return cls(
             requester_id=requester_id,
             recipient_id=recipient_id,
@@ -210,6 +236,11 @@ class Referral(Aggregate):
             invoked_by=invoked_by.strip() if not consent and invoked_by else None,
             requested_by=require_text(requested_by, "requested by", limit=MAX_SHORT_TEXT),
             re_referral_of=re_referral_of,
+            requested_on=requested_on,
+            found_on=found_on,
+            backdate_reason=backdate_reason.strip()
+            if backdate_reason and backdate_reason.strip()
+            else None,
             answers_follow_up=None
             if answers_follow_up is None
             else check_count(answers_follow_up, "follow-up", low=1, high=MAX_POSITION),
@@ -235,6 +266,9 @@ class Referral(Aggregate):
         invoked_by: str | None,
         requested_by: str,
         re_referral_of: UUID | None,
+        requested_on: date | None,
+        found_on: date | None,
+        backdate_reason: str | None,
         answers_follow_up: int | None = None,
         answers_need: str | None = None,
     ) -> None:
@@ -256,6 +290,8 @@ class Referral(Aggregate):
         self.request_keys: list[str] = []
         self.re_referred_to: UUID | None = None
         self.re_referral_of = re_referral_of
+        self.requested_on = requested_on
+        self.found_on = found_on
         self.answers_follow_up = answers_follow_up
         self.answers_need = answers_need
 

@@ -88,6 +88,21 @@ class QualifyingSituation(StrEnum):
     OTHER_WARRANTED = "other-warranted"
 
 
+class ApplicantRelation(StrEnum):
+    """Who applies (申请人): the victim, a close relative or dependant, a legal representative."""
+
+    VICTIM = "victim"  # 被害人本人
+    CLOSE_RELATIVE = "close-relative"  # 近亲属 / 被扶养人
+    LEGAL_REPRESENTATIVE = "legal-representative"  # 法定代理人
+
+
+class AdvanceGround(StrEnum):
+    """Why relief is advanced before the decision (先行救助): urgent danger."""
+
+    LIFE_THREATENED = "life-threatened"  # 犯罪行为危及生命
+    URGENT_TREATMENT_UNAFFORDABLE = "urgent-treatment-unaffordable"  # 重伤急需救治无力承担
+
+
 class RefusalGround(StrEnum):
     APPLICANT_AT_FAULT = "applicant-at-fault"
     REFUSED_TO_COOPERATE = "refused-to-cooperate"
@@ -203,6 +218,15 @@ MAX_ITEMS = 100
 MAX_MONTHS = 120
 #: an agency's response target, in working days
 MAX_RESPONSE_DAYS = 60
+#: how many days before the recording day a business date may lie (``HUB_MAX_BACKDATE_DAYS``)
+DEFAULT_MAX_BACKDATE_DAYS = 30
+#: hearing officers the hearing rules usually call (fewer needs a recorded reason)
+USUAL_HEARING_OFFICERS = 3
+#: the years an average-wage figure may be for
+EARLIEST_WAGE_YEAR = 1949
+LATEST_WAGE_YEAR = 2100
+#: an underlying case number (案号), e.g. （2021）新4025刑初12号
+MAX_MATTER_NUMBER = 64
 #: a position in the log (a cursor such as the feed's ``after``): a 64-bit integer, with room
 #: for the next one
 MAX_POSITION = 2**63 - 2
@@ -323,6 +347,7 @@ def require_text(value: str | None, what: str, *, limit: int = MAX_TEXT) -> str:
     if len(value) > limit:
         raise InvalidValue(f"{what} must be at most {limit} characters")
     return value.strip()
+
 
 #: the longest bearer token the API reads (a provider's signed JWT is far shorter); a longer
 #: one is refused before it is parsed

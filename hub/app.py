@@ -7,13 +7,15 @@ Values in and out are plain: UUIDs, dates, integers of fen, strings, dicts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
 from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.persistence import EventStore, Mapper, Transcoder
 
+from domain.values import DEFAULT_MAX_BACKDATE_DAYS
 from domain.workdays import WorkCalendar
 from hub.commands.audit import AuditCommands
 from hub.commands.cases import CaseCommands
@@ -21,13 +23,30 @@ from hub.commands.links import LinkIndex
 from hub.commands.persons import PersonCommands
 from hub.commands.referrals import ReferralCommands
 from hub.commands.registry import RegistryCommands
+from hub.commands.wages import WageCommands
 from hub.transcodings import hub_transcoder
 from hub.vault.chain import ChainedEventStore
 from hub.vault.keystore import KeyStore
 from hub.vault.mapper import HubMapper
 
+#: China Standard Time (Asia/Shanghai): UTC+8 all year, no daylight saving since 1991, so no
+#: time-zone database is needed on the server
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
-class ReliefHub(RegistryCommands, PersonCommands, CaseCommands, ReferralCommands, AuditCommands):
+
+def china_today() -> date:
+    """Today in China (Asia/Shanghai): the day the hub stamps on a step it records."""
+    return datetime.now(CHINA).date()
+
+
+class ReliefHub(
+    RegistryCommands,
+    PersonCommands,
+    CaseCommands,
+    ReferralCommands,
+    AuditCommands,
+    WageCommands,
+):
     name = "ReliefHub"
     #: aggregates are cached and fast-forwarded from the log on each load, so a change made
     #: by another process (a CLI command) is always seen
@@ -44,7 +63,8 @@ class ReliefHub(RegistryCommands, PersonCommands, CaseCommands, ReferralCommands
         hub_key: bytes,
         keys: KeyStore,
         calendar: WorkCalendar | None = None,
-        today: Callable[[], date] = date.today,
+        today: Callable[[], date] = china_today,
+        max_backdate_days: int = DEFAULT_MAX_BACKDATE_DAYS,
     ) -> None:
         if len(person_key) < 16:
             raise ValueError("the person key must be at least 16 bytes")
@@ -53,8 +73,19 @@ class ReliefHub(RegistryCommands, PersonCommands, CaseCommands, ReferralCommands
         self.keys = keys
         self.calendar = calendar or WorkCalendar()
         self.today = today
+        self.max_backdate_days = max_backdate_days
         self.links = LinkIndex()
         super().__init__(env=dict(env or {}))
+
+    @contextmanager
+    def backdating(self, days: int) -> Iterator[None]:
+        """Widens the backdate window to ``days`` while loading history (the demo's seed)."""
+        before = self.max_backdate_days
+        self.max_backdate_days = max(before, days)
+        try:
+            yield
+        finally:
+            self.max_backdate_days = before
 
     def construct_mapper(self) -> Mapper[UUID]:
         return HubMapper(self.construct_transcoder(), self.hub_key, self.keys)

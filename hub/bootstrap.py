@@ -64,6 +64,7 @@ def build_hub(
         hub_key=settings.secret("cipher_key"),
         keys=KeyStore(settings.keys_location(), settings.secret("master_key")),
         calendar=WorkCalendar.with_local_days(settings.local_holidays, settings.local_workdays),
+        max_backdate_days=settings.max_backdate_days,
     )
 
 

@@ -20,6 +20,8 @@
 | ``HUB_FEED_WAITS_PER_AGENCY`` | ``8`` | long-polls (``GET /agencies/{id}/feed?wait=``) one agency may hold at once; more get 429 |
 | ``HUB_ACCESS_LOG_FLUSH_SECONDS`` | ``1.0`` | how often the API's reads of personal data are appended, one event per reader per burst |
 | ``HUB_SLA_COMPLETION_DAYS`` / ``HUB_SLA_AMBER_DAYS`` | ``10`` / ``2`` | working days to finish an accepted referral; amber this many days before a deadline |
+| ``HUB_MAX_BACKDATE_DAYS`` | ``30`` | how many days before the day it is recorded (China time) a step's business date may lie; an earlier date needs a reason |
+| ``HUB_DEMO_BACKDATE_DAYS`` | ``3650`` | the same window while ``hub demo`` loads the seed report's 2021–2022 scenarios |
 | ``HUB_OIDC_ISSUER`` | unset: OpenID Connect off | the identity provider's issuer URL; its discovery document names its keys |
 | ``HUB_OIDC_DISCOVERY_URL`` | ``ISSUER/.well-known/openid-configuration`` | where the hub reads the discovery document (an internal address of the provider) |
 | ``HUB_OIDC_AUDIENCE`` | ``hub-api`` | the ``aud`` the API requires of a provider's access token |
@@ -40,6 +42,8 @@ from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.values import DEFAULT_MAX_BACKDATE_DAYS
 
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "development"}
 
@@ -69,6 +73,8 @@ class Settings(BaseSettings):
     access_log_flush_seconds: float = Field(default=1.0, gt=0)
     sla_completion_days: int = 10
     sla_amber_days: int = 2
+    max_backdate_days: int = Field(default=DEFAULT_MAX_BACKDATE_DAYS, ge=0)
+    demo_backdate_days: int = Field(default=3650, ge=0)
     local_holidays: list[date] = []
     local_workdays: list[date] = []
     oidc_issuer: str | None = None

@@ -28,6 +28,9 @@ STEPS: dict[type[AidCase.Event], tuple[str, str, str | None]] = {
     AidCase.SubmittedForApproval: ("submission", "on", "submitted"),
     AidCase.ReliefGranted: ("grant", "decided_on", "granted"),
     AidCase.ReliefRefused: ("refusal", "decided_on", "refused"),
+    AidCase.AdvancePaid: ("advance", "paid_on", None),
+    AidCase.FundsArrived: ("funds-arrived", "arrived_on", None),
+    AidCase.ApplicantNotified: ("notice", "notified_on", None),
     AidCase.ReliefDisbursed: ("disbursement", "paid_on", None),
     AidCase.FollowUpRecorded: ("follow-up", "visited_on", None),
     AidCase.CaseClosed: ("closure", "closed_on", "closed"),
@@ -41,6 +44,9 @@ CaseStep: TypeAlias = (
     | AidCase.ReliefGranted
     | AidCase.ReliefRefused
     | AidCase.ReliefDisbursed
+    | AidCase.AdvancePaid
+    | AidCase.FundsArrived
+    | AidCase.ApplicantNotified
     | AidCase.FollowUpRecorded
     | AidCase.CaseClosed
 )
@@ -48,6 +54,7 @@ CaseStep: TypeAlias = (
 
 class CaseFiles(DirectoryHandlers):
     name = "case_files"
+    code_version = 2  # 2: business dates of the funds' arrival and the notice; advance relief
     tables: ClassVar[dict[str, list[str]]] = {
         **DIRECTORY_TABLES,
         "cases": [
@@ -57,7 +64,8 @@ class CaseFiles(DirectoryHandlers):
             "received_on TEXT NOT NULL, eligible INTEGER, situation TEXT, refusal_ground TEXT, "
             "granted_fen BIGINT NOT NULL, disbursed_fen BIGINT NOT NULL, decided_on TEXT, "
             "follow_ups BIGINT NOT NULL, closed_on TEXT, updated_at TEXT NOT NULL, "
-            "steps TEXT NOT NULL)",
+            "steps TEXT NOT NULL, advanced_fen BIGINT NOT NULL DEFAULT 0, "
+            "funds_arrived_on TEXT, notified_on TEXT)",
             "CREATE INDEX IF NOT EXISTS {p}_cases_person ON {cases} (person_id)",
         ],
         "case_referrals": [
@@ -92,6 +100,9 @@ class CaseFiles(DirectoryHandlers):
                 "closed_on": None,
                 "updated_at": e.timestamp.isoformat(),
                 "steps": [_step(e, "lead", e.received_on)],
+                "advanced_fen": 0,
+                "funds_arrived_on": None,
+                "notified_on": None,
             },
         )
 
@@ -110,6 +121,15 @@ class CaseFiles(DirectoryHandlers):
             case["situation"], case["refusal_ground"] = e.situation, e.refusal_ground
         elif isinstance(e, AidCase.ReliefGranted):
             case["granted_fen"], case["decided_on"] = e.amount_fen, text(e.decided_on)
+            if case["disbursed_fen"] >= case["granted_fen"]:  # advance relief covered it
+                case["stage"] = "disbursed"
+        elif isinstance(e, AidCase.AdvancePaid):
+            case["advanced_fen"] += e.amount_fen
+            case["disbursed_fen"] += e.amount_fen
+        elif isinstance(e, AidCase.FundsArrived):
+            case["funds_arrived_on"] = text(e.arrived_on)
+        elif isinstance(e, AidCase.ApplicantNotified):
+            case["notified_on"] = text(e.notified_on)
         elif isinstance(e, AidCase.ReliefRefused):
             case["decided_on"] = text(e.decided_on)
         elif isinstance(e, AidCase.ReliefDisbursed):

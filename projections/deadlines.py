@@ -1,13 +1,20 @@
-"""Referral deadlines in working days (工作日), and the SLA colours derived from them.
+"""Deadlines in working days (工作日), each on the party it falls on, and their SLA colours.
 
-A referral has two deadlines, both counted on China's official calendar (with local extra
-days, :class:`domain.workdays.WorkCalendar`):
+All are counted on China's official calendar (with local extra days,
+:class:`domain.workdays.WorkCalendar`). On a referral:
 
-- the **answer** deadline: its ``due_on`` (the recipient's response target), while it is
-  ``requested`` or ``received``;
-- the **completion** deadline: ``completion_days`` working days after ``due_on`` (default 10,
-  "the handling body gives its opinion within 10 working days"), while it is ``accepted``,
-  ``in-progress`` or ``on-hold``.
+- the **sender**'s: refer within ``sender_days`` (5) working days of the sender's own event
+  (case concluded, lead found: the referral's ``found_on``); a referral sent later says by how
+  many working days (:func:`sender_lateness`);
+- the recipient's **answer**: its ``due_on`` (the agency's or mechanism's own response
+  target), while it is ``requested`` or ``received``;
+- the recipient's **completion**: ``completion_days`` working days after ``due_on`` (a local
+  service target, ``HUB_SLA_COMPLETION_DAYS``), while ``accepted``, ``in-progress`` or
+  ``on-hold``.
+
+On an aid case (:func:`case_deadline`): the procuratorate's **decision** within
+``decision_days`` (10) working days of accepting the application, and its **notice** to the
+applicant within ``notice_days`` (2) working days of the funds arriving.
 
 A deadline's day is still in time; a referral is **overdue** once a working day has passed
 after it (``days_overdue`` counts those working days). It is **amber** when the deadline is
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from domain.workdays import WorkCalendar
 
@@ -30,6 +38,9 @@ class SlaPolicy:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     completion_days: int = 10
     amber_days: int = 2
+    sender_days: int = 5
+    decision_days: int = 10
+    notice_days: int = 2
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,12 @@ def deadline(status: str, due_on: date, today: date, policy: SlaPolicy) -> Deadl
         stage, on = "completion", cal.add_working_days(due_on, policy.completion_days)
     else:
         return None
-    between = cal.working_days_between(on, today)
+    return standing(stage, on, today, policy)
+
+
+def standing(stage: str, on: date, today: date, policy: SlaPolicy) -> Deadline:
+    """How a deadline on day ``on`` stands ``today``: green, amber or red."""
+    between = policy.calendar.working_days_between(on, today)
     overdue = max(0, between)
     left = -between
     if overdue > 0:
@@ -60,6 +76,32 @@ def deadline(status: str, due_on: date, today: date, policy: SlaPolicy) -> Deadl
     else:
         level = "green"
     return Deadline(stage, on, overdue, left, level)
+
+
+#: case stages before the decision, while the 10-working-day decision deadline runs
+UNDECIDED = ("received", "inquired", "reviewed", "heard", "submitted")
+
+
+def case_deadline(case: dict[str, Any], today: date, policy: SlaPolicy) -> Deadline | None:
+    """The procuratorate's open deadline on a case row (``stage``, ``received_on``,
+    ``funds_arrived_on``, ``notified_on``), or None."""
+    cal = policy.calendar
+    if case["stage"] in UNDECIDED:
+        received = date.fromisoformat(case["received_on"])
+        return standing(
+            "decision", cal.add_working_days(received, policy.decision_days), today, policy
+        )
+    if case.get("funds_arrived_on") and not case.get("notified_on") and case["stage"] == "granted":
+        arrived = date.fromisoformat(case["funds_arrived_on"])
+        return standing("notice", cal.add_working_days(arrived, policy.notice_days), today, policy)
+    return None
+
+
+def sender_lateness(found_on: date, requested_on: date, policy: SlaPolicy) -> dict[str, Any]:
+    """The sender's deadline (``found_on`` + 5 working days) and how late the referral was."""
+    due = policy.calendar.add_working_days(found_on, policy.sender_days)
+    late = max(0, policy.calendar.working_days_between(due, requested_on))
+    return {"found_on": found_on.isoformat(), "due_on": due.isoformat(), "late_days": late}
 
 
 def last_working_day(day: date, calendar: WorkCalendar) -> date:

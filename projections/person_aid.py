@@ -24,6 +24,7 @@ JUDICIAL = "judicial-relief"
 
 class PersonAid(DirectoryHandlers):
     name = "person_aid"
+    code_version = 2  # 2: advance relief (先行救助) counts as paid
     tables: ClassVar[dict[str, list[str]]] = {
         **DIRECTORY_TABLES,
         "aid_cases": [
@@ -59,12 +60,14 @@ class PersonAid(DirectoryHandlers):
             },
         )
 
-    @handles(AidCase.ReliefGranted, AidCase.ReliefDisbursed)
-    def relief(self, tx: Tx, e: AidCase.ReliefGranted | AidCase.ReliefDisbursed) -> None:
+    @handles(AidCase.ReliefGranted, AidCase.ReliefDisbursed, AidCase.AdvancePaid)
+    def relief(
+        self, tx: Tx, e: AidCase.ReliefGranted | AidCase.ReliefDisbursed | AidCase.AdvancePaid
+    ) -> None:
         case = tx.existing("aid_cases", str(e.originator_id))
         if isinstance(e, AidCase.ReliefGranted):
             case["granted_fen"], case["decided_on"] = e.amount_fen, e.decided_on.isoformat()
-        else:
+        else:  # a disbursement, or advance relief paid before the decision
             case["disbursed_fen"] += e.amount_fen
         tx.put("aid_cases", case)
 

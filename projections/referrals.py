@@ -17,7 +17,14 @@ from datetime import date
 from typing import Any, ClassVar
 
 from domain.referral import Referral
-from projections.deadlines import ANSWER_STAGE, WORK_STAGE, SlaPolicy, deadline, overdue_cutoffs
+from projections.deadlines import (
+    ANSWER_STAGE,
+    WORK_STAGE,
+    SlaPolicy,
+    deadline,
+    overdue_cutoffs,
+    sender_lateness,
+)
 from projections.directory import DIRECTORY_TABLES, DirectoryHandlers, agency_names
 from projections.rebuild import freshness, read_active
 from projections.store import Tx, ViewStore
@@ -31,6 +38,7 @@ MAX_PAGE = 200
 
 class Referrals(DirectoryHandlers):
     name = "referrals"
+    code_version = 2  # 2: the referral's business date and the sender's found-on date
     tables: ClassVar[dict[str, list[str]]] = {
         **DIRECTORY_TABLES,
         "referrals": [
@@ -40,7 +48,7 @@ class Referrals(DirectoryHandlers):
             "reason TEXT NOT NULL, status TEXT NOT NULL, due_on TEXT NOT NULL, "
             "requested_at TEXT NOT NULL, first_answer_at TEXT, closed_at TEXT, "
             "updated_at TEXT NOT NULL, status_reason TEXT, outcome TEXT, "
-            "re_referral_of TEXT, re_referred_to TEXT)",
+            "re_referral_of TEXT, re_referred_to TEXT, requested_on TEXT, found_on TEXT)",
             "CREATE INDEX IF NOT EXISTS {p}_recipient ON {referrals} (recipient_id, due_on, id)",
             "CREATE INDEX IF NOT EXISTS {p}_requester ON {referrals} (requester_id, due_on, id)",
             "CREATE INDEX IF NOT EXISTS {p}_referrals_status ON {referrals} (status, due_on)",
@@ -71,6 +79,8 @@ class Referrals(DirectoryHandlers):
                 "outcome": None,
                 "re_referral_of": text(e.re_referral_of),
                 "re_referred_to": None,
+                "requested_on": text(e.requested_on),
+                "found_on": text(e.found_on),
             },
         )
 
@@ -138,6 +148,12 @@ def referral_dict(
         "outcome": json.loads(row["outcome"]) if row["outcome"] else None,
         "re_referral_of": row["re_referral_of"],
         "re_referred_to": row["re_referred_to"],
+        "requested_on": row["requested_on"],
+        "sender_deadline": sender_lateness(
+            date.fromisoformat(row["found_on"]), date.fromisoformat(row["requested_on"]), policy
+        )
+        if row["found_on"] and row["requested_on"]
+        else None,
     }
 
 

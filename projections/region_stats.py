@@ -50,6 +50,7 @@ CaseMove: TypeAlias = (
     | AidCase.CaseClosed
     | AidCase.ReliefGranted
     | AidCase.ReliefDisbursed
+    | AidCase.AdvancePaid
 )
 
 
@@ -59,6 +60,7 @@ def china_date(moment: datetime) -> str:
 
 class RegionStats(DirectoryHandlers):
     name = "region_stats"
+    code_version = 2  # 2: referrals counted on their business date; advance relief as paid
     tables: ClassVar[dict[str, list[str]]] = {
         **DIRECTORY_TABLES,
         "st_cases": [
@@ -100,16 +102,18 @@ class RegionStats(DirectoryHandlers):
             },
         )
 
-    @handles(*STAGES, AidCase.ReliefGranted, AidCase.ReliefDisbursed)
+    @handles(*STAGES, AidCase.ReliefGranted, AidCase.ReliefDisbursed, AidCase.AdvancePaid)
     def case_moved(self, tx: Tx, e: CaseMove) -> None:
         case = tx.existing("st_cases", str(e.originator_id))
         if isinstance(e, AidCase.ReliefGranted):
             case.update(
                 stage="granted", granted_fen=e.amount_fen, decided_on=e.decided_on.isoformat()
             )
-        elif isinstance(e, AidCase.ReliefDisbursed):
+            if case["disbursed_fen"] >= e.amount_fen:  # advance relief covered it
+                case["stage"] = "disbursed"
+        elif isinstance(e, AidCase.ReliefDisbursed | AidCase.AdvancePaid):
             case["disbursed_fen"] += e.amount_fen
-            if case["disbursed_fen"] == case["granted_fen"]:
+            if case["granted_fen"] and case["disbursed_fen"] == case["granted_fen"]:
                 case["stage"] = "disbursed"
             tx.append(
                 "st_paid",
@@ -135,7 +139,9 @@ class RegionStats(DirectoryHandlers):
                 "direction": e.direction,
                 "status": "requested",
                 "requested_at": e.timestamp.isoformat(),
-                "requested_on": china_date(e.timestamp),
+                "requested_on": e.requested_on.isoformat()
+                if e.requested_on
+                else china_date(e.timestamp),
                 "first_answer_at": None,
                 "accepted": 0,
                 "completed_at": None,

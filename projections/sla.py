@@ -1,10 +1,14 @@
-"""The SLA watch list: referrals unanswered or unfinished near or past their deadline.
+"""The SLA watch list: referrals and aid cases near or past a deadline, on the party it binds.
 
-Read from the referrals view (:mod:`projections.referrals`), as of a given day: amber when
-the current deadline is at most ``amber_days`` working days away, red once it has passed,
-each with whom to escalate to: the receiving agency's superior, else the lead agency of a
-linkage mechanism it belongs to. Filter by the recipient's region (GB/T 2260 prefix) or
-agency. Red first, most overdue first.
+Referrals (``"kind": "referral"``) are read from the referrals view
+(:mod:`projections.referrals`): the recipient's answer and completion targets. Aid cases
+(``"kind": "case"``) from the case-file view (:mod:`projections.case_files`): the
+procuratorate's decision within 10 working days of accepting the application, and its notice
+to the applicant within 2 working days of the funds arriving. As of a given day: amber when
+the deadline is at most ``amber_days`` working days away, red once it has passed, each with
+whom to escalate to: the bound agency's superior, else the lead agency of a linkage mechanism
+it belongs to. Filter by that agency's region (GB/T 2260 prefix) or id. Red first, most
+overdue first.
 """
 
 from __future__ import annotations
@@ -12,10 +16,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from projections.deadlines import ANSWER_STAGE, WORK_STAGE, SlaPolicy, deadline
+from projections.case_files import CaseFiles
+from projections.deadlines import (
+    ANSWER_STAGE,
+    UNDECIDED,
+    WORK_STAGE,
+    Deadline,
+    SlaPolicy,
+    case_deadline,
+    deadline,
+)
 from projections.directory import agency_names, escalation_target
 from projections.rebuild import freshness, read_active
 from projections.referrals import Referrals, referral_dict
+from projections.view import View
 
 
 def watch_list(
@@ -44,7 +58,7 @@ def watch_list(
         sql += " AND r.recipient_id = ?"
         params.append(str(agency_id))
     rows = view.read(sql, params)
-    watched = []
+    watched: list[tuple[Deadline, dict[str, Any]]] = []
     for row in rows:
         due = deadline(row["status"], date.fromisoformat(row["due_on"]), today, policy)
         if due is not None and (include_green or due.level != "green"):
@@ -53,20 +67,85 @@ def watch_list(
         view, {r["requester_id"] for _, r in watched} | {r["recipient_id"] for _, r in watched}
     )
     targets: dict[str, dict[str, Any] | None] = {}
-    items = []
-    for due, row in sorted(
-        watched, key=lambda pair: (pair[0].level != "red", -pair[0].days_overdue, pair[0].on)
-    ):
+    entries: list[tuple[Deadline, dict[str, Any]]] = []
+    for due, row in watched:
         recipient = row["recipient_id"]
         if recipient not in targets:
             targets[recipient] = escalation_target(view, recipient)
-        items.append(
-            {
-                **referral_dict(row, names, today, policy),
-                "level": due.level,
-                "working_days_left": due.working_days_left,
-                "escalate_to": targets[recipient],
-            }
+        entries.append(
+            (
+                due,
+                {
+                    "kind": "referral",
+                    **referral_dict(row, names, today, policy),
+                    "level": due.level,
+                    "working_days_left": due.working_days_left,
+                    "escalate_to": targets[recipient],
+                },
+            )
         )
+    entries += _case_entries(store, today, policy, region_code, agency_id, include_green)
+    entries.sort(key=lambda pair: (pair[0].level != "red", -pair[0].days_overdue, pair[0].on))
+    items = [item for _, item in entries]
     counts = {level: sum(1 for i in items if i["level"] == level) for level in ("amber", "red")}
     return {"items": items, "counts": counts, "freshness": freshness(view, log_position)}
+
+
+def _case_entries(
+    store: Any,
+    today: date,
+    policy: SlaPolicy,
+    region_code: str | None,
+    agency_id: str | None,
+    include_green: bool,
+) -> list[tuple[Deadline, dict[str, Any]]]:
+    """Aid cases with an open decision or notice deadline (none before the view is built)."""
+    try:
+        view: View = read_active(store, CaseFiles)
+    except LookupError:
+        return []
+    sql = (
+        "SELECT c.id, c.procuratorate_id, c.stage, c.received_on, c.funds_arrived_on, "
+        "c.notified_on FROM {cases} c JOIN {agencies} a ON a.id = c.procuratorate_id "
+        f"WHERE (c.stage IN ({', '.join('?' for _ in UNDECIDED)}) "
+        "OR (c.stage = 'granted' AND c.funds_arrived_on IS NOT NULL AND c.notified_on IS NULL))"
+    )
+    params: list[Any] = list(UNDECIDED)
+    if region_code:
+        sql += " AND a.region_code LIKE ?"
+        params.append(f"{region_code}%")
+    if agency_id:
+        sql += " AND c.procuratorate_id = ?"
+        params.append(str(agency_id))
+    found = []
+    for row in view.read(sql, params):
+        due = case_deadline(row, today, policy)
+        if due is not None and (include_green or due.level != "green"):
+            found.append((due, row))
+    names = agency_names(view, {r["procuratorate_id"] for _, r in found})
+    targets: dict[str, dict[str, Any] | None] = {}
+    entries = []
+    for due, row in found:
+        p = row["procuratorate_id"]
+        if p not in targets:
+            targets[p] = escalation_target(view, p)
+        entries.append(
+            (
+                due,
+                {
+                    "kind": "case",
+                    "id": row["id"],
+                    "procuratorate": {"id": p, "name": names.get(p, {}).get("name")},
+                    "stage": row["stage"],
+                    "received_on": row["received_on"],
+                    "funds_arrived_on": row["funds_arrived_on"],
+                    "deadline": due.on.isoformat(),
+                    "deadline_stage": due.stage,
+                    "days_overdue": due.days_overdue,
+                    "level": due.level,
+                    "working_days_left": due.working_days_left,
+                    "escalate_to": targets[p],
+                },
+            )
+        )
+    return entries

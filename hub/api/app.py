@@ -26,6 +26,7 @@ from hub.api.routes import (
     referrals,
     sign_in,
     views,
+    wages,
 )
 from hub.bootstrap import Services
 from hub.eventlog.errors import LogUnavailable
@@ -100,7 +101,19 @@ def create_app(services: Services) -> FastAPI:
             headers={"Retry-After": str(exc.retry_after)},
         ).response(request.url.path)
 
-    modules = (health, admin, persons, cases, referrals, feed, views, audit, operations, sign_in)
+    modules = (
+        health,
+        admin,
+        persons,
+        cases,
+        referrals,
+        feed,
+        views,
+        audit,
+        operations,
+        sign_in,
+        wages,
+    )
     for module in modules:
         app.include_router(module.router)
     responses.document(app)

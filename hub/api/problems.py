@@ -37,6 +37,9 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.MembershipRule: 409,
     errors.IdentityMismatch: 409,
     errors.OutboundReferralRequired: 409,
+    errors.StepDatedBeforePrevious: 409,
+    errors.AdvanceNotAllowed: 409,
+    errors.MatterAlreadyRelieved: 409,
 }
 
 

@@ -49,7 +49,7 @@ def to_pdf(replay: dict[str, Any], lang: str = "zh") -> bytes:
     story: list[Any] = [
         Paragraph(f"{TITLE[lang]} — {replay['case_id']}", title),
         Paragraph(
-            f"as of: {replay['as_of'] or 'now'} · stage: {case.get('stage')} · "
+            f"as of: {replay['as_of'] or 'now'} ({replay.get('as_of_basis', 'recorded')}) · stage: {case.get('stage')} · "
             f"granted: {case.get('granted_fen', 0) / 100:.2f} · "
             f"disbursed: {case.get('disbursed_fen', 0) / 100:.2f} · "
             f"verification: {ok} ({verification['checked']})",

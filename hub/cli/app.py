@@ -20,6 +20,7 @@ from hub.cli.log import app as log_app
 from hub.cli.projections import projections_app
 from hub.cli.reports import report_app
 from hub.cli.tokens import token_app
+from hub.cli.wages import wages_app
 from hub.settings import Settings
 
 app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_is_help=True)
@@ -32,6 +33,7 @@ app.add_typer(replies_app, name="replies")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(projections_app, name="projections")
 app.add_typer(log_app, name="log")
+app.add_typer(wages_app, name="wages")
 app.add_typer(report_app, name="report")
 case_app.command("list")(list_cases)
 person_app.command("find")(find_person)

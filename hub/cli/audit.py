@@ -74,6 +74,12 @@ def replay(
     as_of: Annotated[
         datetime | None, typer.Option("--as-of", help="ISO time, e.g. 2021-10-21T00:00:00+08:00")
     ] = None,
+    basis: Annotated[
+        str,
+        typer.Option(
+            "--basis", help="recorded (when the hub recorded it) or business (when it happened)"
+        ),
+    ] = "recorded",
     output_format: Annotated[str, typer.Option("--format", help="table, jsonl or pdf")] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="file to write")] = None,
     data_dir: DataDir = None,
@@ -82,6 +88,8 @@ def replay(
     """Show a case as it stood at a time: every event, who did it, when, and verification."""
     from hub.audit.export import to_jsonl, to_pdf
 
+    if basis not in ("recorded", "business"):
+        fail("--basis is recorded or business")
     if output_format not in ("table", "jsonl", "pdf"):
         fail("--format is table, jsonl or pdf")
     if output_format == "pdf" and output is None:
@@ -89,7 +97,7 @@ def replay(
     if as_of is not None and as_of.tzinfo is None:
         fail("--as-of needs a time zone, e.g. 2021-10-21T00:00:00+08:00")
     with open_hub(data_dir) as hub:
-        result = hub.replay_case(parse_uuid(case_id, "case"), as_of)
+        result = hub.replay_case(parse_uuid(case_id, "case"), as_of, basis)
     if output_format == "jsonl":
         data = to_jsonl(result)
         output.write_bytes(data) if output else typer.echo(data.decode(), nl=False)
@@ -99,7 +107,11 @@ def replay(
         output.write_bytes(to_pdf(result, lang))
         console.print(f"{output}")
         return
-    table = Table(title=f"{'案件' if lang == 'zh' else 'case'} {case_id}")
+    on = {"recorded": ("按记录时间", "recorded time"), "business": ("按业务日期", "business date")}
+    title = f"{'案件' if lang == 'zh' else 'case'} {case_id}"
+    if as_of is not None:
+        title += f" — {as_of.isoformat()} ({on[basis][0 if lang == 'zh' else 1]})"
+    table = Table(title=title)
     for column in ("at", "kind", "event", "who"):
         table.add_column(column)
     for e in result["events"]:

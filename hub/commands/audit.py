@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
 from domain.audit import PersonalDataRead, PersonalDataReads
 from domain.case import AidCase
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, InvalidValue, NotFound
 from domain.person import Person
 from domain.referral import Referral
 from domain.values import require_text
@@ -151,14 +151,23 @@ class AuditCommands(HubQueries, HubBase):
             return verifier.check(log_events(self.recorder), progress)
         return verifier.check(stream_events(self.recorder, streams), progress, contiguous=False)
 
-    def replay_case(self, case_id: UUID, as_of: datetime | None = None) -> dict[str, Any]:
+    def replay_case(
+        self, case_id: UUID, as_of: datetime | None = None, basis: str = "recorded"
+    ) -> dict[str, Any]:
         """The case and its referrals as they stood at ``as_of``: every event, who, when.
+
+        ``basis`` says which time ``as_of`` is on: ``recorded`` (when the hub recorded each
+        event) or ``business`` (the day each step happened, its business date, in China
+        time; an event without one, such as a referral's answer, counts on the day it was
+        recorded). On ``business`` a stream is replayed up to its first event after that day.
 
         A case whose stored events cannot be read (they fail verification) is not replayed:
         ``ReplayImpossible`` names the first finding.
         """
         try:
-            return self._replay(case_id, as_of)
+            if basis not in TIME_BASES:
+                raise InvalidValue(f"basis {basis!r} is not one of: {', '.join(TIME_BASES)}")
+            return self._replay(case_id, as_of, basis)
         except ValueError:
             report = self.verify_log(case_id)
             if report.ok:
@@ -170,12 +179,12 @@ class AuditCommands(HubQueries, HubBase):
                 f"{f.version}: {f.problem} ({f.detail}). See hub audit verify --case {case_id}"
             ) from None
 
-    def _replay(self, case_id: UUID, as_of: datetime | None) -> dict[str, Any]:
+    def _replay(self, case_id: UUID, as_of: datetime | None, basis: str) -> dict[str, Any]:
         streams = self.case_streams(case_id)
         timeline = []
         states: dict[str, Any] = {}
         for stream in streams:
-            events = [e for e in self.events.get(stream) if as_of is None or e.timestamp <= as_of]
+            events = _up_to(list(self.events.get(stream)), as_of, basis)
             if not events:
                 continue
             aggregate = self.repository.get(stream, version=events[-1].originator_version)
@@ -201,6 +210,7 @@ class AuditCommands(HubQueries, HubBase):
         return {
             "case_id": str(case_id),
             "as_of": as_of.isoformat() if as_of else None,
+            "as_of_basis": basis,
             "case": states.get(str(case_id)),
             "referrals": [v for k, v in states.items() if k != str(case_id)],
             "events": timeline,
@@ -210,6 +220,50 @@ class AuditCommands(HubQueries, HubBase):
                 "findings": [vars(f) for f in report.findings],
             },
         }
+
+
+#: the times a replay may be "as of": when recorded, or when the steps happened
+TIME_BASES = ("recorded", "business")
+#: the attributes that carry an event's business date, in the order they are looked for
+BUSINESS_DATE_FIELDS = (
+    "received_on",
+    "held_on",
+    "reviewed_on",
+    "on",
+    "decided_on",
+    "paid_on",
+    "arrived_on",
+    "notified_on",
+    "visited_on",
+    "closed_on",
+    "requested_on",
+)
+CHINA = timezone(timedelta(hours=8))
+
+
+def business_day_of(e: Any) -> date:
+    """The day an event happened: its business date, else the day it was recorded (China)."""
+    for name in BUSINESS_DATE_FIELDS:
+        value = getattr(e, name, None)
+        if isinstance(value, date):
+            return value
+    stamp: datetime = e.timestamp
+    return stamp.astimezone(CHINA).date()
+
+
+def _up_to(events: list[Any], as_of: datetime | None, basis: str) -> list[Any]:
+    """The stream's events as of ``as_of`` on ``basis`` (a prefix: versions stay contiguous)."""
+    if as_of is None:
+        return events
+    if basis == "recorded":
+        return [e for e in events if e.timestamp <= as_of]
+    day = as_of.astimezone(CHINA).date()
+    kept = []
+    for e in events:
+        if business_day_of(e) > day:
+            break
+        kept.append(e)
+    return kept
 
 
 def _state(aggregate: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
 
+from domain.dates import BusinessDate, business_date
 from domain.errors import NotFound
 from domain.workdays import WorkCalendar
 from hub.idempotency import IdempotentAnswer, Unit, answer_id, current_unit
@@ -23,7 +24,18 @@ class HubBase(Application[UUID]):
 
     calendar: WorkCalendar
     today: Callable[[], date]
+    max_backdate_days: int
     recorder: ProcessRecorder
+
+    def business_day(self, on: date | None, reason: str | None, what: str) -> BusinessDate:
+        """A step's business date: today in China unless given; earlier needs ``reason``."""
+        return business_date(
+            on,
+            today=self.today(),
+            reason=reason,
+            max_backdate_days=self.max_backdate_days,
+            what=what,
+        )
 
     def construct_recorder(self) -> ProcessRecorder:
         """A process recorder: answers from connectors record their consumer position too."""

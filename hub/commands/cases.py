@@ -1,4 +1,10 @@
-"""The judicial relief procedure (司法救助程序), step by step, for the case's procuratorate."""
+"""The judicial relief procedure (司法救助程序), step by step, for the case's procuratorate.
+
+Each step takes its business date (``on``, default today in China) and, when earlier than
+today, the reason it is recorded late (:meth:`HubBase.business_day`). A grant is reckoned on
+the official average wage of the named region and year (:mod:`domain.wages`) and counted on
+its matter (:mod:`domain.matter`) in the same atomic save.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,12 @@ from uuid import UUID
 
 from domain.agency import Agency
 from domain.case import AidCase
-from domain.errors import InvalidValue, MembershipRule, NotParty
+from domain.errors import InvalidValue, MembershipRule, NotParty, WageFigureMissing
+from domain.matter import ReliefMatter
 from domain.mechanism import LinkageMechanism
 from domain.referral import Referral
 from domain.values import ReferralStatus
+from domain.wages import WageFigure
 from hub.commands.base import HubBase
 
 
@@ -35,12 +43,17 @@ class CaseCommands(HubBase):
         received_on: date | None = None,
         referral_id: UUID | None = None,
         actor: str = "system",
+        *,
+        matter_number: str | None = None,
+        applicant_relation: str | None = None,
+        backdate_reason: str | None = None,
     ) -> UUID:
         """Opens a case from an application, a case department or an inbound referral.
 
         From a referral, the referral must be addressed to this procuratorate and accepted;
         it moves to in-progress in the same atomic save.
         """
+        day = self.business_day(received_on, backdate_reason, "received on")
         procuratorate = self.load(Agency, procuratorate_id)
         if not procuratorate.is_procuratorate:
             raise InvalidValue("judicial relief cases are opened by a procuratorate")
@@ -64,17 +77,40 @@ class CaseCommands(HubBase):
             person_id=person_id,
             source=source,
             summary=summary,
-            received_on=received_on or self.today(),
+            received_on=day.on,
             referral_id=referral_id,
+            matter_number=matter_number,
+            applicant_relation=applicant_relation,
+            backdate_reason=day.backdate_reason,
         )
         self.save(case, *to_save)
         return case.id
 
-    def record_inquiry(
-        self, case_id: UUID, by_agency: UUID, officer: str, notes: str, on: date | None = None
-    ) -> None:
+    def name_matter(self, case_id: UUID, by_agency: UUID, matter_number: str) -> None:
         case = self._case_for(case_id, by_agency)
-        case.record_inquiry(officer, notes, on or self.today())
+        case.name_matter(matter_number)
+        self.save(case)
+
+    def record_inquiry(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        officer: str,
+        notes: str,
+        on: date | None = None,
+        *,
+        applicant_relation: str | None = None,
+        backdate_reason: str | None = None,
+    ) -> None:
+        day = self.business_day(on, backdate_reason, "held on")
+        case = self._case_for(case_id, by_agency)
+        case.record_inquiry(
+            officer,
+            notes,
+            day.on,
+            applicant_relation=applicant_relation,
+            backdate_reason=day.backdate_reason,
+        )
         self.save(case)
 
     def review_case(
@@ -86,13 +122,16 @@ class CaseCommands(HubBase):
         refusal_ground: str | None,
         notes: str,
         on: date | None = None,
+        backdate_reason: str | None = None,
     ) -> None:
+        day = self.business_day(on, backdate_reason, "reviewed on")
         case = self._case_for(case_id, by_agency)
         case.review(
             situation=situation,
             refusal_ground=refusal_ground,
             notes=notes,
-            reviewed_on=on or self.today(),
+            reviewed_on=day.on,
+            backdate_reason=day.backdate_reason,
         )
         self.save(case)
 
@@ -102,9 +141,18 @@ class CaseCommands(HubBase):
         by_agency: UUID,
         officers: list[dict[str, str]],
         on: date | None = None,
+        *,
+        fewer_officers_reason: str | None = None,
+        backdate_reason: str | None = None,
     ) -> None:
+        day = self.business_day(on, backdate_reason, "held on")
         case = self._case_for(case_id, by_agency)
-        case.hold_hearing(officers, on or self.today())
+        case.hold_hearing(
+            officers,
+            day.on,
+            fewer_officers_reason=fewer_officers_reason,
+            backdate_reason=day.backdate_reason,
+        )
         self.save(case)
 
     def submit_for_approval(
@@ -114,10 +162,42 @@ class CaseCommands(HubBase):
         proposed_fen: int,
         submitted_by: str,
         on: date | None = None,
+        *,
+        backdate_reason: str | None = None,
     ) -> None:
+        day = self.business_day(on, backdate_reason, "submitted on")
         case = self._case_for(case_id, by_agency)
-        case.submit_for_approval(proposed_fen, submitted_by, on or self.today())
+        case.submit_for_approval(
+            proposed_fen, submitted_by, day.on, backdate_reason=day.backdate_reason
+        )
         self.save(case)
+
+    def pay_advance(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        amount_fen: int,
+        ground: str,
+        detail: str,
+        on: date | None = None,
+        *,
+        backdate_reason: str | None = None,
+    ) -> None:
+        """Advance relief (先行救助) for a person in urgent danger, before the decision."""
+        day = self.business_day(on, backdate_reason, "paid on")
+        case = self._case_for(case_id, by_agency)
+        case.pay_advance(amount_fen, ground, detail, day.on, backdate_reason=day.backdate_reason)
+        self.save(case)
+
+    def wage_figure(self, region_code: str, year: int) -> WageFigure:
+        """The official average wage of ``region_code`` in ``year``, or a clear refusal."""
+        figure_id = WageFigure.id_for(region_code, year)
+        if not self.exists(figure_id):
+            raise WageFigureMissing(
+                f"no official average wage is loaded for region {region_code} in {year} "
+                "(hub wages load FILE)"
+            )
+        return self.load(WageFigure, figure_id)
 
     def grant_relief(
         self,
@@ -125,28 +205,86 @@ class CaseCommands(HubBase):
         case_id: UUID,
         by_agency: UUID,
         amount_fen: int,
-        average_monthly_wage_fen: int,
         approved_by: str,
+        region_code: str,
+        wage_year: int,
         months: int = 36,
         strict_review: bool = False,
         on: date | None = None,
+        damages_fen: int | None = None,
+        matter_exception: str | None = None,
+        backdate_reason: str | None = None,
     ) -> None:
+        """Grants relief within months × the official average monthly wage of the region and
+        year, and at most the damages awarded; one relief per person and matter (案号)."""
+        day = self.business_day(on, backdate_reason, "decided on")
         case = self._case_for(case_id, by_agency)
+        if case.matter_number is None:
+            raise InvalidValue("name the underlying case (案号) the hardship arose from first")
+        figure = self.wage_figure(region_code, wage_year)
+        matter_id = ReliefMatter.id_for(case.person_id, case.matter_number)
+        matter = (
+            self.load(ReliefMatter, matter_id)
+            if self.exists(matter_id)
+            else ReliefMatter.open(person_id=case.person_id, matter_number=case.matter_number)
+        )
+        matter.count_grant(case.id, amount_fen, matter_exception)
         case.grant(
             amount_fen=amount_fen,
             months=months,
-            average_monthly_wage_fen=average_monthly_wage_fen,
+            average_monthly_wage_fen=figure.monthly_wage_fen,
             strict_review=strict_review,
             approved_by=approved_by,
-            decided_on=on or self.today(),
+            decided_on=day.on,
+            wage_region_code=figure.region_code,
+            wage_year=figure.year,
+            wage_source=figure.source,
+            damages_fen=damages_fen,
+            matter_exception=matter_exception,
+            backdate_reason=day.backdate_reason,
         )
-        self.save(case)
+        self.save(case, matter)
 
     def refuse_relief(
-        self, case_id: UUID, by_agency: UUID, ground: str, detail: str, on: date | None = None
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        ground: str,
+        detail: str,
+        on: date | None = None,
+        *,
+        backdate_reason: str | None = None,
     ) -> None:
+        day = self.business_day(on, backdate_reason, "decided on")
         case = self._case_for(case_id, by_agency)
-        case.refuse(ground, detail, on or self.today())
+        case.refuse(ground, detail, day.on, backdate_reason=day.backdate_reason)
+        self.save(case)
+
+    def record_funds_arrived(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        on: date | None = None,
+        *,
+        backdate_reason: str | None = None,
+    ) -> None:
+        day = self.business_day(on, backdate_reason, "arrived on")
+        case = self._case_for(case_id, by_agency)
+        case.record_funds_arrived(day.on, backdate_reason=day.backdate_reason)
+        self.save(case)
+
+    def notify_applicant(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        means: str,
+        on: date | None = None,
+        *,
+        backdate_reason: str | None = None,
+    ) -> None:
+        day = self.business_day(on, backdate_reason, "notified on")
+        case = self._case_for(case_id, by_agency)
+        case.notify_applicant(day.on, means, backdate_reason=day.backdate_reason)
         self.save(case)
 
     def disburse_relief(
@@ -156,9 +294,12 @@ class CaseCommands(HubBase):
         amount_fen: int,
         ceremony: str | None = None,
         on: date | None = None,
+        *,
+        backdate_reason: str | None = None,
     ) -> None:
+        day = self.business_day(on, backdate_reason, "paid on")
         case = self._case_for(case_id, by_agency)
-        case.disburse(amount_fen, on or self.today(), ceremony)
+        case.disburse(amount_fen, day.on, ceremony, backdate_reason=day.backdate_reason)
         self.save(case)
 
     def record_follow_up(
@@ -170,15 +311,18 @@ class CaseCommands(HubBase):
         notes: str,
         new_needs: list[str],
         on: date | None = None,
+        backdate_reason: str | None = None,
         next_visit_on: date | None = None,
     ) -> None:
         """A follow-up visit, also after closure; ``next_visit_on`` when the next is due."""
+        day = self.business_day(on, backdate_reason, "visited on")
         case = self._case_for(case_id, by_agency)
         case.record_follow_up(
-            visited_on=on or self.today(),
+            visited_on=day.on,
             officer=officer,
             notes=notes,
             new_needs=new_needs,
+            backdate_reason=day.backdate_reason,
             next_visit_on=next_visit_on,
         )
         self.save(case)
@@ -208,15 +352,19 @@ class CaseCommands(HubBase):
         by_agency: UUID,
         reason: str,
         on: date | None = None,
+        *,
+        backdate_reason: str | None = None,
         without_referral: str | None = None,
     ) -> None:
         """Closes the case; refused for hardship not caused by it, only once the person was
         referred on (a referral of the case by its procuratorate, live or completed) or
         ``without_referral`` says why not."""
+        day = self.business_day(on, backdate_reason, "closed on")
         case = self._case_for(case_id, by_agency)
         case.close(
             reason,
-            on or self.today(),
+            day.on,
+            backdate_reason=day.backdate_reason,
             referred_on=self.referred_on(case),
             without_referral=without_referral,
         )

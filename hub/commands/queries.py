@@ -142,6 +142,8 @@ class HubQueries(HubBase):
                 "answers_follow_up": r.answers_follow_up,
                 "answers_need": r.answers_need,
                 "requested_at": r.created_on.isoformat(),
+                "requested_on": r.requested_on,
+                "found_on": r.found_on,
                 "version": r.version,
             }
         )
@@ -155,6 +157,7 @@ class HubQueries(HubBase):
         referrals = [self.get_referral(i) for i in self.referral_ids(case_id=case_id)]
         return {
             **case.summary_dict(),
+            **case.procedure_dict(),
             "referrals": referrals,
             "social_aid": _provisions(referrals),
         }

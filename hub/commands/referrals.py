@@ -56,11 +56,18 @@ class ReferralCommands(HubBase):
         invoked_by: str | None,
         on: date | None,
         re_referral_of: UUID | None = None,
+        found_on: date | None = None,
+        backdate_reason: str | None = None,
         answers: tuple[int, str] | None = None,
     ) -> Referral:
         requester = self.load(Agency, requester_id)
         recipient = self.load(Agency, recipient_id)
-        requested_on = check_date(on or self.today(), "requested on")
+        day = self.business_day(on, backdate_reason, "requested on")
+        requested_on = day.on
+        if found_on is not None:
+            check_date(found_on, "found on")
+            if found_on > requested_on:
+                raise InvalidValue("the lead is found or the case concluded before it is referred")
         wanted = {parse(Service, s, "service").value for s in services}
         consent = self.consent_for_referral(  # first: one who may not refer her learns nothing
             person_id,
@@ -106,6 +113,9 @@ class ReferralCommands(HubBase):
             invoked_by=invoked_by,
             requested_by=requested_by,
             re_referral_of=re_referral_of,
+            requested_on=requested_on,
+            found_on=found_on,
+            backdate_reason=day.backdate_reason,
             answers_follow_up=None if answers is None else answers[0],
             answers_need=None if answers is None else answers[1],
         )
@@ -123,11 +133,16 @@ class ReferralCommands(HubBase):
         legal_basis: str | None = None,
         invoked_by: str | None = None,
         on: date | None = None,
+        found_on: date | None = None,
+        backdate_reason: str | None = None,
         answers: tuple[int, str] | None = None,
     ) -> UUID:
         """Refers a person to another agency; due in the recipient's target working days.
-        ``answers`` (follow-up visit number, need) names the need found at follow-up that the
-        referral answers; that need stays open until such a referral completes."""
+
+        ``found_on``: the day the sender concluded the case or found the lead, from which its
+        5 working days to refer run (by default the day of the referral). ``answers``
+        (follow-up visit number, need) names the need found at follow-up that the referral
+        answers; that need stays open until such a referral completes."""
         referral = self._new_referral(
             requester_id=requester_id,
             recipient_id=recipient_id,
@@ -139,6 +154,8 @@ class ReferralCommands(HubBase):
             legal_basis=legal_basis,
             invoked_by=invoked_by,
             on=on,
+            found_on=found_on,
+            backdate_reason=backdate_reason,
             answers=answers,
         )
         self.save(referral)

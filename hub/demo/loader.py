@@ -37,7 +37,8 @@ def load_demo(services: Services) -> dict[str, str]:
         warnings.simplefilter("ignore", DeprecationWarning)
         from fastapi.testclient import TestClient
     driver = Driver(TestClient(create_app(services)), admin)
-    load_all(driver)
+    with services.hub.backdating(services.settings.demo_backdate_days):
+        load_all(driver)
     tokens = {"管理员 administrator": admin, "审计 auditor": auditor, **driver.tokens}
     path.write_text(json.dumps(tokens, ensure_ascii=False, indent=1))
     path.chmod(0o600)

@@ -1,7 +1,10 @@
 """The seven scenarios of DOMAIN.md, re-enacted through the API by the acting agencies.
 
-Names and ID numbers are invented for the demo; amounts follow the source document where it
-gives them. The regional average monthly wage is illustrative (6,500 yuan).
+Names, ID numbers and underlying case numbers (案号) are invented for the demo; amounts follow
+the source document where it gives them. Grants are capped by the official average wage of
+Xinjiang (``wages_xinjiang.csv``, published by 新疆维吾尔自治区统计局), loaded first. Dates
+earlier than today carry :data:`SEED_REASON`; ``hub demo`` widens the backdate window to
+``HUB_DEMO_BACKDATE_DAYS`` while it loads.
 
 Every step carries its business date as the source report (最高人民检察院, 2022-07-21,
 "新疆：探索构建多元化救助格局") tells it or allows it: 叶某 applied in April 2020, 王某's case
@@ -17,10 +20,12 @@ the connector tests pass one whose answers come from the agencies' connectors on
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Protocol
 
 from hub.demo import network as n
 from hub.demo.driver import Driver
+from hub.wage_tables import read_wage_file
 
 Step = tuple[str, dict[str, Any]]  # one answer: the action and its fields besides the actor
 
@@ -36,7 +41,15 @@ def through_api(d: Driver, agency: str, referral_id: str, *steps: Step) -> None:
         d.answer(agency, referral_id, action, **fields)
 
 
-WAGE_FEN = 650_000  # 6,500 yuan: the previous year's regional average monthly wage
+WAGE_TABLE = Path(__file__).with_name("wages_xinjiang.csv")
+WAGE_REGION = "65"  # the autonomous region's figure
+WAGE_YEAR = 2020  # the year before the 2021 cases (the table also holds 2021)
+SEED_REASON = (
+    "补录：按最高人民检察院2022年关于新疆检察机关司法救助与社会救助衔接的报告重现 "
+    "(re-enacted from the 2022 SPP report on Xinjiang, seeds/000_55c157410a459b59.txt)"
+)
+#: every step the demo dates from the report is back-dated, and says so
+BACKDATED = {"backdate_reason": SEED_REASON}
 HEARING = [
     {"name": "人民监督员甲", "role": "人民监督员", "view": "符合救助条件，建议救助"},
     {"name": "人大代表乙", "role": "人大代表", "view": "同意，金额适当"},
@@ -57,6 +70,7 @@ def relieve(
     ceremony: str | None = None,
     source: str = "applicant",
     referral_id: str | None = None,
+    relation: str = "victim",
 ) -> str:
     """Runs the judicial relief procedure from lead to disbursement, each step on its date in
     ``on`` (received, inquiry, review, hearing, submission, decision, paid); returns the case
@@ -66,6 +80,9 @@ def relieve(
         "source": source,
         "summary": summary,
         "received_on": on["received"],
+        "backdate_reason": SEED_REASON,
+        "matter_number": f"（{on['received'][:4]}）新刑初{int(person_id[-4:], 16) % 900 + 100}号",
+        "applicant_relation": relation,
     }
     if referral_id:
         body["referral_id"] = referral_id
@@ -73,14 +90,19 @@ def relieve(
     approval = "chief-procurator-meeting" if amount_fen >= 1_000_000 else "分管副检察长"
     inquiry = {"officer": "承办检察官", "notes": "询问申请人及家属，核实困难情况"}
     steps: list[tuple[str, dict[str, Any]]] = [
-        ("inquiry", {**inquiry, "held_on": on["inquiry"]}),
+        ("inquiry", {**inquiry, "held_on": on["inquiry"], **BACKDATED}),
         (
             "review",
-            {"situation": situation, "notes": "符合国家司法救助条件", "reviewed_on": on["review"]},
+            {
+                "situation": situation,
+                "notes": "符合国家司法救助条件",
+                "reviewed_on": on["review"],
+                **BACKDATED,
+            },
         ),
     ]
     if hearing:
-        steps.append(("hearing", {"officers": HEARING, "held_on": on["hearing"]}))
+        steps.append(("hearing", {"officers": HEARING, "held_on": on["hearing"], **BACKDATED}))
     steps += [
         (
             "submission",
@@ -88,20 +110,23 @@ def relieve(
                 "proposed_fen": amount_fen,
                 "submitted_by": "承办检察官",
                 "submitted_on": on["submission"],
+                **BACKDATED,
             },
         ),
         (
             "grant",
             {
                 "amount_fen": amount_fen,
-                "average_monthly_wage_fen": WAGE_FEN,
+                "region_code": WAGE_REGION,
+                "wage_year": WAGE_YEAR,
                 "approved_by": approval,
                 "decided_on": on["decision"],
+                **BACKDATED,
             },
         ),
         (
             "disbursements",
-            {"amount_fen": amount_fen, "ceremony": ceremony, "paid_on": on["paid"]},
+            {"amount_fen": amount_fen, "ceremony": ceremony, "paid_on": on["paid"], **BACKDATED},
         ),
     ]
     d.case_steps(procuratorate, case_id, *steps)
@@ -195,6 +220,7 @@ def scenario_2_a_and_ai(
             services=["donation"],
             requested_by="承办检察官",
             requested_on="2022-03-01",
+            backdate_reason=SEED_REASON,
         )
         complete(
             d,
@@ -218,9 +244,13 @@ def scenario_2_a_and_ai(
                     "notes": "康复训练，已可生活自理",
                     "new_needs": [],
                     "visited_on": "2022-06-20",
+                    **BACKDATED,
                 },
             ),
-            ("closure", {"reason": "司法救助与社会救助均已落实", "closed_on": "2022-07-05"}),
+            (
+                "closure",
+                {"reason": "司法救助与社会救助均已落实", "closed_on": "2022-07-05", **BACKDATED},
+            ),
         )
         result[key] = {"person_id": person, "case_id": case, "referral_id": referral}
     return result
@@ -259,6 +289,7 @@ def scenario_3_zhou(d: Driver, answers: Answers = through_api) -> dict[str, Any]
         hearing=True,
         ceremony=ceremony,
         source="case-department",
+        relation="close-relative",
     )
     # the city construction investment group's donation, raised for his case (司法+社会)
     referral = d.refer(
@@ -270,6 +301,7 @@ def scenario_3_zhou(d: Driver, answers: Answers = through_api) -> dict[str, Any]
         services=["donation"],
         requested_by="承办检察官",
         requested_on="2021-09-16",
+        backdate_reason=SEED_REASON,
     )
     complete(
         d,
@@ -335,6 +367,7 @@ def scenario_4_wang(d: Driver, answers: Answers = through_api) -> dict[str, Any]
             services=[service],
             requested_by="承办检察官",
             requested_on="2021-09-01",
+            backdate_reason=SEED_REASON,
         )
         complete(d, answers, agency, r, {"provider": agency, **provision})
         referrals[service] = r
@@ -354,6 +387,7 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
         "death-or-incapacity",
         4_200_000,
         dates("2020-04-08", "2020-04-10", "2020-04-17", "2020-04-21", "2020-04-28", "2020-05-08"),
+        relation="close-relative",
     )
     d.post(
         p,
@@ -363,6 +397,7 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
             "notes": "孩子面临高考，即将外出读大学，经济压力很大",
             "new_needs": ["education-aid"],
             "visited_on": "2021-05-20",
+            **BACKDATED,
             "next_visit_on": "2021-09-01",
         },
     )
@@ -377,6 +412,7 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
         services=["donation"],
         requested_by="承办检察官",
         requested_on="2021-05-25",
+        backdate_reason=SEED_REASON,
         answers_follow_up=1,
         answers_need="education-aid",
     )
@@ -414,6 +450,7 @@ def scenario_6_inbound_lead(d: Driver, answers: Answers = through_api) -> dict[s
         services=["judicial-relief"],
         requested_by="低保专干",
         requested_on="2021-11-10",
+        backdate_reason=SEED_REASON,
     )
     answers(d, p, referral, ("receive", {}), ("accept", {}))
     case = relieve(
@@ -460,19 +497,24 @@ def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, 
                 "source": "applicant",
                 "summary": "申请司法救助",
                 "received_on": "2021-12-01",
+                **BACKDATED,
             },
         )["id"]
     )
     d.case_steps(
         p,
         case,
-        ("inquiry", {"officer": "承办检察官", "notes": "询问申请人", "held_on": "2021-12-03"}),
+        (
+            "inquiry",
+            {"officer": "承办检察官", "notes": "询问申请人", "held_on": "2021-12-03", **BACKDATED},
+        ),
         (
             "review",
             {
                 "refusal_ground": "hardship-not-caused-by-case",
                 "notes": "困难非因案件所致，但符合医疗救助条件",
                 "reviewed_on": "2021-12-08",
+                **BACKDATED,
             },
         ),
         (
@@ -481,6 +523,7 @@ def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, 
                 "ground": "hardship-not-caused-by-case",
                 "detail": "不符合司法救助条件，依细则第五条协调社会救助",
                 "decided_on": "2021-12-10",
+                **BACKDATED,
             },
         ),
     )
@@ -493,6 +536,7 @@ def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, 
         services=["medical-aid"],
         requested_by="承办检察官",
         requested_on="2021-12-13",
+        backdate_reason=SEED_REASON,
     )
     aid = {"kind": "allowance", "amount_fen": 800_000, "provider": mi, "description": "医疗救助"}
     answers(
@@ -505,7 +549,9 @@ def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, 
         ("complete", {"outcome": {"successful": True, "provisions": [aid]}}),
     )
     d.case_steps(
-        p, case, ("closure", {"reason": "已移送医疗保障局并办结", "closed_on": "2021-12-28"})
+        p,
+        case,
+        ("closure", {"reason": "已移送医疗保障局并办结", "closed_on": "2021-12-28", **BACKDATED}),
     )
     return {"person_id": person, "case_id": case, "referral_id": referral}
 
@@ -552,8 +598,10 @@ SCENARIOS = [
 
 
 def run_scenarios(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
-    """Runs every scenario on a registered network; returns the ids each one made. 阿某's and
-    艾某's cases are the first under the mechanism Xinyuan signed in scenario 1."""
+    """Runs every scenario on a registered network, once the official wages that cap the
+    grants are loaded; returns the ids each one made. 阿某's and 艾某's cases are the first
+    under the mechanism Xinyuan signed in scenario 1."""
+    load_wages(d)
     made: dict[str, Any] = {}
     for s in SCENARIOS:
         if s is scenario_2_a_and_ai:
@@ -568,3 +616,18 @@ def load_all(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Registers the network and runs every scenario; returns the ids each one made."""
     n.register_network(d)
     return run_scenarios(d, answers)
+
+
+def load_wages(d: Driver) -> None:
+    """The administrator loads the official average wages the grants are capped by."""
+    rows = [
+        {
+            "region_code": r.region_code,
+            "year": r.year,
+            "monthly_wage_fen": r.monthly_wage_fen,
+            "yearly_wage_fen": r.yearly_wage_fen,
+            "source": r.source,
+        }
+        for r in read_wage_file(WAGE_TABLE)
+    ]
+    d.admin("/wages", {"rows": rows})

@@ -56,11 +56,19 @@ def replay_case(
             json_schema_extra={"format": "date-time"},
         ),
     ] = None,
+    basis: Annotated[
+        str,
+        Query(
+            pattern="^(recorded|business)$",
+            description="as_of on the time each event was recorded, or the day it happened",
+        ),
+    ] = "recorded",
     format: Annotated[str, Query(pattern="^(json|jsonl|pdf)$")] = "json",
     lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh",
 ) -> Any:
-    """The case and its referrals as they stood at ``as_of``, every event, and verification."""
-    result = hub.replay_case(case_id, _time(as_of))
+    """The case and its referrals as they stood at ``as_of`` (on the ``basis`` it names, which
+    the answer repeats as ``as_of_basis``), every event, and verification."""
+    result = hub.replay_case(case_id, _time(as_of), basis)
     if format == "jsonl":
         return Response(to_jsonl(result), media_type="application/x-ndjson")
     if format == "pdf":

@@ -25,6 +25,7 @@ from hub.api.deps import (
 )
 from hub.api.problems import Problem
 from hub.api.schemas import (
+    AdvanceCreate,
     CaseCreate,
     CaseListPublic,
     CasePublic,
@@ -34,9 +35,12 @@ from hub.api.schemas import (
     DisbursementCreate,
     EventPublic,
     FollowUpCreate,
+    FundsArrivalCreate,
     GrantCreate,
     HearingCreate,
     InquiryCreate,
+    MatterCreate,
+    NoticeCreate,
     RefusalCreate,
     ReviewCreate,
     SubmissionCreate,
@@ -74,6 +78,11 @@ def receive_lead(body: CaseCreate, hub: HubDep, staff: Staff, once: OnceDep) -> 
                 body.received_on,
                 body.referral_id,
                 body.actor,
+                matter_number=body.matter_number,
+                applicant_relation=body.applicant_relation.value
+                if body.applicant_relation
+                else None,
+                backdate_reason=body.backdate_reason,
             )
         },
         201,
@@ -141,7 +150,13 @@ def inquiry(case_id: UUID, body: InquiryCreate, hub: HubDep, staff: Staff, once:
         hub,
         case_id,
         lambda: hub.record_inquiry(
-            case_id, agency_of(staff), body.officer, body.notes, body.held_on
+            case_id,
+            agency_of(staff),
+            body.officer,
+            body.notes,
+            body.held_on,
+            applicant_relation=body.applicant_relation.value if body.applicant_relation else None,
+            backdate_reason=body.backdate_reason,
         ),
     )
 
@@ -159,6 +174,7 @@ def review(case_id: UUID, body: ReviewCreate, hub: HubDep, staff: Staff, once: O
             refusal_ground=body.refusal_ground.value if body.refusal_ground else None,
             notes=body.notes,
             on=body.reviewed_on,
+            backdate_reason=body.backdate_reason,
         ),
     )
 
@@ -174,6 +190,8 @@ def hearing(case_id: UUID, body: HearingCreate, hub: HubDep, staff: Staff, once:
             agency_of(staff),
             [o.model_dump() for o in body.officers],
             body.held_on,
+            fewer_officers_reason=body.fewer_officers_reason,
+            backdate_reason=body.backdate_reason,
         ),
     )
 
@@ -187,8 +205,40 @@ def submission(
         hub,
         case_id,
         lambda: hub.submit_for_approval(
-            case_id, agency_of(staff), body.proposed_fen, body.submitted_by, body.submitted_on
+            case_id,
+            agency_of(staff),
+            body.proposed_fen,
+            body.submitted_by,
+            body.submitted_on,
+            backdate_reason=body.backdate_reason,
         ),
+    )
+
+
+@router.post("/{case_id}/advances", response_model=CaseStep)
+def advance(case_id: UUID, body: AdvanceCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    """Advance relief (先行救助) for a person in urgent danger, paid before the decision."""
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.pay_advance(
+            case_id,
+            agency_of(staff),
+            body.amount_fen,
+            body.ground.value,
+            body.detail,
+            body.paid_on,
+            backdate_reason=body.backdate_reason,
+        ),
+    )
+
+
+@router.post("/{case_id}/matter", response_model=CaseStep)
+def matter(case_id: UUID, body: MatterCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    """Names the underlying case (案号) of a case opened without it."""
+    return step(
+        once, hub, case_id, lambda: hub.name_matter(case_id, agency_of(staff), body.matter_number)
     )
 
 
@@ -202,11 +252,15 @@ def grant(case_id: UUID, body: GrantCreate, hub: HubDep, staff: Staff, once: Onc
             case_id=case_id,
             by_agency=agency_of(staff),
             amount_fen=body.amount_fen,
-            average_monthly_wage_fen=body.average_monthly_wage_fen,
             approved_by=body.approved_by,
+            region_code=body.region_code,
+            wage_year=body.wage_year,
             months=body.months,
             strict_review=body.strict_review,
             on=body.decided_on,
+            damages_fen=body.damages_fen,
+            matter_exception=body.matter_exception,
+            backdate_reason=body.backdate_reason,
         ),
     )
 
@@ -218,7 +272,44 @@ def refusal(case_id: UUID, body: RefusalCreate, hub: HubDep, staff: Staff, once:
         hub,
         case_id,
         lambda: hub.refuse_relief(
-            case_id, agency_of(staff), body.ground.value, body.detail, body.decided_on
+            case_id,
+            agency_of(staff),
+            body.ground.value,
+            body.detail,
+            body.decided_on,
+            backdate_reason=body.backdate_reason,
+        ),
+    )
+
+
+@router.post("/{case_id}/funds-arrival", response_model=CaseStep)
+def funds_arrival(
+    case_id: UUID, body: FundsArrivalCreate, hub: HubDep, staff: Staff, once: OnceDep
+) -> Any:
+    """The granted funds arrived: the applicant is to be told within 2 working days."""
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.record_funds_arrived(
+            case_id, agency_of(staff), body.arrived_on, backdate_reason=body.backdate_reason
+        ),
+    )
+
+
+@router.post("/{case_id}/notice", response_model=CaseStep)
+def notice(case_id: UUID, body: NoticeCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    """The applicant told to collect the money (通知申请人领取)."""
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.notify_applicant(
+            case_id,
+            agency_of(staff),
+            body.means,
+            body.notified_on,
+            backdate_reason=body.backdate_reason,
         ),
     )
 
@@ -232,7 +323,12 @@ def disburse(
         hub,
         case_id,
         lambda: hub.disburse_relief(
-            case_id, agency_of(staff), body.amount_fen, body.ceremony, body.paid_on
+            case_id,
+            agency_of(staff),
+            body.amount_fen,
+            body.ceremony,
+            body.paid_on,
+            backdate_reason=body.backdate_reason,
         ),
     )
 
@@ -250,6 +346,7 @@ def follow_up(case_id: UUID, body: FollowUpCreate, hub: HubDep, staff: Staff, on
             notes=body.notes,
             new_needs=[n.value for n in body.new_needs],
             on=body.visited_on,
+            backdate_reason=body.backdate_reason,
             next_visit_on=body.next_visit_on,
         ),
     )
@@ -280,6 +377,11 @@ def close(case_id: UUID, body: ClosureCreate, hub: HubDep, staff: Staff, once: O
         hub,
         case_id,
         lambda: hub.close_case(
-            case_id, agency_of(staff), body.reason, body.closed_on, body.without_referral
+            case_id,
+            agency_of(staff),
+            body.reason,
+            body.closed_on,
+            backdate_reason=body.backdate_reason,
+            without_referral=body.without_referral,
         ),
     )

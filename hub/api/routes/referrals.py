@@ -45,6 +45,8 @@ def refer(body: ReferralCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any
                 legal_basis=body.legal_basis,
                 invoked_by=body.invoked_by,
                 on=body.requested_on,
+                found_on=body.found_on,
+                backdate_reason=body.backdate_reason,
                 answers=None
                 if body.answers_follow_up is None or body.answers_need is None
                 else (body.answers_follow_up, body.answers_need.value),

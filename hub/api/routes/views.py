@@ -190,8 +190,8 @@ def watch_list(
     agency_id: UUID | None = None,
     include_green: bool = False,
 ) -> dict[str, Any]:
-    """Referrals unanswered or unfinished near or past their deadline (amber, red), with the
-    escalation target. An agency sees its own region's; auditors every region's."""
+    """Referrals unanswered or unfinished, and aid cases undecided or the applicant not told,
+    near or past their deadline (amber, red), with the escalation target. An agency sees its own region's; auditors every region's."""
     agency = reading_agency(reader)
     if agency is not None and not region_code:
         region_code = services.hub.get_agency(agency)["region_code"]

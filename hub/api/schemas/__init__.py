@@ -47,6 +47,7 @@ from hub.api.schemas.base import (
     dump,
 )
 from hub.api.schemas.cases import (
+    AdvanceCreate,
     AidPublic,
     AidTotalsPublic,
     CaseCreate,
@@ -58,11 +59,14 @@ from hub.api.schemas.cases import (
     DisbursementCreate,
     EventPublic,
     FollowUpCreate,
+    FundsArrivalCreate,
     GrantCreate,
     HearingCreate,
     HearingOfficer,
     InquiryCreate,
     JudicialAidPublic,
+    MatterCreate,
+    NoticeCreate,
     RefusalCreate,
     ReviewCreate,
     SubmissionCreate,
@@ -96,9 +100,11 @@ from hub.api.schemas.views import (
     RegionStatsPublic,
     WatchListPublic,
 )
+from hub.api.schemas.wages import WagePublic, WageRowCreate, WagesLoad, WagesLoaded
 
 __all__ = [
     "AccessReadPublic",
+    "AdvanceCreate",
     "AgencyCreate",
     "AgencyPublic",
     "AidPublic",
@@ -129,6 +135,7 @@ __all__ = [
     "Fields",
     "FollowUpCreate",
     "FreshnessPublic",
+    "FundsArrivalCreate",
     "GrantCreate",
     "HealthPublic",
     "HearingCreate",
@@ -136,12 +143,14 @@ __all__ = [
     "Id",
     "InquiryCreate",
     "JudicialAidPublic",
+    "MatterCreate",
     "MechanismCreate",
     "MechanismJoin",
     "MechanismLeave",
     "MechanismMember",
     "MechanismMemberPublic",
     "MechanismPublic",
+    "NoticeCreate",
     "Number",
     "Outcome",
     "PersonChanged",
@@ -168,6 +177,10 @@ __all__ = [
     "TokenCreate",
     "TokenIssued",
     "VerificationPublic",
+    "WagePublic",
+    "WageRowCreate",
+    "WagesLoad",
+    "WagesLoaded",
     "WatchListPublic",
     "dump",
 ]

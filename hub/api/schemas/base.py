@@ -42,6 +42,15 @@ Day = Annotated[
 
 
 RegionCode = Annotated[str, Field(pattern=r"^\d{2}(\d{2}){0,2}$", description="GB/T 2260")]
+Backdate = Annotated[
+    str | None,
+    Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_TEXT,
+        description="why the business date is earlier than today (补录原因); required then",
+    ),
+]
 
 
 class Strict(BaseModel):

@@ -8,8 +8,13 @@ from uuid import UUID
 from pydantic import Field, StrictBool, StrictInt
 
 from domain.values import (
+    EARLIEST_WAGE_YEAR,
+    LATEST_WAGE_YEAR,
     MAX_ITEMS,
+    MAX_MATTER_NUMBER,
     MAX_MONTHS,
+    AdvanceGround,
+    ApplicantRelation,
     CaseCategory,
     CaseSource,
     QualifyingSituation,
@@ -17,18 +22,24 @@ from domain.values import (
     Service,
 )
 from hub.api.schemas.base import (
+    Backdate,
     DateText,
     Day,
     Fen,
     Fields,
     Id,
     Public,
+    RegionCode,
     ShortText,
     Strict,
     Text,
     TimeText,
 )
 from hub.api.schemas.referrals import ProvisionPublic, ReferralPublic
+
+MatterNumber = Annotated[
+    str, Field(min_length=1, max_length=MAX_MATTER_NUMBER, pattern=r"\S", description="案号")
+]
 
 
 class CaseCreate(Strict):
@@ -38,12 +49,21 @@ class CaseCreate(Strict):
     received_on: Day | None = None
     referral_id: UUID | None = None
     actor: ShortText = "staff"
+    matter_number: MatterNumber | None = None
+    applicant_relation: ApplicantRelation | None = None
+    backdate_reason: Backdate = None
+
+
+class MatterCreate(Strict):
+    matter_number: MatterNumber
 
 
 class InquiryCreate(Strict):
     officer: ShortText
     notes: Text
     held_on: Day | None = None
+    applicant_relation: ApplicantRelation | None = None
+    backdate_reason: Backdate = None
 
 
 class ReviewCreate(Strict):
@@ -51,6 +71,7 @@ class ReviewCreate(Strict):
     refusal_ground: RefusalGround | None = None
     notes: Text
     reviewed_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 class HearingOfficer(Strict):
@@ -62,33 +83,63 @@ class HearingOfficer(Strict):
 class HearingCreate(Strict):
     officers: list[HearingOfficer] = Field(min_length=1, max_length=MAX_ITEMS)
     held_on: Day | None = None
+    fewer_officers_reason: Text | None = None
+    backdate_reason: Backdate = None
 
 
 class SubmissionCreate(Strict):
     proposed_fen: Fen
     submitted_by: ShortText
     submitted_on: Day | None = None
+    backdate_reason: Backdate = None
+
+
+class AdvanceCreate(Strict):
+    amount_fen: Fen
+    ground: AdvanceGround
+    detail: Text
+    paid_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 class GrantCreate(Strict):
     amount_fen: Fen
-    average_monthly_wage_fen: Fen
+    region_code: RegionCode = Field(description="whose official average wage caps the grant")
+    wage_year: Annotated[StrictInt, Field(ge=EARLIEST_WAGE_YEAR, le=LATEST_WAGE_YEAR)]
     months: Annotated[StrictInt, Field(ge=1, le=MAX_MONTHS)] = 36
     strict_review: StrictBool = False
     approved_by: ShortText
     decided_on: Day | None = None
+    damages_fen: Fen | None = Field(default=None, description="damages awarded, where recorded")
+    matter_exception: Text | None = Field(
+        default=None, description="why a further relief on the same matter is allowed"
+    )
+    backdate_reason: Backdate = None
 
 
 class RefusalCreate(Strict):
     ground: RefusalGround
     detail: Text
     decided_on: Day | None = None
+    backdate_reason: Backdate = None
+
+
+class FundsArrivalCreate(Strict):
+    arrived_on: Day | None = None
+    backdate_reason: Backdate = None
+
+
+class NoticeCreate(Strict):
+    means: ShortText = Field(description="how the applicant was told: phone, letter, in person")
+    notified_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 class DisbursementCreate(Strict):
     amount_fen: Fen
     ceremony: ShortText | None = None
     paid_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 class FollowUpCreate(Strict):
@@ -96,6 +147,7 @@ class FollowUpCreate(Strict):
     notes: Text
     new_needs: list[Service] = Field(default=[], max_length=MAX_ITEMS)
     visited_on: Day | None = None
+    backdate_reason: Backdate = None
     next_visit_on: Day | None = Field(default=None, description="下次回访日期")
 
 
@@ -109,6 +161,7 @@ class ClassificationCreate(Strict):
 class ClosureCreate(Strict):
     reason: Text
     closed_on: Day | None = None
+    backdate_reason: Backdate = None
     without_referral: Text | None = Field(
         default=None,
         description="refused for hardship not caused by the case and not referred on: why not",
@@ -142,6 +195,14 @@ class CasePublic(Public):
     category: str | None = None
     mechanism_id: Id | None = None
     version: int
+    matter_number: str | None = None
+    applicant_relation: str | None = None
+    received_on: DateText | None = None
+    decided_on: DateText | None = None
+    advanced_fen: int = 0
+    advance_excess_fen: int = 0
+    funds_arrived_on: DateText | None = None
+    notified_on: DateText | None = None
     referrals: list[ReferralPublic]
     social_aid: list[ProvisionPublic]
 

@@ -14,6 +14,7 @@ from domain.values import (
     Service,
 )
 from hub.api.schemas.base import (
+    Backdate,
     DateText,
     Day,
     Fen,
@@ -39,6 +40,11 @@ class ReferralCreate(Strict):
     )
     invoked_by: ShortText | None = None
     requested_on: Day | None = None
+    found_on: Day | None = Field(
+        default=None,
+        description="the day the sender concluded the case or found the lead (5 working days)",
+    )
+    backdate_reason: Backdate = None
     answers_follow_up: Annotated[int, Field(ge=1, le=MAX_ITEMS * 1000)] | None = Field(
         default=None, description="the follow-up visit of the case whose need this answers"
     )
@@ -96,6 +102,8 @@ class ReferralPublic(Public):
     answers_follow_up: int | None = None
     answers_need: str | None = None
     requested_at: TimeText
+    requested_on: DateText | None = None
+    found_on: DateText | None = None
     version: int
 
 

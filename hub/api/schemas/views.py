@@ -69,7 +69,8 @@ class FallThroughPublic(Public):
 
 
 class WatchListPublic(Public):
-    """Referrals near or past their deadline, with counts by stage."""
+    """Referrals (``kind: referral``) and aid cases (``kind: case``: the decision and the
+    notice to the applicant) near or past a deadline, with counts by level."""
 
     items: list[Fields]
     counts: Fields

@@ -146,6 +146,8 @@ class Api:
             "person_id": person_id or self.person(who),
             "source": "applicant",
             "summary": "被害人家庭生活困难",
+            "applicant_relation": "victim",
+            "matter_number": f"（2021）新刑初{uuid.uuid4().hex[:6]}号",
         }
         return str(self.ok(who, "/cases", body)["id"])
 
@@ -175,7 +177,19 @@ def api(services: Services, client: Any) -> Api:
         api.ids[short] = agency_id
         token = {"role": "staff", "agency_id": agency_id, "label": f"{short} staff"}
         api.tokens[short] = api.ok("admin", "/tokens", token)["token"]
+    api.ok("admin", "/wages", {"rows": [WAGE]})
     return api
+
+
+#: the official average wage every API test's grant is capped by: 6,000 yuan a month
+WAGE = {
+    "region_code": "65",
+    "year": 2021,
+    "monthly_wage_fen": 600_000,
+    "source": "测试用平均工资 (a figure for the tests)",
+}
+#: a grant's wage basis
+WAGE_BASIS = {"region_code": "65", "wage_year": 2021}
 
 
 def assert_problem(response: Any, status: int, rule: str) -> dict[str, Any]:

@@ -141,11 +141,12 @@ RESOURCES = {
     "case_list_of_p": "/cases?procuratorate_id={p}",
     "audit_replay": "/audit/cases/{case}/replay",
     "access_log": "/audit/access-log",
+    "wages": "/wages/65/2021",
 }
 ALL_FIELDS = {"id_number", *YE}
 NOBODY = {r: 404 for r in RESOURCES} | {"statistics": 200, "watch_list": 200}
 NOBODY |= {"fall_through": 200, "fall_through_of_p": 403, "case_list": 200, "case_list_of_p": 403}
-NOBODY |= {"audit_replay": 403, "access_log": 403}
+NOBODY |= {"audit_replay": 403, "access_log": 403, "wages": 200}  # wages: public statistics
 
 
 def row(**cells: int) -> dict[str, int]:

@@ -47,13 +47,30 @@ def test_dates_outside_the_window_are_refused(api: Api, day: str) -> None:
     refused(api, "p", f"/cases/{case_id}/inquiry", {"officer": "x", "notes": "x", "held_on": day})
 
 
-def test_dates_at_the_window_edges_are_taken(api: Api) -> None:
+def test_dates_at_the_window_edges_pass_validation_and_meet_the_business_date_rules(
+    api: Api,
+) -> None:
+    """Inside the window a date is no longer a validation error: the earliest is too far back
+    for a business date, the latest in the future; each answered by the rule it breaks."""
     person_id = api.person("p")
     consent = api.consent_to_all(valid_from=EARLIEST_DATE.isoformat())
     api.ok("p", f"/persons/{person_id}/consent", consent)
-    for day in (EARLIEST_DATE, LATEST_DATE):
-        body = referral(api, person_id=person_id, requested_on=day.isoformat())
-        assert api.post("p", "/referrals", body).status_code == 201
+    cases = [
+        (
+            referral(
+                api, person_id=person_id, requested_on=day.isoformat(), backdate_reason="补录"
+            ),
+            rule,
+        )
+        for day, rule in (
+            (EARLIEST_DATE, "backdate-too-far"),
+            (LATEST_DATE, "business-date-in-future"),
+        )
+    ]
+    before = api.log_position()
+    for body, rule in cases:
+        assert_problem(api.post("p", "/referrals", body), 422, rule)
+    assert api.log_position() == before
 
 
 def test_amounts_above_the_ceiling_are_refused(api: Api) -> None:

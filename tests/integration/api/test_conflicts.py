@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.api.conftest import AGENCIES, Api, assert_problem
+from tests.integration.api.conftest import AGENCIES, WAGE_BASIS, Api, assert_problem
 
 OUTCOME = {"successful": True, "provisions": [{"kind": "allowance", "provider": "民政局"}]}
 
@@ -16,7 +16,7 @@ OUTCOME = {"successful": True, "provisions": [{"kind": "allowance", "provider": 
     [
         ("review", {"situation": "serious-injury-unpaid", "notes": "审查"}),
         ("submission", {"proposed_fen": 100_000, "submitted_by": "承办人"}),
-        ("grant", {"amount_fen": 100_000, "average_monthly_wage_fen": 600_000, "approved_by": "x"}),
+        ("grant", {"amount_fen": 100_000, **WAGE_BASIS, "approved_by": "x"}),
         ("disbursements", {"amount_fen": 100_000}),
         ("follow-ups", {"officer": "x", "notes": "回访"}),
     ],

@@ -4,6 +4,7 @@ need found at follow-up that it answers; ``GET /views/may-fall-through`` lists w
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from projections import worker
@@ -66,18 +67,19 @@ def test_follow_ups_go_on_after_closure_and_a_referral_names_the_need(api: Api) 
     person, case = refused_case(api)
     api.referral("p", "mi", person, case)
     api.ok("p", f"/cases/{case}/closure", {"reason": "已移送"})
+    today = api.services.hub.today()
+    later = (today + timedelta(days=180)).isoformat()
     visit = {
         "officer": "承办检察官",
         "notes": "孩子上学",
         "new_needs": ["temporary-aid"],
-        "visited_on": "2026-03-02",
-        "next_visit_on": "2026-09-01",
+        "next_visit_on": later,
     }
     api.ok("p", f"/cases/{case}/follow-ups", visit)
     read = api.get("p", f"/cases/{case}").json()
-    assert (read["stage"], read["follow_ups"], read["next_visit_on"]) == ("closed", 1, "2026-09-01")
+    assert (read["stage"], read["follow_ups"], read["next_visit_on"]) == ("closed", 1, later)
     before = api.log_position()
-    early = {**visit, "next_visit_on": "2026-03-01"}
+    early = {**visit, "next_visit_on": today.isoformat()}
     assert_problem(api.post("p", f"/cases/{case}/follow-ups", early), 422, "invalid-value")
     assert api.log_position() == before
     body = {

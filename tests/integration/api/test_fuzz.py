@@ -47,7 +47,8 @@ FIELDS = {
     "/cases": ["person_id", "source", "summary", "received_on", "referral_id", "actor"],
     "/cases/{case}/grant": [
         "amount_fen",
-        "average_monthly_wage_fen",
+        "region_code",
+        "wage_year",
         "months",
         "strict_review",
         "approved_by",

@@ -29,6 +29,7 @@ from hub.api.routes import (
     persons,
     referrals,
     views,
+    wages,
 )
 from hub.api.schemas import PersonPublic, ReferralPublic
 from hub.bootstrap import Services
@@ -67,6 +68,7 @@ READS: dict[str, str] = {
     "/audit/verify": "/audit/verify",
     "/audit/access-log": "/audit/access-log",
     "/operations/dlq": "/operations/dlq",
+    "/wages/{region_code}/{year}": "/wages/65/2021",
 }
 #: more requests of the same routes: an erased person, the other referrals, another box
 MORE_READS = (
@@ -92,7 +94,18 @@ def without_models(services: Services) -> FastAPI:
     modelled = list(app.router.routes)
     gets = [
         route
-        for module in (health, admin, persons, cases, referrals, feed, views, audit, operations)
+        for module in (
+            health,
+            admin,
+            persons,
+            cases,
+            referrals,
+            feed,
+            views,
+            audit,
+            operations,
+            wages,
+        )
         for route in module.router.routes
         if isinstance(route, APIRoute) and "GET" in route.methods
     ]

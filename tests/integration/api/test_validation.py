@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.api.conftest import Api, assert_problem, id_number
+from tests.integration.api.conftest import WAGE_BASIS, Api, assert_problem, id_number
 from tests.support.ids import with_check
 
 
@@ -22,7 +22,7 @@ def granted_case(api: Api) -> str:
         ("inquiry", {"officer": "承办人", "notes": "询问"}),
         ("review", {"situation": "serious-injury-unpaid", "notes": "符合"}),
         ("submission", {"proposed_fen": 20_000, "submitted_by": "承办人"}),
-        ("grant", {"amount_fen": 20_000, "average_monthly_wage_fen": 600_000, "approved_by": "x"}),
+        ("grant", {"amount_fen": 20_000, **WAGE_BASIS, "approved_by": "x"}),
     ]:
         api.ok("p", f"/cases/{case_id}/{step}", body)
     return case_id
@@ -103,13 +103,13 @@ def test_money_is_positive_integer_fen(api: Api, granted_case: str, amount: Any)
     "change",
     [
         {"amount_fen": 20_000.0},
-        {"average_monthly_wage_fen": 600_000.5},
+        {"wage_year": 2021.0},
         {"months": 36.0},
         {"strict_review": "no"},
     ],
 )
 def test_grant_figures_are_integers(api: Api, change: dict[str, Any]) -> None:
-    grant = {"amount_fen": 20_000, "average_monthly_wage_fen": 600_000, "approved_by": "x"}
+    grant = {"amount_fen": 20_000, **WAGE_BASIS, "approved_by": "x"}
     refused(api, f"/cases/{api.case('p')}/grant", {**grant, **change})
 
 

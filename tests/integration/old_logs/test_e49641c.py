@@ -6,16 +6,20 @@ in ``NEW_KEYS`` (what later code reads besides); the hash chains still verify.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from hub.bootstrap import Services
+from tests.integration.old_logs.procedure import CASE_PROCEDURE_KEYS, assert_procedure_upcast
 from tests.support.old_logs import assert_aid_reads_with_loans_apart
 
 COMMIT = "e49641c"
 #: what referrals, cases and persons read now besides what they read then
-NEW_KEYS = {
+NEW_KEYS: set[str] = {
+    "requested_on",
+    "found_on",
+    *CASE_PROCEDURE_KEYS,
     "answers_follow_up",
     "answers_need",
     "next_visit_on",
@@ -92,14 +96,13 @@ def test_an_old_closed_case_is_visited_again_and_its_need_answered(
         officer="承办检察官",
         notes="康复后需要就业",
         new_needs=["job"],
-        on=date(2026, 6, 1),
-        next_visit_on=date(2026, 12, 1),
+        next_visit_on=hub.today() + timedelta(days=180),
     )
     again = hub.get_case(UUID(a["case_id"]))
     assert (again["stage"], again["follow_ups"], again["next_visit_on"]) == (
         "closed",
         case["follow_ups"] + 1,
-        "2026-12-01",
+        (hub.today() + timedelta(days=180)).isoformat(),
     )
     commerce = UUID(old["referrals"][a["referral_id"]]["recipient_id"])
     referral = hub.refer(
@@ -116,3 +119,7 @@ def test_an_old_closed_case_is_visited_again_and_its_need_answered(
     )
     read = hub.get_referral(referral)
     assert (read["answers_follow_up"], read["answers_need"]) == (again["follow_ups"], "job")
+
+
+def test_the_procedure_fields_upcast_empty(services: Services, old: dict[str, Any]) -> None:
+    assert_procedure_upcast(services, old)

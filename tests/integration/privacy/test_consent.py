@@ -168,7 +168,12 @@ def test_a_consent_not_yet_valid_or_expired_opens_nothing(network: Driver) -> No
     )
     assert_consent_required(refer(network, INVOLVED, person_id))
     # a referral dated within the old consent's time relies on it
-    assert refer(network, INVOLVED, person_id, requested_on="2020-06-01").status_code == 201
+    assert (
+        refer(
+            network, INVOLVED, person_id, requested_on="2020-06-01", backdate_reason="补录"
+        ).status_code
+        == 201
+    )
 
 
 def test_withdrawal_refuses_new_referrals_flags_open_ones_and_keeps_what_was_disclosed(

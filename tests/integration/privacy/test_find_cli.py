@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 from hub.bootstrap import Services
@@ -43,7 +42,7 @@ def test_case_list_and_person_find(home: HubHome, services: Services) -> None:
     )
     number = numbered(21)
     person = hub.register_person(number, "查找测试当事人", registered_by=p)
-    case = hub.receive_lead(p, person, "applicant", "申请司法救助", date(2026, 1, 5))
+    case = hub.receive_lead(p, person, "applicant", "申请司法救助")
     hub.record_inquiry(case, p, "检察官李某", "询问")
 
     listed = home.cli("case", "list", "--procuratorate", str(p), "--lang", "en", check=True)

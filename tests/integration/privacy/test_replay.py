@@ -162,3 +162,37 @@ def test_the_endpoint_is_for_auditors_only(
     assert len(then["events"]) == 3
     naive = driver.client.get(path, params={"as_of": as_of[:19]}, headers=allowed)
     assert naive.status_code == 422
+
+
+def test_as_of_on_business_dates(services: Services, scenarios: dict[str, Any]) -> None:
+    """Zhou's lead was received on 2021-08-10 and his relief paid at the ceremony of 2021-10-20
+    (all recorded today): as of 2021-12-31 on business dates the case stands paid, as of
+    2021-09-01 reviewed; on recorded time it did not exist yet; the answer says which time it
+    used."""
+    from datetime import timezone
+
+    hub = services.hub
+    case_id = UUID(scenarios["scenario_3_zhou"]["case_id"])
+    china = timezone(timedelta(hours=8))
+    end_2021 = datetime(2021, 12, 31, 23, 59, tzinfo=china)
+    business = hub.replay_case(case_id, end_2021, "business")
+    recorded = hub.replay_case(case_id, end_2021, "recorded")
+    assert (business["as_of_basis"], recorded["as_of_basis"]) == ("business", "recorded")
+    assert [e["event"] for e in case_events(business)] == [
+        "LeadReceived",
+        "InquiryRecorded",
+        "Reviewed",
+        "HearingHeld",
+        "SubmittedForApproval",
+        "ReliefGranted",
+        "ReliefDisbursed",
+    ]
+    assert business["case"]["stage"] == "disbursed"
+    september = hub.replay_case(case_id, datetime(2021, 9, 1, 12, tzinfo=china), "business")
+    assert september["case"]["stage"] == "reviewed"
+    assert recorded["case"] is None and recorded["events"] == []
+    the_day_before = hub.replay_case(case_id, datetime(2021, 8, 9, 12, tzinfo=china), "business")
+    assert the_day_before["case"] is None
+    assert (
+        hub.replay_case(case_id, None, "business")["events"] == hub.replay_case(case_id)["events"]
+    )

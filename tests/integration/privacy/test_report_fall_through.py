@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from hub.bootstrap import Services
 from projections import worker
@@ -24,7 +23,7 @@ def test_the_report_lists_who_may_fall_through_in_chinese_and_english(
         response_days=5,
     )
     person = hub.register_person(numbered(11), "报表测试当事人", registered_by=p)
-    case = hub.receive_lead(p, person, "applicant", "申请司法救助", date(2026, 1, 5))
+    case = hub.receive_lead(p, person, "applicant", "申请司法救助")
     hub.record_inquiry(case, p, "承办检察官", "询问")
     hub.review_case(
         case_id=case,

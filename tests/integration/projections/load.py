@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from hub.app import ReliefHub
+from hub.wage_tables import WageRow
 from tests.support.ids import numbered
 
 WAGE_FEN = 650_000
@@ -48,6 +49,7 @@ def network(hub: ReliefHub, tag: str = "") -> dict[str, Any]:
         date(2022, 1, 1),
         {p: "牵头", **{a: "社会救助" for a in partners}},
     )
+    hub.load_wages([WageRow(1, "65", 2025, WAGE_FEN, None, "测试用平均工资")], "测试")
     return {"procuratorate": p, "partners": partners}
 
 
@@ -56,7 +58,16 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
     p, partners = net["procuratorate"], net["partners"]
     person = hub.register_person(numbered(i, "654003"), f"当事人{i}", registered_by=p)
     hub.consent_to_all(person, "承办人", date(2026, 1, 5))
-    case = hub.receive_lead(p, person, "applicant", "因案致困", date(2026, 1, 5))
+    case = hub.receive_lead(
+        p,
+        person,
+        "applicant",
+        "因案致困",
+        date(2026, 1, 5),
+        matter_number=f"（2026）新4003刑初{i}号",
+        applicant_relation="victim",
+        backdate_reason="按纸质卷宗补录",
+    )
     hub.record_inquiry(case, p, "承办检察官", "询问")
     hub.review_case(
         case_id=case,
@@ -71,8 +82,9 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
         case_id=case,
         by_agency=p,
         amount_fen=amount,
-        average_monthly_wage_fen=WAGE_FEN,
         approved_by="分管副检察长",
+        region_code="65",
+        wage_year=2025,
     )
     hub.disburse_relief(case, p, amount)
     donor = partners[2]
@@ -106,6 +118,7 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
         requested_by="承办检察官",
         case_id=case,
         on=date(2026, 11, 2),
+        backdate_reason="按纸质登记补录",
     )
     if i % 3 == 0:
         hub.answer_referral(r2, other, "accept", "经办人")

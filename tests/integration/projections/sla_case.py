@@ -73,6 +73,7 @@ class SlaWatchListCase:
                 services=[service],
                 requested_by="承办检察官",
                 on=on,
+                backdate_reason="按纸质登记补录",
             )
 
         ids["late"] = refer("a", date(2026, 11, 2), "temporary-aid")  # due Mon 9th

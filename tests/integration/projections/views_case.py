@@ -276,7 +276,7 @@ class ScenarioViewsCase:
         mi = UUID(driver.id(n.KUYTUN_MEDICAL_INSURANCE))
         person = hub.register_person(numbered(7, "654003"), "脱节测试", registered_by=p)
         hub.consent_to_all(person, "承办人", date(2026, 1, 5))
-        case = hub.receive_lead(p, person, "applicant", "申请司法救助", date(2026, 1, 5))
+        case = hub.receive_lead(p, person, "applicant", "申请司法救助")
         hub.record_inquiry(case, p, "承办检察官", "询问")
         hub.review_case(
             case_id=case,

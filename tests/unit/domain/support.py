@@ -71,6 +71,7 @@ def new_case(**overrides: Any) -> AidCase:
         "source": "applicant",
         "summary": "traffic accident, damages not obtainable",
         "received_on": DAY,
+        "applicant_relation": "victim",
     }
     fields.update(overrides)
     return AidCase.receive(**fields)

@@ -16,9 +16,11 @@ from eventsourcing.utils import get_topic, resolve_topic
 from domain.agency import Agency
 from domain.audit import PersonalDataRead
 from domain.case import AidCase
+from domain.matter import ReliefMatter
 from domain.mechanism import LinkageMechanism
 from domain.person import Person
 from domain.referral import Referral
+from domain.wages import WageFigure
 
 AGGREGATES: tuple[type[Aggregate], ...] = (
     Agency,
@@ -27,6 +29,8 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     LinkageMechanism,
     Person,
     Referral,
+    ReliefMatter,
+    WageFigure,
 )
 ENVELOPE = ("originator_id", "originator_version", "timestamp")
 CREATED_ENVELOPE = (*ENVELOPE, "originator_topic")
@@ -52,17 +56,43 @@ STORED: dict[str, tuple[str, ...]] = {
         "purpose",
         "channel",
     ),
-    "domain.case:AidCase.CaseClosed": ("reason", "closed_on", "without_referral"),
+    "domain.case:AidCase.AdvancePaid": (
+        "amount_fen",
+        "ground",
+        "detail",
+        "paid_on",
+        "backdate_reason",
+    ),
+    "domain.case:AidCase.ApplicantNotified": ("notified_on", "means", "backdate_reason"),
+    "domain.case:AidCase.CaseClosed": (
+        "reason",
+        "closed_on",
+        "backdate_reason",
+        "without_referral",
+    ),
     "domain.case:AidCase.Classified": ("category", "mechanism_id"),
     "domain.case:AidCase.FollowUpRecorded": (
         "visited_on",
         "officer",
         "notes",
         "new_needs",
+        "backdate_reason",
         "next_visit_on",
     ),
-    "domain.case:AidCase.HearingHeld": ("officers", "held_on"),
-    "domain.case:AidCase.InquiryRecorded": ("officer", "notes", "held_on"),
+    "domain.case:AidCase.FundsArrived": ("arrived_on", "backdate_reason"),
+    "domain.case:AidCase.HearingHeld": (
+        "officers",
+        "held_on",
+        "fewer_officers_reason",
+        "backdate_reason",
+    ),
+    "domain.case:AidCase.InquiryRecorded": (
+        "officer",
+        "notes",
+        "held_on",
+        "applicant_relation",
+        "backdate_reason",
+    ),
     "domain.case:AidCase.LeadReceived": (
         "procuratorate_id",
         "person_id",
@@ -70,8 +100,12 @@ STORED: dict[str, tuple[str, ...]] = {
         "summary",
         "received_on",
         "referral_id",
+        "matter_number",
+        "applicant_relation",
+        "backdate_reason",
     ),
-    "domain.case:AidCase.ReliefDisbursed": ("amount_fen", "paid_on", "ceremony"),
+    "domain.case:AidCase.MatterNamed": ("matter_number",),
+    "domain.case:AidCase.ReliefDisbursed": ("amount_fen", "paid_on", "ceremony", "backdate_reason"),
     "domain.case:AidCase.ReliefGranted": (
         "amount_fen",
         "months",
@@ -79,10 +113,51 @@ STORED: dict[str, tuple[str, ...]] = {
         "strict_review",
         "approved_by",
         "decided_on",
+        "wage_region_code",
+        "wage_year",
+        "wage_source",
+        "damages_fen",
+        "advanced_fen",
+        "advance_excess_fen",
+        "matter_exception",
+        "backdate_reason",
     ),
-    "domain.case:AidCase.ReliefRefused": ("ground", "detail", "decided_on"),
-    "domain.case:AidCase.Reviewed": ("situation", "refusal_ground", "notes", "reviewed_on"),
-    "domain.case:AidCase.SubmittedForApproval": ("proposed_fen", "submitted_by", "on"),
+    "domain.case:AidCase.ReliefRefused": (
+        "ground",
+        "detail",
+        "decided_on",
+        "advance_to_recover_fen",
+        "backdate_reason",
+    ),
+    "domain.case:AidCase.Reviewed": (
+        "situation",
+        "refusal_ground",
+        "notes",
+        "reviewed_on",
+        "backdate_reason",
+    ),
+    "domain.case:AidCase.SubmittedForApproval": (
+        "proposed_fen",
+        "submitted_by",
+        "on",
+        "backdate_reason",
+    ),
+    "domain.matter:ReliefMatter.Opened": ("person_id", "matter_number"),
+    "domain.matter:ReliefMatter.GrantCounted": ("case_id", "amount_fen", "exception"),
+    "domain.wages:WageFigure.Recorded": (
+        "region_code",
+        "year",
+        "monthly_wage_fen",
+        "yearly_wage_fen",
+        "source",
+        "recorded_by",
+    ),
+    "domain.wages:WageFigure.Revised": (
+        "monthly_wage_fen",
+        "yearly_wage_fen",
+        "source",
+        "recorded_by",
+    ),
     "domain.mechanism:LinkageMechanism.MemberJoined": ("agency_id", "responsibility", "joined_on"),
     "domain.mechanism:LinkageMechanism.MemberLeft": ("agency_id", "left_on", "reason"),
     "domain.mechanism:LinkageMechanism.Signed": (
@@ -151,6 +226,9 @@ STORED: dict[str, tuple[str, ...]] = {
         "invoked_by",
         "requested_by",
         "re_referral_of",
+        "requested_on",
+        "found_on",
+        "backdate_reason",
         "answers_follow_up",
         "answers_need",
     ),
@@ -165,9 +243,22 @@ STORED: dict[str, tuple[str, ...]] = {
 }
 #: events whose stored shape changed once, and the version they are at now
 VERSIONS = {
-    "domain.referral:Referral.Requested": 3,
-    "domain.case:AidCase.CaseClosed": 2,
-    "domain.case:AidCase.FollowUpRecorded": 2,
+    **{
+        f"domain.case:AidCase.{name}": 2
+        for name in (
+            "LeadReceived",
+            "InquiryRecorded",
+            "Reviewed",
+            "HearingHeld",
+            "SubmittedForApproval",
+            "ReliefGranted",
+            "ReliefRefused",
+            "ReliefDisbursed",
+        )
+    },
+    "domain.case:AidCase.FollowUpRecorded": 3,
+    "domain.case:AidCase.CaseClosed": 3,
+    "domain.referral:Referral.Requested": 4,
     "domain.person:Person.ConsentRecorded": 2,
     "domain.person:Person.ConsentWithdrawn": 2,
 }

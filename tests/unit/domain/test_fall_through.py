@@ -147,10 +147,12 @@ def test_a_referral_naming_a_need_names_it_whole(overrides: dict[str, Any]) -> N
 def test_old_events_upcast_with_nothing_new_recorded() -> None:
     state: dict[str, Any] = {"visited_on": date(2021, 1, 1)}
     AidCase.FollowUpRecorded.upcast_v1_v2(state)
-    assert state["next_visit_on"] is None
+    AidCase.FollowUpRecorded.upcast_v2_v3(state)
+    assert state["next_visit_on"] is None and state["backdate_reason"] is None
     closed: dict[str, Any] = {}
     AidCase.CaseClosed.upcast_v1_v2(closed)
-    assert closed == {"without_referral": None}
+    AidCase.CaseClosed.upcast_v2_v3(closed)
+    assert closed == {"backdate_reason": None, "without_referral": None}
 
 
 def test_a_case_is_counted_as_criminal_hardship_under_a_mechanism_signed_before_it() -> None:

@@ -1,0 +1,65 @@
+"""The deadlines of the procedure on the party each binds, counted in official working days."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from projections.deadlines import SlaPolicy, case_deadline, sender_lateness
+
+POLICY = SlaPolicy()
+CAL = POLICY.calendar
+days = st.dates(min_value=date(2021, 1, 1), max_value=date(2024, 12, 31))
+
+
+def test_the_decision_is_due_ten_working_days_after_receipt_national_day_skipped() -> None:
+    # received Thu 2021-09-30; 10-01..07 is the National Day holiday, 09-26 and 10-09 are
+    # adjusted working days: Fri 10-08, Sat 10-09, then 10-11..10-15 (7), 10-18..10-20 (10)
+    case = {"stage": "reviewed", "received_on": "2021-09-30"}
+    due = case_deadline(case, date(2021, 10, 20), POLICY)
+    assert due is not None and (due.stage, due.on, due.level) == (
+        "decision",
+        date(2021, 10, 20),
+        "amber",
+    )
+    late = case_deadline(case, date(2021, 10, 21), POLICY)
+    assert late is not None and (late.level, late.days_overdue) == ("red", 1)
+
+
+@given(days, st.integers(min_value=0, max_value=40))
+def test_the_notice_is_due_two_working_days_after_the_funds_arrive(
+    arrived: date, after: int
+) -> None:
+    case = {
+        "stage": "granted",
+        "received_on": "2021-01-04",
+        "funds_arrived_on": arrived.isoformat(),
+        "notified_on": None,
+    }
+    today = arrived + timedelta(days=after)
+    due = case_deadline(case, today, POLICY)
+    assert due is not None and due.stage == "notice"
+    assert CAL.working_days_between(arrived, due.on) == 2 and CAL.is_working_day(due.on)
+    assert (due.level == "red") == (CAL.working_days_between(due.on, today) > 0)
+    assert case_deadline({**case, "notified_on": today.isoformat()}, today, POLICY) is None
+    assert case_deadline({**case, "stage": "disbursed"}, today, POLICY) is None
+
+
+@given(days, st.integers(min_value=0, max_value=60))
+def test_the_sender_is_late_after_five_working_days(found: date, after: int) -> None:
+    sent = found + timedelta(days=after)
+    late = sender_lateness(found, sent, POLICY)
+    due = date.fromisoformat(late["due_on"])
+    assert CAL.working_days_between(found, due) == 5
+    assert late["late_days"] == max(0, CAL.working_days_between(due, sent))
+    assert (late["late_days"] == 0) == (sent <= due or CAL.working_days_between(due, sent) == 0)
+
+
+def test_a_decided_case_has_no_decision_deadline() -> None:
+    for stage in ("granted", "refused", "disbursed", "closed"):
+        assert (
+            case_deadline({"stage": stage, "received_on": "2021-01-04"}, date(2022, 1, 1), POLICY)
+            is None
+        )
