@@ -7,20 +7,24 @@ only when the settings name a Kafka bootstrap; on the embedded log there are non
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from domain.workdays import WorkCalendar
 from hub.access.read_log import ReadLog
 from hub.access.tokens import AccessStore
 from hub.app import ReliefHub
-from hub.feeds.dead_letters import DeadLetters
-from hub.feeds.replies import BackgroundApplier, ReplyApplier
-from hub.feeds.router import Router
-from hub.identity.oidc import OidcVerifier, build_verifier
 from hub.settings import Settings
 from hub.vault.keystore import KeyStore
 from projections.deadlines import SlaPolicy
 from projections.store import ViewStore
 from projections.stores import open_store
+
+if TYPE_CHECKING:  # the feeds bring Kafka's clients, OpenID Connect httpx and joserfc: imported
+    # where built, not by every command
+    from hub.feeds.dead_letters import DeadLetters
+    from hub.feeds.replies import BackgroundApplier, ReplyApplier
+    from hub.feeds.router import Router
+    from hub.identity.oidc import OidcVerifier
 
 
 @dataclass
@@ -74,6 +78,8 @@ def open_views(settings: Settings) -> ViewStore:
 
 
 def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services:
+    from hub.identity.oidc import build_verifier
+
     oidc = build_verifier(settings)  # refuses a bad configuration before anything is opened
     hub = build_hub(settings, log_env)
     hub.read_log = ReadLog(
@@ -103,17 +109,23 @@ def build_dead_letters(settings: Settings) -> DeadLetters | None:
     """The replies' dead letters on Kafka; ``None`` on the embedded log (there are none)."""
     if not settings.kafka_bootstrap_servers:
         return None
+    from hub.feeds.dead_letters import DeadLetters
+
     return DeadLetters(*_kafka(settings))
 
 
 def build_router(settings: Settings, hub: ReliefHub, *, batch_size: int = 1000) -> Router:
     """The router that publishes the agencies' feeds to their Kafka topics."""
+    from hub.feeds.router import Router
+
     bootstrap, prefix = _kafka(settings)
     return Router(hub, bootstrap, prefix, batch_size=batch_size)
 
 
 def build_reply_applier(settings: Settings, hub: ReliefHub) -> ReplyApplier:
     """The applier of the agencies' answers from their Kafka replies topics."""
+    from hub.feeds.replies import ReplyApplier
+
     bootstrap, prefix = _kafka(settings)
     return ReplyApplier(hub, bootstrap, prefix)
 
@@ -122,4 +134,6 @@ def start_background_applier(settings: Settings, hub: ReliefHub) -> BackgroundAp
     """The reply applier in a thread of ``hub serve`` on Kafka; ``None`` on the embedded log."""
     if not settings.kafka_bootstrap_servers:
         return None
+    from hub.feeds.replies import BackgroundApplier
+
     return BackgroundApplier(hub, *_kafka(settings))

@@ -14,31 +14,52 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 
 class SmallDB:
     def __init__(self, location: str) -> None:
         self.is_postgres = location.startswith(("postgresql://", "postgres://"))
         self.lock = threading.Lock()
         self._conn: Any
+        self._synchronous = 2  # SQLite's FULL, read from the connection below
         if self.is_postgres:
+            import psycopg  # only for a PostgreSQL store: not every command pays its import
+
             self._conn = psycopg.connect(location, autocommit=True)
         else:
             Path(location).parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(location, check_same_thread=False, isolation_level=None)
             self._conn.execute("PRAGMA journal_mode=WAL")
+            self._synchronous = int(self._conn.execute("PRAGMA synchronous").fetchone()[0])
 
     def sql(self, statement: str) -> str:
         if self.is_postgres:
             return statement.replace("?", "%s")
         return statement.replace("BYTEA", "BLOB")
 
-    def run(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """One statement, committed; its rows, if it returns any."""
+    def run(
+        self, statement: str, params: Sequence[Any] = (), *, synced: bool = True
+    ) -> list[tuple[Any, ...]]:
+        """One statement, committed; its rows, if it returns any.
+
+        ``synced=False`` commits without waiting for the disk (SQLite ``synchronous=NORMAL``
+        in WAL mode, PostgreSQL ``synchronous_commit = off``): the change is consistent but
+        may be lost on a power cut until the next synced commit, which makes it durable too.
+        """
         with self.lock:
-            cursor = self._conn.execute(self.sql(statement), params)
-            return list(cursor.fetchall()) if cursor.description else []
+            if synced:
+                cursor = self._conn.execute(self.sql(statement), params)
+                return list(cursor.fetchall()) if cursor.description else []
+            if self.is_postgres:
+                with self._conn.transaction():
+                    self._conn.execute("SET LOCAL synchronous_commit = off")
+                    cursor = self._conn.execute(self.sql(statement), params)
+                    return list(cursor.fetchall()) if cursor.description else []
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            try:
+                cursor = self._conn.execute(self.sql(statement), params)
+                return list(cursor.fetchall()) if cursor.description else []
+            finally:
+                self._conn.execute(f"PRAGMA synchronous={self._synchronous}")
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from eventsourcing.utils import Environment
@@ -17,10 +18,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hub.cli.common import DataDir, Lang, console
-from hub.eventlog.catchup import catch_up
-from hub.eventlog.config import LogConfig, topic_exists
-from hub.eventlog.reader import LogReader
 from hub.eventlog.replica import Replica
+
+if TYPE_CHECKING:  # Kafka's clients: imported by the commands that use them, not by every one
+    from hub.eventlog.config import LogConfig
 
 app = typer.Typer(
     help="事件日志（Kafka）副本：重建、查看状态 — the Kafka event log's local replica",
@@ -61,6 +62,7 @@ TEXT = {
 
 def log_config(data_dir: Path | None, lang: str) -> LogConfig:
     """The log's settings as ``hub serve`` would read them."""
+    from hub.eventlog.config import LogConfig
     from hub.settings import Settings
 
     settings = Settings(data_dir=data_dir) if data_dir is not None else Settings()
@@ -78,6 +80,8 @@ def remove_sqlite(path: str) -> None:
 
 def rebuild_replica(config: LogConfig, progress: Progress | None = None) -> tuple[int, int | None]:
     """Builds a new replica beside the old one from the whole topic, then puts it in place."""
+    from hub.eventlog.catchup import catch_up
+
     building = config.replica_path + ".rebuilding"
     remove_sqlite(building)
     replica = Replica(building)
@@ -100,6 +104,8 @@ def rebuild_replica(config: LogConfig, progress: Progress | None = None) -> tupl
 @app.command()
 def rebuild(data_dir: DataDir = None, lang: Lang = "zh") -> None:
     """Rebuild the replica from the topic (stop the hub first); shows progress."""
+    from hub.eventlog.config import topic_exists
+
     text = TEXT[lang]
     config = log_config(data_dir, lang)
     if not topic_exists(config):
@@ -152,6 +158,8 @@ def _writer(replica: Replica) -> str:
 
 
 def _end_offset(config: LogConfig, unreachable: str) -> str:
+    from hub.eventlog.reader import LogReader
+
     try:
         reader = LogReader(config, 0)
     except Exception:

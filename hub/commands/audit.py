@@ -18,6 +18,7 @@ from hub.audit.verify import Report, Verifier, log_events, stream_events
 from hub.commands.base import HubBase, plain
 from hub.commands.queries import HIDDEN_FIELDS, HubQueries
 from hub.vault.keystore import KeyStore
+from hub.vault.mapper import HubMapper
 
 
 class ReplayImpossible(DomainError):
@@ -41,13 +42,20 @@ class AuditCommands(HubQueries, HubBase):
         """Records the erasure, then destroys the person's data key (crypto-shredding).
 
         Safe to run again: a person recorded as erased whose key survived (a crash between
-        the two steps) has the key destroyed now.
+        the two steps) has the key destroyed now. The keys named by the person's events are
+        destroyed with theirs (see :mod:`hub.vault.keystore`).
         """
         person = self.load(Person, person_id)
         if not person.erased:
             person.erase(legal_basis, erased_by)
             self.save(person)
-        self.keys.erase(person_id, legal_basis, erased_by)
+        mapper = self.mapper
+        key_ids = (
+            mapper.key_ids(self.recorder.select_events(person_id))
+            if isinstance(mapper, HubMapper)
+            else set()
+        )
+        self.keys.erase(person_id, legal_basis, erased_by, key_ids)
 
     def is_erased(self, person_id: UUID) -> bool:
         return self.keys.is_erased(person_id) or self.load(Person, person_id).erased

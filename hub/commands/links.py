@@ -33,6 +33,11 @@ class LinkIndex:
         self.referrals_by: defaultdict[UUID, list[UUID]] = defaultdict(list)  # case/person/agency
         self.cases: list[UUID] = []
         self.cases_by_person: defaultdict[UUID, list[UUID]] = defaultdict(list)
+        # the parties of a person's referrals and cases, as their creation events name them
+        # (never changed afterwards): what access checks ask on every request
+        self.requesters_by_person: defaultdict[UUID, set[UUID]] = defaultdict(set)
+        self.recipients_by_person: defaultdict[UUID, set[UUID]] = defaultdict(set)
+        self.procuratorates_by_person: defaultdict[UUID, set[UUID]] = defaultdict(set)
         self.agencies: list[UUID] = []
 
     def refresh(self, hub: LogPort) -> LinkIndex:
@@ -54,8 +59,11 @@ class LinkIndex:
                 keys.add(event.case_id)
             for key in keys:
                 self.referrals_by[key].append(event.originator_id)
+            self.requesters_by_person[event.person_id].add(event.requester_id)
+            self.recipients_by_person[event.person_id].add(event.recipient_id)
         elif isinstance(event, AidCase.LeadReceived):
             self.cases.append(event.originator_id)
             self.cases_by_person[event.person_id].append(event.originator_id)
+            self.procuratorates_by_person[event.person_id].add(event.procuratorate_id)
         elif isinstance(event, Agency.Registered):
             self.agencies.append(event.originator_id)

@@ -16,7 +16,6 @@ from uuid import UUID, uuid4
 
 from domain import consent as terms
 from domain.agency import Agency
-from domain.case import AidCase
 from domain.errors import InvalidValue, NotFound
 from domain.person import RECORD_FIELDS, Person
 from domain.referral import Referral
@@ -209,15 +208,10 @@ class PersonCommands(HubBase):
     def person_facts(self, person_id: UUID, agency_id: UUID) -> privacy.PersonFacts:
         """The facts :mod:`hub.privacy` decides on, for one agency and one person."""
         person = self.load(Person, person_id)
-        recipient = requester = False
-        for referral_id in self.links.refresh(self).referrals_by.get(person.id, ()):
-            r = self.load(Referral, referral_id)
-            recipient = recipient or r.recipient_id == agency_id
-            requester = requester or r.requester_id == agency_id
-        handles_case = any(
-            self.load(AidCase, c).procuratorate_id == agency_id
-            for c in self.links.cases_by_person.get(person.id, ())
-        )
+        links = self.links.refresh(self)  # parties never change: no referral or case loaded
+        recipient = agency_id in links.recipients_by_person.get(person.id, ())
+        requester = agency_id in links.requesters_by_person.get(person.id, ())
+        handles_case = agency_id in links.procuratorates_by_person.get(person.id, ())
         live = person.live_consents(self.today())
         kind = self._kind(agency_id)
         return privacy.PersonFacts(

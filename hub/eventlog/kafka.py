@@ -96,6 +96,10 @@ class KafkaApplicationRecorder(ApplicationRecorder):
     ) -> Sequence[Notification]:
         return self.log.replica.select_notifications(start, limit, stop, topics, inclusive_of_start)
 
+    def select_rows(self, after: int, limit: int) -> list[tuple[int, str, int, str, bytes]]:
+        """See :meth:`hub.eventlog.replica.Replica.select_rows`."""
+        return self.log.replica.select_rows(after, limit)
+
     def max_notification_id(self) -> int | None:
         return self.log.replica.max_notification_id()
 

@@ -51,6 +51,12 @@ def originator_key(originator_id: UUID | str) -> str:
     return originator_id.hex if isinstance(originator_id, UUID) else originator_id
 
 
+def uuid_text(hex_digits: str) -> str:
+    """A UUID stored as 32 hex digits, in its usual text (``str(uuid)``), without a UUID."""
+    h = hex_digits
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 class Replica:
     def __init__(self, path: str) -> None:
         self.path = str(Path(path))
@@ -194,6 +200,16 @@ class Replica:
             )
             for r in rows
         ]
+
+    def select_rows(self, after: int, limit: int) -> list[tuple[int, str, int, str, bytes]]:
+        """Stored events after position ``after``, as plain rows: position, originator id
+        as text (a UUID in its usual form), version, topic, state."""
+        sql = (
+            "SELECT notification_id, originator_id, id_is_uuid, originator_version, topic, state "
+            "FROM events WHERE notification_id > ? ORDER BY notification_id LIMIT ?"
+        )
+        rows = self._query(sql, (after, limit), every=True)
+        return [(r[0], uuid_text(r[1]) if r[2] else r[1], r[3], r[4], r[5]) for r in rows]
 
     def count(self) -> int:
         return int(self._query("SELECT COUNT(*) FROM events")[0])

@@ -30,8 +30,13 @@ def link_of(stored: StoredEvent, stream: str | None = None) -> bytes:
     """The hash the next event of the stream must carry (``stream``: the originator id as a
     string, if the caller has it already)."""
     name = stream if stream is not None else stored.originator_id
-    digest = hashlib.sha256(f"{name}|{stored.originator_version}|{stored.topic}|".encode())
-    digest.update(stored.state)
+    return link_over(name, stored.originator_version, stored.topic, stored.state)
+
+
+def link_over(stream: object, version: int, topic: str, state: bytes) -> bytes:
+    """:func:`link_of` from the stored event's parts."""
+    digest = hashlib.sha256(f"{stream}|{version}|{topic}|".encode())
+    digest.update(state)
     return digest.digest()
 
 

@@ -16,6 +16,7 @@ hash-chain link in front (see :mod:`hub.vault.chain`); it is stripped here on th
 from __future__ import annotations
 
 from base64 import b64decode, b64encode
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -31,6 +32,9 @@ PERSON_TOPIC_PREFIX = "domain.person:Person."
 SEALED_FIELDS = frozenset(
     {"id_key", "id_number", "name", "contact", "health", "family", "details", "reason"}
 )
+
+#: the stored field naming the data key a Person's event was sealed under, when made ahead
+KEY_FIELD = "_key"
 
 
 def aes_cipher(key: bytes) -> AESCipher:
@@ -48,8 +52,15 @@ class HubMapper(Mapper[UUID]):
         self.keys = keys
         self._person_ciphers: dict[bytes, AESCipher] = {}
 
-    def _person_cipher(self, person_id: UUID | str, *, create: bool) -> AESCipher | None:
-        key = self.keys.data_key(person_id, create=create)
+    def _person_cipher(
+        self, person_id: UUID | str, *, create: bool
+    ) -> tuple[str | None, AESCipher | None]:
+        """The key id (``None`` for a key made for the person alone) and the cipher of the
+        person's data key (``None`` once erased)."""
+        key_id, key = self.keys.person_key(person_id, create=create)
+        return key_id, self._cipher(key)
+
+    def _cipher(self, key: bytes | None) -> AESCipher | None:
         if key is None:
             return None
         cipher = self._person_ciphers.get(key)
@@ -67,11 +78,13 @@ class HubMapper(Mapper[UUID]):
             return super().to_stored_event(domain_event)
         # A Person's event: its personal fields are sealed under the person's own key.
         originator_id = state.pop("originator_id")
-        cipher = self._person_cipher(originator_id, create=True)
+        key_id, cipher = self._person_cipher(originator_id, create=True)
         if cipher is None:
             raise PersonErased("the person was erased; no personal data is recorded for them")
         state["_sealed"] = b64encode(cipher.encrypt(self.transcoder.encode(personal))).decode()
         state["_sealed_fields"] = sorted(personal)
+        if key_id is not None:  # a key made ahead: the event names it (see the key store)
+            state[KEY_FIELD] = key_id
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:  # as the library's mapper does, so upcasting knows the version
             state["class_version"] = class_version
@@ -94,9 +107,24 @@ class HubMapper(Mapper[UUID]):
         if "_sealed" in state:
             sealed = b64decode(state.pop("_sealed"))
             fields = state.pop("_sealed_fields")
-            cipher = self._person_cipher(stored_event.originator_id, create=False)
+            key_id = state.pop(KEY_FIELD, None)
+            if key_id is None:  # sealed under a key made for the person alone
+                cipher = self._person_cipher(stored_event.originator_id, create=False)[1]
+            else:
+                cipher = self._cipher(self.keys.key_by_id(key_id))
             if cipher is None:
                 state.update({f: erased_value(f) for f in fields})
             else:
                 state.update(self.transcoder.decode(cipher.decrypt(sealed)))
         return event
+
+    def key_ids(self, stored_events: Iterable[StoredEvent]) -> set[str]:
+        """The ids of the data keys made ahead that ``stored_events`` were sealed under."""
+        found = set()
+        for stored in stored_events:
+            if not stored.topic.startswith(PERSON_TOPIC_PREFIX):
+                continue
+            state = self.transcoder.decode(self.hub_cipher.decrypt(stored.state[LINK_SIZE:]))
+            if KEY_FIELD in state:
+                found.add(str(state[KEY_FIELD]))
+        return found
