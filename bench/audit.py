@@ -52,6 +52,7 @@ from hub.app import ReliefHub  # noqa: E402
 from hub.bootstrap import build_hub  # noqa: E402
 from hub.settings import Settings  # noqa: E402
 from hub.vault.keystore import KeyStore  # noqa: E402
+from tests.support.ids import numbered  # noqa: E402
 
 DAY = date(2026, 1, 5)
 WAGE_FEN = 650_000
@@ -95,7 +96,7 @@ def agencies(hub: ReliefHub) -> tuple[UUID, UUID]:
 
 def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
     """A person, their relief case and a donation referral, built in memory: 11 events."""
-    id_number = f"654003{i:012d}"
+    id_number = numbered(i, "654003")
     person = Person.register(
         id_key=hub.id_key(id_number),
         id_number=id_number,
@@ -277,7 +278,7 @@ def person_events(hub: ReliefHub, start: int, count: int, new: bool) -> list[lis
     further event (details updated) of a person registered beforehand."""
     out = []
     for i in range(start, start + count):
-        id_number = f"659001{i:012d}"
+        id_number = numbered(i, "659001")
         person = Person.register(
             id_key=hub.id_key(id_number),
             id_number=id_number,

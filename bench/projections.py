@@ -80,7 +80,7 @@ def lag(hub: Any, env: dict[str, str], views_url: str, rate: int, seconds: float
     """Milliseconds from each accepted referral to its row in the recipient's inbox."""
     net = generate(hub, 1, tag="-lag")
     p, recipient = net["procuratorate"], net["partners"][0]
-    person = hub.register_person("654003000000999999", "时延测试", registered_by=p)
+    person = hub.register_person("654003199909099992", "时延测试", registered_by=p)
     hub.consent_to_all(person, "承办人", date(2026, 1, 5))
     process = subprocess.Popen(
         [sys.executable, __file__, "worker", views_url], cwd=ROOT, env={**os.environ, **env}

@@ -16,7 +16,16 @@ import orjson
 
 ACTIONS = ("receive", "accept", "reject", "start", "hold", "resume", "complete", "fail")
 NEEDS_REASON = frozenset({"reject", "hold", "fail"})
-PROVISION_KINDS = ("money", "job", "counselling", "loan", "allowance", "in-kind", "other")
+PROVISION_KINDS = (
+    "money",
+    "job",
+    "counselling",
+    "loan",
+    "allowance",
+    "in-kind",
+    "judicial-relief",
+    "other",
+)
 
 
 def idempotency_key(agency_id: str, referral_id: str, action: str, position: int | str) -> str:

@@ -3,6 +3,12 @@
 lead or application received (受理) → inquiry (询问) → review (审查) → hearing (听证, optional)
 → submission for approval (报批) → decision (决定: grant or refusal) → disbursement (发放)
 → follow-up visits (回访) → closure (结案). A refusal may follow the review directly.
+
+Nobody falls through (应救尽救、应扶尽扶): a refusal because the hardship was not caused by the
+case (细则第五条) closes only once the person was referred on to an agency that can help, or a
+reason why not is recorded; follow-up visits go on after closure ("one relief, long-term
+care"), each with the date of the next one; a need found at a visit is numbered by the visit,
+so that the referral answering it can name it.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from domain.errors import (
     AmountOverLimit,
     ApprovalRequired,
     InvalidValue,
+    OutboundReferralRequired,
     OverDamages,
     OverDisbursement,
     ReviewInconsistent,
@@ -32,6 +39,7 @@ from domain.values import (
     USUAL_HEARING_OFFICERS,
     AdvanceGround,
     ApplicantRelation,
+    CaseCategory,
     CaseSource,
     QualifyingSituation,
     RefusalGround,
@@ -48,6 +56,7 @@ from domain.values import (
 STANDARD_MONTHS = 36  # 一般不超过36个月
 CHIEF_MEETING_THRESHOLD_FEN = 1_000_000  # 1万元以上提交检察长办公会 (local practice)
 CHIEF_MEETING = "chief-procurator-meeting"
+DECISION_WORKING_DAYS = 10  # 受理后十个工作日内作出决定
 
 
 def _no_backdate(state: dict[str, Any]) -> None:
@@ -258,26 +267,46 @@ class AidCase(Aggregate):
         upcast_v1_v2 = staticmethod(_no_backdate)
 
     class FollowUpRecorded(Aggregate.Event):
-        """A follow-up visit (回访) and the new needs it found."""
+        """A follow-up visit (回访), the new needs it found and when the next visit is due."""
 
-        class_version = 2
+        class_version = 3
 
         visited_on: date
         officer: str
         notes: str
         new_needs: list[str]
         backdate_reason: str | None
+        next_visit_on: date | None
         upcast_v1_v2 = staticmethod(_no_backdate)
 
-    class CaseClosed(Aggregate.Event):
-        """The case closed (结案)."""
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Visits recorded before set no next visit."""
+            state["next_visit_on"] = None
 
-        class_version = 2
+    class Classified(Aggregate.Event):
+        """The case counted in a category (案件类别) and, given, handled under a linkage
+        mechanism (衔接机制) whose member the procuratorate is."""
+
+        category: str
+        mechanism_id: UUID | None
+
+    class CaseClosed(Aggregate.Event):
+        """The case closed (结案); ``without_referral`` says why a person refused for hardship
+        not caused by the case was not referred on (None when she was, or it did not apply)."""
+
+        class_version = 3
 
         reason: str
         closed_on: date
         backdate_reason: str | None
+        without_referral: str | None
         upcast_v1_v2 = staticmethod(_no_backdate)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Closures recorded before gave no such reason."""
+            state["without_referral"] = None
 
     @classmethod
     def receive(
@@ -325,6 +354,9 @@ class AidCase(Aggregate):
     ) -> None:
         self.procuratorate_id = procuratorate_id
         self.person_id = person_id
+        self.received_on = received_on
+        #: the officers who handled it (inquiry, submission, follow-ups), for finding cases
+        self.officers: list[str] = []
         self.source = source
         self.referral_id = referral_id
         self.matter_number = matter_number
@@ -337,6 +369,13 @@ class AidCase(Aggregate):
         self.advanced_fen = 0
         self.advance_excess_fen = 0
         self.follow_ups = 0
+        self.refused_on_ground: str | None = None
+        #: the needs each follow-up visit found, by the visit's number (1, 2, …)
+        self.follow_up_needs: dict[int, list[str]] = {}
+        self.next_visit_on: date | None = None
+        self.without_referral: str | None = None
+        self.category: str | None = None
+        self.mechanism_id: UUID | None = None
         self.received_on = received_on
         self.decided_on: date | None = None
         self.funds_arrived_on: date | None = None
@@ -391,6 +430,14 @@ class AidCase(Aggregate):
             _optional_reason(backdate_reason, "backdate reason"),
         )
 
+    def _handled_by(self, officer: str) -> None:
+        if officer not in self.officers:
+            self.officers.append(officer)
+
+    @property
+    def decided(self) -> bool:
+        return self.stage in (Stage.GRANTED, Stage.REFUSED, Stage.DISBURSED, Stage.CLOSED)
+
     @event(InquiryRecorded)
     def _record_inquiry(
         self,
@@ -401,6 +448,7 @@ class AidCase(Aggregate):
         backdate_reason: str | None,
     ) -> None:
         self.stage = Stage.INQUIRED.value
+        self._handled_by(officer)
         if applicant_relation is not None:
             self.applicant_relation = applicant_relation
         self._stepped(held_on)
@@ -513,6 +561,7 @@ class AidCase(Aggregate):
         self, proposed_fen: int, submitted_by: str, on: date, backdate_reason: str | None
     ) -> None:
         self.stage = Stage.SUBMITTED.value
+        self._handled_by(submitted_by)
         self._stepped(on)
 
     def pay_advance(
@@ -664,6 +713,13 @@ class AidCase(Aggregate):
         self.decided_on = decided_on
         self.advance_excess_fen = advance_to_recover_fen
         self._stepped(decided_on)
+        self.refused_on_ground = ground
+
+    @property
+    def needs_outbound_referral(self) -> bool:
+        """Refused because the hardship was not caused by the case: judicial relief cannot
+        help, so the procuratorate coordinates another agency's (细则第五条)."""
+        return self.refused_on_ground == RefusalGround.HARDSHIP_NOT_CAUSED_BY_CASE
 
     def record_funds_arrived(self, arrived_on: date, *, backdate_reason: str | None = None) -> None:
         """The granted funds arrived; the applicant must be told within 2 working days."""
@@ -742,18 +798,22 @@ class AidCase(Aggregate):
         notes: str,
         new_needs: list[str],
         backdate_reason: str | None = None,
+        next_visit_on: date | None = None,
     ) -> None:
-        """A follow-up visit (回访); new needs found here start new referrals."""
-        if self.disbursed_fen == 0 and self.stage != Stage.REFUSED:
+        """A follow-up visit (回访), also after closure (一次救助，长期关怀); new needs found
+        here stay open until a referral naming this visit answers them."""
+        if self.disbursed_fen == 0 and self.refused_on_ground is None:
             raise StepOutOfOrder("a follow-up visit comes after disbursement or refusal")
-        if self.stage == Stage.CLOSED:
-            raise StepOutOfOrder("the case is closed")
+        visited_on = self._dated(visited_on, "visited on")
+        if next_visit_on is not None and check_date(next_visit_on, "next visit") <= visited_on:
+            raise InvalidValue("the next visit comes after this one")
         self._followed_up(
-            self._dated(visited_on, "visited on"),
+            visited_on,
             require_text(officer, "officer", limit=MAX_SHORT_TEXT),
             check_length(notes, "notes"),
-            sorted({parse(Service, n, "need").value for n in new_needs}),
+            sorted({parse(Service, n, "need").value for n in check_items(new_needs, "needs")}),
             _optional_reason(backdate_reason, "backdate reason"),
+            next_visit_on,
         )
 
     @event(FollowUpRecorded)
@@ -764,21 +824,78 @@ class AidCase(Aggregate):
         notes: str,
         new_needs: list[str],
         backdate_reason: str | None,
+        next_visit_on: date | None = None,
     ) -> None:
         self.follow_ups += 1
+        self._handled_by(officer)
+        self.follow_up_needs[self.follow_ups] = list(new_needs)
+        self.next_visit_on = next_visit_on
         self._stepped(visited_on)
 
-    def close(self, reason: str, closed_on: date, *, backdate_reason: str | None = None) -> None:
+    def classify(
+        self, *, category: str, mechanism_id: UUID | None, mechanism_signed_on: date | None
+    ) -> None:
+        """Counts the case in ``category``; under a mechanism only if the case came after the
+        mechanism was signed (``mechanism_signed_on``, given with ``mechanism_id``)."""
+        value = parse(CaseCategory, category, "case category").value
+        if (mechanism_id is None) != (mechanism_signed_on is None):
+            raise InvalidValue("a case under a mechanism names it and when it was signed")
+        if mechanism_signed_on is not None and self.received_on < mechanism_signed_on:
+            raise InvalidValue("a case received before the mechanism was signed is not under it")
+        self._classified(value, mechanism_id)
+
+    @event(Classified)
+    def _classified(self, category: str, mechanism_id: UUID | None) -> None:
+        self.category = category
+        self.mechanism_id = mechanism_id
+
+    def check_need(self, follow_up: int, need: str) -> str:
+        """The need ``need`` found at follow-up visit number ``follow_up``, for a referral that
+        answers it."""
+        found = self.follow_up_needs.get(follow_up)
+        if found is None:
+            raise InvalidValue(f"the case has no follow-up visit number {follow_up}")
+        if need not in found:
+            raise InvalidValue(f"follow-up visit {follow_up} found no need {need!r}")
+        return need
+
+    def close(
+        self,
+        reason: str,
+        closed_on: date,
+        *,
+        backdate_reason: str | None = None,
+        referred_on: bool = False,
+        without_referral: str | None = None,
+    ) -> None:
+        """Closes the case. Refused for hardship not caused by the case, it closes only when
+        the person was ``referred_on`` to another agency or ``without_referral`` says why not."""
         self._require_stage("closure", Stage.DISBURSED, Stage.REFUSED)
+        why_not = (
+            check_length(without_referral.strip(), "without referral") if without_referral else None
+        )
+        if self.needs_outbound_referral and not referred_on and not why_not:
+            raise OutboundReferralRequired(
+                "refused for hardship not caused by the case: refer the person to an agency "
+                "that can help, or record why not, before closing (细则第五条)"
+            )
         self._closed(
             require_text(reason, "reason"),
             self._dated(closed_on, "closed on"),
             _optional_reason(backdate_reason, "backdate reason"),
+            why_not if self.needs_outbound_referral else None,
         )
 
     @event(CaseClosed)
-    def _closed(self, reason: str, closed_on: date, backdate_reason: str | None) -> None:
+    def _closed(
+        self,
+        reason: str,
+        closed_on: date,
+        backdate_reason: str | None,
+        without_referral: str | None = None,
+    ) -> None:
         self.stage = Stage.CLOSED.value
+        self.without_referral = without_referral
         self._stepped(closed_on)
 
     def summary_dict(self) -> dict[str, Any]:
@@ -793,6 +910,10 @@ class AidCase(Aggregate):
             "granted_fen": self.granted_fen,
             "disbursed_fen": self.disbursed_fen,
             "follow_ups": self.follow_ups,
+            "next_visit_on": self.next_visit_on.isoformat() if self.next_visit_on else None,
+            "without_referral": self.without_referral,
+            "category": self.category,
+            "mechanism_id": str(self.mechanism_id) if self.mechanism_id else None,
             "version": self.version,
         }
 

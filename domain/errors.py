@@ -28,11 +28,33 @@ class InvalidValue(DomainError):
     title = "Invalid value"
 
 
+class IdNumberInvalid(InvalidValue):
+    """An ID number fails GB 11643: its form, its birth date or its check character."""
+
+    rule = "id-number-invalid"
+    title = "Invalid ID number"
+
+
+class IdentityMismatch(DomainError):
+    """An ID number already registered under another name (同号异名): not silently matched."""
+
+    rule = "id-number-name-mismatch"
+    title = "ID number registered under another name"
+
+
 class StepOutOfOrder(DomainError):
     """A judicial relief step was attempted before the steps it depends on (程序顺序)."""
 
     rule = "case-step-out-of-order"
     title = "Step out of order"
+
+
+class OutboundReferralRequired(DomainError):
+    """Refused for hardship not caused by the case: refer on, or record why not, before
+    closing (细则第五条; 应救尽救、应扶尽扶)."""
+
+    rule = "outbound-referral-required"
+    title = "Outbound referral or a reason required"
 
 
 class AmountOverLimit(DomainError):
@@ -97,8 +119,10 @@ class ServiceNotOffered(DomainError):
 
 
 class ReReferralNotAllowed(DomainError):
+    """Only a rejected or failed referral is sent on, once, by its requester."""
+
     rule = "re-referral-not-allowed"
-    title = "Only a rejected referral can be re-referred"
+    title = "Only a rejected or failed referral can be re-referred"
 
 
 class MembershipRule(DomainError):

@@ -6,12 +6,15 @@ ID number is always the same person; the key is the hub's secret, not part of th
 
 What each agency recorded is kept apart (``records``, by agency id): registering a known ID
 number records the registering agency's own details and tells it nothing recorded by others.
+ID numbers are checked (GB 11643); a known number registered under a name that none of the
+records bears (同号异名) is refused, never silently matched (see docs/privacy.md).
 The first registration's details are also the person's own attributes (``name`` …), which
 only auditors read. Consents (:mod:`domain.consent`) are kept by id; each is withdrawn alone.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -19,8 +22,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain import consent as terms
-from domain.errors import InvalidValue
-from domain.values import MAX_SHORT_TEXT, check_length, require_text
+from domain.errors import IdentityMismatch, InvalidValue
+from domain.values import MAX_SHORT_TEXT, check_id_number, check_length, require_text
 
 DETAIL_FIELDS = ("name", "contact", "health", "family")
 RECORD_FIELDS = ("id_number", *DETAIL_FIELDS)
@@ -32,6 +35,22 @@ def _details(details: dict[str, Any]) -> dict[str, str]:
     if unknown:
         raise InvalidValue(f"unknown person fields: {', '.join(sorted(unknown))}")
     return {k: check_length(str(v), k) for k, v in details.items() if v is not None}
+
+
+#: the separators written between the parts of a name (阿依古丽·买买提), all read as one
+NAME_SEPARATORS = str.maketrans(dict.fromkeys("·•‧⋅・.．-‐ ", ""))
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two spellings are the same name: full- and half-width alike (NFKC), case,
+    spaces and the separator between a name's parts ignored."""
+
+    def folded(name: str) -> str:
+        return "".join(
+            unicodedata.normalize("NFKC", name).casefold().translate(NAME_SEPARATORS).split()
+        )
+
+    return folded(a) == folded(b)
 
 
 def _key(agency_id: UUID | None) -> str:
@@ -156,7 +175,7 @@ class Person(Aggregate):
     ) -> Person:
         return cls(
             id_key=id_key,
-            id_number=require_text(id_number, "ID number", limit=MAX_SHORT_TEXT),
+            id_number=check_id_number(id_number),
             name=require_text(name, "name", limit=MAX_SHORT_TEXT),
             contact=check_length(contact, "contact", limit=MAX_SHORT_TEXT),
             health=check_length(health, "health"),
@@ -196,12 +215,24 @@ class Person(Aggregate):
         health: str | None = None,
         family: str | None = None,
     ) -> None:
-        """Another registration of the same ID number: the agency's own record of the person."""
+        """Another registration of the same ID number: the agency's own record of the person.
+
+        The name must be one already recorded for the number (spelled alike, see
+        :func:`same_name`): another name is a mismatch to resolve, not the same person.
+        """
         self._refuse_if_erased()
+        number = check_id_number(id_number)
+        name = require_text(name, "name", limit=MAX_SHORT_TEXT)
+        known = [r["name"] for r in self.records.values() if r.get("name")]
+        if known and not any(same_name(name, k) for k in known if k is not None):
+            raise IdentityMismatch(
+                "this ID number is registered under another name; check the number and the "
+                "name against the identity document"
+            )
         self._details_recorded(
             agency_id=agency_id,
-            id_number=require_text(id_number, "ID number", limit=MAX_SHORT_TEXT),
-            name=require_text(name, "name", limit=MAX_SHORT_TEXT),
+            id_number=number,
+            name=name,
             contact=check_length(contact, "contact", limit=MAX_SHORT_TEXT),
             health=check_length(health, "health"),
             family=check_length(family, "family"),

@@ -4,7 +4,7 @@ The lifecycle follows the HL7 FHIR Task statuses. As in the Gravity Project's re
 guide, the requester sets ``requested`` and may cancel; the recipient sets received,
 accepted, rejected, in-progress, on-hold, completed and failed; either side may cancel. A
 reason is required for rejected, on-hold, failed and cancelled. Referrals are never deleted;
-a rejected one can be re-referred elsewhere.
+a rejected or failed one can be re-referred elsewhere, so the person does not fall through.
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ from domain.errors import (
     WrongSide,
 )
 from domain.values import (
+    MAX_POSITION,
     MAX_SHORT_TEXT,
     Direction,
     ProvisionKind,
     ReferralStatus,
     Service,
+    check_count,
     check_date,
     check_fen,
     check_items,
@@ -57,6 +59,8 @@ RECIPIENT_SETS = frozenset(
 )
 EITHER_SETS = frozenset({S.CANCELLED})
 NEEDS_REASON = frozenset({S.REJECTED, S.ON_HOLD, S.FAILED, S.CANCELLED})
+#: the statuses from which the requester sends the person on to another agency (再次转介)
+RE_REFERABLE = frozenset({S.REJECTED, S.FAILED})
 
 
 def check_outcome(outcome: dict[str, Any]) -> dict[str, Any]:
@@ -96,9 +100,11 @@ class Referral(Aggregate):
     """A referral from a requester agency to a recipient agency, for one person."""
 
     class Requested(Aggregate.Created):
-        """A referral requested; ``consent_id`` names the consent it relied on (or none)."""
+        """A referral requested; ``consent_id`` names the consent it relied on (or none);
+        ``answers_follow_up`` and ``answers_need`` the follow-up visit of its case and the
+        need found there that it answers (or none)."""
 
-        class_version = 3
+        class_version = 4
 
         requester_id: UUID
         recipient_id: UUID
@@ -117,6 +123,8 @@ class Referral(Aggregate):
         requested_on: date | None
         found_on: date | None
         backdate_reason: str | None
+        answers_follow_up: int | None
+        answers_need: str | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -129,6 +137,11 @@ class Referral(Aggregate):
             state["requested_on"] = None
             state["found_on"] = None
             state["backdate_reason"] = None
+
+        @staticmethod
+        def upcast_v3_v4(state: dict[str, Any]) -> None:
+            """Before needs found at follow-up were tracked, a referral answered none."""
+            state.update(answers_follow_up=None, answers_need=None)
 
     class StatusChanged(Aggregate.Event):
         """A party moved the referral to ``status``; ``outcome`` only when completed.
@@ -144,7 +157,8 @@ class Referral(Aggregate):
         request_key: str | None
 
     class ReReferred(Aggregate.Event):
-        """This rejected referral was sent on to another agency as ``new_referral_id``."""
+        """This rejected or failed referral was sent on to another agency as
+        ``new_referral_id``."""
 
         new_referral_id: UUID
         by_agency: UUID
@@ -171,8 +185,11 @@ class Referral(Aggregate):
         requested_on: date | None = None,
         found_on: date | None = None,
         backdate_reason: str | None = None,
+        answers_follow_up: int | None = None,
+        answers_need: str | None = None,
     ) -> Referral:
         """A new referral. Without the person's consent, a legal basis and who invoked it.
+        One answering a need found at follow-up names its case, the visit and the need.
 
         ``requested_on`` is its business date; ``found_on`` the day of the sender's own event
         the 5-working-day sending deadline runs from (case concluded, lead found), by default
@@ -180,6 +197,10 @@ class Referral(Aggregate):
         """
         if requester_id == recipient_id:
             raise InvalidValue("an agency does not refer to itself")
+        if (answers_follow_up is None) != (answers_need is None):
+            raise InvalidValue("a referral answering a need names the follow-up and the need")
+        if answers_follow_up is not None and case_id is None:
+            raise InvalidValue("a referral answering a need found at follow-up names the case")
         if not consent and not (
             legal_basis and legal_basis.strip() and invoked_by and invoked_by.strip()
         ):
@@ -220,6 +241,12 @@ class Referral(Aggregate):
             backdate_reason=backdate_reason.strip()
             if backdate_reason and backdate_reason.strip()
             else None,
+            answers_follow_up=None
+            if answers_follow_up is None
+            else check_count(answers_follow_up, "follow-up", low=1, high=MAX_POSITION),
+            answers_need=None
+            if answers_need is None
+            else parse(Service, answers_need, "need").value,
         )
 
     @event(Requested)
@@ -242,6 +269,8 @@ class Referral(Aggregate):
         requested_on: date | None,
         found_on: date | None,
         backdate_reason: str | None,
+        answers_follow_up: int | None = None,
+        answers_need: str | None = None,
     ) -> None:
         self.requester_id = requester_id
         self.recipient_id = recipient_id
@@ -263,6 +292,8 @@ class Referral(Aggregate):
         self.re_referral_of = re_referral_of
         self.requested_on = requested_on
         self.found_on = found_on
+        self.answers_follow_up = answers_follow_up
+        self.answers_need = answers_need
 
     def party(self, agency_id: UUID) -> str | None:
         if agency_id == self.requester_id:
@@ -341,15 +372,15 @@ class Referral(Aggregate):
             self.outcome = outcome
 
     def mark_re_referred(self, new_referral_id: UUID, by_agency: UUID, actor: str) -> None:
-        """Records that this rejected referral was sent on to another agency."""
+        """Records that this rejected or failed referral was sent on to another agency."""
         if self.party(by_agency) is None:
             raise NotParty("the agency is not a party to this referral")
-        if self.status != S.REJECTED:
-            raise ReReferralNotAllowed("only a rejected referral can be re-referred")
+        if S(self.status) not in RE_REFERABLE:
+            raise ReReferralNotAllowed("only a rejected or failed referral can be re-referred")
         if self.re_referred_to is not None:
             raise ReReferralNotAllowed("this referral was already re-referred")
         if by_agency != self.requester_id:
-            raise WrongSide("only the requester re-refers a rejected referral")
+            raise WrongSide("only the requester re-refers a referral")
         self._re_referred(
             new_referral_id, by_agency, require_text(actor, "actor", limit=MAX_SHORT_TEXT)
         )

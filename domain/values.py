@@ -12,12 +12,12 @@ tells what the server enforces. Business rules may be tighter still.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
-from domain.errors import InvalidValue
+from domain.errors import IdNumberInvalid, InvalidValue
 
 
 class AgencyKind(StrEnum):
@@ -59,6 +59,15 @@ class Service(StrEnum):
     COUNSELLING = "counselling"  # 心理疏导
     STUDENT_LOAN = "student-loan"  # 助学贷款
     JUDICIAL_RELIEF = "judicial-relief"  # 国家司法救助
+
+
+class CaseCategory(StrEnum):
+    """How a case is counted (案件类别): 刑事特困 is the criminal-hardship relief the
+    report's Xinyuan case was the first of under its mechanism."""
+
+    CRIMINAL_HARDSHIP = "criminal-hardship"  # 刑事特困救助
+    CIVIL_TORT = "civil-tort"  # 民事侵权致困 (e.g. traffic accidents)
+    OTHER = "other"
 
 
 class CaseSource(StrEnum):
@@ -138,13 +147,55 @@ class Direction(StrEnum):
 
 
 class ProvisionKind(StrEnum):
-    MONEY = "money"
-    JOB = "job"
-    COUNSELLING = "counselling"
-    LOAN = "loan"
-    ALLOWANCE = "allowance"
-    IN_KIND = "in-kind"
+    """What a completed referral provided. Money that is aid is a donation (``money``, 捐款)
+    or a grant of social relief (``allowance``, 救助金/补助); a loan (``loan``, 贷款, e.g. 助学贷款)
+    is repaid and in-kind help (``in-kind``, 实物) is valued, not paid: both are listed apart
+    from aid in every total (:func:`money_totals`). ``judicial-relief`` reports, on the
+    inbound referral that brought the lead, the relief its case paid: counted once, as the
+    case's, never again as social aid (:data:`COUNTED_ELSEWHERE`)."""
+
+    MONEY = "money"  # 捐款 (donation)
+    JOB = "job"  # 就业岗位
+    COUNSELLING = "counselling"  # 心理疏导
+    LOAN = "loan"  # 贷款
+    ALLOWANCE = "allowance"  # 救助金、补助 (grant)
+    IN_KIND = "in-kind"  # 实物
+    JUDICIAL_RELIEF = "judicial-relief"  # 国家司法救助 (the answer to an inbound lead)
     OTHER = "other"
+
+
+#: provision kinds whose amounts are aid: donations and grants of social relief
+AID_KINDS = frozenset({ProvisionKind.MONEY, ProvisionKind.ALLOWANCE})
+#: provisions already counted as the judicial relief their case paid
+COUNTED_ELSEWHERE = frozenset({ProvisionKind.JUDICIAL_RELIEF})
+#: what each total adds up, said with it (English; 中文 beside it for the officials' pages)
+ADDS_UP = {
+    "aid_fen": "judicial relief paid + social grants + donations (司法救助发放 + 社会救助金 + 捐款)",
+    "social_aid_fen": "social grants + donations (社会救助金 + 捐款)",
+    "loans_fen": "loans, repaid, not aid (贷款，需偿还，不计入救助)",
+    "in_kind_fen": "in-kind help at its stated value, not aid money (实物折价，不计入救助金额)",
+}
+#: the older names of two totals, kept for clients: they now add up what aid does
+ADDS_UP["all_amount_fen"] = ADDS_UP["aid_fen"]
+ADDS_UP["social_amount_fen"] = ADDS_UP["social_aid_fen"]
+ADDS_UP["donated_fen"] = "donations (捐款)"
+
+
+def money_totals(judicial_paid_fen: int, provisions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Totals of judicial relief paid and social provisions, each kind where it belongs:
+    grants and donations add up to aid, loans and in-kind help are listed apart."""
+    social_aid = sum(p["amount_fen"] or 0 for p in provisions if p["kind"] in AID_KINDS)
+    loans = sum(p["amount_fen"] or 0 for p in provisions if p["kind"] == ProvisionKind.LOAN)
+    in_kind = sum(p["amount_fen"] or 0 for p in provisions if p["kind"] == ProvisionKind.IN_KIND)
+    totals = {
+        "aid_fen": judicial_paid_fen + social_aid,
+        "all_amount_fen": judicial_paid_fen + social_aid,
+        "social_aid_fen": social_aid,
+        "social_amount_fen": social_aid,
+        "loans_fen": loans,
+        "in_kind_fen": in_kind,
+    }
+    return {**totals, "adds_up": {k: ADDS_UP[k] for k in totals}}
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -156,6 +207,8 @@ MAX_AMOUNT_FEN = 10_000_000_000
 #: the window of every date the hub takes (the API, the CLI, batch files, the domain)
 EARLIEST_DATE = date(1949, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
+#: the earliest birth date an ID number may carry (the standard's own examples go back to 1880)
+EARLIEST_BIRTH = date(1800, 1, 1)
 #: free text (reasons, notes, summaries, descriptions) and short text (names, roles, actors)
 MAX_TEXT = 2000
 MAX_SHORT_TEXT = 200
@@ -186,6 +239,45 @@ def parse(kind: type[E], value: str, what: str) -> E:
     except ValueError:
         allowed = ", ".join(m.value for m in kind)
         raise InvalidValue(f"{what} {value!r} is not one of: {allowed}") from None
+
+
+#: GB 11643-1999 resident ID numbers: 17 digits and a check digit (ISO 7064 MOD 11-2)
+ID_NUMBER_LENGTH = 18
+ID_CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+
+
+def id_check_digit(body: str) -> str:
+    """The check character of the first 17 digits of an ID number (ISO 7064 MOD 11-2)."""
+    if not (len(body) == ID_NUMBER_LENGTH - 1 and body.isascii() and body.isdigit()):
+        raise InvalidValue("an ID number starts with 17 digits")
+    total = sum(int(d) * w for d, w in zip(body, ID_CHECK_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def check_id_number(value: str) -> str:
+    """A resident ID number (身份证号, GB 11643): 6-digit region, a real birth date, 3-digit
+    sequence and the check character; returned upper-cased. Refusals name what is wrong but
+    never echo the number (it is personal data)."""
+    if not isinstance(value, str):
+        raise IdNumberInvalid("the ID number must be text")
+    number = value.strip().upper()
+    if not (
+        len(number) == ID_NUMBER_LENGTH
+        and number.isascii()
+        and number[:-1].isdigit()
+        and (number[-1].isdigit() or number[-1] == "X")
+    ):
+        raise IdNumberInvalid("an ID number is 17 digits and a check character (0-9 or X)")
+    try:
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise IdNumberInvalid("the ID number's birth date (digits 7-14) is not a date") from None
+    if born < EARLIEST_BIRTH:
+        raise IdNumberInvalid(f"the ID number's birth date is before {EARLIEST_BIRTH.year}")
+    if number[-1] != id_check_digit(number[:-1]):
+        raise IdNumberInvalid("the ID number's check character does not match (GB 11643)")
+    return number
 
 
 def check_region_code(code: str) -> str:

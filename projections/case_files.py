@@ -13,6 +13,7 @@ from typing import Any, ClassVar, TypeAlias
 
 from domain.case import AidCase
 from domain.referral import Referral
+from domain.values import money_totals
 from projections.directory import DIRECTORY_TABLES, DirectoryHandlers, agency_names
 from projections.rebuild import freshness, read_active
 from projections.store import Tx, ViewStore
@@ -243,7 +244,7 @@ def case_file(
                 "disbursements": disbursements,
             },
             "social": social,
-            "social_amount_fen": sum(p["amount_fen"] or 0 for p in social),
+            **money_totals(case["disbursed_fen"], social),
         },
         "freshness": freshness(view, log_position),
     }

@@ -1,4 +1,5 @@
-"""A person's combined aid: judicial relief and every social assistance, with totals.
+"""A person's combined aid: judicial relief and every social assistance, with totals
+(aid = judicial relief paid + grants + donations; loans and in-kind help listed apart).
 
 Tables: ``aid_cases`` (each judicial relief case of a person: granted and disbursed),
 ``aid_referrals`` (each referral's person, recipient and outcome), ``aid_given`` (each
@@ -12,6 +13,7 @@ from typing import Any, ClassVar
 
 from domain.case import AidCase
 from domain.referral import Referral
+from domain.values import COUNTED_ELSEWHERE, money_totals
 from projections.directory import DIRECTORY_TABLES, DirectoryHandlers, agency_names
 from projections.rebuild import freshness, read_active
 from projections.store import Tx, ViewStore
@@ -150,6 +152,8 @@ def person_aid(
     social_by_kind: dict[str, int] = {}
     social_by_provider: dict[str, int] = {}
     for p in social:
+        if p["kind"] in COUNTED_ELSEWHERE:  # the case's own relief, counted as judicial
+            continue
         _add(social_by_kind, p["kind"], p["amount_fen"] or 0)
         _add(social_by_provider, p["provider"], p["amount_fen"] or 0)
     by_kind = dict(social_by_kind)
@@ -161,7 +165,6 @@ def person_aid(
             _add(by_provider, provider, c["disbursed_fen"])
     judicial_granted = sum(c["granted_fen"] for c in cases)
     judicial_disbursed = sum(c["disbursed_fen"] for c in cases)
-    social_money = sum(p["amount_fen"] or 0 for p in social)
     return {
         "person_id": str(person_id),
         "judicial": [
@@ -178,8 +181,7 @@ def person_aid(
         "totals": {
             "judicial_granted_fen": judicial_granted,
             "judicial_disbursed_fen": judicial_disbursed,
-            "social_amount_fen": social_money,
-            "all_amount_fen": judicial_disbursed + social_money,
+            **money_totals(judicial_disbursed, social),
             "social_by_kind_fen": social_by_kind,
             "social_by_provider_fen": social_by_provider,
             "by_kind_fen": by_kind,

@@ -8,8 +8,10 @@ belongs to every region its code starts with. For the period ``[date_from, date_
   acceptance rate (accepted ÷ accepted or rejected), completion rate (completed ÷ accepted);
   median hours to the first answer, median days to completion;
 - amounts in fen: judicial relief granted (decided in the period) and disbursed (paid in the
-  period), and social aid given through referrals completed in the period (``donated_fen``
-  for money, ``social_amount_fen`` for every provision with an amount);
+  period), and social aid given through referrals completed in the period: ``donated_fen``
+  (donations), ``social_aid_fen`` (grants and donations; ``social_amount_fen`` the same,
+  its older name), and apart from aid ``loans_fen`` and ``in_kind_fen``, each total with
+  what it ``adds_up``;
 - the same counts per direct sub-region (agencies registered at the region's own level
   count under the region's own code).
 """
@@ -22,6 +24,7 @@ from typing import Any, ClassVar, TypeAlias
 
 from domain.case import AidCase
 from domain.referral import Referral
+from domain.values import ADDS_UP, money_totals
 from projections.directory import DIRECTORY_TABLES, DirectoryHandlers
 from projections.rebuild import freshness, read_active
 from projections.store import Tx, ViewStore
@@ -284,10 +287,20 @@ def region_stats(
             "granted_fen": sum(c["granted_fen"] for c in all_cases if within(c["decided_on"])),
             "disbursed_fen": sum(p["amount_fen"] for p in paid),
             "donated_fen": sum(g["amount_fen"] for g in given if g["kind"] == "money"),
-            "social_amount_fen": sum(g["amount_fen"] for g in given),
+            **_social_totals(given),
         },
         "by_subregion": dict(sorted(subregions.items())),
         "freshness": freshness(view, log_position),
+    }
+
+
+def _social_totals(given: list[dict[str, Any]]) -> dict[str, Any]:
+    """Social aid (grants and donations) and, apart from it, loans and in-kind help."""
+    totals = money_totals(0, given)
+    keys = ("social_aid_fen", "social_amount_fen", "loans_fen", "in_kind_fen")
+    return {
+        **{k: totals[k] for k in keys},
+        "adds_up": {k: ADDS_UP[k] for k in ("donated_fen", *keys) if k in ADDS_UP},
     }
 
 

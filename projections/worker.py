@@ -14,6 +14,7 @@ from typing import Any
 
 from projections import rebuild as rebuilding
 from projections.case_files import CaseFiles
+from projections.fall_through import FallThrough
 from projections.person_aid import PersonAid
 from projections.referrals import Referrals
 from projections.region_stats import RegionStats
@@ -22,7 +23,9 @@ from projections.store import ViewStore
 from projections.view import View
 
 #: every view, by name; the SLA watch list reads the ``referrals`` view
-VIEWS: dict[str, type[View]] = {v.name: v for v in (Referrals, CaseFiles, PersonAid, RegionStats)}
+VIEWS: dict[str, type[View]] = {
+    v.name: v for v in (Referrals, CaseFiles, PersonAid, RegionStats, FallThrough)
+}
 
 
 def view_class(name: str) -> type[View]:

@@ -53,6 +53,7 @@ AID_KINDS = {
     "贷款": "loan",
     "补贴": "allowance",
     "实物": "in-kind",
+    "国家司法救助": "judicial-relief",
     "其他": "other",
 }
 

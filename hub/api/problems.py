@@ -35,6 +35,8 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.TransitionNotAllowed: 409,
     errors.ReReferralNotAllowed: 409,
     errors.MembershipRule: 409,
+    errors.IdentityMismatch: 409,
+    errors.OutboundReferralRequired: 409,
     errors.StepDatedBeforePrevious: 409,
     errors.AdvanceNotAllowed: 409,
     errors.MatterAlreadyRelieved: 409,

@@ -16,8 +16,10 @@ from hub.cli.backup import backup_app
 from hub.cli.cases import case_app
 from hub.cli.common import DataDir, Lang, console, fail, settings_for
 from hub.cli.feeds import dlq_app, replies_app, router_app
+from hub.cli.find import find_person, list_cases
 from hub.cli.log import app as log_app
 from hub.cli.projections import projections_app
+from hub.cli.reports import report_app
 from hub.cli.tokens import token_app
 from hub.cli.wages import wages_app
 from hub.settings import Settings
@@ -33,7 +35,10 @@ app.add_typer(dlq_app, name="dlq")
 app.add_typer(projections_app, name="projections")
 app.add_typer(log_app, name="log")
 app.add_typer(wages_app, name="wages")
+app.add_typer(report_app, name="report")
 app.add_typer(backup_app, name="backup")
+case_app.command("list")(list_cases)
+person_app.command("find")(find_person)
 
 Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
 Port = Annotated[int | None, typer.Option(help="default: 8000")]

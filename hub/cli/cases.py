@@ -27,6 +27,7 @@ EVENT_NAMES_ZH = {
     "ReliefRefused": "决定不予救助",
     "ReliefDisbursed": "发放救助金",
     "FollowUpRecorded": "回访",
+    "Classified": "案件分类",
     "CaseClosed": "结案",
 }
 

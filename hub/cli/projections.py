@@ -63,7 +63,9 @@ def run(
 
 @projections_app.command("rebuild")
 def rebuild(
-    name: Annotated[str, typer.Argument(help="referrals, case_files, person_aid or region_stats")],
+    name: Annotated[
+        str, typer.Argument(help="referrals, case_files, person_aid, region_stats or fall_through")
+    ],
     data_dir: DataDir = None,
 ) -> None:
     """Rebuild one view from the log into a new table and switch readers to it."""

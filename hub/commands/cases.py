@@ -15,8 +15,9 @@ from uuid import UUID
 
 from domain.agency import Agency
 from domain.case import AidCase
-from domain.errors import InvalidValue, NotParty, WageFigureMissing
+from domain.errors import InvalidValue, MembershipRule, NotParty, WageFigureMissing
 from domain.matter import ReliefMatter
+from domain.mechanism import LinkageMechanism
 from domain.referral import Referral
 from domain.values import ReferralStatus
 from domain.wages import WageFigure
@@ -25,6 +26,7 @@ from hub.commands.base import HubBase
 
 class CaseCommands(HubBase):
     require_person_party: Callable[[UUID, UUID | None], None]
+    referral_ids: Callable[..., list[UUID]]
 
     def _case_for(self, case_id: UUID, by_agency: UUID) -> AidCase:
         case = self.load(AidCase, case_id)
@@ -310,7 +312,9 @@ class CaseCommands(HubBase):
         new_needs: list[str],
         on: date | None = None,
         backdate_reason: str | None = None,
+        next_visit_on: date | None = None,
     ) -> None:
+        """A follow-up visit, also after closure; ``next_visit_on`` when the next is due."""
         day = self.business_day(on, backdate_reason, "visited on")
         case = self._case_for(case_id, by_agency)
         case.record_follow_up(
@@ -319,7 +323,27 @@ class CaseCommands(HubBase):
             notes=notes,
             new_needs=new_needs,
             backdate_reason=day.backdate_reason,
+            next_visit_on=next_visit_on,
         )
+        self.save(case)
+
+    def classify_case(
+        self,
+        *,
+        case_id: UUID,
+        by_agency: UUID,
+        category: str,
+        mechanism_id: UUID | None = None,
+    ) -> None:
+        """Counts the case in a category, under a mechanism its procuratorate belongs to."""
+        case = self._case_for(case_id, by_agency)
+        signed_on = None
+        if mechanism_id is not None:
+            mechanism = self.load(LinkageMechanism, mechanism_id)
+            if str(case.procuratorate_id) not in mechanism.members:
+                raise MembershipRule("the case's procuratorate is no member of that mechanism")
+            signed_on = mechanism.signed_on
+        case.classify(category=category, mechanism_id=mechanism_id, mechanism_signed_on=signed_on)
         self.save(case)
 
     def close_case(
@@ -330,8 +354,28 @@ class CaseCommands(HubBase):
         on: date | None = None,
         *,
         backdate_reason: str | None = None,
+        without_referral: str | None = None,
     ) -> None:
+        """Closes the case; refused for hardship not caused by it, only once the person was
+        referred on (a referral of the case by its procuratorate, live or completed) or
+        ``without_referral`` says why not."""
         day = self.business_day(on, backdate_reason, "closed on")
         case = self._case_for(case_id, by_agency)
-        case.close(reason, day.on, backdate_reason=day.backdate_reason)
+        case.close(
+            reason,
+            day.on,
+            backdate_reason=day.backdate_reason,
+            referred_on=self.referred_on(case),
+            without_referral=without_referral,
+        )
         self.save(case)
+
+    def referred_on(self, case: AidCase) -> bool:
+        """The case's procuratorate referred the person to another agency, and that referral
+        is live or completed (not rejected, failed or cancelled)."""
+        ended = {ReferralStatus.REJECTED, ReferralStatus.FAILED, ReferralStatus.CANCELLED}
+        for referral_id in self.referral_ids(case_id=case.id):
+            referral = self.load(Referral, referral_id)
+            if referral.requester_id == case.procuratorate_id and referral.status not in ended:
+                return True
+        return False

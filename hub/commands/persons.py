@@ -19,7 +19,7 @@ from domain.agency import Agency
 from domain.errors import InvalidValue, NotFound
 from domain.person import RECORD_FIELDS, Person
 from domain.referral import Referral
-from domain.values import AgencyKind, Service
+from domain.values import AgencyKind, Service, check_id_number
 from hub import privacy
 from hub.commands.base import HubBase, plain
 from hub.commands.links import LinkIndex
@@ -49,7 +49,10 @@ class PersonCommands(HubBase):
 
         Either way the answer is the person's id and an event is appended, so the caller
         cannot tell whether anyone knew the person before (an erased person records nothing).
+        A known number under another name is refused (:class:`IdentityMismatch`): that answer
+        does tell that the number is known, a trade-off set out in docs/privacy.md.
         """
+        id_number = check_id_number(id_number)
         key = self.id_key(id_number)
         person_id = Person.id_for(key)
         if not self.exists(person_id):
@@ -219,6 +222,17 @@ class PersonCommands(HubBase):
             took_consent=any(self._taker(person, c) == str(agency_id) for c in live),
             named_for_aid=any(c["aid_view"] and terms.names(c, agency_id, kind) for c in live),
         )
+
+    def find_person(self, id_number: str, agency_id: UUID | None) -> UUID:
+        """The person with this ID number, for an agency that may read her (``None``: auditors,
+        administrators). Unknown and unreadable answer alike: the same :class:`NotFound`,
+        so a look-up tells nothing an agency could not read (no oracle)."""
+        person_id = Person.id_for(self.id_key(check_id_number(id_number)))
+        try:
+            self.require_person_party(person_id, agency_id)
+        except NotFound:
+            raise NotFound("no person with that ID number that you may read") from None
+        return person_id
 
     def require_person_party(self, person_id: UUID, agency_id: UUID | None) -> None:
         """An agency that is no party gets exactly what an unknown person gives."""

@@ -8,6 +8,7 @@ source of truth they are checked against.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any, cast
 from uuid import UUID
 
@@ -15,11 +16,11 @@ from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
 from domain.agency import Agency
-from domain.case import AidCase
+from domain.case import DECISION_WORKING_DAYS, AidCase
 from domain.mechanism import LinkageMechanism
 from domain.person import Person
 from domain.referral import Referral
-from domain.values import ReferralStatus
+from domain.values import COUNTED_ELSEWHERE, ReferralStatus, money_totals
 from hub.commands.base import HubBase, plain
 from hub.commands.links import LinkIndex
 
@@ -138,6 +139,8 @@ class HubQueries(HubBase):
                 "outcome": r.outcome,
                 "re_referral_of": r.re_referral_of,
                 "re_referred_to": r.re_referred_to,
+                "answers_follow_up": r.answers_follow_up,
+                "answers_need": r.answers_need,
                 "requested_at": r.created_on.isoformat(),
                 "requested_on": r.requested_on,
                 "found_on": r.found_on,
@@ -158,6 +161,48 @@ class HubQueries(HubBase):
             "referrals": referrals,
             "social_aid": _provisions(referrals),
         }
+
+    def list_cases(
+        self,
+        procuratorate_id: UUID | None,
+        *,
+        stage: str | None = None,
+        officer: str | None = None,
+        due_before: date | None = None,
+        cursor: int = 0,
+        limit: int = 50,
+    ) -> dict[str, Any]:
+        """A procuratorate's cases (``None``: every one, for auditors) in the order received,
+        filtered by stage, by an officer who handled them, and by the decision deadline
+        (received + :data:`DECISION_WORKING_DAYS` working days, for cases not yet decided)
+        falling on or before ``due_before``; a page of ``limit`` from ``cursor``."""
+        ids = self.case_ids()
+        items: list[dict[str, Any]] = []
+        position = cursor
+        while position < len(ids) and len(items) < limit:
+            case = self.load(AidCase, ids[position])
+            position += 1
+            if procuratorate_id is not None and case.procuratorate_id != procuratorate_id:
+                continue
+            if stage is not None and case.stage != stage:
+                continue
+            if officer is not None and officer not in case.officers:
+                continue
+            due = None
+            if not case.decided:
+                due = self.calendar.add_working_days(case.received_on, DECISION_WORKING_DAYS)
+            if due_before is not None and (due is None or due > due_before):
+                continue
+            items.append(
+                {
+                    **case.summary_dict(),
+                    "received_on": case.received_on.isoformat(),
+                    "officers": list(case.officers),
+                    "decision_due_on": due.isoformat() if due else None,
+                }
+            )
+        more = position < len(ids)
+        return {"items": items, "next_cursor": str(position) if more else None}
 
     def case_parties(self, case_id: UUID) -> set[UUID]:
         """The procuratorate and every agency on a referral about the case or leading to it."""
@@ -195,10 +240,11 @@ class HubQueries(HubBase):
         social = _provisions(referrals)
         judicial_granted = sum(c.granted_fen for c in cases)
         judicial_disbursed = sum(c.disbursed_fen for c in cases)
-        social_money = sum(p["amount_fen"] or 0 for p in social)
         by_kind: dict[str, int] = {}
         by_provider: dict[str, int] = {}
         for p in social:
+            if p["kind"] in COUNTED_ELSEWHERE:  # the case's own relief, counted as judicial
+                continue
             by_kind[p["kind"]] = by_kind.get(p["kind"], 0) + (p["amount_fen"] or 0)
             by_provider[p["provider"]] = by_provider.get(p["provider"], 0) + (p["amount_fen"] or 0)
         return {
@@ -215,8 +261,7 @@ class HubQueries(HubBase):
             "totals": {
                 "judicial_granted_fen": judicial_granted,
                 "judicial_disbursed_fen": judicial_disbursed,
-                "social_amount_fen": social_money,
-                "all_amount_fen": judicial_disbursed + social_money,
+                **money_totals(judicial_disbursed, social),
                 "social_by_kind_fen": by_kind,
                 "social_by_provider_fen": by_provider,
             },

@@ -58,6 +58,7 @@ class ReferralCommands(HubBase):
         re_referral_of: UUID | None = None,
         found_on: date | None = None,
         backdate_reason: str | None = None,
+        answers: tuple[int, str] | None = None,
     ) -> Referral:
         requester = self.load(Agency, requester_id)
         recipient = self.load(Agency, recipient_id)
@@ -88,6 +89,10 @@ class ReferralCommands(HubBase):
                 raise NotParty("the requester is not a party to the case")
             if case.person_id != person_id:
                 raise InvalidValue("the case is about another person")
+            if answers is not None:
+                case.check_need(*answers)
+        elif answers is not None:
+            raise InvalidValue("a referral answering a need found at follow-up names the case")
         if not legal_basis and consent is None:
             raise ConsentRequired(
                 "no live consent of the person allows disclosure to this agency for these "
@@ -111,6 +116,8 @@ class ReferralCommands(HubBase):
             requested_on=requested_on,
             found_on=found_on,
             backdate_reason=day.backdate_reason,
+            answers_follow_up=None if answers is None else answers[0],
+            answers_need=None if answers is None else answers[1],
         )
 
     def refer(
@@ -128,11 +135,14 @@ class ReferralCommands(HubBase):
         on: date | None = None,
         found_on: date | None = None,
         backdate_reason: str | None = None,
+        answers: tuple[int, str] | None = None,
     ) -> UUID:
         """Refers a person to another agency; due in the recipient's target working days.
 
         ``found_on``: the day the sender concluded the case or found the lead, from which its
-        5 working days to refer run (by default the day of the referral)."""
+        5 working days to refer run (by default the day of the referral). ``answers``
+        (follow-up visit number, need) names the need found at follow-up that the referral
+        answers; that need stays open until such a referral completes."""
         referral = self._new_referral(
             requester_id=requester_id,
             recipient_id=recipient_id,
@@ -146,6 +156,7 @@ class ReferralCommands(HubBase):
             on=on,
             found_on=found_on,
             backdate_reason=backdate_reason,
+            answers=answers,
         )
         self.save(referral)
         return referral.id
@@ -161,12 +172,12 @@ class ReferralCommands(HubBase):
         services: list[str] | None = None,
         on: date | None = None,
     ) -> UUID:
-        """Sends a rejected referral on to another agency; both change in one atomic save."""
+        """Sends a rejected or failed referral on to another agency; both change in one save."""
         old = self.load(Referral, referral_id)
         if old.party(by_agency) is None:
             raise NotParty("the agency is not a party to this referral")
         if new_recipient_id in (old.recipient_id, by_agency):
-            raise InvalidValue("a rejected referral is re-referred to another agency")
+            raise InvalidValue("a referral is re-referred to another agency")
         new = self._new_referral(
             requester_id=by_agency,
             recipient_id=new_recipient_id,
@@ -179,6 +190,9 @@ class ReferralCommands(HubBase):
             invoked_by=old.invoked_by,
             on=on,
             re_referral_of=old.id,
+            answers=None
+            if old.answers_follow_up is None or old.answers_need is None
+            else (old.answers_follow_up, old.answers_need),
         )
         old.mark_re_referred(new.id, by_agency, actor)
         self.save(old, new)

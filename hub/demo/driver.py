@@ -68,15 +68,18 @@ class Driver:
         name: str,
         *,
         consent_to: dict[str, list[str]] | None = None,
+        consent_on: str | None = None,
         **details: Any,
     ) -> str:
         """Registers a person as ``agency``; with ``consent_to`` (agency name → services),
-        records her written consent to disclosure to those agencies for those services."""
+        records her written consent to disclosure to those agencies for those services, valid
+        from ``consent_on`` (the day she gave it; default today)."""
         person_id = str(
             self.post(agency, "/persons", {"id_number": id_number, "name": name, **details})["id"]
         )
         if consent_to:
-            self.consent(agency, person_id, consent_to)
+            terms = {"valid_from": consent_on} if consent_on else {}
+            self.consent(agency, person_id, consent_to, **terms)
         return person_id
 
     def consent(self, agency: str, person_id: str, to: dict[str, list[str]], **terms: Any) -> str:

@@ -37,6 +37,23 @@ KUYTUN_VOLUNTEERS = "奎屯市义工协会"
 KUYTUN_YOUTH_LEAGUE = "共青团奎屯市委员会"
 KUYTUN_PROPERTY_ASSOCIATION = "奎屯市物业行业协会"
 
+#: the eleven units the 塔城 branch convened in 2022 (the report names four; the others are
+#: the departments its measures need: 低保、医疗、就学、就业、心理辅导)
+TACHENG_UNITS = {
+    # name: (kind, services)
+    "塔城地区教育局": ("education", ["education-aid"]),
+    "塔城地区民政局": ("civil-affairs", ["minimum-living-allowance", "temporary-aid"]),
+    "塔城地区司法局": ("justice-bureau", ["counselling"]),
+    "塔城地区乡村振兴局": ("rural-revitalisation", ["employment-aid", "housing-aid"]),
+    "塔城地区医疗保障局": ("medical-insurance", ["medical-aid"]),
+    "塔城地区残疾人联合会": ("disabled-persons-federation", ["employment-aid"]),
+    "塔城地区人力资源和社会保障局": ("other", ["employment-aid", "job"]),
+    "塔城地区卫生健康委员会": ("other", ["medical-aid"]),
+    "塔城地区妇女联合会": ("other", ["counselling"]),
+    "共青团塔城地区委员会": ("youth-league", ["student-loan", "counselling"]),
+    "塔城地区商务局": ("commerce-bureau", ["donation", "job"]),
+}
+
 MORI_PROCURATORATE = "木垒哈萨克自治县人民检察院"
 MORI_BUILDER = "新疆安得伟业建筑安装工程有限公司"
 
@@ -150,3 +167,12 @@ def register_network(d: Driver) -> None:
         services=["donation"],
         response_days=5,
     )
+    for name, (kind, services) in TACHENG_UNITS.items():
+        d.register(
+            name,
+            kind=kind,
+            level="prefecture",
+            region_code="6542",
+            services=services,
+            response_days=5,
+        )

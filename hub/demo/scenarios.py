@@ -6,6 +6,13 @@ Xinjiang (``wages_xinjiang.csv``, published by 新疆维吾尔自治区统计局
 earlier than today carry :data:`SEED_REASON`; ``hub demo`` widens the backdate window to
 ``HUB_DEMO_BACKDATE_DAYS`` while it loads.
 
+Every step carries its business date as the source report (最高人民检察院, 2022-07-21,
+"新疆：探索构建多元化救助格局") tells it or allows it: 叶某 applied in April 2020, 王某's case
+was in August 2021, 周某's money was handed over at the ceremony of 2021-10-20, Xinyuan's
+mechanism was set up early in 2022 and 阿某's and 艾某's was the first case under it; days the
+report does not give are placed plausibly between the ones it does. So 2021's statistics and
+an auditor's replay as of 2021-12-31 show what had happened by then.
+
 How a receiving agency's answers reach the hub is an :class:`Answers` strategy, passed to
 each scenario: by default (:func:`through_api`) the agency's staff POST them through the API;
 the connector tests pass one whose answers come from the agencies' connectors on Kafka.
@@ -41,6 +48,8 @@ SEED_REASON = (
     "补录：按最高人民检察院2022年关于新疆检察机关司法救助与社会救助衔接的报告重现 "
     "(re-enacted from the 2022 SPP report on Xinjiang, seeds/000_55c157410a459b59.txt)"
 )
+#: every step the demo dates from the report is back-dated, and says so
+BACKDATED = {"backdate_reason": SEED_REASON}
 HEARING = [
     {"name": "人民监督员甲", "role": "人民监督员", "view": "符合救助条件，建议救助"},
     {"name": "人大代表乙", "role": "人大代表", "view": "同意，金额适当"},
@@ -55,7 +64,7 @@ def relieve(
     summary: str,
     situation: str,
     amount_fen: int,
-    on: str,
+    on: dict[str, str],
     *,
     hearing: bool = False,
     ceremony: str | None = None,
@@ -63,28 +72,47 @@ def relieve(
     referral_id: str | None = None,
     relation: str = "victim",
 ) -> str:
-    """Runs the judicial relief procedure from lead to disbursement; returns the case id."""
+    """Runs the judicial relief procedure from lead to disbursement, each step on its date in
+    ``on`` (received, inquiry, review, hearing, submission, decision, paid); returns the case
+    id."""
     body: dict[str, Any] = {
         "person_id": person_id,
         "source": source,
         "summary": summary,
-        "received_on": on,
+        "received_on": on["received"],
         "backdate_reason": SEED_REASON,
-        "matter_number": f"（{on[:4]}）新刑初{int(person_id[-4:], 16) % 900 + 100}号",
+        "matter_number": f"（{on['received'][:4]}）新刑初{int(person_id[-4:], 16) % 900 + 100}号",
         "applicant_relation": relation,
     }
     if referral_id:
         body["referral_id"] = referral_id
     case_id = str(d.post(procuratorate, "/cases", body)["id"])
     approval = "chief-procurator-meeting" if amount_fen >= 1_000_000 else "分管副检察长"
+    inquiry = {"officer": "承办检察官", "notes": "询问申请人及家属，核实困难情况"}
     steps: list[tuple[str, dict[str, Any]]] = [
-        ("inquiry", {"officer": "承办检察官", "notes": "询问申请人及家属，核实困难情况"}),
-        ("review", {"situation": situation, "notes": "符合国家司法救助条件"}),
+        ("inquiry", {**inquiry, "held_on": on["inquiry"], **BACKDATED}),
+        (
+            "review",
+            {
+                "situation": situation,
+                "notes": "符合国家司法救助条件",
+                "reviewed_on": on["review"],
+                **BACKDATED,
+            },
+        ),
     ]
     if hearing:
-        steps.append(("hearing", {"officers": HEARING}))
+        steps.append(("hearing", {"officers": HEARING, "held_on": on["hearing"], **BACKDATED}))
     steps += [
-        ("submission", {"proposed_fen": amount_fen, "submitted_by": "承办检察官"}),
+        (
+            "submission",
+            {
+                "proposed_fen": amount_fen,
+                "submitted_by": "承办检察官",
+                "submitted_on": on["submission"],
+                **BACKDATED,
+            },
+        ),
         (
             "grant",
             {
@@ -92,12 +120,26 @@ def relieve(
                 "region_code": WAGE_REGION,
                 "wage_year": WAGE_YEAR,
                 "approved_by": approval,
+                "decided_on": on["decision"],
+                **BACKDATED,
             },
         ),
-        ("disbursements", {"amount_fen": amount_fen, "ceremony": ceremony}),
+        (
+            "disbursements",
+            {"amount_fen": amount_fen, "ceremony": ceremony, "paid_on": on["paid"], **BACKDATED},
+        ),
     ]
     d.case_steps(procuratorate, case_id, *steps)
     return case_id
+
+
+def dates(received: str, *rest: str, hearing: bool = False) -> dict[str, str]:
+    """The business dates of a relief case, in the order of its steps."""
+    names = ["inquiry", "review", *(["hearing"] if hearing else []), "submission", "decision"]
+    names.append("paid")
+    if len(rest) != len(names):
+        raise ValueError(f"{len(names)} dates after the receipt: {', '.join(names)}")
+    return {"received": received, **dict(zip(names, rest, strict=True))}
 
 
 def complete(
@@ -134,18 +176,23 @@ def scenario_1_xinyuan_mechanism(d: Driver, answers: Answers = through_api) -> d
     return {"mechanism_id": mechanism["id"]}
 
 
-def scenario_2_a_and_ai(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
-    """A and Ai, disabled in a car accident: judicial plus social relief, both recover."""
+def scenario_2_a_and_ai(
+    d: Driver, answers: Answers = through_api, mechanism_id: str | None = None
+) -> dict[str, Any]:
+    """A and Ai, disabled in a car accident in 2021: the first criminal-hardship case (刑事特困)
+    under Xinyuan's mechanism of early 2022; judicial plus social relief; both recover."""
     p, result = n.XINYUAN_PROCURATORATE, {}
+    on = dates("2022-02-14", "2022-02-16", "2022-02-21", "2022-02-23", "2022-02-28", "2022-03-08")
     for key, id_number, name, amount in (
-        ("a", "654025199203150021", "阿某", 3_000_000),
-        ("ai", "654025199507200042", "艾某", 3_000_000),
+        ("a", "654025199203150029", "阿某", 3_000_000),
+        ("ai", "654025199507200048", "艾某", 3_000_000),
     ):
         person = d.person(
             p,
             id_number,
             name,
             consent_to={n.XINYUAN_COMMERCE: ["donation"]},
+            consent_on="2022-02-16",
             health="车祸致残",
             family="家庭生活困难",
         )
@@ -156,16 +203,24 @@ def scenario_2_a_and_ai(d: Driver, answers: Answers = through_api) -> dict[str, 
             "车祸致残，无法通过诉讼获得赔偿",
             "tort-damages-unobtainable",
             amount,
-            "2021-09-01",
+            on,
         )
+        if mechanism_id is not None:  # the first 刑事特困 case under Xinyuan's mechanism
+            d.post(
+                p,
+                f"/cases/{case}/classification",
+                {"category": "criminal-hardship", "mechanism_id": mechanism_id},
+            )
         referral = d.refer(
             p,
             n.XINYUAN_COMMERCE,
             person,
             case_id=case,
-            reason="刑事特困，需社会化救助",
+            reason="刑事特困，依衔接机制需社会化救助",
             services=["donation"],
             requested_by="承办检察官",
+            requested_on="2022-03-01",
+            backdate_reason=SEED_REASON,
         )
         complete(
             d,
@@ -184,9 +239,18 @@ def scenario_2_a_and_ai(d: Driver, answers: Answers = through_api) -> dict[str, 
             case,
             (
                 "follow-ups",
-                {"officer": "承办检察官", "notes": "康复训练，已可生活自理", "new_needs": []},
+                {
+                    "officer": "承办检察官",
+                    "notes": "康复训练，已可生活自理",
+                    "new_needs": [],
+                    "visited_on": "2022-06-20",
+                    **BACKDATED,
+                },
             ),
-            ("closure", {"reason": "司法救助与社会救助均已落实"}),
+            (
+                "closure",
+                {"reason": "司法救助与社会救助均已落实", "closed_on": "2022-07-05", **BACKDATED},
+            ),
         )
         result[key] = {"person_id": person, "case_id": case, "referral_id": referral}
     return result
@@ -197,21 +261,14 @@ def scenario_3_zhou(d: Driver, answers: Answers = through_api) -> dict[str, Any]
     p = n.KUYTUN_PROCURATORATE
     person = d.person(
         p,
-        "654003198005100013",
+        "65400319800510001X",
         "周某",
         consent_to={n.KUYTUN_CITY_INVESTMENT: ["donation"]},
+        consent_on="2021-08-12",
         family="妻儿交通事故重伤，需全职陪护",
         health="妻儿后续治疗",
     )
     ceremony = "2021-10-20 奎屯市检察院与奎屯市城建投资集团救助金发放仪式"
-    referral = d.refer(
-        p,
-        n.KUYTUN_CITY_INVESTMENT,
-        person,
-        reason="因案致困，医疗费用无着落",
-        services=["donation"],
-        requested_by="承办检察官",
-    )
     case = relieve(
         d,
         p,
@@ -219,11 +276,32 @@ def scenario_3_zhou(d: Driver, answers: Answers = through_api) -> dict[str, Any]
         "妻儿交通事故受重伤，仅获部分赔偿",
         "tort-damages-unobtainable",
         6_000_000,
-        "2021-08-10",
+        dates(
+            "2021-08-10",
+            "2021-08-12",
+            "2021-08-20",
+            "2021-09-10",
+            "2021-09-15",
+            "2021-09-28",
+            "2021-10-20",
+            hearing=True,
+        ),
         hearing=True,
         ceremony=ceremony,
         source="case-department",
         relation="close-relative",
+    )
+    # the city construction investment group's donation, raised for his case (司法+社会)
+    referral = d.refer(
+        p,
+        n.KUYTUN_CITY_INVESTMENT,
+        person,
+        case_id=case,
+        reason="因案致困，医疗费用无着落",
+        services=["donation"],
+        requested_by="承办检察官",
+        requested_on="2021-09-16",
+        backdate_reason=SEED_REASON,
     )
     complete(
         d,
@@ -245,7 +323,13 @@ def scenario_4_wang(d: Driver, answers: Answers = through_api) -> dict[str, Any]
     p = n.KUYTUN_PROCURATORATE
     person = d.person(p, "654003198311020026", "王某", family="独自抚养儿子")
     case = relieve(
-        d, p, person, "刑事案件被害人，生活困难", "serious-injury-unpaid", 2_000_000, "2021-08-05"
+        d,
+        p,
+        person,
+        "刑事案件被害人，生活困难",
+        "serious-injury-unpaid",
+        2_000_000,
+        dates("2021-08-05", "2021-08-09", "2021-08-16", "2021-08-18", "2021-08-25", "2021-08-31"),
     )
     d.consent(
         p,
@@ -256,6 +340,7 @@ def scenario_4_wang(d: Driver, answers: Answers = through_api) -> dict[str, Any]
             n.KUYTUN_YOUTH_LEAGUE: ["student-loan"],
             n.KUYTUN_PROPERTY_ASSOCIATION: ["job"],
         },
+        valid_from="2021-08-31",
     )
     plan: list[tuple[str, str, dict[str, Any]]] = [
         (n.KUYTUN_DONOR, "donation", {"kind": "money", "amount_fen": 500_000}),
@@ -281,6 +366,8 @@ def scenario_4_wang(d: Driver, answers: Answers = through_api) -> dict[str, Any]
             reason="一次救助，长期关怀",
             services=[service],
             requested_by="承办检察官",
+            requested_on="2021-09-01",
+            backdate_reason=SEED_REASON,
         )
         complete(d, answers, agency, r, {"provider": agency, **provision})
         referrals[service] = r
@@ -290,7 +377,7 @@ def scenario_4_wang(d: Driver, answers: Answers = through_api) -> dict[str, Any]
 def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Ye, Mori county: 40,000+ yuan; a follow-up finds the child going to university."""
     p = n.MORI_PROCURATORATE
-    person = d.person(p, "652328197804120035", "叶某", family="刑事案件被害人家属，孩子即将上大学")
+    person = d.person(p, "652328197804120030", "叶某", family="刑事案件被害人家属，孩子即将上大学")
     # the follow-up visit finds the new need; she consents to the donor being told of it
     case = relieve(
         d,
@@ -299,7 +386,7 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
         "刑事案件被害人家属申请司法救助",
         "death-or-incapacity",
         4_200_000,
-        "2020-04-08",
+        dates("2020-04-08", "2020-04-10", "2020-04-17", "2020-04-21", "2020-04-28", "2020-05-08"),
         relation="close-relative",
     )
     d.post(
@@ -308,10 +395,14 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
         {
             "officer": "承办检察官",
             "notes": "孩子面临高考，即将外出读大学，经济压力很大",
-            "new_needs": ["donation"],
+            "new_needs": ["education-aid"],
+            "visited_on": "2021-05-20",
+            **BACKDATED,
+            "next_visit_on": "2021-09-01",
         },
     )
-    d.consent(p, person, {n.MORI_BUILDER: ["donation"]})
+    d.consent(p, person, {n.MORI_BUILDER: ["donation"]}, valid_from="2021-05-20")
+    # the builder's donation answers the education need found at that (first) visit
     referral = d.refer(
         p,
         n.MORI_BUILDER,
@@ -320,6 +411,10 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
         reason="回访发现新需求：子女上学",
         services=["donation"],
         requested_by="承办检察官",
+        requested_on="2021-05-25",
+        backdate_reason=SEED_REASON,
+        answers_follow_up=1,
+        answers_need="education-aid",
     )
     complete(
         d,
@@ -341,9 +436,10 @@ def scenario_6_inbound_lead(d: Driver, answers: Answers = through_api) -> dict[s
     ca, p = n.KUYTUN_CIVIL_AFFAIRS, n.KUYTUN_PROCURATORATE
     person = d.person(
         ca,
-        "654003197609090048",
+        "654003197609090049",
         "李某",
         consent_to={p: ["judicial-relief"]},
+        consent_on="2021-11-08",
         family="低保核查中发现因案致困",
     )
     referral = d.refer(
@@ -353,6 +449,8 @@ def scenario_6_inbound_lead(d: Driver, answers: Answers = through_api) -> dict[s
         reason="低保核查发现可能符合司法救助情形",
         services=["judicial-relief"],
         requested_by="低保专干",
+        requested_on="2021-11-10",
+        backdate_reason=SEED_REASON,
     )
     answers(d, p, referral, ("receive", {}), ("accept", {}))
     case = relieve(
@@ -362,41 +460,61 @@ def scenario_6_inbound_lead(d: Driver, answers: Answers = through_api) -> dict[s
         "民政局移送线索",
         "serious-injury-unpaid",
         1_500_000,
-        "2021-11-15",
+        dates("2021-11-15", "2021-11-17", "2021-11-22", "2021-11-24", "2021-11-30", "2021-12-06"),
         source="referral",
         referral_id=referral,
     )
-    answers(d, p, referral, ("complete", {"outcome": {"successful": True, "provisions": []}}))
+    # the loop closes back to civil affairs with what was given: 15,000 yuan of judicial relief
+    relief = {
+        "kind": "judicial-relief",
+        "amount_fen": 1_500_000,
+        "provider": p,
+        "description": "国家司法救助金1.5万元，已发放",
+    }
+    outcome = {"successful": True, "provisions": [relief]}
+    answers(d, p, referral, ("complete", {"outcome": outcome}))
     return {"person_id": person, "case_id": case, "referral_id": referral}
 
 
 def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
-    """Not eligible for judicial relief but for medical aid: referred, helped, loop closed."""
-    p = n.KUYTUN_PROCURATORATE
+    """Not eligible for judicial relief but for medical aid: referred to medical insurance,
+    which accepts, helps and reports the outcome back (the loop closes)."""
+    p, mi = n.KUYTUN_PROCURATORATE, n.KUYTUN_MEDICAL_INSURANCE
     person = d.person(
         p,
-        "654003199001010057",
+        "654003199001010054",
         "赵某",
-        consent_to={
-            n.KUYTUN_CIVIL_AFFAIRS: ["temporary-aid"],
-            n.KUYTUN_MEDICAL_INSURANCE: ["medical-aid"],
-        },
+        consent_to={mi: ["medical-aid"]},
+        consent_on="2021-12-03",
         health="慢性病，医疗费用负担重",
     )
     case = str(
         d.post(
-            p, "/cases", {"person_id": person, "source": "applicant", "summary": "申请司法救助"}
+            p,
+            "/cases",
+            {
+                "person_id": person,
+                "source": "applicant",
+                "summary": "申请司法救助",
+                "received_on": "2021-12-01",
+                **BACKDATED,
+            },
         )["id"]
     )
     d.case_steps(
         p,
         case,
-        ("inquiry", {"officer": "承办检察官", "notes": "询问申请人"}),
+        (
+            "inquiry",
+            {"officer": "承办检察官", "notes": "询问申请人", "held_on": "2021-12-03", **BACKDATED},
+        ),
         (
             "review",
             {
                 "refusal_ground": "hardship-not-caused-by-case",
                 "notes": "困难非因案件所致，但符合医疗救助条件",
+                "reviewed_on": "2021-12-08",
+                **BACKDATED,
             },
         ),
         (
@@ -404,49 +522,67 @@ def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, 
             {
                 "ground": "hardship-not-caused-by-case",
                 "detail": "不符合司法救助条件，依细则第五条协调社会救助",
+                "decided_on": "2021-12-10",
+                **BACKDATED,
             },
         ),
     )
-    first = d.refer(
+    referral = d.refer(
         p,
-        n.KUYTUN_CIVIL_AFFAIRS,
+        mi,
         person,
         case_id=case,
-        reason="医疗费用负担重",
-        services=["temporary-aid"],
+        reason="不符合司法救助条件，但符合医疗救助条件",
+        services=["medical-aid"],
         requested_by="承办检察官",
+        requested_on="2021-12-13",
+        backdate_reason=SEED_REASON,
     )
-    answers(d, n.KUYTUN_CIVIL_AFFAIRS, first, ("reject", {"reason": "医疗费用应由医疗救助解决"}))
-    second = str(
-        d.post(
-            p,
-            f"/referrals/{first}/re-refer",
-            {
-                "recipient_id": d.id(n.KUYTUN_MEDICAL_INSURANCE),
-                "reason": "符合医疗救助条件",
-                "actor": "承办检察官",
-                "services": ["medical-aid"],
-            },
-        )["id"]
-    )
-    mi = n.KUYTUN_MEDICAL_INSURANCE
     aid = {"kind": "allowance", "amount_fen": 800_000, "provider": mi, "description": "医疗救助"}
     answers(
         d,
         mi,
-        second,
+        referral,
         ("receive", {}),
         ("accept", {}),
         ("start", {}),
         ("complete", {"outcome": {"successful": True, "provisions": [aid]}}),
     )
-    d.case_steps(p, case, ("closure", {"reason": "已移送医疗保障局并办结"}))
-    return {
-        "person_id": person,
-        "case_id": case,
-        "rejected_referral_id": first,
-        "referral_id": second,
+    d.case_steps(
+        p,
+        case,
+        ("closure", {"reason": "已移送医疗保障局并办结", "closed_on": "2021-12-28", **BACKDATED}),
+    )
+    return {"person_id": person, "case_id": case, "referral_id": referral}
+
+
+def scenario_8_tacheng_meeting(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
+    """塔城: the prefecture branch convenes eleven units (education, civil affairs, justice,
+    rural revitalisation and seven more) and they agree to help people in hardship together
+    through 低保、医疗、就学、就业、心理辅导 — recorded as the mechanism they agreed on."""
+    duties = {
+        "education": "就学帮扶",
+        "civil-affairs": "低保等社会救助",
+        "justice-bureau": "法律援助与心理辅导",
+        "rural-revitalisation": "就业与防返贫帮扶",
+        "medical-insurance": "医疗救助",
+        "youth-league": "助学与心理辅导",
+        "commerce-bureau": "组织爱心企业捐助、提供就业岗位",
     }
+    members = [{"agency_id": d.id(n.TACHENG_BRANCH), "responsibility": "牵头，办理司法救助"}]
+    for name, (kind, _) in n.TACHENG_UNITS.items():
+        members.append({"agency_id": d.id(name), "responsibility": duties.get(kind, "按职能帮扶")})
+    mechanism = d.admin(
+        "/mechanisms",
+        {
+            "name": "塔城地区司法救助与社会救助衔接机制",
+            "region_code": "6542",
+            "lead_agency_id": d.id(n.TACHENG_BRANCH),
+            "signed_on": "2022-07-12",
+            "members": members,
+        },
+    )
+    return {"mechanism_id": mechanism["id"]}
 
 
 SCENARIOS = [
@@ -457,14 +593,23 @@ SCENARIOS = [
     scenario_5_ye,
     scenario_6_inbound_lead,
     scenario_7_outbound,
+    scenario_8_tacheng_meeting,
 ]
 
 
 def run_scenarios(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
     """Runs every scenario on a registered network, once the official wages that cap the
-    grants are loaded; returns the ids each one made."""
+    grants are loaded; returns the ids each one made. 阿某's and 艾某's cases are the first
+    under the mechanism Xinyuan signed in scenario 1."""
     load_wages(d)
-    return {s.__name__: s(d, answers) for s in SCENARIOS}
+    made: dict[str, Any] = {}
+    for s in SCENARIOS:
+        if s is scenario_2_a_and_ai:
+            xinyuan = made["scenario_1_xinyuan_mechanism"]["mechanism_id"]
+            made[s.__name__] = scenario_2_a_and_ai(d, answers, mechanism_id=xinyuan)
+        else:
+            made[s.__name__] = s(d, answers)
+    return made
 
 
 def load_all(d: Driver, answers: Answers = through_api) -> dict[str, Any]:

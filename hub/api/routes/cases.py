@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from hub.api.deps import HubDep, Once, OnceDep, Reader, Staff, agency_of, may_read
+from domain.case import Stage
+from domain.errors import InvalidValue
+from domain.values import MAX_SHORT_TEXT, check_date
+from hub.api.deps import (
+    HubDep,
+    Once,
+    OnceDep,
+    Reader,
+    Staff,
+    agency_of,
+    may_read,
+    reading_agency,
+)
+from hub.api.problems import Problem
 from hub.api.schemas import (
     AdvanceCreate,
     CaseCreate,
+    CaseListPublic,
     CasePublic,
+    ClassificationCreate,
     ClosureCreate,
     Created,
     DisbursementCreate,
@@ -70,6 +86,45 @@ def receive_lead(body: CaseCreate, hub: HubDep, staff: Staff, once: OnceDep) -> 
             )
         },
         201,
+    )
+
+
+@router.get("", response_model=CaseListPublic, response_model_exclude_unset=True)
+def list_cases(
+    hub: HubDep,
+    reader: Reader,
+    stage: Stage | None = None,
+    officer: Annotated[str | None, Query(max_length=MAX_SHORT_TEXT)] = None,
+    due_before: Annotated[
+        str | None,
+        Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD", examples=["2021-12-31"]),
+    ] = None,
+    procuratorate_id: UUID | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
+) -> dict[str, Any]:
+    """A procuratorate's own cases in the order received, by stage, by an officer who
+    handled them, and by decision deadline (not yet decided, due on or before
+    ``due_before``); ``next_cursor`` asks for the next page. An agency lists only its own
+    cases; auditors and administrators any procuratorate's (``procuratorate_id``) or all."""
+    due = None
+    if due_before is not None:
+        try:
+            due = check_date(date.fromisoformat(due_before), "due_before")
+        except (ValueError, InvalidValue):
+            raise Problem(422, "validation", "Invalid request", "due_before: a date") from None
+    agency = reading_agency(reader)
+    if agency is not None:
+        if procuratorate_id is not None and procuratorate_id != agency:
+            raise Problem(403, "forbidden", "Forbidden", "an agency lists its own cases")
+        procuratorate_id = agency
+    return hub.list_cases(
+        procuratorate_id,
+        stage=stage.value if stage else None,
+        officer=officer,
+        due_before=due,
+        cursor=int(cursor) if cursor else 0,
+        limit=limit,
     )
 
 
@@ -292,6 +347,25 @@ def follow_up(case_id: UUID, body: FollowUpCreate, hub: HubDep, staff: Staff, on
             new_needs=[n.value for n in body.new_needs],
             on=body.visited_on,
             backdate_reason=body.backdate_reason,
+            next_visit_on=body.next_visit_on,
+        ),
+    )
+
+
+@router.post("/{case_id}/classification", response_model=CaseStep)
+def classify(
+    case_id: UUID, body: ClassificationCreate, hub: HubDep, staff: Staff, once: OnceDep
+) -> Any:
+    """Counts the case in a category (刑事特困 …), under a mechanism its procuratorate signed."""
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.classify_case(
+            case_id=case_id,
+            by_agency=agency_of(staff),
+            category=body.category.value,
+            mechanism_id=body.mechanism_id,
         ),
     )
 
@@ -308,5 +382,6 @@ def close(case_id: UUID, body: ClosureCreate, hub: HubDep, staff: Staff, once: O
             body.reason,
             body.closed_on,
             backdate_reason=body.backdate_reason,
+            without_referral=body.without_referral,
         ),
     )

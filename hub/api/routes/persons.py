@@ -33,6 +33,7 @@ from hub.api.schemas import (
     Created,
     PersonChanged,
     PersonCreate,
+    PersonFind,
     PersonPublic,
 )
 from hub.privacy import person_view
@@ -86,6 +87,27 @@ def get_person(
         person_id, reader.label, reader.role.value, reader.agency_id, unquote(purpose), "api"
     )
     return view
+
+
+@router.post("/lookups/persons", response_model=PersonPublic, response_model_exclude_unset=True)
+def find_person(
+    body: PersonFind,
+    hub: HubDep,
+    reader: Reader,
+    purpose: Annotated[
+        str,
+        Header(
+            alias="X-Purpose",
+            max_length=600,
+            description="why; recorded (percent-encode non-ASCII text, e.g. Chinese)",
+        ),
+    ] = "casework",
+) -> dict[str, Any]:
+    """Looks a person up by ID number, for those who may read her: the same answer as
+    ``GET /persons/{id}``; an agency that may not read her gets what an unknown number gets
+    (404). A query, not a change: no ``Idempotency-Key``; the read is recorded."""
+    person_id = hub.find_person(body.id_number, reading_agency(reader))
+    return get_person(person_id, hub, reader, purpose)
 
 
 @router.get("/persons/{person_id}/aid", response_model=AidPublic, response_model_exclude_unset=True)

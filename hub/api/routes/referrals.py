@@ -47,6 +47,9 @@ def refer(body: ReferralCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any
                 on=body.requested_on,
                 found_on=body.found_on,
                 backdate_reason=body.backdate_reason,
+                answers=None
+                if body.answers_follow_up is None or body.answers_need is None
+                else (body.answers_follow_up, body.answers_need.value),
             )
         },
         201,
@@ -76,7 +79,7 @@ def referral_history(referral_id: UUID, hub: HubDep, reader: Reader) -> list[dic
 def re_refer(
     referral_id: UUID, body: ReReferralCreate, hub: HubDep, staff: Staff, once: OnceDep
 ) -> Any:
-    """Sends a rejected referral on to another agency."""
+    """Sends a rejected or failed referral on to another agency."""
     return once(
         lambda: {
             "id": hub.re_refer(

@@ -1,4 +1,5 @@
-"""Views from the projections: inbox and outbox, case file, combined aid, statistics, SLA.
+"""Views from the projections: inbox and outbox, case file, combined aid, statistics, SLA,
+and who may fall through between agencies.
 
 Each answer carries ``freshness``: the view's position and the log's, and how far behind the
 log the view is. A view not built yet answers 503 with ``Retry-After``.
@@ -28,11 +29,12 @@ from hub.api.schemas import (
     BoxPublic,
     CaseFileViewPublic,
     Day,
+    FallThroughPublic,
     RegionStatsPublic,
     WatchListPublic,
 )
 from hub.bootstrap import Services
-from projections import case_files, person_aid, referrals, region_stats, sla
+from projections import case_files, fall_through, person_aid, referrals, region_stats, sla
 
 router = APIRouter(tags=["views"])
 T = TypeVar("T")
@@ -204,6 +206,36 @@ def watch_list(
             region_code=region_code,
             agency_id=str(agency_id) if agency_id else None,
             include_green=include_green,
+            log_position=head,
+        ),
+    )
+
+
+@router.get(
+    "/views/may-fall-through", response_model=FallThroughPublic, response_model_exclude_unset=True
+)
+def may_fall_through(
+    services: ServicesDep,
+    reader: Reader,
+    region_code: Annotated[str | None, Query(pattern=r"^\d{2}(\d{2}){0,2}$")] = None,
+    agency_id: UUID | None = None,
+) -> dict[str, Any]:
+    """People with an open need and no live referral (可能脱节), with the needs and the
+    agencies that own them, counted per agency and region. An agency sees the needs it owns
+    (it must act on them); auditors and administrators any region's and any agency's."""
+    agency = reading_agency(reader)
+    if agency is not None:
+        if agency_id is not None and agency_id != agency:
+            raise Problem(403, "forbidden", "Forbidden", "an agency reads the needs it owns")
+        agency_id = agency
+    if region_code:
+        within_region(services.hub, reader, region_code)
+    return answer(
+        services,
+        lambda head: fall_through.may_fall_through(
+            services.views,
+            region_code=region_code,
+            agency_id=str(agency_id) if agency_id else None,
             log_position=head,
         ),
     )

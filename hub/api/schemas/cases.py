@@ -15,6 +15,7 @@ from domain.values import (
     MAX_MONTHS,
     AdvanceGround,
     ApplicantRelation,
+    CaseCategory,
     CaseSource,
     QualifyingSituation,
     RefusalGround,
@@ -147,12 +148,24 @@ class FollowUpCreate(Strict):
     new_needs: list[Service] = Field(default=[], max_length=MAX_ITEMS)
     visited_on: Day | None = None
     backdate_reason: Backdate = None
+    next_visit_on: Day | None = Field(default=None, description="下次回访日期")
+
+
+class ClassificationCreate(Strict):
+    category: CaseCategory = Field(description="案件类别, e.g. criminal-hardship (刑事特困)")
+    mechanism_id: UUID | None = Field(
+        default=None, description="the linkage mechanism the case is handled under"
+    )
 
 
 class ClosureCreate(Strict):
     reason: Text
     closed_on: Day | None = None
     backdate_reason: Backdate = None
+    without_referral: Text | None = Field(
+        default=None,
+        description="refused for hardship not caused by the case and not referred on: why not",
+    )
 
 
 class EventPublic(Public):
@@ -177,6 +190,10 @@ class CasePublic(Public):
     granted_fen: int
     disbursed_fen: int
     follow_ups: int
+    next_visit_on: DateText | None = None
+    without_referral: str | None = None
+    category: str | None = None
+    mechanism_id: Id | None = None
     version: int
     matter_number: str | None = None
     applicant_relation: str | None = None
@@ -190,6 +207,35 @@ class CasePublic(Public):
     social_aid: list[ProvisionPublic]
 
 
+class CaseListItemPublic(Public):
+    """A case in a procuratorate's list: its summary, when received, who handled it and when
+    its decision is due (None once decided)."""
+
+    id: Id
+    procuratorate_id: Id
+    person_id: Id
+    source: str
+    referral_id: Id | None
+    stage: str
+    eligible: bool | None
+    granted_fen: int
+    disbursed_fen: int
+    follow_ups: int
+    next_visit_on: DateText | None = None
+    without_referral: str | None = None
+    version: int
+    received_on: DateText
+    officers: list[str]
+    decision_due_on: DateText | None
+
+
+class CaseListPublic(Public):
+    """A page of cases; ``next_cursor`` asks for the next (None: the last page)."""
+
+    items: list[CaseListItemPublic]
+    next_cursor: str | None
+
+
 class JudicialAidPublic(Public):
     case_id: Id
     granted_fen: int
@@ -197,10 +243,18 @@ class JudicialAidPublic(Public):
 
 
 class AidTotalsPublic(Public):
+    """Aid is judicial relief paid plus grants and donations; loans and in-kind help are
+    listed apart; ``adds_up`` says what each total adds up."""
+
     judicial_granted_fen: int
     judicial_disbursed_fen: int
-    social_amount_fen: int
+    aid_fen: int
     all_amount_fen: int
+    social_aid_fen: int
+    social_amount_fen: int
+    loans_fen: int
+    in_kind_fen: int
+    adds_up: dict[str, str]
     social_by_kind_fen: dict[str, int]
     social_by_provider_fen: dict[str, int]
 

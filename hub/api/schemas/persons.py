@@ -15,6 +15,12 @@ from domain.values import (
 from hub.api.schemas.base import Day, Id, Public, ShortText, Strict, Text
 
 
+class PersonFind(Strict):
+    """A look-up by ID number (in the body, never in a URL that servers log)."""
+
+    id_number: Annotated[str, Field(pattern=r"^[0-9]{17}[0-9Xx]$", description="身份证号")]
+
+
 class PersonCreate(Strict):
     id_number: Annotated[str, Field(pattern=r"^[0-9]{17}[0-9Xx]$", description="身份证号")]
     name: ShortText

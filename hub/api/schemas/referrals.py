@@ -45,6 +45,10 @@ class ReferralCreate(Strict):
         description="the day the sender concluded the case or found the lead (5 working days)",
     )
     backdate_reason: Backdate = None
+    answers_follow_up: Annotated[int, Field(ge=1, le=MAX_ITEMS * 1000)] | None = Field(
+        default=None, description="the follow-up visit of the case whose need this answers"
+    )
+    answers_need: Service | None = Field(default=None, description="the need it answers")
 
 
 class Provision(Strict):
@@ -95,6 +99,8 @@ class ReferralPublic(Public):
     outcome: Fields | None
     re_referral_of: Id | None
     re_referred_to: Id | None
+    answers_follow_up: int | None = None
+    answers_need: str | None = None
     requested_at: TimeText
     requested_on: DateText | None = None
     found_on: DateText | None = None

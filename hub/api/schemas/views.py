@@ -59,6 +59,15 @@ class RegionStatsPublic(Public):
     freshness: FreshnessPublic
 
 
+class FallThroughPublic(Public):
+    """People with an open need and no live referral (可能脱节), with counts per agency and
+    region; people by id only."""
+
+    items: list[Fields]
+    counts: Fields
+    freshness: FreshnessPublic
+
+
 class WatchListPublic(Public):
     """Referrals (``kind: referral``) and aid cases (``kind: case``: the decision and the
     notice to the applicant) near or past a deadline, with counts by level."""

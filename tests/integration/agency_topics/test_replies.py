@@ -65,7 +65,7 @@ def new_referral(
     driver: Driver, recipient: str = n.KUYTUN_VOLUNTEERS, services: str = "counselling"
 ) -> str:
     p = n.KUYTUN_PROCURATORATE
-    person = driver.person(p, "654003199912120011", "测试人", consent_to={recipient: [services]})
+    person = driver.person(p, "654003199912120019", "测试人", consent_to={recipient: [services]})
     return driver.refer(
         p, recipient, person, reason="转介", services=[services], requested_by="承办检察官"
     )

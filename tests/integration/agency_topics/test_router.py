@@ -148,7 +148,7 @@ def refer_some(services: Services, count: int, agencies: tuple[Any, Any] | None 
             ),
         )
     requester, recipient = agencies
-    person = hub.register_person("659001199001010016", "测试", registered_by=requester)
+    person = hub.register_person("659001199001010013", "测试", registered_by=requester)
     hub.consent_to_all(person, "承办人", date.today())
     for _ in range(count):
         hub.refer(

@@ -87,7 +87,7 @@ def test_a_router_process_routes_what_the_hub_appends_after_it_started(
         assert wait_for_position(kafka_bootstrap, position_topic, first) == first
         person = driver.person(
             n.KUYTUN_PROCURATORATE,
-            "654003200001010019",
+            "654003200001010017",
             "后来人",
             consent_to={n.KUYTUN_YOUTH_LEAGUE: ["student-loan"]},
         )

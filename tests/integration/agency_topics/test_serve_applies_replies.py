@@ -80,7 +80,7 @@ def test_hub_serve_applies_replies_from_kafka(kafka_bootstrap: str, tmp_path: Pa
                 },
             )["token"]
         p, v = "奎屯市人民检察院", "奎屯市义工协会"
-        person = post(tokens[p], "/persons", {"id_number": "65400319991212001X", "name": "测试"})[
+        person = post(tokens[p], "/persons", {"id_number": "654003199912120019", "name": "测试"})[
             "id"
         ]
         post(

@@ -9,12 +9,10 @@ cases and referrals, so they do not depend on one another.
 
 from __future__ import annotations
 
-import random
 import uuid
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +21,7 @@ from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services, build
 from hub.settings import Settings
+from tests.support.ids import id_number as fresh_id_number
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -68,18 +67,10 @@ AGENCIES: dict[str, dict[str, Any]] = {
     },
 }
 
-CHECK_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-
-
-RNG = random.Random()
-
 
 def id_number() -> str:
     """A fresh, well-formed 18-digit resident ID number (GB 11643 check digit)."""
-    born = date(1950, 1, 1) + timedelta(days=RNG.randrange(60 * 365))
-    body = "659001" + born.strftime("%Y%m%d") + f"{RNG.randrange(1000):03d}"
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, CHECK_WEIGHTS, strict=True)) % 11]
-    return body + check
+    return fresh_id_number()
 
 
 @dataclass

@@ -135,6 +135,10 @@ RESOURCES = {
     "feed": "/agencies/{p}/feed",
     "statistics": "/statistics/regions/659001?from=2020-01-01&to=2099-12-31",
     "watch_list": "/sla/watch-list",
+    "fall_through": "/views/may-fall-through",  # an agency: the needs it owns
+    "fall_through_of_p": "/views/may-fall-through?agency_id={p}",
+    "case_list": "/cases",  # an agency: its own cases
+    "case_list_of_p": "/cases?procuratorate_id={p}",
     "audit_replay": "/audit/cases/{case}/replay",
     "access_log": "/audit/access-log",
     "wages": "/wages/65/2021",
@@ -144,6 +148,7 @@ RESOURCES = {
 }
 ALL_FIELDS = {"id_number", *YE}
 NOBODY = {r: 404 for r in RESOURCES} | {"statistics": 200, "watch_list": 200}
+NOBODY |= {"fall_through": 200, "fall_through_of_p": 403, "case_list": 200, "case_list_of_p": 403}
 NOBODY |= {"audit_replay": 403, "access_log": 403, "wages": 200}  # wages: public statistics
 NOBODY |= {"metrics": 403}
 #: liveness and readiness answer anyone, without a token too; only administrators get figures
@@ -241,6 +246,33 @@ def test_access_matrix(api: Api, world: dict[str, str], relation: str) -> None:
         assert {s["referral_id"] for s in read["social"]} == expected_referrals, name
 
 
+@pytest.mark.parametrize("relation", list(MATRIX))
+def test_a_look_up_by_id_number_answers_as_reading_her_does(
+    api: Api, world: dict[str, str], relation: str
+) -> None:
+    """``POST /lookups/persons`` gives whoever may read her what ``GET /persons/{id}`` gives, and
+    anyone else exactly what an unknown number gives: no oracle."""
+    token, statuses, _, _ = MATRIX[relation]
+    found = api.post(token, "/lookups/persons", {"id_number": world["id_number"]})
+    assert found.status_code == statuses["person"]
+    if found.status_code == 200:
+        assert found.json() == api.get(token, fill("/persons/{person}", world)).json()
+    elif token is not None:
+        unknown = api.post(token, "/lookups/persons", {"id_number": id_number()})
+        assert comparable(found) == comparable(unknown)
+        assert world["person"] not in found.text
+
+
+def test_an_agency_lists_only_its_own_cases(api: Api, world: dict[str, str]) -> None:
+    own = api.get("p", "/cases").json()["items"]
+    assert world["case"] in {c["id"] for c in own}
+    assert {c["procuratorate_id"] for c in own} == {api.ids["p"]}
+    for other in ("ca", "out", "mm", "yl", "connector"):
+        assert api.get(other, "/cases").json()["items"] == []
+    every = api.get("auditor", f"/cases?procuratorate_id={api.ids['p']}").json()["items"]
+    assert {c["id"] for c in every} == {c["id"] for c in own}
+
+
 def comparable(answer: Any) -> tuple[int, dict[str, Any]]:
     return answer.status_code, {k: v for k, v in answer.json().items() if k != "instance"}
 
@@ -254,6 +286,23 @@ def test_a_non_party_gets_what_an_unknown_person_gets(
         assert comparable(api.get(who, fill(path, world))) == comparable(
             api.get(who, fill(path, unknown))
         )
+
+
+def test_her_number_under_another_name_is_a_mismatch_that_tells_no_name(
+    api: Api, world: dict[str, str]
+) -> None:
+    """同号异名: the same number with another name is refused (409, naming the rule), nothing
+    is written, and the answer holds neither her name nor anything recorded of her. That it
+    tells the number is known is the trade-off docs/privacy.md sets out."""
+    before = api.log_position()
+    response = api.post("yl", "/persons", {"id_number": world["id_number"], "name": "李某"})
+    problem = assert_problem(response, 409, "id-number-name-mismatch")
+    assert api.log_position() == before
+    assert "叶某" not in response.text and world["person"] not in response.text
+    assert world["id_number"] not in response.text
+    assert set(problem) <= {"type", "title", "status", "detail", "instance"}
+    # what the Youth League recorded of her itself is unchanged
+    assert api.get("yl", f"/persons/{world['person']}").json()["name"] == "叶某"
 
 
 def test_the_attack_of_the_issue(api: Api, world: dict[str, str]) -> None:

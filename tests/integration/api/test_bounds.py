@@ -97,7 +97,7 @@ def test_an_unexpected_error_answers_problem_json_with_no_detail_of_the_cause(ap
     """Whatever fails inside, the answer is ``application/problem+json`` (and logged)."""
 
     def broken(*_: Any, **__: Any) -> Any:
-        raise RuntimeError("boom: 张三 110101199003077777")
+        raise RuntimeError("boom: 张三 110101199003077774")
 
     hub = api.services.hub
     original = hub.agency_referrals

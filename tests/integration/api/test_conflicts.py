@@ -75,6 +75,20 @@ def test_only_a_rejected_referral_is_re_referred_and_only_once(api: Api) -> None
     assert api.get("p", f"/referrals/{referral_id}").json()["re_referred_to"] == new_id
 
 
+def test_a_failed_referral_is_re_referred_so_the_person_does_not_fall_through(api: Api) -> None:
+    referral_id = api.referral("p", "ca")
+    api.ok("ca", f"/referrals/{referral_id}/accept", {"actor": "经办人"})
+    api.ok("ca", f"/referrals/{referral_id}/fail", {"actor": "经办人", "reason": "无法联系本人"})
+    again = {"recipient_id": api.ids["mi"], "reason": "转医保", "actor": "承办人"}
+    again["services"] = ["medical-aid"]  # type: ignore[assignment]
+    assert_problem(
+        api.post("ca", f"/referrals/{referral_id}/re-refer", again), 403, "referral-wrong-side"
+    )
+    new_id = api.ok("p", f"/referrals/{referral_id}/re-refer", again)["id"]
+    assert api.get("p", f"/referrals/{referral_id}").json()["re_referred_to"] == new_id
+    assert api.get("mi", f"/referrals/{new_id}").json()["re_referral_of"] == referral_id
+
+
 def test_registering_an_agency_twice_is_409(api: Api) -> None:
     """Agency names are unique: the same name again (under a new key) conflicts."""
     position = api.log_position()

@@ -92,7 +92,7 @@ def test_keys_are_per_agency(api: Api) -> None:
 
 
 def test_a_retried_case_step_and_registration(api: Api) -> None:
-    person = {"id_number": "659001198001010014", "name": "李四", "health": "良好"}
+    person = {"id_number": "659001198001010019", "name": "李四", "health": "良好"}
     first = api.post("p", "/persons", person, key="person-1")
     position = api.log_position()
     assert api.post("p", "/persons", person, key="person-1").json() == first.json()

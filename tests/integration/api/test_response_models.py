@@ -53,6 +53,7 @@ READS: dict[str, str] = {
     "/persons/{person_id}": "/persons/{person}",
     "/persons/{person_id}/aid": "/persons/{person}/aid",
     "/persons/{person_id}/consents": "/persons/{person}/consents",
+    "/cases": "/cases",
     "/cases/{case_id}": "/cases/{case}",
     "/cases/{case_id}/history": "/cases/{case}/history",
     "/referrals/{referral_id}": "/referrals/{referral}",
@@ -65,6 +66,7 @@ READS: dict[str, str] = {
     "/views/persons/{person_id}/aid": "/views/persons/{person}/aid",
     "/statistics/regions/{region_code}": "/statistics/regions/659001?from=2000-01-01&to=2099-12-31",
     "/sla/watch-list": "/sla/watch-list?include_green=true",
+    "/views/may-fall-through": "/views/may-fall-through",
     "/audit/verify": "/audit/verify",
     "/audit/access-log": "/audit/access-log",
     "/operations/dlq": "/operations/dlq",
@@ -81,6 +83,7 @@ MORE_READS = (
     "/agencies/{ent}/inbox?status=completed",
     "/audit/access-log?person_id={person}",
     "/audit/verify?case_id={case}",
+    "/cases?stage=received&limit=1",
 )
 #: reads of a replay in several formats: no response model (JSON, JSON Lines or PDF); the
 #: Prometheus text format

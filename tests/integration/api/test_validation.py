@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.integration.api.conftest import WAGE_BASIS, Api, assert_problem, id_number
+from tests.support.ids import with_check
 
 
 @pytest.fixture(scope="module")
@@ -133,11 +134,32 @@ def test_provision_amounts_are_integer_fen(api: Api) -> None:
         "X59001199001010011",  # X only as the check character
         "65900119900101O011",  # letter O for zero
         "659001 19900101001",
-        659001199001010011,  # a number, not a string
+        659001199001010013,  # a number, not a string
     ],
 )
 def test_a_malformed_id_number_is_422(api: Api, number: Any) -> None:
     refused(api, "/persons", {"id_number": number, "name": "张三"})
+
+
+def wrong_check(body: str) -> str:
+    right = with_check(body)
+    return body + ("0" if right[-1] != "0" else "1")
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [
+        (with_check("65900119901301001"), "birth date"),  # month 13
+        (with_check("65900119900230001"), "birth date"),  # 30 February
+        (wrong_check("65900119900101001"), "check character"),
+    ],
+)
+def test_an_id_number_failing_gb_11643_is_422_naming_the_rule(
+    api: Api, number: str, said: str
+) -> None:
+    problem = refused(api, "/persons", {"id_number": number, "name": "张三"}, "id-number-invalid")
+    assert said in problem["detail"]
+    assert number not in str(problem)
 
 
 @pytest.mark.parametrize(

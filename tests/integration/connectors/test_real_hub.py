@@ -55,7 +55,7 @@ class Network:
         return httpx.get(self.url + path, headers=headers, timeout=10).json()
 
     def refer(self) -> str:
-        body = {"id_number": "65900119800101001X", "name": "测试当事人", "contact": "13900000000"}
+        body = {"id_number": "659001198001010019", "name": "测试当事人", "contact": "13900000000"}
         person = self.post("p", "/persons", body)["id"]
         consent = {
             "to_agencies": [self.ids["ca"]],

@@ -66,7 +66,7 @@ def test_a_connector_answers_a_routed_referral_exactly_once(
     n.register_network(driver)
     person = driver.person(
         n.KUYTUN_PROCURATORATE,
-        "654003199912120011",
+        "654003199912120019",
         "测试人",
         consent_to={n.KUYTUN_VOLUNTEERS: ["counselling"]},
     )

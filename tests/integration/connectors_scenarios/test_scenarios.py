@@ -42,7 +42,7 @@ __all__ = [
 
 def test_every_answer_was_applied_exactly_once(network: Network, scenarios: dict[str, Any]) -> None:
     driver, given = network.driver, network.answers.given
-    assert len(given) == 11  # 2 + 1 + 4 + 1 + 1 + 2 referrals answered by connectors
+    assert len(given) == 10  # 2 + 1 + 4 + 1 + 1 + 1 referrals answered by connectors
     for referral_id, steps in given.items():
         agency = steps[0][0]
         referral = driver.get(agency, f"/referrals/{referral_id}")

@@ -11,18 +11,32 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import pytest
+
+from domain.errors import IdNumberInvalid
+from domain.values import check_id_number, id_check_digit
 from hub.bootstrap import Services
 from hub.demo import network as n
 from tests.integration.old_logs.procedure import CASE_PROCEDURE_KEYS, assert_procedure_upcast
+from tests.support.old_logs import assert_aid_reads_with_loans_apart
 
 COMMIT = "af50948"
-#: what cases read now besides what they read then (the procedure's dates and amounts)
-CASE_KEYS = set(CASE_PROCEDURE_KEYS)
+#: what cases read now besides what they read then (the procedure's dates and amounts, and
+#: the follow-up, closure and category fields)
+CASE_KEYS = {
+    *CASE_PROCEDURE_KEYS,
+    "next_visit_on",
+    "without_referral",
+    "category",
+    "mechanism_id",
+}
 NEW_KEYS = {
     "consent_id",
     "basis_lost",
     "requested_on",
     "found_on",
+    "answers_follow_up",
+    "answers_need",
 }  # what referrals read now besides what they read then
 
 
@@ -71,8 +85,11 @@ def test_cases_referrals_and_aid_read_as_before(services: Services, old: dict[st
     for case_id, then in old["cases"].items():
         now = hub.get_case(UUID(case_id))
         assert {**as_then_case(now), "referrals": [as_then(r) for r in now["referrals"]]} == then
+        assert now["next_visit_on"] is None and now["without_referral"] is None
     for person_id, then in old["aid"].items():
-        assert hub.person_aid(UUID(person_id)) == then
+        assert_aid_reads_with_loans_apart(hub.person_aid(UUID(person_id)), then)
+    # 王某's student loan, recorded then as a loan, is no longer counted as her aid
+    assert hub.person_aid(UUID(wang))["totals"]["loans_fen"] == 800_000
 
 
 def test_the_old_consent_still_serves_its_parties_and_only_them(
@@ -81,7 +98,6 @@ def test_the_old_consent_still_serves_its_parties_and_only_them(
     hub, agencies = services.hub, old["agencies"]
     ye = old["scenarios"]["scenario_5_ye"]
     mori, builder = agencies[n.MORI_PROCURATORATE], agencies[n.MORI_BUILDER]
-    youth_league = agencies[n.KUYTUN_YOUTH_LEAGUE]
     # the procuratorate handling her case refers her again under her old consent
     again = hub.refer(
         requester_id=UUID(mori),
@@ -93,17 +109,50 @@ def test_the_old_consent_still_serves_its_parties_and_only_them(
         case_id=UUID(ye["case_id"]),
     )
     assert hub.get_referral(again)["consent"] is True
-    # an agency that merely registers her ID number reads only what it posted
-    id_number = old["persons"][ye["person_id"]]["id_number"]
-    person_id = hub.register_person(id_number, "叶某某", registered_by=UUID(youth_league))
-    assert str(person_id) == ye["person_id"]
-    assert hub.readable(person_id, UUID(youth_league)) == {
+    # an agency that merely registers a known ID number (王某's passes GB 11643; 叶某's, taken
+    # unchecked then, does not: see below) reads only what it posted
+    wang = old["scenarios"]["scenario_4_wang"]["person_id"]
+    id_number = old["persons"][wang]["id_number"]
+    person_id = hub.register_person(id_number, "王 某", registered_by=UUID(builder))
+    assert str(person_id) == wang
+    assert hub.readable(person_id, UUID(builder)) == {
         "id_number": id_number,
-        "name": "叶某某",
+        "name": "王 某",
         "contact": None,
         "health": None,
         "family": None,
     }
+
+
+def test_a_number_registered_then_with_a_wrong_check_digit_still_reads_but_is_not_taken_again(
+    services: Services, old: dict[str, Any]
+) -> None:
+    """af50948 took any 18 characters; its people stay readable as they were, and the same
+    number (failing GB 11643) is refused as a new registration, never matched or changed."""
+    hub = services.hub
+    wrong = {
+        pid: p
+        for pid, p in old["persons"].items()
+        if p["id_number"] and not _passes(p["id_number"])
+    }
+    assert wrong, "the fixture holds numbers with a wrong check digit"
+    for person_id, then in wrong.items():
+        assert hub.get_person(UUID(person_id))["id_number"] == then["id_number"]
+        position = hub.recorder.max_notification_id()
+        with pytest.raises(IdNumberInvalid):
+            hub.register_person(then["id_number"], then["name"], registered_by=None)
+        assert hub.recorder.max_notification_id() == position
+    # the same digits with the right check character are another number: another person
+    number = next(iter(wrong.values()))["id_number"]
+    assert hub.id_key(number[:17] + id_check_digit(number[:17])) != hub.id_key(number)
+
+
+def _passes(number: str) -> bool:
+    try:
+        check_id_number(number)
+    except IdNumberInvalid:
+        return False
+    return True
 
 
 def test_the_fixture_is_not_changed_by_opening_it(tmp_path: Path) -> None:

@@ -6,18 +6,27 @@ in ``NEW_KEYS`` (what later code reads besides); the hash chains still verify.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from hub.bootstrap import Services
 from tests.integration.old_logs.procedure import CASE_PROCEDURE_KEYS, assert_procedure_upcast
+from tests.support.old_logs import assert_aid_reads_with_loans_apart
 
 COMMIT = "e49641c"
+#: what referrals, cases and persons read now besides what they read then
 NEW_KEYS: set[str] = {
     "requested_on",
     "found_on",
     *CASE_PROCEDURE_KEYS,
-}  # what referrals, cases and persons read now besides what they read then
+    "answers_follow_up",
+    "answers_need",
+    "next_visit_on",
+    "without_referral",
+    "category",
+    "mechanism_id",
+}
 
 
 def as_then(read: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +62,63 @@ def test_cases_referrals_and_aid_read_as_before(services: Services, old: dict[st
         now = hub.get_case(UUID(case_id))
         assert {**as_then(now), "referrals": [as_then(r) for r in now["referrals"]]} == then
     for person_id, then in old["aid"].items():
-        assert hub.person_aid(UUID(person_id)) == then
+        assert_aid_reads_with_loans_apart(hub.person_aid(UUID(person_id)), then)
+
+
+def test_old_follow_ups_closures_and_referrals_upcast_to_nothing_new(
+    services: Services, old: dict[str, Any]
+) -> None:
+    """``FollowUpRecorded`` v1 set no next visit, ``CaseClosed`` v1 gave no reason for not
+    referring on, ``Requested`` v2 answered no need found at follow-up."""
+    hub = services.hub
+    for case_id in old["cases"]:
+        now = hub.get_case(UUID(case_id))
+        assert (now["next_visit_on"], now["without_referral"]) == (None, None)
+        assert (now["category"], now["mechanism_id"]) == (None, None)
+    for referral_id in old["referrals"]:
+        now = hub.get_referral(UUID(referral_id))
+        assert (now["answers_follow_up"], now["answers_need"]) == (None, None)
+
+
+def test_an_old_closed_case_is_visited_again_and_its_need_answered(
+    services: Services, old: dict[str, Any]
+) -> None:
+    """One relief, long-term care: a case closed under the old code takes a new visit, with the
+    next one's date, and a referral names the need found there."""
+    hub = services.hub
+    a = old["scenarios"]["scenario_2_a_and_ai"]["a"]
+    case = hub.get_case(UUID(a["case_id"]))
+    assert case["stage"] == "closed"
+    procuratorate = UUID(case["procuratorate_id"])
+    hub.record_follow_up(
+        case_id=UUID(a["case_id"]),
+        by_agency=procuratorate,
+        officer="承办检察官",
+        notes="康复后需要就业",
+        new_needs=["job"],
+        next_visit_on=hub.today() + timedelta(days=180),
+    )
+    again = hub.get_case(UUID(a["case_id"]))
+    assert (again["stage"], again["follow_ups"], again["next_visit_on"]) == (
+        "closed",
+        case["follow_ups"] + 1,
+        (hub.today() + timedelta(days=180)).isoformat(),
+    )
+    commerce = UUID(old["referrals"][a["referral_id"]]["recipient_id"])
+    referral = hub.refer(
+        requester_id=procuratorate,
+        recipient_id=commerce,
+        person_id=UUID(a["person_id"]),
+        reason="回访发现就业需求",
+        services=["job"],
+        requested_by="承办检察官",
+        case_id=UUID(a["case_id"]),
+        legal_basis="细则第五条",
+        invoked_by="承办检察官",
+        answers=(again["follow_ups"], "job"),
+    )
+    read = hub.get_referral(referral)
+    assert (read["answers_follow_up"], read["answers_need"]) == (again["follow_ups"], "job")
 
 
 def test_the_procedure_fields_upcast_empty(services: Services, old: dict[str, Any]) -> None:

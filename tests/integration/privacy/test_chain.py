@@ -35,7 +35,7 @@ def test_alternating_writers_keep_every_stream_linked(
     two_writers: tuple[ReliefHub, ReliefHub],
 ) -> None:
     first, second = two_writers
-    person = first.register_person("659001199001010011", "链测试", family="独居")
+    person = first.register_person("659001199001010013", "链测试", family="独居")
     first.consent_to_all(person, "承办人", ON)  # first remembers version 2
     second.withdraw_consent(
         person, by_agency=None, recorded_by="承办人", reason="本人撤回"
@@ -54,7 +54,7 @@ def test_alternating_writers_keep_every_stream_linked(
 
 def test_the_link_covers_the_stored_bytes(two_writers: tuple[ReliefHub, ReliefHub]) -> None:
     first, _ = two_writers
-    person = first.register_person("659001199001010022", "链测试二")
+    person = first.register_person("659001199001010021", "链测试二")
     first.consent_to_all(person, "承办人", ON)
     one, two = first.recorder.select_events(person)
     changed = one.__class__(

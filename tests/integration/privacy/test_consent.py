@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 
 from hub.demo.driver import Driver
+from tests.support.ids import numbered
 
 P, INVOLVED, NEW = "同意测试县人民检察院", "同意测试县民政局", "同意测试县医疗保障局"
 SERVICE = {INVOLVED: "temporary-aid", NEW: "medical-aid"}
-IDS = (f"6590011990010100{n:02d}" for n in itertools.count(11))  # unchecked digit: fine here
+IDS = (numbered(n) for n in itertools.count(11))
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +205,11 @@ def test_withdrawal_refuses_new_referrals_flags_open_ones_and_keeps_what_was_dis
     network.post(
         P,
         "/persons",
-        {"id_number": _id_number_of(network, person_id), "name": "新名字", "family": "新情况"},
+        {
+            "id_number": _id_number_of(network, person_id),
+            "name": "同意测试当事人",
+            "family": "新情况",
+        },
     )
     seen_after = network.get(INVOLVED, f"/persons/{person_id}")
     assert seen_after == {**seen_before, "has_consent": False}

@@ -35,7 +35,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 P, DONOR = n.KUYTUN_PROCURATORATE, n.KUYTUN_CITY_INVESTMENT
-ZHOU_ID_NUMBER = "654003198005100013"
+ZHOU_ID_NUMBER = "65400319800510001X"
 
 
 def snapshot(d: Driver, ids: dict[str, Any]) -> dict[str, Any]:

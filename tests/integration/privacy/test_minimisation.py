@@ -17,7 +17,7 @@ from hub.privacy import ALL, PERSON_FIELDS_BY_KIND
 
 REQUESTER = "最小化测试县人民检察院"
 PERSON = {
-    "id_number": "659001198801010015",
+    "id_number": "659001198801010017",
     "name": "最小化测试当事人",
     "contact": "13900001111",
     "health": "右腿骨折，需手术",

@@ -163,7 +163,7 @@ def test_no_topic_on_the_broker_holds_personal_data(
 
 #: free text the scenarios write: referral reasons, an answer's reason, a case summary
 FREE_TEXT = (
-    "刑事特困，需社会化救助",
+    "刑事特困，依衔接机制需社会化救助",
     "医疗费用应由医疗救助解决",
     "申请司法救助",
     "因案致困，医疗费用无着落",

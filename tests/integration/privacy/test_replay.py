@@ -73,8 +73,8 @@ def test_every_event_says_who_and_when(services: Services, scenarios: dict[str, 
     times = [e["at"] for e in replay["events"]]
     assert times == sorted(times)
     assert all(e["who"] for e in replay["events"])
-    rejected = [e for e in replay["events"] if e["details"].get("status") == "rejected"]
-    assert rejected and rejected[0]["who"]["actor"] == f"{n.KUYTUN_CIVIL_AFFAIRS}经办人"
+    completed = [e for e in replay["events"] if e["details"].get("status") == "completed"]
+    assert completed and completed[0]["who"]["actor"] == f"{n.KUYTUN_MEDICAL_INSURANCE}经办人"
 
 
 def test_json_lines_one_header_and_one_line_per_event(
@@ -122,7 +122,8 @@ def test_the_cli_exports_json_lines_and_a_pdf(
             "audit", "replay", case_id, "--format", fmt, "-o", str(out), env=own_replica, check=True
         )
     lines = jsonl.read_bytes().splitlines()
-    assert len(lines) == 1 + 7 and orjson.loads(lines[0])["case"]["stage"]
+    # his case's seven steps and the enterprise's referral for it (requested, accepted, done)
+    assert len(lines) == 1 + 7 + 3 and orjson.loads(lines[0])["case"]["stage"]
     assert check_pdf(pdf.read_bytes()) >= 1
     early = home.cli(
         "audit",
@@ -164,9 +165,10 @@ def test_the_endpoint_is_for_auditors_only(
 
 
 def test_as_of_on_business_dates(services: Services, scenarios: dict[str, Any]) -> None:
-    """Zhou's lead was received on 2021-08-10 (recorded today): as of 2021-12-31 on business
-    dates the case stands received; on recorded time it did not exist yet; the answer says
-    which time it used."""
+    """Zhou's lead was received on 2021-08-10 and his relief paid at the ceremony of 2021-10-20
+    (all recorded today): as of 2021-12-31 on business dates the case stands paid, as of
+    2021-09-01 reviewed; on recorded time it did not exist yet; the answer says which time it
+    used."""
     from datetime import timezone
 
     hub = services.hub
@@ -176,8 +178,18 @@ def test_as_of_on_business_dates(services: Services, scenarios: dict[str, Any]) 
     business = hub.replay_case(case_id, end_2021, "business")
     recorded = hub.replay_case(case_id, end_2021, "recorded")
     assert (business["as_of_basis"], recorded["as_of_basis"]) == ("business", "recorded")
-    assert [e["event"] for e in case_events(business)] == ["LeadReceived"]
-    assert business["case"]["stage"] == "received"
+    assert [e["event"] for e in case_events(business)] == [
+        "LeadReceived",
+        "InquiryRecorded",
+        "Reviewed",
+        "HearingHeld",
+        "SubmittedForApproval",
+        "ReliefGranted",
+        "ReliefDisbursed",
+    ]
+    assert business["case"]["stage"] == "disbursed"
+    september = hub.replay_case(case_id, datetime(2021, 9, 1, 12, tzinfo=china), "business")
+    assert september["case"]["stage"] == "reviewed"
     assert recorded["case"] is None and recorded["events"] == []
     the_day_before = hub.replay_case(case_id, datetime(2021, 8, 9, 12, tzinfo=china), "business")
     assert the_day_before["case"] is None

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from hub.app import ReliefHub
 from hub.wage_tables import WageRow
+from tests.support.ids import numbered
 
 WAGE_FEN = 650_000
 BUREAUS = (
@@ -55,7 +56,7 @@ def network(hub: ReliefHub, tag: str = "") -> dict[str, Any]:
 def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
     """One person, one relief case and two referrals: about 14 events."""
     p, partners = net["procuratorate"], net["partners"]
-    person = hub.register_person(f"654003{i:012d}", f"当事人{i}", registered_by=p)
+    person = hub.register_person(numbered(i, "654003"), f"当事人{i}", registered_by=p)
     hub.consent_to_all(person, "承办人", date(2026, 1, 5))
     case = hub.receive_lead(
         p,

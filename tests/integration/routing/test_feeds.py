@@ -18,6 +18,7 @@ from domain.referral import Referral
 from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services, build
+from hub.demo import network as net
 from hub.demo.driver import Driver
 from hub.demo.scenarios import load_all
 from hub.feeds.routing import ROUTED_TOPICS, Feeds, RoutedEvent, RoutedEventReader, RoutedReferral
@@ -36,7 +37,23 @@ def scenarios(
     driver = Driver(
         TestClient(create_app(services)), services.access.issue(Role.ADMIN, None, "admin")
     )
-    load_all(driver)
+    ids = load_all(driver)
+    # and a rejected referral sent on, so that every routed kind is on the log
+    p, ca, mi = net.KUYTUN_PROCURATORATE, net.KUYTUN_CIVIL_AFFAIRS, net.KUYTUN_MEDICAL_INSURANCE
+    zhao = ids["scenario_7_outbound"]
+    driver.consent(p, zhao["person_id"], {ca: ["temporary-aid"]})
+    first = driver.refer(
+        p,
+        ca,
+        zhao["person_id"],
+        case_id=zhao["case_id"],
+        reason="医疗费用负担重",
+        services=["temporary-aid"],
+        requested_by="承办检察官",
+    )
+    driver.answer(ca, first, "reject", reason="应由医疗救助解决")
+    again = {"recipient_id": driver.id(mi), "reason": "医疗救助", "actor": "承办检察官"}
+    driver.post(p, f"/referrals/{first}/re-refer", {**again, "services": ["medical-aid"]})
     yield services
     services.close()
 

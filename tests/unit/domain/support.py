@@ -134,7 +134,8 @@ def disburse_all(case: AidCase) -> None:
 
 
 def close(case: AidCase) -> None:
-    case.close("relief delivered", DAY)
+    """Closes the case; the person was referred on where a refusal asks it (细则第五条)."""
+    case.close("relief delivered", DAY, referred_on=True)
 
 
 CASE_PATHS: dict[str, list[Callable[[AidCase], None]]] = {

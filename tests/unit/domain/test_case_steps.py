@@ -60,7 +60,14 @@ ALLOWED: dict[str, tuple[Callable[[AidCase], None], str, set[str]]] = {
     "follow-up": (
         follow_up,
         "follow-up",
-        {"partly-disbursed", "disbursed", "refused-after-review", "refused-after-hearing"},
+        {
+            "partly-disbursed",
+            "disbursed",
+            "refused-after-review",
+            "refused-after-hearing",
+            "closed-after-grant",  # one relief, long-term care: visits go on after closure
+            "closed-after-refusal",
+        },
     ),
     "closure": (close, "closure", {"disbursed", "refused-after-review", "refused-after-hearing"}),
 }

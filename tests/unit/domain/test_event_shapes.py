@@ -64,13 +64,20 @@ STORED: dict[str, tuple[str, ...]] = {
         "backdate_reason",
     ),
     "domain.case:AidCase.ApplicantNotified": ("notified_on", "means", "backdate_reason"),
-    "domain.case:AidCase.CaseClosed": ("reason", "closed_on", "backdate_reason"),
+    "domain.case:AidCase.CaseClosed": (
+        "reason",
+        "closed_on",
+        "backdate_reason",
+        "without_referral",
+    ),
+    "domain.case:AidCase.Classified": ("category", "mechanism_id"),
     "domain.case:AidCase.FollowUpRecorded": (
         "visited_on",
         "officer",
         "notes",
         "new_needs",
         "backdate_reason",
+        "next_visit_on",
     ),
     "domain.case:AidCase.FundsArrived": ("arrived_on", "backdate_reason"),
     "domain.case:AidCase.HearingHeld": (
@@ -222,6 +229,8 @@ STORED: dict[str, tuple[str, ...]] = {
         "requested_on",
         "found_on",
         "backdate_reason",
+        "answers_follow_up",
+        "answers_need",
     ),
     "domain.referral:Referral.StatusChanged": (
         "status",
@@ -245,11 +254,11 @@ VERSIONS = {
             "ReliefGranted",
             "ReliefRefused",
             "ReliefDisbursed",
-            "FollowUpRecorded",
-            "CaseClosed",
         )
     },
-    "domain.referral:Referral.Requested": 3,
+    "domain.case:AidCase.FollowUpRecorded": 3,
+    "domain.case:AidCase.CaseClosed": 3,
+    "domain.referral:Referral.Requested": 4,
     "domain.person:Person.ConsentRecorded": 2,
     "domain.person:Person.ConsentWithdrawn": 2,
 }

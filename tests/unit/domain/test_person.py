@@ -9,8 +9,8 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.consent import consent_terms
-from domain.errors import InvalidValue
-from domain.person import Person
+from domain.errors import IdentityMismatch, IdNumberInvalid, InvalidValue
+from domain.person import Person, same_name
 from tests.unit.domain.support import assert_rebuilds, refused
 
 KEY = "hmac-of-the-id-number"
@@ -19,7 +19,7 @@ KEY = "hmac-of-the-id-number"
 def register(**overrides: Any) -> Person:
     fields: dict[str, Any] = {
         "id_key": KEY,
-        "id_number": "654025199001011234",
+        "id_number": "654025199001011231",
         "name": "周某",
         "contact": "13800000000",
         "health": "wife and son injured",
@@ -35,15 +35,15 @@ def test_the_same_key_is_the_same_person() -> None:
 
 
 def test_the_id_is_derived_from_the_key_only_never_from_the_id_number() -> None:
-    assert register(id_number="110101199003077777").id == register().id
-    assert "654025199001011234" not in str(register().id)
+    assert register(id_number="110101199003077774").id == register().id
+    assert "654025199001011231" not in str(register().id)
 
 
 def test_registration_keeps_the_details_and_replays() -> None:
     person = register()
     assert (person.name, person.id_number, person.contact) == (
         "周某",
-        "654025199001011234",
+        "654025199001011231",
         "13800000000",
     )
     assert person.consents == {} and not person.has_consent
@@ -64,7 +64,7 @@ def test_details_change_only_in_known_fields() -> None:
         person.update_details(religion="x")
     assert "religion" in str(info.value)
     with refused(person, InvalidValue):
-        person.update_details(id_number="110101199003077777")
+        person.update_details(id_number="110101199003077774")
     assert_rebuilds(person)
 
 
@@ -184,14 +184,46 @@ def test_consent_names_who_recorded_it() -> None:
 def test_a_second_registration_is_the_agencys_own_record_apart() -> None:
     person = register(registered_by=AGENCY)
     person.record_details(
-        agency_id=OTHER, id_number="654025199001011234", name="周某某", contact="139"
+        agency_id=OTHER, id_number="654025199001011231", name=" 周 某 ", contact="139"
     )
     assert person.recorded_by(AGENCY) and person.recorded_by(OTHER)
-    assert person.records[str(OTHER)]["name"] == "周某某"
+    assert person.records[str(OTHER)]["name"] == "周 某"
     assert person.records[str(AGENCY)]["health"] == "wife and son injured"
     assert person.records[str(OTHER)]["health"] is None
     assert person.name == "周某"  # the first registration's, unchanged
     assert_rebuilds(person)
+
+
+def test_the_same_number_under_another_name_is_a_mismatch_not_a_match() -> None:
+    person = register(registered_by=AGENCY)
+    with refused(person, IdentityMismatch) as info:
+        person.record_details(agency_id=OTHER, id_number="654025199001011231", name="王某")
+    assert info.value.rule == "id-number-name-mismatch"
+    assert "周某" not in info.value.message  # the recorded name is not told
+    assert not person.recorded_by(OTHER)
+
+
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [("周某", "周某"), ("周某", "周 某"), ("ZHOU", "ＺＨＯＵ"), ("ZHOU", "zhou")],
+)
+def test_a_name_spelled_alike_is_the_same_name(first: str, again: str) -> None:
+    person = register(registered_by=AGENCY, name=first)
+    person.record_details(agency_id=OTHER, id_number="654025199001011231", name=again)
+    assert person.recorded_by(OTHER)
+
+
+def test_a_name_with_its_parts_separated_differently_is_the_same_name() -> None:
+    assert same_name("阿依古丽·买买提", "阿依古丽.买买提")
+    assert same_name("阿依古丽·买买提", "阿依古丽・买买提")
+    assert same_name("阿依古丽·买买提", "阿依古丽买买提")
+    assert not same_name("阿依古丽·买买提", "阿依古丽·艾力")
+
+
+def test_a_second_registration_needs_a_valid_id_number() -> None:
+    person = register(registered_by=AGENCY)
+    with refused(person, IdNumberInvalid):
+        person.record_details(agency_id=OTHER, id_number="654025199013011234", name="周某")
 
 
 def test_erasure_clears_every_personal_field_once_and_replays() -> None:
@@ -218,5 +250,5 @@ def test_an_erased_person_gets_no_new_details_or_consent() -> None:
     with refused(person, InvalidValue):
         consent(person)
     with refused(person, InvalidValue):
-        person.record_details(agency_id=OTHER, id_number="654025199001011234", name="周某")
+        person.record_details(agency_id=OTHER, id_number="654025199001011231", name="周某")
     assert person.erased

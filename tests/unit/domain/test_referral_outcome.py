@@ -131,20 +131,21 @@ def test_each_kind_of_provision_the_issue_names_is_known(kind: str) -> None:
 # --- re-referral -------------------------------------------------------------------------
 
 
-def test_a_rejected_referral_is_re_referred_by_its_requester_once() -> None:
-    referral = referral_at("rejected")
+@pytest.mark.parametrize("status", ["rejected", "failed"])
+def test_a_rejected_or_failed_referral_is_re_referred_by_its_requester_once(status: str) -> None:
+    referral = referral_at(status)
     first, second = uuid4(), uuid4()
     referral.mark_re_referred(first, REQUESTER, "prosecutor")
     assert referral.re_referred_to == first
-    assert referral.status == "rejected"
+    assert referral.status == status
     with refused(referral, ReReferralNotAllowed) as info:
         referral.mark_re_referred(second, REQUESTER, "prosecutor")
     assert info.value.rule == "re-referral-not-allowed"
     assert_rebuilds(referral)
 
 
-@pytest.mark.parametrize("status", sorted(set(REFERRAL_PATHS) - {"rejected"}))
-def test_only_a_rejected_referral_can_be_re_referred(status: str) -> None:
+@pytest.mark.parametrize("status", sorted(set(REFERRAL_PATHS) - {"rejected", "failed"}))
+def test_only_a_rejected_or_failed_referral_can_be_re_referred(status: str) -> None:
     referral = referral_at(status)
     with refused(referral, ReReferralNotAllowed):
         referral.mark_re_referred(uuid4(), REQUESTER, "prosecutor")
