@@ -14,6 +14,7 @@ from hub import metrics
 from hub.api.app import live_figures
 from hub.feeds.dead_letters import DeadLetters
 from hub.readiness import writer_state
+from projections import worker
 from tests.integration.api.conftest import Api, assert_problem, id_number
 from tests.support.tansu import free_port
 
@@ -73,7 +74,7 @@ def test_the_named_series_are_served(api: Api) -> None:
         waiting = {name: samples for name, _, samples in figures}["hub_dead_letters_waiting"]
         assert waiting == [({}, len(letters.list()))]
     views = {s.labels["view"] for s in families["hub_projection_lag_events"].samples}
-    assert views == {"referrals", "case_files", "person_aid", "region_stats"}
+    assert views == set(worker.VIEWS)
 
 
 def test_requests_are_counted_by_route_template_never_by_path(api: Api) -> None:

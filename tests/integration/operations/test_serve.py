@@ -19,6 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from hub.bootstrap import build
 from hub.demo.loader import TOKENS_FILE, load_demo
 from hub.settings import Settings
+from projections import worker
 from tests.integration.api.conftest import id_number
 from tests.integration.resilience.serve import HUB, HubServer, hub_env
 from tests.support.tansu import free_port
@@ -147,7 +148,7 @@ def test_no_projections_leaves_the_views_to_another_process(
 def test_a_separate_projection_worker_exports_its_lag(demo_dir: Path) -> None:
     port = free_port()
     env = hub_env(demo_dir, HUB_METRICS_PORT=str(port))
-    worker = subprocess.Popen(
+    process = subprocess.Popen(
         [*HUB, "projections", "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
 
@@ -162,11 +163,11 @@ def test_a_separate_projection_worker_exports_its_lag(demo_dir: Path) -> None:
 
     try:
         assert wait_until(lambda: (lag := lags()) is not None and set(lag.values()) == {0.0})
-        assert set(lags() or {}) == {"referrals", "case_files", "person_aid", "region_stats"}
+        assert set(lags() or {}) == set(worker.VIEWS)
     finally:
-        worker.terminate()
-        _, errors = worker.communicate(timeout=20)
-    assert worker.returncode == 0, errors
+        process.terminate()
+        _, errors = process.communicate(timeout=20)
+    assert process.returncode == 0, errors
     lines = [json.loads(line) for line in errors.decode().splitlines() if line.startswith("{")]
     assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
 
