@@ -61,7 +61,17 @@ def server(data_dir: Path, env: dict[str, str]) -> Iterator[tuple[str, str, int]
     port = free_port()
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
-        [*hub_command(), "serve", "--data-dir", str(data_dir), "--port", str(port)],
+        # the API alone, as on Kafka: the embedded default's in-process projection worker is
+        # measured by bench/projections.py
+        [
+            *hub_command(),
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(port),
+            "--no-projections",
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -6,6 +6,8 @@ only when the settings name a Kafka bootstrap; on the embedded log there are non
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +27,8 @@ if TYPE_CHECKING:  # the feeds bring Kafka's clients, OpenID Connect httpx and j
     from hub.feeds.replies import BackgroundApplier, ReplyApplier
     from hub.feeds.router import Router
     from hub.identity.oidc import OidcVerifier
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -137,3 +141,26 @@ def start_background_applier(settings: Settings, hub: ReliefHub) -> BackgroundAp
     from hub.feeds.replies import BackgroundApplier
 
     return BackgroundApplier(hub, *_kafka(settings))
+
+
+def start_projection_worker(settings: Settings, stop: threading.Event) -> threading.Thread:
+    """The projection worker in a thread of this process (``hub serve`` and ``hub demo`` on
+    the embedded log), on its own Application and view store, until ``stop`` is set.
+    Production on Kafka runs it as its own process: ``hub projections run``."""
+    from projections import worker
+
+    def work() -> None:
+        hub = build_hub(settings, process="projections")
+        store = open_views(settings)
+        try:
+            worker.run(hub, store, stop)
+        except Exception:
+            log.exception("projection worker stopped")
+            raise
+        finally:
+            store.close()
+            hub.close()
+
+    thread = threading.Thread(target=work, name="projection-worker", daemon=True)
+    thread.start()
+    return thread

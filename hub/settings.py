@@ -20,6 +20,9 @@
 | ``HUB_FEED_WAITS_PER_AGENCY`` | ``8`` | long-polls (``GET /agencies/{id}/feed?wait=``) one agency may hold at once; more get 429 |
 | ``HUB_ACCESS_LOG_FLUSH_SECONDS`` | ``1.0`` | how often the API's reads of personal data are appended, one event per reader per burst |
 | ``HUB_SLA_COMPLETION_DAYS`` / ``HUB_SLA_AMBER_DAYS`` | ``10`` / ``2`` | working days to finish an accepted referral; amber this many days before a deadline |
+| ``HUB_METRICS_HOST`` / ``HUB_METRICS_PORT`` | ``127.0.0.1`` / unset | set a port: this process (server, projection worker, router) also exports its Prometheus metrics there, without a token (guard it by where it binds); ``hub serve`` always serves ``GET /metrics`` to administrators |
+| ``HUB_READY_MAX_LAG`` | ``1000`` | ``GET /health/ready`` answers 503 while a view is more than this many events behind the log |
+| ``HUB_LOG_LEVEL`` | ``INFO`` | the level of the JSON log lines every process writes to stderr |
 | ``HUB_MAX_BACKDATE_DAYS`` | ``30`` | how many days before the day it is recorded (China time) a step's business date may lie; an earlier date needs a reason |
 | ``HUB_DEMO_BACKDATE_DAYS`` | ``3650`` | the same window while ``hub demo`` loads the seed report's 2021–2022 scenarios |
 | ``HUB_OIDC_ISSUER`` | unset: OpenID Connect off | the identity provider's issuer URL; its discovery document names its keys |
@@ -73,6 +76,10 @@ class Settings(BaseSettings):
     access_log_flush_seconds: float = Field(default=1.0, gt=0)
     sla_completion_days: int = 10
     sla_amber_days: int = 2
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    ready_max_lag: int = Field(default=1000, ge=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_backdate_days: int = Field(default=DEFAULT_MAX_BACKDATE_DAYS, ge=0)
     demo_backdate_days: int = Field(default=3650, ge=0)
     local_holidays: list[date] = []
@@ -88,6 +95,11 @@ class Settings(BaseSettings):
     oidc_leeway_seconds: int = Field(default=30, ge=0, le=300)
     oidc_jwks_max_age_seconds: float = Field(default=300.0, gt=0)
     oidc_jwks_refetch_seconds: float = Field(default=10.0, ge=0)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @field_validator("local_holidays", "local_workdays", mode="before")
     @classmethod

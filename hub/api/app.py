@@ -13,8 +13,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from hub import metrics
 from hub.api import problems, responses
 from hub.api.gate import Gate
+from hub.api.observe import Observe
 from hub.api.routes import (
     admin,
     audit,
@@ -54,6 +56,21 @@ class OrjsonResponse(JSONResponse):
             ).encode()
 
 
+def live_figures(services: Services) -> metrics.Figures:
+    """What the API process exports at scrape time: the log, the views, the dead letters."""
+    figures = metrics.log_figures(services.hub, services.views)
+    if services.dead_letters is not None:
+        waiting = len(services.dead_letters.list())
+        figures.append(
+            (
+                "hub_dead_letters_waiting",
+                "Agencies' replies that could not be applied",
+                [({}, waiting)],
+            )
+        )
+    return figures
+
+
 def create_app(services: Services) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -73,7 +90,9 @@ def create_app(services: Services) -> FastAPI:
         default_response_class=OrjsonResponse,
     )
     app.state.services = services
-    # Middleware added last runs first: unexpected errors are caught around the gate too.
+    app.state.metrics_registry = metrics.process_registry(lambda: live_figures(services))
+    # Middleware added last runs first: unexpected errors are caught around the gate too,
+    # and every answer, the gate's too, is observed.
     app.add_middleware(
         Gate,
         access=services.access,
@@ -81,6 +100,7 @@ def create_app(services: Services) -> FastAPI:
         max_body_bytes=services.settings.max_body_bytes,
     )
     problems.install(app)
+    app.add_middleware(Observe)
 
     @app.exception_handler(IntegrityError)
     async def _conflict(request: Request, exc: IntegrityError) -> Response:

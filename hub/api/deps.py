@@ -30,7 +30,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from domain.errors import DomainError
 from domain.values import region_contains
-from hub import privacy
+from hub import metrics, privacy
 from hub.access.tokens import (
     AccessStore,
     IdempotencyConflict,
@@ -206,6 +206,7 @@ class Once:
             raise Problem(409, e.rule, "Idempotency conflict", str(e)) from None
         if first is not None:
             code, body = first
+            metrics.idempotency_replays.inc()
             return _response(code, body, replayed=True)
         try:
             return self._run_claimed(self.key, command, status)
@@ -227,6 +228,7 @@ class Once:
                     "Idempotency conflict",
                     "the Idempotency-Key was used for a different request",
                 )
+            metrics.idempotency_replays.inc()
             return _response(recorded.status, recorded.body.encode(), replayed=True)
         with unit_of_work() as unit:
             response, body = self._answer(command, status)

@@ -20,14 +20,18 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub import metrics
 from hub.access.tokens import AccessStore, Principal
 from hub.api.problems import Problem
 from hub.identity.oidc import OidcVerifier, ProviderUnavailable, TokenRefused, looks_like_jwt
 
-#: paths that answer without a token: liveness, the API's own description, browser sign-in
+#: paths that answer without a token: liveness, readiness, the API's own description,
+#: browser sign-in
 PUBLIC = frozenset(
     {
         "/health",
+        "/health/live",
+        "/health/ready",
         "/openapi.json",
         "/docs",
         "/docs/oauth2-redirect",
@@ -81,6 +85,7 @@ async def resolve_bearer(
         try:
             return await run_in_threadpool(oidc.principal, token)
         except TokenRefused as refused:
+            metrics.sign_in_failures.labels("invalid-jwt").inc()
             return invalid_token(refused)
         except ProviderUnavailable as error:
             return Problem(
@@ -94,6 +99,7 @@ async def resolve_bearer(
     if principal is False:
         principal = await run_in_threadpool(access.authenticate, token)
     if not isinstance(principal, Principal):
+        metrics.sign_in_failures.labels("invalid-token").inc()
         return unauthorized("the token is not valid")
     return principal
 
@@ -121,7 +127,7 @@ class Gate:
         path = scope["path"]
         headers = Headers(scope=scope)
         if path not in PUBLIC:
-            refusal = await self._authenticate(headers.get("authorization"))
+            refusal = await self._authenticate(headers.get("authorization"), scope)
             if refusal is not None:
                 await refusal.response(path)(scope, receive, send)
                 return
@@ -131,13 +137,21 @@ class Gate:
             return
         await self._limited(scope, receive, send)
 
-    async def _authenticate(self, authorization: str | None) -> Problem | None:
+    async def _authenticate(self, authorization: str | None, scope: Scope) -> Problem | None:
         scheme, _, token = (authorization or "").partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             return unauthorized("a bearer token is required")
         resolved = await resolve_bearer(self.access, self.oidc, token)
-        return resolved if isinstance(resolved, Problem) else None
+        if isinstance(resolved, Problem):
+            return resolved
+        context = scope.get("state", {}).get("log_context")
+        if context is not None:  # the request's log lines name who asked (ids only)
+            context["token_id"] = resolved.token_id
+            context["role"] = resolved.role.value
+            if resolved.agency_id is not None:
+                context["agency_id"] = str(resolved.agency_id)
+        return None
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:
         seen = 0

@@ -113,11 +113,13 @@ class UnexpectedErrors:
             await self.app(scope, receive, tracked)
         except Exception as error:
             # The type and where it was raised, not the message: it may quote the data.
+            # The route template, not the path: paths hold the ids of persons and cases.
+            route = getattr(scope.get("route"), "path", "unmatched")
             log.error(
                 "unexpected %s answering %s %s\n%s",
                 type(error).__name__,
                 scope.get("method"),
-                scope.get("path"),
+                route,
                 "".join(traceback.format_tb(error.__traceback__)),
             )
             if started:

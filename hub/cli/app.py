@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from hub.cli.audit import audit_app, person_app
+from hub.cli.backup import backup_app
 from hub.cli.cases import case_app
 from hub.cli.common import DataDir, Lang, console, fail, settings_for
 from hub.cli.feeds import dlq_app, replies_app, router_app
@@ -35,6 +36,7 @@ app.add_typer(projections_app, name="projections")
 app.add_typer(log_app, name="log")
 app.add_typer(wages_app, name="wages")
 app.add_typer(report_app, name="report")
+app.add_typer(backup_app, name="backup")
 case_app.command("list")(list_cases)
 person_app.command("find")(find_person)
 
@@ -55,10 +57,32 @@ LABELS = {
 def _serve(settings: Settings, services: Any) -> None:
     import uvicorn
 
+    from hub import metrics
     from hub.api.app import create_app
 
+    api = create_app(services)
+    if settings.metrics_port is not None:
+        metrics.serve_separately(
+            settings.metrics_host, settings.metrics_port, api.state.metrics_registry
+        )
     console.print(f"{LABELS['zh']['serving']} / serving: http://{settings.host}:{settings.port}")
-    uvicorn.run(create_app(services), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        api,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # uvicorn's lines go through the hub's JSON handler
+        access_log=False,  # the API writes its own request lines, without paths
+    )
+
+
+def _elsewhere(settings: Settings, projections: bool) -> list[str]:
+    """What this ``hub serve`` leaves to other processes, to say at start."""
+    if settings.kafka_bootstrap_servers:
+        return [
+            "hub projections run  (投影 projection worker)",
+            "hub router run  (路由 agency topics)",
+        ]
+    return [] if projections else ["hub projections run  (投影 projection worker)"]
 
 
 @app.command()
@@ -69,23 +93,40 @@ def serve(
     replies: Annotated[
         bool, typer.Option(help="on Kafka: apply agencies' answers from their replies topics")
     ] = True,
+    projections: Annotated[
+        bool,
+        typer.Option(
+            help="on the embedded log: keep the views current in this process "
+            "(--no-projections: a separate `hub projections run` does)"
+        ),
+    ] = True,
 ) -> None:
     """Serve the API (creates the embedded database on first run).
 
-    On the Kafka log this process is the log's single writer, so it also applies the
-    agencies' answers from ``{prefix}.replies.<agency_id>`` (in a thread), unless
+    On the embedded log this one process is the whole hub: it also runs the projection worker
+    (in a thread), unless ``--no-projections``. On the Kafka log the projection worker and the
+    router are separate processes (as in compose), and this process, the log's single writer,
+    applies the agencies' answers from ``{prefix}.replies.<agency_id>`` (in a thread), unless
     ``--no-replies``.
     """
-    from hub.bootstrap import build, start_background_applier
+    from hub import logs
+    from hub.bootstrap import build, start_background_applier, start_projection_worker
 
     settings = settings_for(data_dir, host, port)
+    logs.configure(settings.log_level)
     services = build(settings)
+    stop = threading.Event()
     applier = None
     try:
+        for piece in _elsewhere(settings, projections):
+            console.print(f"另需运行 / expected elsewhere: {piece}")
+        if projections and not settings.kafka_bootstrap_servers:
+            start_projection_worker(settings, stop)
         if replies:
             applier = start_background_applier(settings, services.hub)
         _serve(settings, services)
     finally:
+        stop.set()
         if applier is not None:
             applier.close()
         services.close()
@@ -93,9 +134,11 @@ def serve(
 
 @app.command()
 def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: Lang = "zh") -> None:
-    """Load the seven scenarios of DOMAIN.md, print the demo agencies' tokens, then serve."""
-    from hub.bootstrap import build
-    from hub.demo.loader import DemoNotLoadable, load_demo, start_projection_worker
+    """Load the seven scenarios of DOMAIN.md, print the demo agencies' tokens, then serve
+    (with the projection worker beside the server, as ``hub serve`` on the embedded log)."""
+    from hub import logs
+    from hub.bootstrap import build, start_projection_worker
+    from hub.demo.loader import DemoNotLoadable, load_demo
 
     settings = settings_for(data_dir, host, port)
     services = build(settings)
@@ -109,6 +152,8 @@ def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: L
         console.print(f"[bold]{labels['loaded']}[/bold] ({labels['agency']}: {labels['token']})")
         for name, token in tokens.items():
             typer.echo(f"{name}: {token}")
+        # JSON log lines from here on: the load above is not logged request by request
+        logs.configure(settings.log_level)
         start_projection_worker(settings, stop)
         _serve(settings, services)
     finally:

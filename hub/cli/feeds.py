@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
@@ -19,6 +19,7 @@ from hub.settings import Settings
 
 if TYPE_CHECKING:
     from hub.feeds.dead_letters import DeadLetters
+    from hub.metrics import Figures
 
 router_app = typer.Typer(
     help="路由 Publish agency feeds to their Kafka topics", no_args_is_help=True
@@ -57,6 +58,29 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
+#: the router's lag is counted up to this many events (a scrape stays an index look-up)
+LAG_COUNT_LIMIT = 10_000
+
+
+def router_figures(hub: Any, router: Any) -> Figures:
+    """The log's position and how many events the router has still to publish (the events
+    it routes only: an idempotency answer after its position is nothing to publish)."""
+    from hub.feeds.routing import ROUTED_TOPICS
+
+    head = hub.recorder.max_notification_id() or 0
+    waiting = hub.recorder.select_notifications(
+        router.position + 1, LAG_COUNT_LIMIT, topics=ROUTED_TOPICS
+    )
+    return [
+        ("hub_log_position", "The log's last notification id", [({}, head)]),
+        (
+            "hub_router_lag_events",
+            "Events of the log not yet published to the agencies' topics",
+            [({}, len(waiting))],
+        ),
+    ]
+
+
 @router_app.command("run")
 def run_router(
     data_dir: DataDir = None,
@@ -66,12 +90,17 @@ def run_router(
     ] = 1000,
 ) -> None:
     """Follow the log and publish each agency's records, exactly once."""
+    from hub import logs, metrics
     from hub.bootstrap import build_router
     from hub.feeds.router import RouterFenced
 
     settings = _kafka(data_dir)
+    logs.configure(settings.log_level)
     with open_hub(data_dir, process="router") as hub:
         router = build_router(settings, hub, batch_size=batch_size)
+        if settings.metrics_port is not None:
+            registry = metrics.process_registry(lambda: router_figures(hub, router))
+            metrics.serve_separately(settings.metrics_host, settings.metrics_port, registry)
         try:
             if once:
                 router.catch_up()

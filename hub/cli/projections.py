@@ -43,12 +43,18 @@ def run(
     views: Annotated[list[str] | None, typer.Option("--view", help="only these views")] = None,
 ) -> None:
     """Follow the log and keep every view current (until interrupted)."""
+    from hub import logs, metrics
     from projections import worker
 
+    settings = settings_for(data_dir)
+    logs.configure(settings.log_level)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     with worker_parts(data_dir) as (hub, store):
+        if settings.metrics_port is not None:
+            registry = metrics.process_registry(lambda: metrics.log_figures(hub, store))
+            metrics.serve_separately(settings.metrics_host, settings.metrics_port, registry)
         try:
             worker.run(hub, store, stop, views=views)
         except LookupError as e:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import warnings
 
 from hub.access.tokens import Role
@@ -11,7 +10,6 @@ from hub.api.app import create_app
 from hub.bootstrap import Services
 from hub.demo.driver import Driver
 from hub.demo.scenarios import load_all
-from hub.settings import Settings
 
 TOKENS_FILE = "demo-tokens.json"
 
@@ -43,23 +41,3 @@ def load_demo(services: Services) -> dict[str, str]:
     path.write_text(json.dumps(tokens, ensure_ascii=False, indent=1))
     path.chmod(0o600)
     return tokens
-
-
-def start_projection_worker(settings: Settings, stop: threading.Event) -> threading.Thread:
-    """The projection worker in a thread beside the demo server (production runs it as its
-    own process: ``hub projections run``)."""
-    from hub.bootstrap import build_hub, open_views
-    from projections import worker
-
-    def work() -> None:
-        hub = build_hub(settings, process="projections")
-        store = open_views(settings)
-        try:
-            worker.run(hub, store, stop)
-        finally:
-            store.close()
-            hub.close()
-
-    thread = threading.Thread(target=work, name="projection-worker", daemon=True)
-    thread.start()
-    return thread

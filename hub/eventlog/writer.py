@@ -210,6 +210,9 @@ class Writer:
         accepted, records = admit(self.replica, group)
         if not accepted:
             return
+        from hub import metrics  # here, not at import: commands that only read start faster
+
+        metrics.group_sizes.observe(len(accepted))
         try:
             offsets = transactions.commit(self._producer, self.config, records)
         except Exception as error:

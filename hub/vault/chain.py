@@ -76,6 +76,10 @@ class ChainedEventStore(EventStore[UUID]):
             links[stream] = link_of(chained)
             stored_events.append(chained)
         notification_ids = self.recorder.insert_events(stored_events, **kwargs)
+        from hub import metrics  # here, not at import: commands that only read start faster
+
+        metrics.appends.inc()
+        metrics.append_events.observe(len(stored_events))
         self._remember(stored_events, links)
         if not notification_ids:
             return []

@@ -136,6 +136,15 @@ class HealthPublic(Public):
     feed_waits: int | None = None
 
 
+class ReadinessPublic(Public):
+    """Ready or not; for an administrator, also the log's position, the writer and the views."""
+
+    status: str
+    log_position: int | None = None
+    writer: str | None = None
+    views: Any = None
+
+
 class DeadLetterPublic(Public):
     """A reply that could not be applied, with the reason."""
 

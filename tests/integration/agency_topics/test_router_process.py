@@ -12,8 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import orjson
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from hub.bootstrap import Services
 from hub.demo import network as n
@@ -24,6 +26,7 @@ from hub.feeds.topics import agency_topic
 from tests.integration.agency_topics.conftest import read_topic
 from tests.integration.agency_topics.test_router import prefix_of
 from tests.integration.agency_topics.test_topics import one_referral
+from tests.support.tansu import free_port
 
 pytestmark = pytest.mark.kafka
 
@@ -37,6 +40,26 @@ def wait_for_position(bootstrap: str, topic: str, position: int, timeout: float 
         time.sleep(0.1)
         seen = read_position(bootstrap, topic)
     return seen
+
+
+def router_lag(port: int, timeout: float = 30.0) -> float:
+    """The router process's ``hub_router_lag_events``, once its metrics endpoint answers
+    with it at zero, or as last seen when the time is up."""
+    deadline = time.monotonic() + timeout
+    lag = -1.0
+    while time.monotonic() < deadline:
+        try:
+            text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        except httpx.TransportError:
+            time.sleep(0.2)
+            continue
+        for family in text_string_to_metric_families(text):
+            if family.name == "hub_router_lag_events":
+                lag = family.samples[0].value
+        if lag == 0:
+            return lag
+        time.sleep(0.2)
+    return lag
 
 
 def last_routed(services: Services, after: int) -> int:
@@ -56,6 +79,7 @@ def test_a_router_process_routes_what_the_hub_appends_after_it_started(
         **env,
         "HUB_DATA_DIR": str(services.settings.data_dir),
         "HUB_REPLICA_PATH": str(tmp_path / "router-replica.sqlite"),
+        "HUB_METRICS_PORT": str(metrics_port := free_port()),
     }
     router = subprocess.Popen([sys.executable, "-m", "hub", "router", "run"], env=process_env)
     try:
@@ -77,6 +101,7 @@ def test_a_router_process_routes_what_the_hub_appends_after_it_started(
         )
         later = last_routed(services, first)
         assert wait_for_position(kafka_bootstrap, position_topic, later) == later
+        assert router_lag(metrics_port) == 0  # its metrics say it is caught up
     finally:
         router.terminate()
         router.wait(timeout=20)

@@ -142,11 +142,18 @@ RESOURCES = {
     "audit_replay": "/audit/cases/{case}/replay",
     "access_log": "/audit/access-log",
     "wages": "/wages/65/2021",
+    "live": "/health/live",
+    "ready": "/health/ready",
+    "metrics": "/metrics",
 }
 ALL_FIELDS = {"id_number", *YE}
 NOBODY = {r: 404 for r in RESOURCES} | {"statistics": 200, "watch_list": 200}
 NOBODY |= {"fall_through": 200, "fall_through_of_p": 403, "case_list": 200, "case_list_of_p": 403}
 NOBODY |= {"audit_replay": 403, "access_log": 403, "wages": 200}  # wages: public statistics
+NOBODY |= {"metrics": 403}
+#: liveness and readiness answer anyone, without a token too; only administrators get figures
+HEALTH = {"live": 200, "ready": 200}
+NOBODY |= HEALTH
 
 
 def row(**cells: int) -> dict[str, int]:
@@ -183,14 +190,14 @@ MATRIX: dict[
     ),
     "case procuratorate": (
         "p",
-        row(**{r: 200 for r in RESOURCES if r not in ("audit_replay", "access_log")}),
+        row(**{r: 200 for r in RESOURCES if r not in ("audit_replay", "access_log", "metrics")}),
         ALL_FIELDS,
         (1, {"referral", "req_referral"}),
     ),
     "mechanism member": ("mm", row(), None, None),
     "auditor": (
         "auditor",
-        {**EVERYTHING, "feed": 404},
+        {**EVERYTHING, "feed": 404, "metrics": 403},
         ALL_FIELDS,
         (1, {"referral", "req_referral"}),
     ),
@@ -207,7 +214,7 @@ MATRIX: dict[
         {"name", "id_number", "contact", "family"},
         (0, set()),
     ),
-    "no token": (None, dict.fromkeys(RESOURCES, 401), None, None),
+    "no token": (None, {**dict.fromkeys(RESOURCES, 401), **HEALTH}, None, None),
 }
 
 

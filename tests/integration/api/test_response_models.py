@@ -45,6 +45,8 @@ ROLES = ("p", "ca", "ent", "req", "yl", "mm", "out", "connector", "auditor", "ad
 #: GET route template → the request made of it (``{…}`` filled from the world)
 READS: dict[str, str] = {
     "/health": "/health",
+    "/health/live": "/health/live",
+    "/health/ready": "/health/ready",
     "/agencies": "/agencies",
     "/agencies/{agency_id}": "/agencies/{p}",
     "/mechanisms/{mechanism_id}": "/mechanisms/{mechanism}",
@@ -83,8 +85,9 @@ MORE_READS = (
     "/audit/verify?case_id={case}",
     "/cases?stage=received&limit=1",
 )
-#: reads of a replay in several formats: no response model (JSON, JSON Lines or PDF)
-WITHOUT_MODEL = {"/audit/cases/{case_id}/replay"}
+#: reads of a replay in several formats: no response model (JSON, JSON Lines or PDF); the
+#: Prometheus text format
+WITHOUT_MODEL = {"/audit/cases/{case_id}/replay", "/metrics"}
 
 
 def without_models(services: Services) -> FastAPI:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from hub import metrics
 from tests.integration.api.conftest import assert_problem, id_number
 from tests.integration.oidc.conftest import Hub, HubFactory
 from tests.support.oidc_provider import OTHER_API, LoopbackProvider, signing_key
@@ -71,6 +72,18 @@ def test_administrators_and_auditors_are_roles_of_the_token(
 
 def test_a_token_granting_no_hub_role_is_refused(world: Hub, provider: LoopbackProvider) -> None:
     refused(world.call("GET", "/agencies", provider.token("no-role")), "no-hub-role")
+
+
+def test_refused_tokens_count_as_failed_sign_ins(world: Hub, provider: LoopbackProvider) -> None:
+    def seen(reason: str) -> float:
+        sample = metrics.REGISTRY.get_sample_value("hub_sign_in_failures_total", {"reason": reason})
+        return sample or 0.0
+
+    before = {reason: seen(reason) for reason in ("invalid-jwt", "invalid-token")}
+    refused(world.call("GET", "/agencies", provider.token("no-role")), "no-hub-role")
+    assert seen("invalid-jwt") == before["invalid-jwt"] + 1
+    assert world.call("GET", "/agencies", "hub_not-a-token").status_code == 401
+    assert seen("invalid-token") == before["invalid-token"] + 1
 
 
 def test_a_token_for_another_audience_is_refused(world: Hub, provider: LoopbackProvider) -> None:

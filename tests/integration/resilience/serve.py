@@ -75,9 +75,10 @@ class HubServer:
         )
         return done.stdout.strip()
 
-    def start(self, timeout: float = 30) -> None:
+    def start(self, timeout: float = 30, args: tuple[str, ...] = ()) -> None:
+        """Starts ``hub serve`` (with ``args``) and waits until it answers."""
         self.process = subprocess.Popen(
-            [*HUB, "serve", "--port", str(self.port)],
+            [*HUB, "serve", "--port", str(self.port), *args],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
