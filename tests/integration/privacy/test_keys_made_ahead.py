@@ -14,6 +14,7 @@ from typing import Any
 from hub.bootstrap import build_hub
 from hub.settings import Settings
 from hub.vault.mapper import HubMapper
+from tests.support.ids import with_check
 
 ON = date(2026, 1, 5)
 
@@ -24,7 +25,7 @@ def test_a_new_persons_events_name_the_key_made_ahead(
     settings = Settings(data_dir=tmp_path)
     hub = build_hub(settings, log_env)
     try:
-        person = hub.register_person("659001199001010011", "预置密钥", family="独居")
+        person = hub.register_person(with_check("65900119900101001"), "预置密钥", family="独居")
         hub.update_person(person, contact="13900000000")
         assert isinstance(hub.mapper, HubMapper)
         key_ids = hub.mapper.key_ids(hub.recorder.select_events(person))

@@ -11,6 +11,7 @@ from hub.audit import verify
 from hub.audit.verify import log_events
 from hub.bootstrap import build_hub
 from hub.settings import Settings
+from tests.support.ids import numbered
 
 
 def test_rows_are_the_notifications_and_verify_in_small_batches(
@@ -19,7 +20,7 @@ def test_rows_are_the_notifications_and_verify_in_small_batches(
     hub = build_hub(Settings(data_dir=tmp_path), log_env)
     try:
         for i in range(7):
-            person = hub.register_person(f"65900119900101{i:04d}", f"行读取{i}")
+            person = hub.register_person(numbered(i), f"行读取{i}")
             hub.consent_to_all(person, "承办人", date(2026, 1, 5))
         monkeypatch.setattr(verify, "ROWS_BATCH", 3)  # several batches, one of them short
         rows = list(log_events(hub.recorder))
