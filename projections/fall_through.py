@@ -32,7 +32,7 @@ from domain.values import FINAL_STATUSES, ReferralStatus, RefusalGround
 from projections.directory import DIRECTORY_TABLES, DirectoryHandlers, agency_names
 from projections.rebuild import freshness, read_active
 from projections.store import Tx, ViewStore
-from projections.view import handles
+from projections.view import View, handles
 
 CHINA = timezone(timedelta(hours=8))
 FINAL = {s.value for s in FINAL_STATUSES}
@@ -183,16 +183,11 @@ class FallThrough(DirectoryHandlers):
         self._settle(tx, f"referral-ended:{e.originator_id}")
 
 
-def may_fall_through(
-    store: ViewStore,
-    *,
-    region_code: str | None = None,
-    agency_id: str | None = None,
-    log_position: int | None = None,
-) -> dict[str, Any]:
-    """People with an open need and no live referral, with the needs and their owners; only
-    needs owned by agencies in ``region_code`` (and, given, owned by ``agency_id``)."""
-    view = read_active(store, FallThrough)
+def unreferred_needs(
+    view: View, *, region_code: str | None = None, agency_id: str | None = None
+) -> list[dict[str, Any]]:
+    """Open needs of people with no live referral (with the owner's ``region_code``), oldest
+    first; only needs owned in ``region_code`` (and, given, by ``agency_id``)."""
     sql = (
         "SELECT n.*, a.region_code FROM {ft_needs} n JOIN {agencies} a ON a.id = n.agency_id "
         "WHERE n.open = 1 AND n.person_id NOT IN "
@@ -205,7 +200,20 @@ def may_fall_through(
     if agency_id:
         sql += " AND n.agency_id = ?"
         params.append(agency_id)
-    rows = view.read(sql + " ORDER BY n.found_on, n.id", tuple(params))
+    return view.read(sql + " ORDER BY n.found_on, n.id", tuple(params))
+
+
+def may_fall_through(
+    store: ViewStore,
+    *,
+    region_code: str | None = None,
+    agency_id: str | None = None,
+    log_position: int | None = None,
+) -> dict[str, Any]:
+    """People with an open need and no live referral, with the needs and their owners; only
+    needs owned by agencies in ``region_code`` (and, given, owned by ``agency_id``)."""
+    view = read_active(store, FallThrough)
+    rows = unreferred_needs(view, region_code=region_code, agency_id=agency_id)
     names = agency_names(view, {r["agency_id"] for r in rows})
     people: dict[str, dict[str, Any]] = {}
     by_agency: dict[str, int] = {}

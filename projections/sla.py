@@ -1,10 +1,13 @@
-"""The SLA watch list: referrals and aid cases near or past a deadline, on the party it binds.
+"""The SLA watch list: referrals, aid cases and unreferred needs near or past a deadline, on
+the party it binds.
 
 Referrals (``"kind": "referral"``) are read from the referrals view
 (:mod:`projections.referrals`): the recipient's answer and completion targets. Aid cases
 (``"kind": "case"``) from the case-file view (:mod:`projections.case_files`): the
 procuratorate's decision within 10 working days of accepting the application, and its notice
-to the applicant within 2 working days of the funds arriving. As of a given day: amber when
+to the applicant within 2 working days of the funds arriving. Open needs nobody has referred
+yet (``"kind": "need"``) from the fall-through view (:mod:`projections.fall_through`): the
+sender's 5 working days from finding the need to referring it. As of a given day: amber when
 the deadline is at most ``amber_days`` working days away, red once it has passed, each with
 whom to escalate to: the bound agency's superior, else the lead agency of a linkage mechanism
 it belongs to. Filter by that agency's region (GB/T 2260 prefix) or id. Red first, most
@@ -25,8 +28,10 @@ from projections.deadlines import (
     SlaPolicy,
     case_deadline,
     deadline,
+    standing,
 )
 from projections.directory import agency_names, escalation_target
+from projections.fall_through import FallThrough, unreferred_needs
 from projections.rebuild import freshness, read_active
 from projections.referrals import Referrals, referral_dict
 from projections.view import View
@@ -85,6 +90,7 @@ def watch_list(
             )
         )
     entries += _case_entries(store, today, policy, region_code, agency_id, include_green)
+    entries += _need_entries(store, today, policy, region_code, agency_id, include_green)
     entries.sort(key=lambda pair: (pair[0].level != "red", -pair[0].days_overdue, pair[0].on))
     items = [item for _, item in entries]
     counts = {level: sum(1 for i in items if i["level"] == level) for level in ("amber", "red")}
@@ -145,6 +151,61 @@ def _case_entries(
                     "level": due.level,
                     "working_days_left": due.working_days_left,
                     "escalate_to": targets[p],
+                },
+            )
+        )
+    return entries
+
+
+def _need_entries(
+    store: Any,
+    today: date,
+    policy: SlaPolicy,
+    region_code: str | None,
+    agency_id: str | None,
+    include_green: bool,
+) -> list[tuple[Deadline, dict[str, Any]]]:
+    """The sender's deadline: an open need nobody has referred yet (found at a follow-up, a
+    refusal for hardship not caused by the case, a referral that ended without help) is to be
+    referred within ``sender_days`` working days of being found, by the agency that owns it
+    (none before the fall-through view is built). People are not named here, only the need."""
+    try:
+        view: View = read_active(store, FallThrough)
+    except LookupError:
+        return []
+    found = []
+    for row in unreferred_needs(view, region_code=region_code, agency_id=agency_id):
+        on = policy.calendar.add_working_days(
+            date.fromisoformat(row["found_on"]), policy.sender_days
+        )
+        due = standing("referral", on, today, policy)
+        if include_green or due.level != "green":
+            found.append((due, row))
+    names = agency_names(view, {r["agency_id"] for _, r in found})
+    targets: dict[str, dict[str, Any] | None] = {}
+    entries = []
+    for due, row in found:
+        owner = row["agency_id"]
+        if owner not in targets:
+            targets[owner] = escalation_target(view, owner)
+        entries.append(
+            (
+                due,
+                {
+                    "kind": "need",
+                    "id": row["id"],
+                    "source": row["source"],
+                    "need": row["need"],
+                    "owner": {"id": owner, "name": names.get(owner, {}).get("name")},
+                    "case_id": row["case_id"],
+                    "referral_id": row["referral_id"],
+                    "found_on": row["found_on"],
+                    "deadline": due.on.isoformat(),
+                    "deadline_stage": due.stage,
+                    "days_overdue": due.days_overdue,
+                    "level": due.level,
+                    "working_days_left": due.working_days_left,
+                    "escalate_to": targets[owner],
                 },
             )
         )

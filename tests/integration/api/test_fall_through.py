@@ -156,3 +156,41 @@ def test_a_case_is_counted_under_a_mechanism_its_procuratorate_signed(api: Api) 
     api.ok("p", f"/cases/{case}/classification", body)
     read = api.get("p", f"/cases/{case}").json()
     assert (read["category"], read["mechanism_id"]) == ("criminal-hardship", ours)
+
+
+def test_an_unreferred_need_carries_the_senders_deadline_on_the_watch_list(api: Api) -> None:
+    """Refer within 5 working days of finding the need: past that, red for the owner."""
+    hub = api.services.hub
+    day = hub.today()
+    dated = {"backdate_reason": "按纸质卷宗补录"}
+    before = hub.max_backdate_days
+    hub.max_backdate_days = 3650
+    try:
+        person = api.person("p")
+        lead = {"person_id": person, "source": "applicant", "summary": "因病致困"}
+        case = api.ok("p", "/cases", {**lead, "received_on": str(day - timedelta(60)), **dated})[
+            "id"
+        ]
+        inquiry = {"officer": "承办检察官", "notes": "询问", "held_on": str(day - timedelta(50))}
+        api.ok("p", f"/cases/{case}/inquiry", {**inquiry, **dated})
+        review = {"refusal_ground": "hardship-not-caused-by-case", "notes": "因病致困"}
+        api.ok(
+            "p",
+            f"/cases/{case}/review",
+            {**review, "reviewed_on": str(day - timedelta(40)), **dated},
+        )
+        refusal = {"ground": "hardship-not-caused-by-case", "detail": "不符合司法救助条件"}
+        refused_on = day - timedelta(30)
+        api.ok("p", f"/cases/{case}/refusal", {**refusal, "decided_on": str(refused_on), **dated})
+    finally:
+        hub.max_backdate_days = before
+    views(api)
+    items = api.get("p", "/sla/watch-list").json()["items"]
+    (need,) = [i for i in items if i["kind"] == "need" and i["case_id"] == case]
+    assert (need["source"], need["owner"]["id"], need["level"]) == ("refused", api.ids["p"], "red")
+    assert need["deadline"] == str(hub.calendar.add_working_days(refused_on, 5))
+    assert need["days_overdue"] > 0 and "person_id" not in need  # the need, not the person
+    api.referral("p", "ca", person, case)
+    views(api)
+    items = api.get("p", "/sla/watch-list").json()["items"]
+    assert not [i for i in items if i["kind"] == "need" and i["case_id"] == case]
