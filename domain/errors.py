@@ -111,3 +111,24 @@ class NotParty(DomainError):
 
     rule = "not-party"
     title = "Not a party"
+
+
+class RoleNotAllowed(DomainError):
+    """A role outside the fixed vocabulary, or one the user's agency kind does not have."""
+
+    rule = "role-not-allowed"
+    title = "Role not allowed"
+
+
+class UserExists(DomainError):
+    """An agency has one official per staff number (工号)."""
+
+    rule = "user-exists"
+    title = "User already exists"
+
+
+class UserDisabled(DomainError):
+    """A disabled official (停用) cannot be changed or act; users are never deleted."""
+
+    rule = "user-disabled"
+    title = "User disabled"

@@ -150,6 +150,13 @@ MAX_ITEMS = 100
 MAX_MONTHS = 120
 #: an agency's response target, in working days
 MAX_RESPONSE_DAYS = 60
+#: an official's staff number (工号) within their agency
+MAX_STAFF_NUMBER = 32
+#: an official's id at the organisation's identity provider (OIDC ``sub`` or user name)
+MAX_EXTERNAL_ID = 255
+#: a local password: long enough for a passphrase, short enough to hash cheaply
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256
 #: a position in the log (a cursor such as the feed's ``after``): a 64-bit integer, with room
 #: for the next one
 MAX_POSITION = 2**63 - 2

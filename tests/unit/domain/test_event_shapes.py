@@ -17,6 +17,7 @@ from domain.agency import Agency
 from domain.audit import PersonalDataRead
 from domain.case import AidCase
 from domain.mechanism import LinkageMechanism
+from domain.officials import User
 from domain.person import Person
 from domain.referral import Referral
 
@@ -27,6 +28,7 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     LinkageMechanism,
     Person,
     Referral,
+    User,
 )
 ENVELOPE = ("originator_id", "originator_version", "timestamp")
 CREATED_ENVELOPE = (*ENVELOPE, "originator_topic")
@@ -145,6 +147,16 @@ STORED: dict[str, tuple[str, ...]] = {
         "requested_by",
         "re_referral_of",
     ),
+    "domain.officials:User.Added": (
+        "agency_id",
+        "agency_kind",
+        "name",
+        "staff_number",
+        "roles",
+        "external_id",
+    ),
+    "domain.officials:User.Disabled": ("reason",),
+    "domain.officials:User.RolesChanged": ("roles",),
     "domain.referral:Referral.StatusChanged": (
         "status",
         "by_agency",
