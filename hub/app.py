@@ -20,6 +20,7 @@ from hub.commands.cases import CaseCommands
 from hub.commands.persons import PersonCommands
 from hub.commands.referrals import ReferralCommands
 from hub.commands.registry import RegistryCommands
+from hub.commands.users import UserCommands
 from hub.links import LinkIndex
 from hub.transcodings import hub_transcoder
 from hub.vault.chain import ChainedEventStore
@@ -27,7 +28,9 @@ from hub.vault.keystore import KeyStore
 from hub.vault.mapper import HubMapper
 
 
-class ReliefHub(RegistryCommands, PersonCommands, CaseCommands, ReferralCommands, AuditCommands):
+class ReliefHub(
+    RegistryCommands, UserCommands, PersonCommands, CaseCommands, ReferralCommands, AuditCommands
+):
     name = "ReliefHub"
     #: aggregates are cached and fast-forwarded from the log on each load, so a change made
     #: by another process (a CLI command) is always seen

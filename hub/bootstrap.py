@@ -12,6 +12,7 @@ from domain.workdays import WorkCalendar
 from hub.access import AccessStore
 from hub.app import ReliefHub
 from hub.dead_letters import DeadLetters
+from hub.identity.service import Identity
 from hub.read_log import ReadLog
 from hub.replies import BackgroundApplier, ReplyApplier
 from hub.router import Router
@@ -27,6 +28,7 @@ class Services:
     settings: Settings
     hub: ReliefHub
     access: AccessStore
+    identity: Identity
     views: ViewStore
     dead_letters: DeadLetters | None = None  # None on the embedded log
 
@@ -73,10 +75,12 @@ def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services
     hub.read_log = ReadLog(
         settings.access_location(), hub, interval=settings.access_log_flush_seconds
     )
+    access = AccessStore(settings.access_location())
     return Services(
         settings=settings,
         hub=hub,
-        access=AccessStore(settings.access_location()),
+        access=access,
+        identity=Identity(access, hub, session_minutes=settings.session_minutes),
         views=open_views(settings),
         dead_letters=build_dead_letters(settings),
     )

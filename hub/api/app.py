@@ -18,12 +18,14 @@ from hub.api.gate import Gate
 from hub.api.routes import (
     admin,
     audit,
+    auth,
     cases,
     feed,
     health,
     operations,
     persons,
     referrals,
+    users,
     views,
 )
 from hub.bootstrap import Services
@@ -73,7 +75,7 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     # Middleware added last runs first: unexpected errors are caught around the gate too.
     app.add_middleware(
-        Gate, access=services.access, max_body_bytes=services.settings.max_body_bytes
+        Gate, identity=services.identity, max_body_bytes=services.settings.max_body_bytes
     )
     problems.install(app)
 
@@ -96,7 +98,19 @@ def create_app(services: Services) -> FastAPI:
             headers={"Retry-After": str(exc.retry_after)},
         ).response(request.url.path)
 
-    for module in (health, admin, persons, cases, referrals, feed, views, audit, operations):
+    for module in (
+        health,
+        auth,
+        admin,
+        users,
+        persons,
+        cases,
+        referrals,
+        feed,
+        views,
+        audit,
+        operations,
+    ):
         app.include_router(module.router)
     responses.document(app)
     return app

@@ -36,6 +36,7 @@ from hub.access import AccessStore, IdempotencyConflict, IdempotencyKeyReused, P
 from hub.api.problems import Problem, from_domain
 from hub.app import ReliefHub
 from hub.idempotency import IdempotentAnswer, unit_of_work
+from hub.identity.service import Identity
 
 bearer = HTTPBearer(auto_error=False, description="The token issued to an agency or operator")
 
@@ -48,12 +49,17 @@ async def get_access(request: Request) -> AccessStore:
     return request.app.state.services.access  # type: ignore[no-any-return]
 
 
+async def get_identity(request: Request) -> Identity:
+    return request.app.state.services.identity  # type: ignore[no-any-return]
+
+
 HubDep = Annotated[ReliefHub, Depends(get_hub)]
 AccessDep = Annotated[AccessStore, Depends(get_access)]
+IdentityDep = Annotated[Identity, Depends(get_identity)]
 
 
 async def get_principal(
-    access: AccessDep,
+    identity: IdentityDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
@@ -64,9 +70,9 @@ async def get_principal(
             "a bearer token is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = access.cached(credentials.credentials)
+    principal = identity.cached(credentials.credentials)
     if principal is False:
-        principal = await run_in_threadpool(access.authenticate, credentials.credentials)
+        principal = await run_in_threadpool(identity.authenticate, credentials.credentials)
     if not isinstance(principal, Principal):
         raise Problem(
             401,

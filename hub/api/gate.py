@@ -15,11 +15,14 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.access import AccessStore, Principal
+from hub.access import Principal
 from hub.api.problems import Problem
+from hub.identity.service import Identity
 
 #: paths that answer without a token: liveness and the API's own description
-PUBLIC = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
+PUBLIC = frozenset(
+    {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/auth/sign-in"}
+)
 
 
 class BodyTooLarge(HTTPException):
@@ -47,9 +50,9 @@ def unauthorized(detail: str) -> Problem:
 class Gate:
     """Authentication first, bodies last (see the module's docstring)."""
 
-    def __init__(self, app: ASGIApp, *, access: AccessStore, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, identity: Identity, max_body_bytes: int) -> None:
         self.app = app
-        self.access = access
+        self.identity = identity
         self.limit = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -74,9 +77,9 @@ class Gate:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             return unauthorized("a bearer token is required")
-        principal = self.access.cached(token)
+        principal = self.identity.cached(token)
         if principal is False:
-            principal = await run_in_threadpool(self.access.authenticate, token)
+            principal = await run_in_threadpool(self.identity.authenticate, token)
         if not isinstance(principal, Principal):
             return unauthorized("the token is not valid")
         return None

@@ -35,6 +35,8 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.TransitionNotAllowed: 409,
     errors.ReReferralNotAllowed: 409,
     errors.MembershipRule: 409,
+    errors.UserExists: 409,
+    errors.UserDisabled: 409,
 }
 
 
