@@ -19,6 +19,7 @@ from hub.cli_audit import audit_app, person_app
 from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
 from hub.cli_ops import dlq_app, replies_app, router_app
 from hub.cli_projections import projections_app
+from hub.cli_users import list_tokens, revoke_token, rotate_token, user_app
 from hub.eventlog.cli import app as log_app
 from hub.settings import Settings
 
@@ -29,6 +30,10 @@ app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_
 token_app = typer.Typer(help="Issue tokens for agencies and operators", no_args_is_help=True)
 case_app = typer.Typer(help="Read aid cases", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+app.add_typer(user_app, name="user")
+token_app.command("revoke")(revoke_token)
+token_app.command("rotate")(rotate_token)
+token_app.command("list")(list_tokens)
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
 app.add_typer(person_app, name="person")
@@ -151,11 +156,22 @@ def issue_token(
     agency: Annotated[str | None, typer.Argument(help="agency name or id")] = None,
     role: Annotated[str, typer.Option(help="staff, connector, auditor or admin")] = "staff",
     label: Annotated[str | None, typer.Option(help="who holds the token")] = None,
+    connector: Annotated[
+        str | None, typer.Option("--connector", help="a connector's token for this AGENCY")
+    ] = None,
+    days: Annotated[int | None, typer.Option(help="lifetime in days (default: none)")] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Issue a token; it is printed once and stored only hashed."""
+    """Issue a token; it is printed once and stored only hashed (its id goes to stderr).
+
+    ``--connector AGENCY`` issues a connector's machine token; an admin token with no agency is
+    the break-glass token for first start (officials then sign in as themselves)."""
     from hub.bootstrap import build
 
+    if connector is not None:
+        agency, role = connector, Role.CONNECTOR.value
+    if days is not None and days <= 0:
+        fail("a token lives a positive number of days")
     try:
         chosen = Role(role)
     except ValueError:
@@ -169,8 +185,14 @@ def issue_token(
             agency_id = _find_agency(services.hub, str(agency))
         elif agency:
             fail(f"{chosen.value} tokens belong to no agency; leave AGENCY out")
-        token = services.access.issue(chosen, agency_id, label or agency or chosen.value)
-        typer.echo(token)
+        issued = services.access.issue_token(
+            chosen,
+            agency_id,
+            label or agency or chosen.value,
+            expires_in=None if days is None else days * 86400.0,
+        )
+        typer.echo(f"token id: {issued.token_id}", err=True)
+        typer.echo(issued.token)
     finally:
         services.close()
 
