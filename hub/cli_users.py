@@ -44,13 +44,15 @@ def services_for(data_dir: DataDir) -> Iterator[Services]:
     """The hub's services on the data of ``hub serve``; domain errors exit 1, plainly."""
     from domain.errors import DomainError
     from hub.bootstrap import build
+    from hub.identity.acting import OPERATOR, acting_as
 
     settings = settings_for(data_dir)
     if not (settings.data_dir / "secrets").exists() and settings.env == "development":
         fail(f"no hub data in {settings.data_dir}; run hub serve or hub demo first")
     services = build(settings)
     try:
-        yield services
+        with acting_as(OPERATOR):
+            yield services
     except DomainError as e:
         fail(e.message)
     finally:

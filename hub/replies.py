@@ -33,6 +33,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from domain.errors import DomainError
 from domain.referral import Referral
 from hub.eventlog.errors import describe_cause
+from hub.identity.acting import acting_as, connector_actor
 from hub.router import Topics
 
 if TYPE_CHECKING:
@@ -79,6 +80,10 @@ def agency_of(prefix: str, topic: str) -> UUID | None:
     return agency_id if str(agency_id) == tail else None
 
 
+#: how a reply's events name who acted: the agency's connector (its topic proves the agency)
+CONNECTOR_NAME = "接口程序 / connector"
+
+
 def tracking_name(topic: str, partition: int) -> str:
     """The name of the applier's position in one partition of a replies topic."""
     return f"{topic}/{partition}"
@@ -108,16 +113,17 @@ def apply_reply(
         referral = hub.load(Referral, referral_id)
         if referral.party(agency_id) is None:
             return Rejection("not-party", "the agency is not a party to this referral")
-        hub.answer_referral(
-            referral_id,
-            agency_id,
-            str(reply["action"]),
-            str(reply["actor"]),
-            reply.get("reason"),
-            reply.get("outcome"),
-            request_key=str(reply["idempotency_key"]),
-            tracking=tracking,
-        )
+        with acting_as(connector_actor(agency_id, CONNECTOR_NAME)):
+            hub.answer_referral(
+                referral_id,
+                agency_id,
+                str(reply["action"]),
+                str(reply["actor"]),
+                reply.get("reason"),
+                reply.get("outcome"),
+                request_key=str(reply["idempotency_key"]),
+                tracking=tracking,
+            )
     except DomainError as e:
         return Rejection(e.rule, e.message)
     return None

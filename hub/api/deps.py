@@ -29,6 +29,7 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from domain.acting import Actor
 from domain.errors import DomainError
 from domain.values import region_contains
 from hub import privacy
@@ -36,6 +37,7 @@ from hub.access import AccessStore, IdempotencyConflict, IdempotencyKeyReused, P
 from hub.api.problems import Problem, from_domain
 from hub.app import ReliefHub
 from hub.idempotency import IdempotentAnswer, unit_of_work
+from hub.identity.acting import acting_as, actor_of
 from hub.identity.service import Identity
 
 bearer = HTTPBearer(auto_error=False, description="The token issued to an agency or operator")
@@ -170,8 +172,10 @@ def aid_part(
 class Once:
     """Runs a POST's command at most once per ``Idempotency-Key``; a retry gets the first answer.
 
-    The command runs inside a unit of work (:mod:`hub.idempotency`): what it appends and the
-    key's answer are recorded in one commit of the log. An answer that appended nothing (a
+    The command runs as the caller (:func:`hub.identity.acting.acting_as`), so every event it
+    records names the authenticated principal; and inside a unit of work
+    (:mod:`hub.idempotency`): what it appends and the key's answer are recorded in one commit
+    of the log. An answer that appended nothing (a
     refusal, a no-op) is kept in the access store instead.
     """
 
@@ -180,8 +184,15 @@ class Once:
     key: str | None
     request: bytes
     hub: ReliefHub
+    actor: Actor | None = None
 
     def __call__(self, command: Callable[[], Any], status: int = 200) -> Response:
+        if self.actor is not None:
+            with acting_as(self.actor):
+                return self._call(command, status)
+        return self._call(command, status)
+
+    def _call(self, command: Callable[[], Any], status: int) -> Response:
         if self.key is None:
             return self._answer(command, status)[0]
         try:
@@ -261,7 +272,7 @@ async def get_once(
     body = await request.body()
     fingerprint = request.method.encode() + request.url.path.encode() + b"\n" + body
     scope = str(principal.agency_id or principal.token_id)
-    return Once(access, scope, idempotency_key, fingerprint, hub)
+    return Once(access, scope, idempotency_key, fingerprint, hub, actor_of(principal))
 
 
 OnceDep = Annotated[Once, Depends(get_once)]

@@ -34,7 +34,7 @@ class SignIn(Strict):
     )
 
 
-class Me(BaseModel):
+class MePublic(BaseModel):
     kind: str
     role: str
     user_id: UUID | None
@@ -43,7 +43,7 @@ class Me(BaseModel):
     roles: list[str]
 
 
-class SignedIn(Me):
+class SignedIn(MePublic):
     token: str
     expires: float = Field(description="when the session ends, in seconds since the epoch")
 

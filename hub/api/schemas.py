@@ -344,12 +344,24 @@ class MechanismPublic(Public):
     version: int
 
 
+class ActorPublic(Public):
+    """Who acted: an official (``user``), a connector, a break-glass operator, or for an event
+    recorded before officials signed in, the free text it recorded (``recorded``)."""
+
+    kind: Literal["user", "connector", "break-glass", "recorded"]
+    user_id: Id | None
+    agency_id: Id | None
+    name: str
+    roles: list[str]
+
+
 class EventPublic(Public):
     """One event of a case's or a referral's history."""
 
     version: int
     event: str
     at: TimeText
+    by: ActorPublic | None
     details: Fields
 
 

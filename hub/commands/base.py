@@ -14,6 +14,7 @@ from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
 from domain.errors import NotFound
 from domain.workdays import WorkCalendar
 from hub.idempotency import IdempotentAnswer, Unit, answer_id, current_unit
+from hub.identity.acting import stamp
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -43,6 +44,7 @@ class HubBase(Application[UUID]):
 
     def save_tracked(self, *objs: Aggregate | None, tracking: Tracking) -> None:
         """Saves with an upstream position, atomically (the library's process pattern)."""
+        stamp(objs)
         processing = ProcessingEvent[UUID](tracking=tracking)
         processing.collect_events(*objs)
         self._notify(self._record(processing))
@@ -56,6 +58,7 @@ class HubBase(Application[UUID]):
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Saves now; or, inside a unit of work (:mod:`hub.idempotency`), holds the events
         back for the unit's one atomic record."""
+        stamp(objs)
         unit = current_unit()
         if unit is None or kwargs:
             return super().save(*objs, **kwargs)

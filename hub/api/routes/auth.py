@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from domain.agency import Agency
 from domain.officials import User
 from hub.api.deps import IdentityDep, Reader
-from hub.api.identity_schemas import Me, SignedIn, SignIn
+from hub.api.identity_schemas import MePublic, SignedIn, SignIn
 from hub.api.problems import Problem
 from hub.identity.passwords import LockedOut, SignInRefused
 from hub.identity.principal import Principal
@@ -72,6 +72,6 @@ def sign_out(principal: Reader, identity: IdentityDep) -> None:
     identity.sign_out(principal)
 
 
-@router.get("/me", response_model=Me)
+@router.get("/me", response_model=MePublic)
 def who_am_i(principal: Reader) -> Any:
     return me(principal)

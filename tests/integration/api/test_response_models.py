@@ -22,12 +22,14 @@ from hub.api.app import create_app
 from hub.api.routes import (
     admin,
     audit,
+    auth,
     cases,
     feed,
     health,
     operations,
     persons,
     referrals,
+    users,
     views,
 )
 from hub.api.schemas import PersonPublic, ReferralPublic
@@ -65,6 +67,10 @@ READS: dict[str, str] = {
     "/audit/verify": "/audit/verify",
     "/audit/access-log": "/audit/access-log",
     "/operations/dlq": "/operations/dlq",
+    "/auth/me": "/auth/me",
+    "/users": "/users",
+    "/users/{user_id}": "/users/{user}",
+    "/tokens": "/tokens",
 }
 #: more requests of the same routes: an erased person, the other referrals, another box
 MORE_READS = (
@@ -89,7 +95,19 @@ def without_models(services: Services) -> FastAPI:
     modelled = list(app.router.routes)
     gets = [
         route
-        for module in (health, admin, persons, cases, referrals, feed, views, audit, operations)
+        for module in (
+            health,
+            auth,
+            admin,
+            users,
+            persons,
+            cases,
+            referrals,
+            feed,
+            views,
+            audit,
+            operations,
+        )
         for route in module.router.routes
         if isinstance(route, APIRoute) and "GET" in route.methods
     ]
@@ -122,6 +140,7 @@ def ids(api: Api, world: dict[str, str]) -> dict[str, str]:  # noqa: F811
         **api.ids,
         "mechanism": str(api.ok("admin", "/mechanisms", mechanism)["id"]),
         "erased": erased,
+        "user": api.users[api.as_official("p", "case_officer", "模型测试承办人")],
     }
 
 

@@ -65,3 +65,25 @@ def test_cases_referrals_and_aid_read_as_before(services: Services, old: dict[st
         assert {**as_then(now), "referrals": [as_then(r) for r in now["referrals"]]} == then
     for person_id, then in old["aid"].items():
         assert hub.person_aid(UUID(person_id)) == then
+
+
+def test_old_histories_show_their_actors_as_recorded(
+    services: Services, old: dict[str, Any]
+) -> None:
+    """Events written before officials signed in carry no stamp: who acted is the free text
+    they recorded, shown as ``recorded``; none claims to be an authenticated official."""
+    hub = services.hub
+    seen = []
+    for referral_id in old["referrals"]:
+        for entry in hub.history(UUID(referral_id)):
+            by = entry["by"]
+            if by is not None:
+                assert by["kind"] == "recorded" and by["user_id"] is None
+                seen.append(by["name"])
+    assert seen
+    requested = hub.history(UUID(next(iter(old["referrals"]))))[0]
+    assert requested["by"]["name"] == requested["details"]["requested_by"]
+    for case_id in old["cases"]:
+        assert all(
+            e["by"] is None or e["by"]["kind"] == "recorded" for e in hub.history(UUID(case_id))
+        )
