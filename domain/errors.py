@@ -132,3 +132,24 @@ class UserDisabled(DomainError):
 
     rule = "user-disabled"
     title = "User disabled"
+
+
+class RoleRequired(DomainError):
+    """The step needs an official with a given role (承办检察官, 部门负责人, 检察长)."""
+
+    rule = "role-required"
+    title = "Role required"
+
+
+class SelfApproval(DomainError):
+    """Nobody approves their own proposal."""
+
+    rule = "self-approval"
+    title = "Self-approval not allowed"
+
+
+class GrantOverProposal(DomainError):
+    """A grant never exceeds the proposal that was approved."""
+
+    rule = "grant-over-proposal"
+    title = "Grant exceeds the approved proposal"

@@ -28,6 +28,7 @@ from domain.values import (
     check_length,
     require_text,
 )
+from tests.unit.domain.support import submit
 
 
 def test_amounts_stop_at_one_hundred_million_yuan() -> None:
@@ -80,7 +81,7 @@ def case_at_submission() -> AidCase:
     )
     case.record_inquiry("检察官", "询问", date(2026, 1, 6))
     case.review("serious-injury-unpaid", None, "符合", date(2026, 1, 7))
-    case.submit_for_approval(300_000, "承办人", date(2026, 1, 8))
+    submit(case, 300_000)
     return case
 
 

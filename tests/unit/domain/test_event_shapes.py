@@ -77,7 +77,9 @@ STORED: dict[str, tuple[str, ...]] = {
     ),
     "domain.case:AidCase.ReliefRefused": ("ground", "detail", "decided_on"),
     "domain.case:AidCase.Reviewed": ("situation", "refusal_ground", "notes", "reviewed_on"),
-    "domain.case:AidCase.SubmittedForApproval": ("proposed_fen", "submitted_by", "on"),
+    "domain.case:AidCase.SubmittedForApproval": ("proposed_fen", "submitted_by", "on", "proposer"),
+    "domain.case:AidCase.MeetingRecorded": ("meeting", "held_on", "attendees", "decision", "notes"),
+    "domain.case:AidCase.ApprovalDecided": ("approver", "approved", "reason", "decided_on"),
     "domain.mechanism:LinkageMechanism.MemberJoined": ("agency_id", "responsibility", "joined_on"),
     "domain.mechanism:LinkageMechanism.MemberLeft": ("agency_id", "left_on", "reason"),
     "domain.mechanism:LinkageMechanism.Signed": (
@@ -171,6 +173,7 @@ VERSIONS = {
     "domain.referral:Referral.Requested": 2,
     "domain.person:Person.ConsentRecorded": 2,
     "domain.person:Person.ConsentWithdrawn": 2,
+    "domain.case:AidCase.SubmittedForApproval": 2,
 }
 
 
