@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from eventsourcing.persistence import EventStore, Mapper  # noqa: E402
 
+from domain.acting import Actor  # noqa: E402
 from domain.agency import Agency  # noqa: E402
 from domain.case import AidCase  # noqa: E402
 from domain.consent import consent_terms  # noqa: E402
@@ -70,6 +71,14 @@ SCOPE = consent_terms(
 )
 CASES_PER_SAVE = 100
 EVENTS_PER_CASE = 11
+
+
+OFFICER = Actor(
+    kind="user", user_id="officer", agency_id=None, name="承办检察官", roles=["case_officer"]
+)
+HEAD = Actor(
+    kind="user", user_id="head", agency_id=None, name="部门负责人", roles=["department_head"]
+)
 
 
 def agencies(hub: ReliefHub) -> tuple[UUID, UUID]:
@@ -118,8 +127,9 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
     )
     case.record_inquiry("承办检察官", "询问申请人及家属，核实困难情况", DAY)
     case.review("serious-injury-unpaid", None, "符合国家司法救助条件", DAY)
-    case.submit_for_approval(amount, "承办检察官", DAY)
-    case.grant(amount, 36, WAGE_FEN, False, "分管副检察长", DAY)
+    case.submit_for_approval(amount, "承办检察官", DAY, OFFICER)
+    case.decide_approval(True, None, DAY, HEAD)
+    case.grant(amount, 36, WAGE_FEN, False, "部门负责人", DAY)
     case.disburse(amount, DAY)
     referral = Referral.request(
         requester_id=p,

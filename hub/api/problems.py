@@ -37,6 +37,8 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.MembershipRule: 409,
     errors.UserExists: 409,
     errors.UserDisabled: 409,
+    errors.RoleRequired: 403,
+    errors.SelfApproval: 403,
 }
 
 

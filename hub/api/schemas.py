@@ -216,9 +216,28 @@ class HearingCreate(Strict):
 
 
 class SubmissionCreate(Strict):
+    """Proposed by the signed-in case officer making the request (never named in the body)."""
+
     proposed_fen: Fen
-    submitted_by: ShortText
     submitted_on: Day | None = None
+
+
+class MeetingCreate(Strict):
+    """The chief procurator's meeting (检察长办公会) or the strict review (严格审查)."""
+
+    meeting: Literal["chief-procurator-meeting", "strict-review"]
+    attendee_ids: list[UUID] = Field(min_length=1, max_length=MAX_ITEMS)
+    decision: Literal["approved", "refused"]
+    notes: Text | None = None
+    held_on: Day | None = None
+
+
+class ApprovalCreate(Strict):
+    """The signed-in department head or chief procurator approves, or refuses with a reason."""
+
+    approved: StrictBool
+    reason: ShortText | None = None
+    decided_on: Day | None = None
 
 
 class GrantCreate(Strict):
@@ -226,7 +245,6 @@ class GrantCreate(Strict):
     average_monthly_wage_fen: Fen
     months: Annotated[StrictInt, Field(ge=1, le=MAX_MONTHS)] = 36
     strict_review: StrictBool = False
-    approved_by: ShortText
     decided_on: Day | None = None
 
 

@@ -7,12 +7,15 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.acting import Actor
 from domain.agency import Agency
 from domain.case import AidCase
 from domain.errors import InvalidValue, NotParty
+from domain.officials import User
 from domain.referral import Referral
 from domain.values import ReferralStatus
 from hub.commands.base import HubBase
+from hub.identity.acting import current_actor
 
 
 class CaseCommands(HubBase):
@@ -102,11 +105,58 @@ class CaseCommands(HubBase):
         case_id: UUID,
         by_agency: UUID,
         proposed_fen: int,
-        submitted_by: str,
         on: date | None = None,
     ) -> None:
+        """The acting case officer (the principal acting now) proposes the amount."""
         case = self._case_for(case_id, by_agency)
-        case.submit_for_approval(proposed_fen, submitted_by, on or self.today())
+        proposer = current_actor()
+        name = proposer["name"] if proposer else "-"
+        case.submit_for_approval(proposed_fen, name, on or self.today(), proposer)
+        self.save(case)
+
+    def record_meeting(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        *,
+        meeting: str,
+        attendee_ids: list[UUID],
+        decision: str,
+        notes: str | None = None,
+        held_on: date | None = None,
+    ) -> None:
+        """Records the chief procurator's meeting or the strict review: the attendees are
+        officials of the case's procuratorate, enabled, with their roles as they are now."""
+        case = self._case_for(case_id, by_agency)
+        people = [self._attendee(user_id, by_agency) for user_id in attendee_ids]
+        case.record_meeting(
+            meeting, held_on or self.today(), people, decision, notes, current_actor()
+        )
+        self.save(case)
+
+    def _attendee(self, user_id: UUID, agency_id: UUID) -> Actor:
+        user = self.load(User, user_id)
+        if user.agency_id != agency_id or user.disabled:
+            raise InvalidValue(f"user {user_id} is not an official of this procuratorate")
+        return Actor(
+            kind="user",
+            user_id=str(user.id),
+            agency_id=str(user.agency_id),
+            name=user.name,
+            roles=list(user.roles),
+        )
+
+    def decide_approval(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        approved: bool,
+        reason: str | None = None,
+        on: date | None = None,
+    ) -> None:
+        """The acting official approves or refuses the proposal."""
+        case = self._case_for(case_id, by_agency)
+        case.decide_approval(approved, reason, on or self.today(), current_actor())
         self.save(case)
 
     def grant_relief(
@@ -115,18 +165,19 @@ class CaseCommands(HubBase):
         by_agency: UUID,
         amount_fen: int,
         average_monthly_wage_fen: int,
-        approved_by: str,
         months: int = 36,
         strict_review: bool = False,
         on: date | None = None,
     ) -> None:
+        """Decides the grant within the approved proposal; it names the approving official."""
         case = self._case_for(case_id, by_agency)
+        approver = case.approvals.approver
         case.grant(
             amount_fen,
             months,
             average_monthly_wage_fen,
             strict_review,
-            approved_by,
+            approver["name"] if approver else "-",
             on or self.today(),
         )
         self.save(case)

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from hub.api.deps import HubDep, Once, OnceDep, Reader, Staff, agency_of, may_read
 from hub.api.schemas import (
+    ApprovalCreate,
     CaseCreate,
     CasePublic,
     ClosureCreate,
@@ -21,6 +22,7 @@ from hub.api.schemas import (
     GrantCreate,
     HearingCreate,
     InquiryCreate,
+    MeetingCreate,
     RefusalCreate,
     ReviewCreate,
     SubmissionCreate,
@@ -132,7 +134,39 @@ def submission(
         hub,
         case_id,
         lambda: hub.submit_for_approval(
-            case_id, agency_of(staff), body.proposed_fen, body.submitted_by, body.submitted_on
+            case_id, agency_of(staff), body.proposed_fen, body.submitted_on
+        ),
+    )
+
+
+@router.post("/{case_id}/meetings", response_model=CaseStep)
+def meeting(case_id: UUID, body: MeetingCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    """Records the chief procurator's meeting or the strict review on the proposal."""
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.record_meeting(
+            case_id,
+            agency_of(staff),
+            meeting=body.meeting,
+            attendee_ids=body.attendee_ids,
+            decision=body.decision,
+            notes=body.notes,
+            held_on=body.held_on,
+        ),
+    )
+
+
+@router.post("/{case_id}/approval", response_model=CaseStep)
+def approval(case_id: UUID, body: ApprovalCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    """The proposal approved or refused by an official other than the one who proposed it."""
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.decide_approval(
+            case_id, agency_of(staff), body.approved, body.reason, body.decided_on
         ),
     )
 
@@ -148,7 +182,6 @@ def grant(case_id: UUID, body: GrantCreate, hub: HubDep, staff: Staff, once: Onc
             agency_of(staff),
             body.amount_fen,
             body.average_monthly_wage_fen,
-            body.approved_by,
             body.months,
             body.strict_review,
             body.decided_on,

@@ -50,7 +50,6 @@ FIELDS = {
         "average_monthly_wage_fen",
         "months",
         "strict_review",
-        "approved_by",
         "decided_on",
     ],
     "/referrals/{referral}/complete": ["actor", "reason", "outcome"],

@@ -11,9 +11,18 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.acting import Actor
 from hub.app import ReliefHub
+from hub.identity.acting import acting_as
 
 WAGE_FEN = 650_000
+
+
+def official(agency_id: UUID, name: str, role: str) -> Actor:
+    """An official of ``agency_id`` as the API would stamp them (one per name and agency)."""
+    return Actor(
+        kind="user", user_id=f"{agency_id}:{name}", agency_id=str(agency_id), name=name, roles=[role]
+    )
 BUREAUS = (
     ("civil-affairs", ["temporary-aid"]),
     ("medical-insurance", ["medical-aid"]),
@@ -59,8 +68,11 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
     hub.record_inquiry(case, p, "承办检察官", "询问")
     hub.review_case(case, p, "serious-injury-unpaid", None, "符合条件")
     amount = 200_000 + (i % 7) * 100_000
-    hub.submit_for_approval(case, p, amount, "承办检察官")
-    hub.grant_relief(case, p, amount, WAGE_FEN, "分管副检察长")
+    with acting_as(official(p, "承办检察官", "case_officer")):
+        hub.submit_for_approval(case, p, amount)
+    with acting_as(official(p, "部门负责人", "department_head")):
+        hub.decide_approval(case, p, True)
+    hub.grant_relief(case, p, amount, WAGE_FEN)
     hub.disburse_relief(case, p, amount)
     donor = partners[2]
     r1 = hub.refer(p, donor, person, "社会化救助", ["donation"], "承办检察官", case_id=case)
