@@ -201,3 +201,11 @@ class User(Aggregate):
     @event(Disabled)
     def _disabled(self, reason: str) -> None:
         self.disabled = True
+
+
+def describe(name: str, roles: list[str], lang: str = "zh") -> str:
+    """An official as officials read them: 李明（承办检察官）, or Li Ming (case officer)."""
+    labels = ("、" if lang == "zh" else ", ").join(role_label(r, lang) for r in roles)
+    if not labels:
+        return name
+    return f"{name}（{labels}）" if lang == "zh" else f"{name} ({labels})"

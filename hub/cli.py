@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from hub.access import Role
+from hub.audit.export import who
 from hub.cli_audit import audit_app, person_app
 from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
 from hub.cli_ops import dlq_app, replies_app, router_app
@@ -52,6 +53,8 @@ EVENT_NAMES_ZH = {
     "Reviewed": "审查",
     "HearingHeld": "听证",
     "SubmittedForApproval": "报批",
+    "MeetingRecorded": "检察长办公会/严格审查",
+    "ApprovalDecided": "审批",
     "ReliefGranted": "决定救助",
     "ReliefRefused": "决定不予救助",
     "ReliefDisbursed": "发放救助金",
@@ -65,6 +68,7 @@ LABELS = {
         "event": "事件",
         "at": "时间",
         "details": "内容",
+        "by": "经办人",
         "agency": "单位",
         "token": "令牌",
         "case": "案件",
@@ -77,6 +81,7 @@ LABELS = {
         "event": "event",
         "at": "at",
         "details": "details",
+        "by": "by",
         "agency": "agency",
         "token": "token",
         "case": "case",
@@ -229,7 +234,7 @@ def show_case(
     labels = LABELS[lang]
     console.print(f"{labels['case']} {case['id']} — {labels['stage']}: {case['stage']}")
     table = Table()
-    for column in ("version", "event", "at", "details"):
+    for column in ("version", "event", "at", "by", "details"):
         table.add_column(labels[column])
     for entry in history:
         details = "\n".join(
@@ -240,7 +245,7 @@ def show_case(
         name = entry["event"]
         if lang == "zh":
             name = f"{EVENT_NAMES_ZH.get(name, name)} ({name})"
-        table.add_row(str(entry["version"]), name, entry["at"][:19], details)
+        table.add_row(str(entry["version"]), name, entry["at"][:19], who(entry, lang), details)
     console.print(table)
 
 
