@@ -9,7 +9,7 @@ from uuid import UUID
 
 from domain.acting import Actor
 from domain.agency import Agency
-from domain.case import AidCase
+from domain.case import AidCase, Stage
 from domain.errors import InvalidValue, NotParty
 from domain.officials import User
 from domain.referral import Referral
@@ -128,7 +128,9 @@ class CaseCommands(HubBase):
         """Records the chief procurator's meeting or the strict review: the attendees are
         officials of the case's procuratorate, enabled, with their roles as they are now."""
         case = self._case_for(case_id, by_agency)
-        people = [self._attendee(user_id, by_agency) for user_id in attendee_ids]
+        # attendees are looked up once the step is in order (else the order is what is wrong)
+        ready = case.stage == Stage.SUBMITTED
+        people = [self._attendee(u, by_agency) for u in attendee_ids] if ready else []
         case.record_meeting(
             meeting, held_on or self.today(), people, decision, notes, current_actor()
         )

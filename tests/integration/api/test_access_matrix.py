@@ -344,7 +344,11 @@ def test_the_requester_sees_which_referral_lost_its_basis(api: Api, world: dict[
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
-        ("post", "/users", {"agency_id": None, "name": "x", "staff_number": "X", "roles": ["head"]}),
+        (
+            "post",
+            "/users",
+            {"agency_id": None, "name": "x", "staff_number": "X", "roles": ["head"]},
+        ),
         ("get", "/users", None),
         ("post", "/users/{user}/roles", {"roles": ["head"]}),
         ("post", "/users/{user}/disable", {"reason": "x"}),
@@ -389,3 +393,43 @@ def test_whoever_is_signed_in_may_ask_who_they_are_and_sign_out(api: Api, who: s
     assert api.get(who, "/auth/me").status_code == (200 if who else 401)
     if who is not None and ":" in who:
         assert api.post(who, "/auth/sign-out").status_code == 204
+
+
+# The approval steps of a case: the case's procuratorate only (its officials; the domain then
+# asks for the role), auditors and administrators never
+
+
+@pytest.mark.parametrize(
+    ("step", "body"),
+    [
+        ("approval", {"approved": True}),
+        (
+            "meetings",
+            {
+                "meeting": "strict-review",
+                "attendee_ids": [str(uuid.uuid4())],
+                "decision": "approved",
+            },
+        ),
+    ],
+)
+def test_only_the_cases_procuratorate_takes_its_approval_steps(
+    api: Api, world: dict[str, str], step: str, body: dict[str, Any]
+) -> None:
+    outsider = api.as_official("out", "chief_procurator")
+    own = api.as_official("p", "chief_procurator")
+    expected = {
+        outsider: 404,
+        "out": 404,
+        "ca": 404,
+        "connector": 404,
+        "auditor": 403,
+        "admin": 403,
+        None: 401,
+        own: 409,  # the case is not submitted: the procedure's order, after access
+    }
+    before = api.log_position()
+    for who, status in expected.items():
+        answer = api.post(who, f"/cases/{world['case']}/{step}", body)
+        assert answer.status_code == status, (who, answer.text)
+    assert api.log_position() == before
