@@ -126,10 +126,22 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
         received_on=DAY,
     )
     case.record_inquiry("承办检察官", "询问申请人及家属，核实困难情况", DAY)
-    case.review("serious-injury-unpaid", None, "符合国家司法救助条件", DAY)
+    case.review(
+        situation="serious-injury-unpaid",
+        refusal_ground=None,
+        notes="符合国家司法救助条件",
+        reviewed_on=DAY,
+    )
     case.submit_for_approval(amount, "承办检察官", DAY, OFFICER)
     case.decide_approval(True, None, DAY, HEAD)
-    case.grant(amount, 36, WAGE_FEN, False, "部门负责人", DAY)
+    case.grant(
+        amount_fen=amount,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by="部门负责人",
+        decided_on=DAY,
+    )
     case.disburse(amount, DAY)
     referral = Referral.request(
         requester_id=p,
@@ -146,7 +158,7 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
         requested_by="承办检察官",
         re_referral_of=None,
     )
-    referral.change_status("accepted", donor, "经办人")
+    referral.change_status("accepted", by_agency=donor, actor="经办人")
     provision = {
         "kind": "money",
         "amount_fen": 50_000 + i,
@@ -154,7 +166,7 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
         "description": "爱心企业捐助",
     }
     outcome = {"successful": True, "reason": None, "provisions": [provision]}
-    referral.change_status("completed", donor, "经办人", outcome=outcome)
+    referral.change_status("completed", by_agency=donor, actor="经办人", outcome=outcome)
     return [person, case, referral]
 
 

@@ -5,7 +5,7 @@ One run, on a Tansu broker it starts itself (``tests/support/tansu.py``):
 1. **Router.** N referrals are made through the Application (8 threads) on a fresh Kafka log;
    then, in alternating rounds, a raw kafka-python ``read_committed`` read of the log topic
    from its start to its end (records counted, ``check_crcs=False`` as the hub's own reader;
-   the default CRC-checking read is reported too) and ``hub.router.Router`` routing the whole
+   the default CRC-checking read is reported too) and ``hub.feeds.router.Router`` routing the whole
    log to the agency topics of a fresh prefix (each referral event becomes two feed records,
    one per party, in one Kafka transaction per batch). Events per second, and the ratio
    router / raw read (goal: at least 0.5).
@@ -49,7 +49,8 @@ from connectors import Connector, FeedRecord, Reply  # noqa: E402
 from connectors.settings import ConnectorSettings  # noqa: E402
 from connectors.wiring import build_parts, build_runner  # noqa: E402
 from hub.bootstrap import build  # noqa: E402
-from hub.router import Router, Topics, dead_letter_topic  # noqa: E402
+from hub.feeds.router import Router  # noqa: E402
+from hub.feeds.topics import Topics, dead_letter_topic  # noqa: E402
 from hub.settings import Settings  # noqa: E402
 from tests.support.tansu import running_broker  # noqa: E402
 
@@ -84,7 +85,14 @@ def make_referrals(hub: Any, count: int) -> None:
     hub.consent_to_all(person, "承办人", date.today())
 
     def refer(_: int) -> None:
-        hub.refer(requester, recipient, person, "生活困难", ["temporary-aid"], "承办人")
+        hub.refer(
+            requester_id=requester,
+            recipient_id=recipient,
+            person_id=person,
+            reason="生活困难",
+            services=["temporary-aid"],
+            requested_by="承办人",
+        )
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(refer, range(count)))

@@ -155,7 +155,7 @@ def read(kind: str, env: dict[str, str]) -> None:
     config = LogConfig.from_env(Environment(env=env))
     started = time.perf_counter()
     if kind == "hub":
-        from hub.eventlog.cli import rebuild_replica
+        from hub.cli.log import rebuild_replica
 
         config = LogConfig.from_env(Environment(env={**env, "HUB_REPLICA_PATH": env["REBUILD_TO"]}))
         events, _ = rebuild_replica(config)

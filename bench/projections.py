@@ -122,7 +122,14 @@ def lag(hub: Any, env: dict[str, str], views_url: str, rate: int, seconds: float
             delay = next_at - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            referral = hub.refer(p, recipient, person, "时延测试", ["temporary-aid"], "测试")
+            referral = hub.refer(
+                requester_id=p,
+                recipient_id=recipient,
+                person_id=person,
+                reason="时延测试",
+                services=["temporary-aid"],
+                requested_by="测试",
+            )
             with lock:
                 pending[str(referral)] = time.perf_counter()
             next_at += interval

@@ -242,6 +242,7 @@ class AidCase(Aggregate):
 
     def review(
         self,
+        *,
         situation: str | None,
         refusal_ground: str | None,
         notes: str,
@@ -375,6 +376,7 @@ class AidCase(Aggregate):
 
     def grant(
         self,
+        *,
         amount_fen: int,
         months: int,
         average_monthly_wage_fen: int,
@@ -454,7 +456,7 @@ class AidCase(Aggregate):
             self.stage = Stage.DISBURSED.value
 
     def record_follow_up(
-        self, visited_on: date, officer: str, notes: str, new_needs: list[str]
+        self, *, visited_on: date, officer: str, notes: str, new_needs: list[str]
     ) -> None:
         """A follow-up visit (回访); new needs found here start new referrals."""
         if self.disbursed_fen == 0 and self.stage != Stage.REFUSED:

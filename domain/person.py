@@ -188,6 +188,7 @@ class Person(Aggregate):
 
     def record_details(
         self,
+        *,
         agency_id: UUID | None,
         id_number: str,
         name: str,

@@ -250,6 +250,7 @@ class Referral(Aggregate):
     def change_status(
         self,
         to: str,
+        *,
         by_agency: UUID,
         actor: str,
         reason: str | None = None,

@@ -17,11 +17,11 @@ from eventsourcing.persistence import EventStore, Mapper, Transcoder
 from domain.workdays import WorkCalendar
 from hub.commands.audit import AuditCommands
 from hub.commands.cases import CaseCommands
+from hub.commands.links import LinkIndex
 from hub.commands.persons import PersonCommands
 from hub.commands.referrals import ReferralCommands
 from hub.commands.registry import RegistryCommands
 from hub.commands.users import UserCommands
-from hub.links import LinkIndex
 from hub.transcodings import hub_transcoder
 from hub.vault.chain import ChainedEventStore
 from hub.vault.keystore import KeyStore

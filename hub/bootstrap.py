@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.workdays import WorkCalendar
-from hub.access import AccessStore
+from hub.access.read_log import ReadLog
+from hub.access.tokens import AccessStore
 from hub.app import ReliefHub
-from hub.dead_letters import DeadLetters
+from hub.feeds.dead_letters import DeadLetters
+from hub.feeds.replies import BackgroundApplier, ReplyApplier
+from hub.feeds.router import Router
 from hub.identity.service import Identity
-from hub.read_log import ReadLog
-from hub.replies import BackgroundApplier, ReplyApplier
-from hub.router import Router
 from hub.settings import Settings
 from hub.vault.keystore import KeyStore
 from projections.deadlines import SlaPolicy

@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, ProcessRecorder, Recording, Tracking
 
 if TYPE_CHECKING:
-    from hub.links import LinkIndex
+    from hub.commands.links import LinkIndex
 
 A = TypeVar("A", bound=Aggregate)
 

@@ -73,9 +73,7 @@ def new_log_env(log_kind: str, directory: Path, request: pytest.FixtureRequest) 
 
 
 @pytest.fixture
-def log_env_factory(
-    log_kind: str, tmp_path: Path, request: pytest.FixtureRequest
-) -> LogEnvFactory:
+def log_env_factory(log_kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> LogEnvFactory:
     """Makes environments for fresh, empty logs of the selected kind (a new one per call)."""
     return lambda: new_log_env(log_kind, tmp_path, request)
 

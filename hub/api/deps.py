@@ -33,9 +33,16 @@ from domain.acting import Actor
 from domain.errors import DomainError
 from domain.values import region_contains
 from hub import privacy
-from hub.access import AccessStore, IdempotencyConflict, IdempotencyKeyReused, Principal, Role
+from hub.access.tokens import (
+    AccessStore,
+    IdempotencyConflict,
+    IdempotencyKeyReused,
+    Principal,
+    Role,
+)
 from hub.api.problems import Problem, from_domain
 from hub.app import ReliefHub
+from hub.feeds.dead_letters import DeadLetters
 from hub.idempotency import IdempotentAnswer, unit_of_work
 from hub.identity.acting import acting_as, actor_of
 from hub.identity.service import Identity
@@ -110,6 +117,23 @@ async def get_auditor(principal: Reader) -> Principal:
 Staff = Annotated[Principal, Depends(get_staff)]
 Admin = Annotated[Principal, Depends(get_admin)]
 Auditor = Annotated[Principal, Depends(get_auditor)]
+
+
+def get_dead_letters(request: Request, _: Admin) -> DeadLetters:
+    """The dead letters, for an administrator (403 for anyone else, before 409)."""
+    letters: DeadLetters | None = request.app.state.services.dead_letters
+    if letters is None:
+        raise Problem(
+            409,
+            "no-kafka",
+            "No Kafka log",
+            "dead letters exist only on the Kafka log; on the embedded log answers are "
+            "refused at once over HTTP",
+        )
+    return letters
+
+
+Letters = Annotated[DeadLetters, Depends(get_dead_letters)]
 
 NOT_FOUND = ("not-found", "Not found", "not found")
 

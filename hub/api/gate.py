@@ -15,7 +15,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.access import Principal
+from hub.access.tokens import Principal
 from hub.api.problems import Problem
 from hub.identity.service import Identity
 

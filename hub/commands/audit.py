@@ -14,10 +14,10 @@ from domain.errors import DomainError, NotFound
 from domain.person import Person
 from domain.referral import Referral
 from domain.values import require_text
+from hub.access.read_log import ReadLog
 from hub.audit.verify import Report, Verifier, log_events, stream_events
 from hub.commands.base import HubBase, plain
-from hub.queries import HIDDEN_FIELDS, HubQueries
-from hub.read_log import ReadLog
+from hub.commands.queries import HIDDEN_FIELDS, HubQueries
 from hub.vault.keystore import KeyStore
 
 
@@ -35,7 +35,7 @@ WHO_FIELDS = ("by_agency", "actor", "officer", "submitted_by", "approved_by", "r
 class AuditCommands(HubQueries, HubBase):
     keys: KeyStore
     hub_key: bytes
-    #: where the API's reads of personal data wait for their burst (see :mod:`hub.read_log`)
+    #: where the API's reads of personal data wait for their burst (see :mod:`hub.access.read_log`)
     read_log: ReadLog | None = None
 
     def erase_person(self, person_id: UUID, legal_basis: str, erased_by: str) -> None:

@@ -54,7 +54,9 @@ class CaseCommands(HubBase):
             if referral.person_id != person_id:
                 raise InvalidValue("the referral is about another person")
             if referral.status == ReferralStatus.ACCEPTED:
-                referral.change_status(ReferralStatus.IN_PROGRESS, procuratorate_id, actor)
+                referral.change_status(
+                    ReferralStatus.IN_PROGRESS, by_agency=procuratorate_id, actor=actor
+                )
             elif referral.status != ReferralStatus.IN_PROGRESS:
                 raise InvalidValue("accept the referral before opening a case from it")
             to_save.append(referral)
@@ -78,6 +80,7 @@ class CaseCommands(HubBase):
 
     def review_case(
         self,
+        *,
         case_id: UUID,
         by_agency: UUID,
         situation: str | None,
@@ -86,7 +89,12 @@ class CaseCommands(HubBase):
         on: date | None = None,
     ) -> None:
         case = self._case_for(case_id, by_agency)
-        case.review(situation, refusal_ground, notes, on or self.today())
+        case.review(
+            situation=situation,
+            refusal_ground=refusal_ground,
+            notes=notes,
+            reviewed_on=on or self.today(),
+        )
         self.save(case)
 
     def hold_hearing(
@@ -163,6 +171,7 @@ class CaseCommands(HubBase):
 
     def grant_relief(
         self,
+        *,
         case_id: UUID,
         by_agency: UUID,
         amount_fen: int,
@@ -175,12 +184,12 @@ class CaseCommands(HubBase):
         case = self._case_for(case_id, by_agency)
         approver = case.approvals.approver
         case.grant(
-            amount_fen,
-            months,
-            average_monthly_wage_fen,
-            strict_review,
-            approver["name"] if approver else "-",
-            on or self.today(),
+            amount_fen=amount_fen,
+            months=months,
+            average_monthly_wage_fen=average_monthly_wage_fen,
+            strict_review=strict_review,
+            approved_by=approver["name"] if approver else "-",
+            decided_on=on or self.today(),
         )
         self.save(case)
 
@@ -205,6 +214,7 @@ class CaseCommands(HubBase):
 
     def record_follow_up(
         self,
+        *,
         case_id: UUID,
         by_agency: UUID,
         officer: str,
@@ -213,7 +223,9 @@ class CaseCommands(HubBase):
         on: date | None = None,
     ) -> None:
         case = self._case_for(case_id, by_agency)
-        case.record_follow_up(on or self.today(), officer, notes, new_needs)
+        case.record_follow_up(
+            visited_on=on or self.today(), officer=officer, notes=notes, new_needs=new_needs
+        )
         self.save(case)
 
     def close_case(

@@ -23,7 +23,7 @@ from domain.referral import Referral
 from domain.values import AgencyKind, Service
 from hub import privacy
 from hub.commands.base import HubBase, plain
-from hub.links import LinkIndex
+from hub.commands.links import LinkIndex
 
 
 class PersonCommands(HubBase):
@@ -67,7 +67,14 @@ class PersonCommands(HubBase):
             return person.id
         person = self.load(Person, person_id)
         if not person.erased:
-            person.record_details(registered_by, id_number, name, contact, health, family)
+            person.record_details(
+                agency_id=registered_by,
+                id_number=id_number,
+                name=name,
+                contact=contact,
+                health=health,
+                family=family,
+            )
             self.save(person)
         return person_id
 

@@ -44,6 +44,7 @@ class ReferralCommands(HubBase):
 
     def _new_referral(
         self,
+        *,
         requester_id: UUID,
         recipient_id: UUID,
         person_id: UUID,
@@ -104,6 +105,7 @@ class ReferralCommands(HubBase):
 
     def refer(
         self,
+        *,
         requester_id: UUID,
         recipient_id: UUID,
         person_id: UUID,
@@ -117,22 +119,23 @@ class ReferralCommands(HubBase):
     ) -> UUID:
         """Refers a person to another agency; due in the recipient's target working days."""
         referral = self._new_referral(
-            requester_id,
-            recipient_id,
-            person_id,
-            case_id,
-            reason,
-            services,
-            requested_by,
-            legal_basis,
-            invoked_by,
-            on,
+            requester_id=requester_id,
+            recipient_id=recipient_id,
+            person_id=person_id,
+            case_id=case_id,
+            reason=reason,
+            services=services,
+            requested_by=requested_by,
+            legal_basis=legal_basis,
+            invoked_by=invoked_by,
+            on=on,
         )
         self.save(referral)
         return referral.id
 
     def re_refer(
         self,
+        *,
         referral_id: UUID,
         by_agency: UUID,
         new_recipient_id: UUID,
@@ -148,16 +151,16 @@ class ReferralCommands(HubBase):
         if new_recipient_id in (old.recipient_id, by_agency):
             raise InvalidValue("a rejected referral is re-referred to another agency")
         new = self._new_referral(
-            by_agency,
-            new_recipient_id,
-            old.person_id,
-            old.case_id,
-            reason,
-            services or old.services,
-            actor,
-            old.legal_basis,
-            old.invoked_by,
-            on,
+            requester_id=by_agency,
+            recipient_id=new_recipient_id,
+            person_id=old.person_id,
+            case_id=old.case_id,
+            reason=reason,
+            services=services or old.services,
+            requested_by=actor,
+            legal_basis=old.legal_basis,
+            invoked_by=old.invoked_by,
+            on=on,
             re_referral_of=old.id,
         )
         old.mark_re_referred(new.id, by_agency, actor)
@@ -184,7 +187,14 @@ class ReferralCommands(HubBase):
         if status is None:
             raise InvalidValue(f"unknown action {action!r}; one of: {', '.join(ACTIONS)}")
         referral = self.load(Referral, referral_id)
-        changed = referral.change_status(status, by_agency, actor, reason, outcome, request_key)
+        changed = referral.change_status(
+            status,
+            by_agency=by_agency,
+            actor=actor,
+            reason=reason,
+            outcome=outcome,
+            request_key=request_key,
+        )
         if tracking is not None:
             self.save_tracked(referral if changed else None, tracking=tracking)
         elif changed:

@@ -1,30 +1,13 @@
-"""Agencies and linkage mechanisms: who is in the network (persons: ``hub.commands.persons``)."""
+"""Agencies and linkage mechanisms: who is in the network (reads: ``hub.commands.queries``)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from uuid import UUID
 
 from domain.agency import Agency
 from domain.mechanism import LinkageMechanism
-from hub.commands.base import HubBase, plain
-
-
-def agency_dict(a: Agency) -> dict[str, Any]:
-    return plain(
-        {
-            "id": a.id,
-            "name": a.name,
-            "kind": a.kind,
-            "level": a.level,
-            "region_code": a.region_code,
-            "services": a.services,
-            "response_days": a.response_days,
-            "parent_id": a.parent_id,
-            "version": a.version,
-        }
-    )
+from hub.commands.base import HubBase
 
 
 class RegistryCommands(HubBase):
@@ -53,9 +36,6 @@ class RegistryCommands(HubBase):
         )
         self.save(agency)
         return agency.id
-
-    def get_agency(self, agency_id: UUID) -> dict[str, Any]:
-        return agency_dict(self.load(Agency, agency_id))
 
     def set_response_target(self, agency_id: UUID, response_days: int) -> None:
         agency = self.load(Agency, agency_id)
@@ -98,17 +78,3 @@ class RegistryCommands(HubBase):
         mechanism = self.load(LinkageMechanism, mechanism_id)
         mechanism.leave(agency_id, left_on, reason)
         self.save(mechanism)
-
-    def get_mechanism(self, mechanism_id: UUID) -> dict[str, Any]:
-        m = self.load(LinkageMechanism, mechanism_id)
-        return plain(
-            {
-                "id": m.id,
-                "name": m.name,
-                "region_code": m.region_code,
-                "lead_agency_id": m.lead_agency_id,
-                "signed_on": m.signed_on,
-                "members": [{"agency_id": a, "responsibility": r} for a, r in m.members.items()],
-                "version": m.version,
-            }
-        )

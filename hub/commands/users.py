@@ -13,7 +13,7 @@ from domain.agency import Agency
 from domain.errors import UserExists
 from domain.officials import User
 from hub.commands.base import HubBase, plain
-from hub.links import LinkIndex
+from hub.commands.links import LinkIndex
 
 
 def user_dict(u: User) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import json
 import threading
 import warnings
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services
 from hub.demo.driver import Driver

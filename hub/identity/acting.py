@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.acting import ACTED_BY, Actor
-from hub.identity.principal import Principal, PrincipalKind
+from hub.access.principal import Principal, PrincipalKind
 
 _current: ContextVar[Actor | None] = ContextVar("acting", default=None)
 

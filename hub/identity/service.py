@@ -15,9 +15,9 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from domain.errors import NotFound
-from hub.access import TOKEN_CACHE_SECONDS, AccessStore
+from hub.access.principal import Principal, PrincipalKind, access_role
+from hub.access.tokens import TOKEN_CACHE_SECONDS, AccessStore
 from hub.identity.passwords import Passwords, SignInRefused
-from hub.identity.principal import Principal, PrincipalKind, access_role
 from hub.identity.sessions import PREFIX, Sessions, digest
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from hub.access import AccessStore, IdempotencyConflict, IdempotencyKeyReused
+from hub.access.tokens import AccessStore, IdempotencyConflict, IdempotencyKeyReused
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -1,4 +1,5 @@
-"""Who may import whom: the domain stays pure, the read models never reach into the hub.
+"""Who may import whom: the domain stays pure, the read models never reach into the hub,
+and inside ``hub/`` the packages import one way (docs/architecture.md draws it).
 
 ``domain/`` is the aggregates and their rules on the library's domain model: the standard
 library, ``eventsourcing.domain`` and the working calendar, nothing with I/O. ``projections/``
@@ -15,10 +16,12 @@ from pathlib import Path
 import pytest
 
 import domain
+import hub
 import projections
 
 DOMAIN = Path(domain.__file__).parent
 PROJECTIONS = Path(projections.__file__).parent
+HUB = Path(hub.__file__).parent
 
 #: what the domain may import besides the standard library and itself
 DOMAIN_ALLOWED = {"eventsourcing.domain", "chinese_calendar"}
@@ -96,3 +99,137 @@ def test_the_checks_catch_what_they_forbid() -> None:
         "connectors.cli",
     }
     assert hub_imports(modules) == {"hub.settings", "connectors.cli"}
+
+
+#: each part of ``hub/`` (a package or a top-level module) and the other parts it may import;
+#: anything not named here is forbidden, and a new part must be added (test below)
+HUB_MAY_IMPORT: dict[str, set[str]] = {
+    "hub": set(),
+    "hub.settings": set(),
+    "hub.smalldb": set(),
+    "hub.transcodings": set(),
+    "hub.privacy": set(),
+    "hub.idempotency": set(),
+    "hub.eventlog": set(),
+    "hub.vault": {"hub.smalldb"},
+    "hub.audit": {"hub.vault"},
+    "hub.ports": {"hub.commands"},  # the link index's type, for type checking only
+    "hub.access": {"hub.ports", "hub.smalldb"},
+    "hub.identity": {"hub.access", "hub.smalldb"},
+    "hub.commands": {
+        "hub.access",
+        "hub.audit",
+        "hub.identity",  # the acting principal, stamped on the events it records
+        "hub.idempotency",
+        "hub.ports",
+        "hub.privacy",
+        "hub.vault",
+    },
+    "hub.feeds": {"hub.eventlog", "hub.identity", "hub.ports", "hub.vault"},
+    "hub.app": {"hub.commands", "hub.transcodings", "hub.vault"},
+    "hub.bootstrap": {
+        "hub.access",
+        "hub.app",
+        "hub.feeds",
+        "hub.identity",
+        "hub.settings",
+        "hub.vault",
+    },
+    "hub.api": {
+        "hub.access",
+        "hub.app",
+        "hub.audit",
+        "hub.bootstrap",
+        "hub.commands",
+        "hub.eventlog",
+        "hub.feeds",
+        "hub.idempotency",
+        "hub.identity",
+        "hub.privacy",
+    },
+    "hub.demo": {"hub.access", "hub.api", "hub.bootstrap", "hub.settings"},
+    "hub.cli": {
+        "hub.access",
+        "hub.api",
+        "hub.app",
+        "hub.audit",
+        "hub.bootstrap",
+        "hub.demo",
+        "hub.eventlog",
+        "hub.feeds",
+        "hub.identity",
+        "hub.settings",
+    },
+    "hub.__main__": {"hub.cli"},
+}
+
+
+def part_of(module: str) -> str:
+    """``hub.feeds.router`` -> ``hub.feeds``; ``hub.app`` -> ``hub.app``; ``hub`` -> ``hub``."""
+    return ".".join(module.split(".")[:2])
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(HUB.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def hub_parts_imported(source: str, importer: str) -> set[str]:
+    """The other parts of ``hub/`` a module imports (``from hub import privacy`` names
+    ``hub.privacy``; relative imports are resolved against ``importer``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = importer.split(".")[: -node.level] if node.level else []
+                base = ".".join([*package, base] if base else package)
+            if base == "hub":
+                names = [f"hub.{alias.name}" for alias in node.names]
+            else:
+                names = [base]
+        found |= {part_of(n) for n in names if n == "hub" or n.startswith("hub.")}
+    return found - {part_of(importer)}
+
+
+@pytest.mark.parametrize("path", sources(HUB), ids=lambda p: str(p.relative_to(HUB)))
+def test_hub_packages_import_one_way(path: Path) -> None:
+    importer = module_name(path)
+    part = part_of(importer)
+    assert part in HUB_MAY_IMPORT, f"hub part {part} is new: say what it may import"
+    forbidden = (
+        hub_parts_imported(path.read_text(encoding="utf-8"), importer) - HUB_MAY_IMPORT[part]
+    )
+    assert not forbidden, f"{importer} imports {sorted(forbidden)}"
+
+
+def test_the_hub_parts_are_all_named() -> None:
+    """Every package and top-level module of ``hub/`` is in the table, and nothing stale is."""
+    parts = {part_of(module_name(p)) for p in sources(HUB)}
+    assert parts == set(HUB_MAY_IMPORT)
+
+
+def test_the_cli_is_imported_by_nothing_and_the_api_only_by_the_cli_and_the_demo() -> None:
+    importers_of_cli = {p for p, allowed in HUB_MAY_IMPORT.items() if "hub.cli" in allowed}
+    assert importers_of_cli == {"hub.__main__"}
+    importers_of_api = {p for p, allowed in HUB_MAY_IMPORT.items() if "hub.api" in allowed}
+    assert importers_of_api == {"hub.cli", "hub.demo"}
+    for feeds_may_not in ("hub.api", "hub.cli", "hub.app", "hub.commands", "hub.bootstrap"):
+        assert feeds_may_not not in HUB_MAY_IMPORT["hub.feeds"]
+
+
+def test_the_hub_check_catches_what_it_forbids() -> None:
+    source = (
+        "from hub.api.deps import HubDep\n"
+        "from hub import privacy\n"
+        "from . import topics\n"
+        "from ..cli.common import fail\n"
+        "def f():\n"
+        "    import hub.bootstrap\n"
+    )
+    found = hub_parts_imported(source, "hub.feeds.router")
+    assert found == {"hub.api", "hub.privacy", "hub.cli", "hub.bootstrap"}
+    assert found - HUB_MAY_IMPORT["hub.feeds"] == found

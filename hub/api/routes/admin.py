@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.deps import AccessDep, Admin, HubDep, OnceDep, Reader
 from hub.api.problems import Problem
 from hub.api.schemas import (

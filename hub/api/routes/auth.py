@@ -16,11 +16,11 @@ from starlette.concurrency import run_in_threadpool
 
 from domain.agency import Agency
 from domain.officials import User
+from hub.access.principal import Principal
 from hub.api.deps import IdentityDep, Reader
-from hub.api.identity_schemas import MePublic, SignedIn, SignIn
 from hub.api.problems import Problem
+from hub.api.schemas.identity import MePublic, SignedIn, SignIn
 from hub.identity.passwords import LockedOut, SignInRefused
-from hub.identity.principal import Principal
 
 router = APIRouter(prefix="/auth", tags=["sign-in"])
 

@@ -100,12 +100,12 @@ def review(case_id: UUID, body: ReviewCreate, hub: HubDep, staff: Staff, once: O
         hub,
         case_id,
         lambda: hub.review_case(
-            case_id,
-            agency_of(staff),
-            body.situation.value if body.situation else None,
-            body.refusal_ground.value if body.refusal_ground else None,
-            body.notes,
-            body.reviewed_on,
+            case_id=case_id,
+            by_agency=agency_of(staff),
+            situation=body.situation.value if body.situation else None,
+            refusal_ground=body.refusal_ground.value if body.refusal_ground else None,
+            notes=body.notes,
+            on=body.reviewed_on,
         ),
     )
 
@@ -178,13 +178,13 @@ def grant(case_id: UUID, body: GrantCreate, hub: HubDep, staff: Staff, once: Onc
         hub,
         case_id,
         lambda: hub.grant_relief(
-            case_id,
-            agency_of(staff),
-            body.amount_fen,
-            body.average_monthly_wage_fen,
-            body.months,
-            body.strict_review,
-            body.decided_on,
+            case_id=case_id,
+            by_agency=agency_of(staff),
+            amount_fen=body.amount_fen,
+            average_monthly_wage_fen=body.average_monthly_wage_fen,
+            months=body.months,
+            strict_review=body.strict_review,
+            on=body.decided_on,
         ),
     )
 
@@ -222,12 +222,12 @@ def follow_up(case_id: UUID, body: FollowUpCreate, hub: HubDep, staff: Staff, on
         hub,
         case_id,
         lambda: hub.record_follow_up(
-            case_id,
-            agency_of(staff),
-            body.officer,
-            body.notes,
-            [n.value for n in body.new_needs],
-            body.visited_on,
+            case_id=case_id,
+            by_agency=agency_of(staff),
+            officer=body.officer,
+            notes=body.notes,
+            new_needs=[n.value for n in body.new_needs],
+            on=body.visited_on,
         ),
     )
 

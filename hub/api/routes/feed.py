@@ -24,7 +24,7 @@ from hub.api.deps import HubDep, Reader, own_agency
 from hub.api.problems import Problem
 from hub.api.schemas import FeedPublic
 from hub.app import ReliefHub
-from hub.routing import agency_feed
+from hub.feeds.routing import agency_feed
 
 router = APIRouter(tags=["agency feed"])
 

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from hub.access import Principal, Role
+from hub.access.tokens import Principal, Role
 from hub.api.problems import Problem
 from hub.api.schemas import HealthPublic
 from projections import worker

@@ -4,32 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path
 
-from hub.api.deps import Admin, HubDep, OnceDep
+from hub.api.deps import Admin, HubDep, Letters, OnceDep
 from hub.api.problems import Problem
 from hub.api.schemas import DeadLetterPublic
-from hub.dead_letters import DeadLetters
-from hub.replies import Rejection
+from hub.feeds.replies import Rejection
 
 router = APIRouter(prefix="/operations", tags=["operations"])
-
-
-def get_dead_letters(request: Request, _: Admin) -> DeadLetters:
-    """The dead letters, for an administrator (403 for anyone else, before 409)."""
-    letters: DeadLetters | None = request.app.state.services.dead_letters
-    if letters is None:
-        raise Problem(
-            409,
-            "no-kafka",
-            "No Kafka log",
-            "dead letters exist only on the Kafka log; on the embedded log answers are "
-            "refused at once over HTTP",
-        )
-    return letters
-
-
-Letters = Annotated[DeadLetters, Depends(get_dead_letters)]
 
 
 @router.get("/dlq", response_model=list[DeadLetterPublic], response_model_exclude_unset=True)

@@ -35,12 +35,12 @@ def refer(body: ReferralCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any
     return once(
         lambda: {
             "id": hub.refer(
-                agency_of(staff),
-                body.recipient_id,
-                body.person_id,
-                body.reason,
-                [s.value for s in body.services],
-                body.requested_by,
+                requester_id=agency_of(staff),
+                recipient_id=body.recipient_id,
+                person_id=body.person_id,
+                reason=body.reason,
+                services=[s.value for s in body.services],
+                requested_by=body.requested_by,
                 case_id=body.case_id,
                 legal_basis=body.legal_basis,
                 invoked_by=body.invoked_by,
@@ -78,12 +78,12 @@ def re_refer(
     return once(
         lambda: {
             "id": hub.re_refer(
-                referral_id,
-                agency_of(staff),
-                body.recipient_id,
-                body.reason,
-                body.actor,
-                [s.value for s in body.services] if body.services else None,
+                referral_id=referral_id,
+                by_agency=agency_of(staff),
+                new_recipient_id=body.recipient_id,
+                reason=body.reason,
+                actor=body.actor,
+                services=[s.value for s in body.services] if body.services else None,
             )
         },
         201,

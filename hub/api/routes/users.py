@@ -9,9 +9,11 @@ from uuid import UUID
 import pyotp
 from fastapi import APIRouter
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.deps import AccessDep, Admin, Auditor, HubDep, IdentityDep, OnceDep
-from hub.api.identity_schemas import (
+from hub.api.problems import Problem
+from hub.api.schemas import Created, Done
+from hub.api.schemas.identity import (
     ConnectorTokenCreate,
     MachineToken,
     TokenPublic,
@@ -23,8 +25,6 @@ from hub.api.identity_schemas import (
     UserPublic,
     UserRoles,
 )
-from hub.api.problems import Problem
-from hub.api.schemas import Created, Done
 
 router = APIRouter(tags=["officials and tokens"])
 

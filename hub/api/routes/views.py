@@ -12,7 +12,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from hub.access import Principal
+from hub.access.tokens import Principal
 from hub.api.deps import (
     HubDep,
     Reader,

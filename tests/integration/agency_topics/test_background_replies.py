@@ -17,7 +17,8 @@ import pytest
 from hub.bootstrap import Services
 from hub.demo import network as n
 from hub.demo.driver import Driver
-from hub.replies import BackgroundApplier, replies_topic
+from hub.feeds.replies import BackgroundApplier
+from hub.feeds.topics import replies_topic
 from tests.integration.agency_topics.test_replies import new_referral, reply, send
 from tests.integration.agency_topics.test_router import prefix_of
 from tests.integration.agency_topics.test_topics import one_referral, topics

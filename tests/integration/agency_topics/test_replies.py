@@ -14,10 +14,11 @@ import pytest
 from kafka import KafkaProducer
 
 from hub.bootstrap import Services
-from hub.dead_letters import DeadLetters, Republished
 from hub.demo import network as n
 from hub.demo.driver import Driver
-from hub.replies import BackgroundApplier, ReplyApplier, replies_topic, tracking_name
+from hub.feeds.dead_letters import DeadLetters, Republished
+from hub.feeds.replies import BackgroundApplier, ReplyApplier, tracking_name
+from hub.feeds.topics import replies_topic
 from tests.integration.agency_topics.conftest import read_topic
 from tests.integration.agency_topics.test_router import prefix_of
 

@@ -15,11 +15,12 @@ import pytest
 from domain.referral import Referral
 from domain.values import MAX_AMOUNT_FEN, MAX_SHORT_TEXT
 from hub.bootstrap import Services
-from hub.dead_letters import DeadLetters
 from hub.demo import network as n
 from hub.demo.driver import Driver
-from hub.replies import ReplyApplier
-from hub.router import Router, agency_topic
+from hub.feeds.dead_letters import DeadLetters
+from hub.feeds.replies import ReplyApplier
+from hub.feeds.router import Router
+from hub.feeds.topics import agency_topic
 from tests.integration.agency_topics.conftest import read_topic
 from tests.integration.agency_topics.test_replies import drain, new_referral, reply, send
 from tests.integration.agency_topics.test_router import prefix_of

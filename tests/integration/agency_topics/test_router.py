@@ -19,8 +19,9 @@ import pytest
 
 from hub.bootstrap import Services, build
 from hub.demo.driver import Driver
-from hub.router import Router, RouterFenced, agency_topic, read_position
-from hub.routing import ROUTED_TOPICS, agency_feed
+from hub.feeds.router import Router, RouterFenced, read_position
+from hub.feeds.routing import ROUTED_TOPICS, agency_feed
+from hub.feeds.topics import agency_topic
 from hub.settings import Settings
 from tests.conftest import new_log_env
 from tests.integration.agency_topics.conftest import read_topic
@@ -150,7 +151,14 @@ def refer_some(services: Services, count: int, agencies: tuple[Any, Any] | None 
     person = hub.register_person("659001199001010016", "测试", registered_by=requester)
     hub.consent_to_all(person, "承办人", date.today())
     for _ in range(count):
-        hub.refer(requester, recipient, person, "生活困难", ["temporary-aid"], "承办人")
+        hub.refer(
+            requester_id=requester,
+            recipient_id=recipient,
+            person_id=person,
+            reason="生活困难",
+            services=["temporary-aid"],
+            requested_by="承办人",
+        )
     return agencies
 
 
@@ -172,7 +180,7 @@ def test_a_commit_that_times_out_while_the_broker_is_stopped_completes_when_it_i
         broker.process.send_signal(signal.SIGSTOP)
         resume = threading.Timer(3.5, broker.process.send_signal, (signal.SIGCONT,))
         resume.start()
-        with caplog.at_level(logging.WARNING, logger="hub.router"):
+        with caplog.at_level(logging.WARNING, logger="hub.feeds.router"):
             assert router.step() == 4
         resume.join()
         assert "commit of the routed batch not done yet" in caplog.text  # it did time out

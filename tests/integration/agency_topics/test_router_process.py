@@ -18,8 +18,9 @@ import pytest
 from hub.bootstrap import Services
 from hub.demo import network as n
 from hub.demo.driver import Driver
-from hub.router import agency_topic, read_position
-from hub.routing import ROUTED_TOPICS
+from hub.feeds.router import read_position
+from hub.feeds.routing import ROUTED_TOPICS
+from hub.feeds.topics import agency_topic
 from tests.integration.agency_topics.conftest import read_topic
 from tests.integration.agency_topics.test_router import prefix_of
 from tests.integration.agency_topics.test_topics import one_referral

@@ -14,13 +14,14 @@ from pathlib import Path
 import pytest
 from kafka.admin import KafkaAdminClient
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services, build
 from hub.demo import network as n
 from hub.demo.driver import Driver
-from hub.replies import ReplyApplier, replies_topic
-from hub.router import Router, agency_topic
+from hub.feeds.replies import ReplyApplier
+from hub.feeds.router import Router
+from hub.feeds.topics import agency_topic, replies_topic
 from hub.settings import Settings
 from tests.conftest import new_log_env
 from tests.integration.agency_topics.test_replies import new_referral

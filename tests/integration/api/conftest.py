@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services, build
 from hub.settings import Settings

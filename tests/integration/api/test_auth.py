@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from hub.access import Role
+from hub.access.tokens import Role
 from tests.integration.api.conftest import Api, assert_problem
 
 

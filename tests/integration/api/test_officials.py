@@ -10,7 +10,7 @@ from uuid import UUID
 
 import pyotp
 
-from hub.access import Role
+from hub.access.tokens import Role
 from tests.integration.api.conftest import PASSWORD, Api, assert_problem
 
 

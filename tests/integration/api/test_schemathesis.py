@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services, build
 from hub.demo import network as n

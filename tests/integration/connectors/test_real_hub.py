@@ -76,7 +76,7 @@ class Network:
 
 @pytest.fixture
 def network(tmp_path: Path) -> Iterator[Network]:
-    from hub.access import Role
+    from hub.access.tokens import Role
     from hub.api.app import create_app
     from hub.bootstrap import build
     from hub.settings import Settings

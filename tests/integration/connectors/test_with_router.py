@@ -45,13 +45,14 @@ class Volunteers(Connector):
 def test_a_connector_answers_a_routed_referral_exactly_once(
     kafka_bootstrap: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    from hub.access import Role
+    from hub.access.tokens import Role
     from hub.api.app import create_app
     from hub.bootstrap import build
     from hub.demo import network as n
     from hub.demo.driver import Driver
-    from hub.replies import ReplyApplier, agency_of
-    from hub.router import Router
+    from hub.feeds.replies import ReplyApplier
+    from hub.feeds.router import Router
+    from hub.feeds.topics import agency_of
     from hub.settings import Settings
 
     with warnings.catch_warnings():

@@ -1,7 +1,7 @@
 """The seven scenarios on a hub on a Kafka log, the receiving agencies answering by connector.
 
 One hub per module: the router and the reply applier (as ``hub serve`` should run it: a
-:class:`~hub.replies.BackgroundApplier` in the writing process) run in threads beside it, each
+:class:`~hub.feeds.replies.BackgroundApplier` in the writing process) run in threads beside it, each
 receiving agency's SDK connector (:class:`ScenarioAgency`) runs in its own thread on the
 agency's topic, and the requesting side (procuratorates, civil affairs) acts through the API.
 The agency topics are created beforehand, as an operator provisions them with the agency's
@@ -21,14 +21,15 @@ import pytest
 
 from connectors.runtime import Runner
 from connectors.wiring import Parts, build_parts, build_runner
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services, build
 from hub.demo import network as n
 from hub.demo.driver import Driver
 from hub.demo.scenarios import run_scenarios
-from hub.replies import BackgroundApplier
-from hub.router import Router, Topics, agency_topic, dead_letter_topic
+from hub.feeds.replies import BackgroundApplier
+from hub.feeds.router import Router
+from hub.feeds.topics import Topics, agency_topic, dead_letter_topic
 from hub.settings import Settings
 from tests.conftest import new_log_env
 from tests.integration.connectors.kafka_support import kafka_settings

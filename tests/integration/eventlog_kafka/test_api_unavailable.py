@@ -8,7 +8,7 @@ import warnings
 
 import pytest
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import build
 from hub.settings import Settings

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from typer.testing import CliRunner
 
-from hub.eventlog.cli import app
+from hub.cli.log import app
 from tests.integration.eventlog_kafka.conftest import event, remove_replica
 
 pytestmark = pytest.mark.kafka

@@ -7,31 +7,17 @@ relied on that consent; persons, cases, referrals and combined aid read as that 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import pytest
-
 from hub.bootstrap import Services
 from hub.demo import network as n
-from tests.support.old_logs import expected, open_old_log
 
 COMMIT = "af50948"
 NEW_KEYS = {"consent_id", "basis_lost"}  # what referrals read now besides what they read then
 
 
-@pytest.fixture(scope="module")
-def old() -> dict[str, Any]:
-    return expected(COMMIT)
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    opened = open_old_log(COMMIT, tmp_path_factory.mktemp("old-log"))
-    yield opened
-    opened.close()
 
 
 def as_then(referral: dict[str, Any]) -> dict[str, Any]:
@@ -88,12 +74,12 @@ def test_the_old_consent_still_serves_its_parties_and_only_them(
     youth_league = agencies[n.KUYTUN_YOUTH_LEAGUE]
     # the procuratorate handling her case refers her again under her old consent
     again = hub.refer(
-        UUID(mori),
-        UUID(builder),
-        UUID(ye["person_id"]),
-        "持续关注",
-        ["donation"],
-        "承办检察官",
+        requester_id=UUID(mori),
+        recipient_id=UUID(builder),
+        person_id=UUID(ye["person_id"]),
+        reason="持续关注",
+        services=["donation"],
+        requested_by="承办检察官",
         case_id=UUID(ye["case_id"]),
     )
     assert hub.get_referral(again)["consent"] is True
@@ -111,7 +97,7 @@ def test_the_old_consent_still_serves_its_parties_and_only_them(
 
 
 def test_the_fixture_is_not_changed_by_opening_it(tmp_path: Path) -> None:
-    from tests.support.old_logs import FIXTURES
+    from tests.support.old_logs import FIXTURES, open_old_log
 
     before = (FIXTURES / COMMIT / "hub.sqlite").read_bytes()
     opened = open_old_log(COMMIT, tmp_path / "again")

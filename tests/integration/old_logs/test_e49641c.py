@@ -6,29 +6,15 @@ in ``NEW_KEYS`` (what later code reads besides); the hash chains still verify.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
-import pytest
-
 from hub.bootstrap import Services
-from tests.support.old_logs import expected, open_old_log
 
 COMMIT = "e49641c"
 NEW_KEYS: set[str] = set()  # what referrals, cases and persons read now besides what they read then
 
 
-@pytest.fixture(scope="module")
-def old() -> dict[str, Any]:
-    return expected(COMMIT)
-
-
-@pytest.fixture(scope="module")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    opened = open_old_log(COMMIT, tmp_path_factory.mktemp("old-log"))
-    yield opened
-    opened.close()
 
 
 def as_then(read: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from hub.access import AccessStore, Role
+from hub.access.tokens import AccessStore, Role
 from hub.bootstrap import open_views
 from hub.demo.driver import Driver
 from hub.demo.scenarios import load_all

@@ -23,7 +23,7 @@ from uuid import UUID
 
 import pytest
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.demo.scenarios import load_all
 from hub.settings import Settings

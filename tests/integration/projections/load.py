@@ -66,16 +66,35 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
     hub.consent_to_all(person, "承办人", date(2026, 1, 5))
     case = hub.receive_lead(p, person, "applicant", "因案致困", date(2026, 1, 5))
     hub.record_inquiry(case, p, "承办检察官", "询问")
-    hub.review_case(case, p, "serious-injury-unpaid", None, "符合条件")
+    hub.review_case(
+        case_id=case,
+        by_agency=p,
+        situation="serious-injury-unpaid",
+        refusal_ground=None,
+        notes="符合条件",
+    )
     amount = 200_000 + (i % 7) * 100_000
     with acting_as(official(p, "承办检察官", "case_officer")):
         hub.submit_for_approval(case, p, amount)
     with acting_as(official(p, "部门负责人", "department_head")):
         hub.decide_approval(case, p, True)
-    hub.grant_relief(case, p, amount, WAGE_FEN)
+    hub.grant_relief(
+        case_id=case,
+        by_agency=p,
+        amount_fen=amount,
+        average_monthly_wage_fen=WAGE_FEN,
+    )
     hub.disburse_relief(case, p, amount)
     donor = partners[2]
-    r1 = hub.refer(p, donor, person, "社会化救助", ["donation"], "承办检察官", case_id=case)
+    r1 = hub.refer(
+        requester_id=p,
+        recipient_id=donor,
+        person_id=person,
+        reason="社会化救助",
+        services=["donation"],
+        requested_by="承办检察官",
+        case_id=case,
+    )
     hub.answer_referral(r1, donor, "accept", "经办人")
     provision = {
         "kind": "money",
@@ -89,7 +108,14 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
     other = partners[i % 2]
     service = "temporary-aid" if i % 2 == 0 else "medical-aid"
     r2 = hub.refer(
-        p, other, person, "后续帮扶", [service], "承办检察官", case_id=case, on=date(2026, 11, 2)
+        requester_id=p,
+        recipient_id=other,
+        person_id=person,
+        reason="后续帮扶",
+        services=[service],
+        requested_by="承办检察官",
+        case_id=case,
+        on=date(2026, 11, 2),
     )
     if i % 3 == 0:
         hub.answer_referral(r2, other, "accept", "经办人")

@@ -65,7 +65,15 @@ class SlaWatchListCase:
         hub.consent_to_all(person, "承办人", date(2026, 11, 1))
 
         def refer(to: str, on: date, service: str) -> UUID:
-            return hub.refer(ids["p"], ids[to], person, "测试", [service], "承办检察官", on=on)
+            return hub.refer(
+                requester_id=ids["p"],
+                recipient_id=ids[to],
+                person_id=person,
+                reason="测试",
+                services=[service],
+                requested_by="承办检察官",
+                on=on,
+            )
 
         ids["late"] = refer("a", date(2026, 11, 2), "temporary-aid")  # due Mon 9th
         ids["soon"] = refer("b", date(2026, 11, 6), "medical-aid")  # due Fri 13th

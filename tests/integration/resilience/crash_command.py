@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from hub.access import AccessStore
+from hub.access.tokens import AccessStore
 from hub.api.app import create_app
 from hub.app import ReliefHub
 from hub.bootstrap import build

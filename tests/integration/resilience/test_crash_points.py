@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import build
 from hub.settings import Settings

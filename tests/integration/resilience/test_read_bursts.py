@@ -20,10 +20,10 @@ import httpx
 import pytest
 
 from domain.audit import PersonalDataReads
-from hub.access import Role
+from hub.access.read_log import events_of
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services, build
-from hub.read_log import events_of
 from hub.settings import Settings
 from tests.integration.api.conftest import AGENCIES, id_number
 from tests.integration.resilience.serve import HubServer, hub_env

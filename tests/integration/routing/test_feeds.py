@@ -15,12 +15,12 @@ from uuid import UUID
 import pytest
 
 from domain.referral import Referral
-from hub.access import Role
+from hub.access.tokens import Role
 from hub.api.app import create_app
 from hub.bootstrap import Services, build
 from hub.demo.driver import Driver
 from hub.demo.scenarios import load_all
-from hub.routing import ROUTED_TOPICS, Feeds, RoutedEvent, RoutedEventReader, RoutedReferral
+from hub.feeds.routing import ROUTED_TOPICS, Feeds, RoutedEvent, RoutedEventReader, RoutedReferral
 from hub.settings import Settings
 
 with warnings.catch_warnings():

@@ -82,11 +82,21 @@ def inquire(case: AidCase) -> None:
 
 
 def review_eligible(case: AidCase) -> None:
-    case.review("tort-damages-unobtainable", None, "wife and son injured", DAY)
+    case.review(
+        situation="tort-damages-unobtainable",
+        refusal_ground=None,
+        notes="wife and son injured",
+        reviewed_on=DAY,
+    )
 
 
 def review_ineligible(case: AidCase) -> None:
-    case.review(None, "hardship-not-caused-by-case", "illness unrelated to the case", DAY)
+    case.review(
+        situation=None,
+        refusal_ground="hardship-not-caused-by-case",
+        notes="illness unrelated to the case",
+        reviewed_on=DAY,
+    )
 
 
 def hear(case: AidCase) -> None:
@@ -124,7 +134,14 @@ def submit(case: AidCase, proposed_fen: int = PROPOSED_FEN) -> None:
 
 
 def grant(case: AidCase, amount_fen: int = 3_000_000) -> None:
-    case.grant(amount_fen, 36, WAGE_FEN, False, CHIEF_MEETING, DAY)
+    case.grant(
+        amount_fen=amount_fen,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by=CHIEF_MEETING,
+        decided_on=DAY,
+    )
 
 
 def refuse(case: AidCase) -> None:
@@ -219,8 +236,8 @@ SIDES: dict[str, UUID] = {"requester": REQUESTER, "recipient": RECIPIENT, "third
 def set_status(referral: Referral, status: str, side: str) -> None:
     referral.change_status(
         status,
-        SIDES[side],
-        f"{side} officer",
+        by_agency=SIDES[side],
+        actor=f"{side} officer",
         reason="a stated reason",
         outcome=SUCCESS if status == "completed" else None,
     )

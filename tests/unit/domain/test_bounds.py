@@ -80,7 +80,12 @@ def case_at_submission() -> AidCase:
         received_on=date(2026, 1, 5),
     )
     case.record_inquiry("检察官", "询问", date(2026, 1, 6))
-    case.review("serious-injury-unpaid", None, "符合", date(2026, 1, 7))
+    case.review(
+        situation="serious-injury-unpaid",
+        refusal_ground=None,
+        notes="符合",
+        reviewed_on=date(2026, 1, 7),
+    )
     submit(case, 300_000)
     return case
 
@@ -98,11 +103,37 @@ def test_an_aid_case_holds_the_bounds_without_the_api() -> None:
     version = case.version
     attempts: list[Any] = [
         lambda: case.grant(
-            MAX_AMOUNT_FEN + 1, 36, MAX_AMOUNT_FEN, True, "chief-procurator-meeting", date.today()
+            amount_fen=MAX_AMOUNT_FEN + 1,
+            months=36,
+            average_monthly_wage_fen=MAX_AMOUNT_FEN,
+            strict_review=True,
+            approved_by="chief-procurator-meeting",
+            decided_on=date.today(),
         ),
-        lambda: case.grant(300_000, MAX_MONTHS + 1, 10_000, True, "x", date(2026, 1, 9)),
-        lambda: case.grant(300_000, 36, 10_000, False, "人" * 201, date(2026, 1, 9)),
-        lambda: case.grant(300_000, 36, 10_000, False, "x", date(1, 1, 1)),
+        lambda: case.grant(
+            amount_fen=300_000,
+            months=MAX_MONTHS + 1,
+            average_monthly_wage_fen=10_000,
+            strict_review=True,
+            approved_by="x",
+            decided_on=date(2026, 1, 9),
+        ),
+        lambda: case.grant(
+            amount_fen=300_000,
+            months=36,
+            average_monthly_wage_fen=10_000,
+            strict_review=False,
+            approved_by="人" * 201,
+            decided_on=date(2026, 1, 9),
+        ),
+        lambda: case.grant(
+            amount_fen=300_000,
+            months=36,
+            average_monthly_wage_fen=10_000,
+            strict_review=False,
+            approved_by="x",
+            decided_on=date(1, 1, 1),
+        ),
     ]
     for attempt in attempts:
         with pytest.raises(InvalidValue):
@@ -135,9 +166,11 @@ def test_a_referral_outcome_and_answer_hold_the_bounds() -> None:
         requested_by="承办人",
     )
     with pytest.raises(InvalidValue):
-        referral.change_status("rejected", recipient, "经办人", reason="x" * (MAX_TEXT + 1))
+        referral.change_status(
+            "rejected", by_agency=recipient, actor="经办人", reason="x" * (MAX_TEXT + 1)
+        )
     with pytest.raises(InvalidValue, match="a reason is text"):
-        referral.change_status("rejected", recipient, "经办人", reason=["x"])  # type: ignore[arg-type]
+        referral.change_status("rejected", by_agency=recipient, actor="经办人", reason=["x"])  # type: ignore[arg-type]
     assert referral.version == 1
 
 

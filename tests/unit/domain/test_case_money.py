@@ -44,7 +44,14 @@ def test_the_chief_procurators_meeting_threshold_is_ten_thousand_yuan() -> None:
 
 def test_a_grant_up_to_months_times_the_average_wage_is_allowed() -> None:
     case = case_at("submitted")
-    case.grant(36 * WAGE_FEN, 36, WAGE_FEN, False, CHIEF_MEETING, DAY)
+    case.grant(
+        amount_fen=36 * WAGE_FEN,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by=CHIEF_MEETING,
+        decided_on=DAY,
+    )
     assert (case.stage, case.granted_fen) == (Stage.GRANTED, 36 * WAGE_FEN)
     assert_rebuilds(case)
 
@@ -52,19 +59,47 @@ def test_a_grant_up_to_months_times_the_average_wage_is_allowed() -> None:
 def test_a_grant_over_months_times_the_average_wage_is_refused() -> None:
     case = case_at("submitted")
     with refused(case, AmountOverLimit) as info:
-        case.grant(12 * WAGE_FEN + 1, 12, WAGE_FEN, False, CHIEF_MEETING, DAY)
+        case.grant(
+            amount_fen=12 * WAGE_FEN + 1,
+            months=12,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+        )
     assert info.value.rule == "relief-amount-over-limit"
 
 
 def test_more_than_36_months_needs_strict_review() -> None:
     case = case_at("submitted")
     with refused(case, AmountOverLimit) as info:
-        case.grant(37 * WAGE_FEN, 37, WAGE_FEN, False, CHIEF_MEETING, DAY)
+        case.grant(
+            amount_fen=37 * WAGE_FEN,
+            months=37,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+        )
     assert "strict review" in str(info.value)
     # Strict review lifts the 36 months, never the months × wage limit.
     with refused(case, AmountOverLimit):
-        case.grant(48 * WAGE_FEN + 1, 48, WAGE_FEN, True, CHIEF_MEETING, DAY)
-    case.grant(48 * WAGE_FEN, 48, WAGE_FEN, True, CHIEF_MEETING, DAY)
+        case.grant(
+            amount_fen=48 * WAGE_FEN + 1,
+            months=48,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=True,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+        )
+    case.grant(
+        amount_fen=48 * WAGE_FEN,
+        months=48,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=True,
+        approved_by=CHIEF_MEETING,
+        decided_on=DAY,
+    )
     assert case.granted_fen == 48 * WAGE_FEN
 
 
@@ -73,15 +108,36 @@ def test_ten_thousand_yuan_or_more_goes_to_the_chief_procurators_meeting() -> No
     propose(case, CHIEF_MEETING_THRESHOLD_FEN)
     case.decide_approval(True, None, DAY, CHIEF)
     with refused(case, ApprovalRequired) as info:
-        case.grant(CHIEF_MEETING_THRESHOLD_FEN, 36, WAGE_FEN, False, "检察长", DAY)
+        case.grant(
+            amount_fen=CHIEF_MEETING_THRESHOLD_FEN,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by="检察长",
+            decided_on=DAY,
+        )
     assert info.value.rule == "relief-approval-required"
     assert "meeting" in str(info.value)
     # a meeting that refused is no approval either
     case.record_meeting(CHIEF_MEETING, DAY, [CHIEF, HEAD], "refused", "再议", OFFICER)
     with refused(case, ApprovalRequired):
-        case.grant(CHIEF_MEETING_THRESHOLD_FEN, 36, WAGE_FEN, False, "检察长", DAY)
+        case.grant(
+            amount_fen=CHIEF_MEETING_THRESHOLD_FEN,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by="检察长",
+            decided_on=DAY,
+        )
     case.record_meeting(CHIEF_MEETING, DAY, [CHIEF, HEAD, OFFICER], "approved", None, OFFICER)
-    case.grant(CHIEF_MEETING_THRESHOLD_FEN, 36, WAGE_FEN, False, "检察长", DAY)
+    case.grant(
+        amount_fen=CHIEF_MEETING_THRESHOLD_FEN,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by="检察长",
+        decided_on=DAY,
+    )
     meeting = [e for e in assert_rebuilds(case) if type(e).__name__ == "MeetingRecorded"][-1]
     assert [a["name"] for a in meeting.attendees] == ["检察长", "部门负责人", "承办检察官"]
 
@@ -90,7 +146,14 @@ def test_below_ten_thousand_yuan_a_department_head_approves() -> None:
     case = case_at("heard")
     propose(case, CHIEF_MEETING_THRESHOLD_FEN - 1)
     case.decide_approval(True, None, DAY, HEAD)
-    case.grant(CHIEF_MEETING_THRESHOLD_FEN - 1, 36, WAGE_FEN, False, "部门负责人", DAY)
+    case.grant(
+        amount_fen=CHIEF_MEETING_THRESHOLD_FEN - 1,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by="部门负责人",
+        decided_on=DAY,
+    )
     assert case.granted_fen == 999_999
 
 
@@ -128,17 +191,38 @@ def test_no_grant_without_an_approval_and_none_after_a_refusal() -> None:
     case = case_at("heard")
     propose(case, 500_000)
     with refused(case, ApprovalRequired):
-        case.grant(500_000, 36, WAGE_FEN, False, "x", DAY)
+        case.grant(
+            amount_fen=500_000,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by="x",
+            decided_on=DAY,
+        )
     with refused(case, ReasonRequired):
         case.decide_approval(False, None, DAY, HEAD)
     case.decide_approval(False, "金额过高", DAY, HEAD)
     with refused(case, ApprovalRequired):
-        case.grant(500_000, 36, WAGE_FEN, False, "x", DAY)
+        case.grant(
+            amount_fen=500_000,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by="x",
+            decided_on=DAY,
+        )
     with refused(case, ApprovalRequired):  # decided: a new proposal is needed
         case.decide_approval(True, None, DAY, CHIEF)
     propose(case, 400_000)  # the officer proposes again, and it is approved
     case.decide_approval(True, None, DAY, HEAD)
-    case.grant(400_000, 36, WAGE_FEN, False, "x", DAY)
+    case.grant(
+        amount_fen=400_000,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by="x",
+        decided_on=DAY,
+    )
     decided = [e for e in assert_rebuilds(case) if type(e).__name__ == "ApprovalDecided"]
     assert [(e.approved, e.reason) for e in decided] == [(False, "金额过高"), (True, None)]
     assert decided[0].approver == {
@@ -153,9 +237,23 @@ def test_a_grant_never_exceeds_the_approved_proposal() -> None:
     propose(case, 100_000)  # 1,000 yuan
     case.decide_approval(True, None, DAY, HEAD)
     with refused(case, GrantOverProposal) as info:
-        case.grant(5_000_000, 36, WAGE_FEN, False, CHIEF_MEETING, DAY)
+        case.grant(
+            amount_fen=5_000_000,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+        )
     assert info.value.rule == "grant-over-proposal"
-    case.grant(100_000, 36, WAGE_FEN, False, "x", DAY)
+    case.grant(
+        amount_fen=100_000,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by="x",
+        decided_on=DAY,
+    )
 
 
 def test_more_than_36_months_needs_the_strict_review_recorded() -> None:
@@ -164,12 +262,26 @@ def test_more_than_36_months_needs_the_strict_review_recorded() -> None:
     case.record_meeting(CHIEF_MEETING, DAY, [CHIEF], "approved", None, OFFICER)
     case.decide_approval(True, None, DAY, CHIEF)
     with refused(case, AmountOverLimit) as info:
-        case.grant(40 * WAGE_FEN, 40, WAGE_FEN, True, "x", DAY)
+        case.grant(
+            amount_fen=40 * WAGE_FEN,
+            months=40,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=True,
+            approved_by="x",
+            decided_on=DAY,
+        )
     assert "strict review recorded" in str(info.value)
     with refused(case, RoleRequired):  # a strict review is held by a head or the chief
         case.record_meeting("strict-review", DAY, [OFFICER], "approved", None, OFFICER)
     case.record_meeting("strict-review", DAY, [HEAD, OFFICER], "approved", None, OFFICER)
-    case.grant(40 * WAGE_FEN, 40, WAGE_FEN, True, "x", DAY)
+    case.grant(
+        amount_fen=40 * WAGE_FEN,
+        months=40,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=True,
+        approved_by="x",
+        decided_on=DAY,
+    )
 
 
 @pytest.mark.parametrize(
@@ -192,7 +304,14 @@ def test_grant_figures_are_whole_positive_numbers_never_floats(
 ) -> None:
     case = case_at("submitted")
     with refused(case, InvalidValue):
-        case.grant(amount, months, wage, False, CHIEF_MEETING, DAY)
+        case.grant(
+            amount_fen=amount,
+            months=months,
+            average_monthly_wage_fen=wage,
+            strict_review=False,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+        )
 
 
 @pytest.mark.parametrize("proposed", [3_000_000.0, 0, -1, True])
@@ -231,7 +350,14 @@ def test_a_disbursement_is_positive_integer_fen(amount: Any) -> None:
 )
 def test_disbursements_never_exceed_the_grant(granted: int, payments: list[int]) -> None:
     case = case_at("submitted")
-    case.grant(granted, 36, CHIEF_MEETING_THRESHOLD_FEN, False, CHIEF_MEETING, DAY)
+    case.grant(
+        amount_fen=granted,
+        months=36,
+        average_monthly_wage_fen=CHIEF_MEETING_THRESHOLD_FEN,
+        strict_review=False,
+        approved_by=CHIEF_MEETING,
+        decided_on=DAY,
+    )
     paid = 0
     for amount in payments:
         if paid + amount > granted:

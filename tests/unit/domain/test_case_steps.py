@@ -28,7 +28,12 @@ from tests.unit.domain.support import (
 
 
 def follow_up(case: AidCase) -> None:
-    case.record_follow_up(DAY, "officer Li", "child going to university", ["education-aid"])
+    case.record_follow_up(
+        visited_on=DAY,
+        officer="officer Li",
+        notes="child going to university",
+        new_needs=["education-aid"],
+    )
 
 
 def disburse_one_fen(case: AidCase) -> None:
@@ -167,7 +172,7 @@ def test_a_review_finds_a_situation_or_a_refusal_ground_not_both_nor_neither(
 ) -> None:
     case = case_at("inquired")
     with refused(case, ReviewInconsistent) as info:
-        case.review(situation, ground, "notes", DAY)
+        case.review(situation=situation, refusal_ground=ground, notes="notes", reviewed_on=DAY)
     assert info.value.rule == "review-inconsistent"
 
 
@@ -177,7 +182,7 @@ def test_a_review_finds_a_situation_or_a_refusal_ground_not_both_nor_neither(
 def test_a_review_takes_only_the_known_codes(situation: str | None, ground: str | None) -> None:
     case = case_at("inquired")
     with refused(case, InvalidValue) as info:
-        case.review(situation, ground, "notes", DAY)
+        case.review(situation=situation, refusal_ground=ground, notes="notes", reviewed_on=DAY)
     assert "is not one of" in str(info.value)
 
 
@@ -195,7 +200,7 @@ def test_a_review_takes_only_the_known_codes(situation: str | None, ground: str 
 )
 def test_every_qualifying_situation_of_article_7_makes_a_case_eligible(situation: str) -> None:
     case = case_at("inquired")
-    case.review(situation, None, "", DAY)
+    case.review(situation=situation, refusal_ground=None, notes="", reviewed_on=DAY)
     assert case.eligible is True
 
 
@@ -212,7 +217,7 @@ def test_every_qualifying_situation_of_article_7_makes_a_case_eligible(situation
 )
 def test_every_refusal_ground_makes_a_case_ineligible_and_can_be_the_decision(ground: str) -> None:
     case = case_at("inquired")
-    case.review(None, ground, "", DAY)
+    case.review(situation=None, refusal_ground=ground, notes="", reviewed_on=DAY)
     assert case.eligible is False
     case.refuse(ground, "explained to the applicant", DAY)
     assert case.stage == Stage.REFUSED
@@ -266,8 +271,12 @@ def test_a_hearing_is_held_once() -> None:
 def test_follow_up_needs_are_service_codes() -> None:
     case = case_at("disbursed")
     with refused(case, InvalidValue):
-        case.record_follow_up(DAY, "officer", "notes", ["a-pony"])
-    case.record_follow_up(DAY, "officer", "notes", ["job", "education-aid", "job"])
+        case.record_follow_up(
+            visited_on=DAY, officer="officer", notes="notes", new_needs=["a-pony"]
+        )
+    case.record_follow_up(
+        visited_on=DAY, officer="officer", notes="notes", new_needs=["job", "education-aid", "job"]
+    )
     (event,) = [e for e in case.collect_events() if type(e).__name__ == "FollowUpRecorded"]
     assert vars(event)["new_needs"] == ["education-aid", "job"]
 

@@ -183,7 +183,9 @@ def test_consent_names_who_recorded_it() -> None:
 
 def test_a_second_registration_is_the_agencys_own_record_apart() -> None:
     person = register(registered_by=AGENCY)
-    person.record_details(OTHER, "654025199001011234", "周某某", contact="139")
+    person.record_details(
+        agency_id=OTHER, id_number="654025199001011234", name="周某某", contact="139"
+    )
     assert person.recorded_by(AGENCY) and person.recorded_by(OTHER)
     assert person.records[str(OTHER)]["name"] == "周某某"
     assert person.records[str(AGENCY)]["health"] == "wife and son injured"
@@ -216,5 +218,5 @@ def test_an_erased_person_gets_no_new_details_or_consent() -> None:
     with refused(person, InvalidValue):
         consent(person)
     with refused(person, InvalidValue):
-        person.record_details(OTHER, "654025199001011234", "周某")
+        person.record_details(agency_id=OTHER, id_number="654025199001011234", name="周某")
     assert person.erased

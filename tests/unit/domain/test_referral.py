@@ -175,7 +175,9 @@ def test_every_status_change_from_every_status(start: str, to: str) -> None:
 def test_a_third_agency_is_not_a_party(to: str) -> None:
     referral = referral_at("accepted")
     with refused(referral, NotParty) as info:
-        referral.change_status(to, THIRD, "outsider", reason="because", outcome=SUCCESS)
+        referral.change_status(
+            to, by_agency=THIRD, actor="outsider", reason="because", outcome=SUCCESS
+        )
     assert info.value.rule == "not-party"
 
 
@@ -195,9 +197,9 @@ def test_rejected_on_hold_failed_and_cancelled_need_a_reason(
 ) -> None:
     referral = referral_at(start)
     with refused(referral, ReasonRequired) as info:
-        referral.change_status(to, side, "officer", reason=reason)
+        referral.change_status(to, by_agency=side, actor="officer", reason=reason)
     assert info.value.rule == "reason-required"
-    referral.change_status(to, side, "officer", reason="  no capacity this month ")
+    referral.change_status(to, by_agency=side, actor="officer", reason="  no capacity this month ")
     event = referral.collect_events()[-1]
     assert vars(event)["reason"] == "no capacity this month"
 
@@ -205,17 +207,17 @@ def test_rejected_on_hold_failed_and_cancelled_need_a_reason(
 def test_other_statuses_need_no_reason() -> None:
     referral = referral_at("requested")
     for to in ("received", "accepted", "in-progress"):
-        referral.change_status(to, RECIPIENT, "officer")
+        referral.change_status(to, by_agency=RECIPIENT, actor="officer")
     assert referral.status == "in-progress"
 
 
 def test_a_status_change_names_the_acting_person() -> None:
     referral = referral_at("requested")
     with refused(referral, InvalidValue):
-        referral.change_status("received", RECIPIENT, " ")
+        referral.change_status("received", by_agency=RECIPIENT, actor=" ")
 
 
 def test_an_unknown_status_is_invalid() -> None:
     referral = referral_at("requested")
     with refused(referral, InvalidValue):
-        referral.change_status("draft", REQUESTER, "officer")
+        referral.change_status("draft", by_agency=REQUESTER, actor="officer")

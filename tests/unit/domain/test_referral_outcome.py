@@ -33,7 +33,7 @@ def test_completing_records_the_outcome() -> None:
             {"kind": "job", "provider": "property company", "description": "near home"},
         ],
     }
-    referral.change_status("completed", RECIPIENT, "officer", outcome=outcome)
+    referral.change_status("completed", by_agency=RECIPIENT, actor="officer", outcome=outcome)
     assert referral.outcome == {
         "successful": True,
         "reason": None,
@@ -58,23 +58,27 @@ def test_completing_records_the_outcome() -> None:
 def test_completing_without_an_outcome_is_refused() -> None:
     referral = referral_at("in-progress")
     with refused(referral, InvalidValue):
-        referral.change_status("completed", RECIPIENT, "officer")
+        referral.change_status("completed", by_agency=RECIPIENT, actor="officer")
 
 
 def test_only_completion_records_an_outcome() -> None:
     referral = referral_at("in-progress")
     with refused(referral, InvalidValue):
-        referral.change_status("failed", RECIPIENT, "officer", reason="moved", outcome=SUCCESS)
+        referral.change_status(
+            "failed", by_agency=RECIPIENT, actor="officer", reason="moved", outcome=SUCCESS
+        )
 
 
 def test_an_unsuccessful_outcome_needs_a_reason() -> None:
     referral = referral_at("in-progress")
     with refused(referral, ReasonRequired):
-        referral.change_status("completed", RECIPIENT, "officer", outcome={"successful": False})
+        referral.change_status(
+            "completed", by_agency=RECIPIENT, actor="officer", outcome={"successful": False}
+        )
     referral.change_status(
         "completed",
-        RECIPIENT,
-        "officer",
+        by_agency=RECIPIENT,
+        actor="officer",
         outcome={"successful": False, "reason": "did not meet the income test"},
     )
     assert referral.outcome is not None and referral.outcome["successful"] is False
@@ -107,7 +111,7 @@ def test_an_unsuccessful_outcome_needs_a_reason() -> None:
 def test_outcomes_and_provisions_are_validated(outcome: dict[str, Any]) -> None:
     referral = referral_at("in-progress")
     with refused(referral, InvalidValue):
-        referral.change_status("completed", RECIPIENT, "officer", outcome=outcome)
+        referral.change_status("completed", by_agency=RECIPIENT, actor="officer", outcome=outcome)
 
 
 @pytest.mark.parametrize("kind", ["money", "job", "counselling", "loan", "allowance"])
@@ -115,7 +119,10 @@ def test_each_kind_of_provision_the_issue_names_is_known(kind: str) -> None:
     referral = referral_at("in-progress")
     provision = {"kind": kind, "amount_fen": 100, "provider": "p"}
     referral.change_status(
-        "completed", RECIPIENT, "o", outcome={"successful": True, "provisions": [provision]}
+        "completed",
+        by_agency=RECIPIENT,
+        actor="o",
+        outcome={"successful": True, "provisions": [provision]},
     )
     assert referral.outcome is not None
     assert referral.outcome["provisions"][0]["kind"] == kind

@@ -101,8 +101,8 @@ def test_status_changes_follow_the_rules_or_change_nothing(
         change = partial(
             referral.change_status,
             to,
-            SIDES[side],
-            f"{side} officer",
+            by_agency=SIDES[side],
+            actor=f"{side} officer",
             reason=reason,
             outcome=OUTCOMES[outcome],
         )

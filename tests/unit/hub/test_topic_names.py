@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from hub.replies import agency_of, replies_resolved_topic, replies_topic
+from hub.feeds.topics import agency_of, replies_resolved_topic, replies_topic
 
 
 def test_only_an_agencys_replies_topic_names_an_agency() -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from hub.identity.principal import Principal, PrincipalKind, Role
+from hub.access.principal import Principal, PrincipalKind, Role
 from hub.smalldb import SmallDB
 
 __all__ = ["AccessStore", "Principal", "PrincipalKind", "Role"]

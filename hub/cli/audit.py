@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from hub.cli_common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
+from hub.cli.common import DataDir, Lang, console, fail, open_hub, parse_uuid, settings_for
 
 audit_app = typer.Typer(help="审计 Audit: verify the log, replay a case", no_args_is_help=True)
 person_app = typer.Typer(help="当事人 Persons: read on the record, erase", no_args_is_help=True)

@@ -33,8 +33,14 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from domain.errors import DomainError
 from domain.referral import Referral
 from hub.eventlog.errors import describe_cause
+from hub.feeds.topics import (
+    Topics,
+    agency_of,
+    replies_dlq_topic,
+    replies_resolved_topic,
+    replies_topic,
+)
 from hub.identity.acting import acting_as, connector_actor
-from hub.router import Topics
 
 if TYPE_CHECKING:
     from hub.ports import HubPort
@@ -50,34 +56,6 @@ class Rejection:
 
     error: str
     detail: str
-
-
-def replies_topic(prefix: str, agency_id: UUID | str) -> str:
-    """Where the agency writes its answers; no other credentials may write there."""
-    return f"{prefix}.replies.{agency_id}"
-
-
-def replies_dlq_topic(prefix: str) -> str:
-    """Where the replies the hub cannot apply go, with the reason."""
-    return f"{prefix}.replies.dlq"
-
-
-def replies_resolved_topic(prefix: str) -> str:
-    """Where retried dead letters are marked resolved (the DLQ itself is never rewritten)."""
-    return f"{replies_dlq_topic(prefix)}.resolved"
-
-
-def agency_of(prefix: str, topic: str) -> UUID | None:
-    """The agency whose replies topic ``topic`` is; ``None`` for any other topic (``.dlq`` …)."""
-    head = f"{prefix}.replies."
-    if not topic.startswith(head):
-        return None
-    tail = topic[len(head) :]
-    try:
-        agency_id = UUID(tail)
-    except ValueError:
-        return None
-    return agency_id if str(agency_id) == tail else None
 
 
 #: how a reply's events name who acted: the agency's connector (its topic proves the agency)

@@ -18,14 +18,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from hub.replies import (
-    Rejection,
-    agency_of,
-    replies_dlq_topic,
-    replies_resolved_topic,
-    tracking_name,
-)
-from hub.router import Topics
+from hub.feeds.replies import Rejection, tracking_name
+from hub.feeds.topics import Topics, agency_of, replies_dlq_topic, replies_resolved_topic
 
 if TYPE_CHECKING:
     from hub.ports import HubPort

@@ -1,6 +1,6 @@
 """The router: follows the log and publishes each agency's feed records to its Kafka topic.
 
-For every referral event it publishes the records of :mod:`hub.routing` to
+For every referral event it publishes the records of :mod:`hub.feeds.routing` to
 ``{prefix}.agency.<agency_id>`` (keyed by referral, so one referral's records stay in order)
 and, in the same Kafka transaction, its own position to ``{prefix}.router.position``. After
 any crash the next router reads that position back (``read_committed``) and goes on from it,
@@ -14,7 +14,6 @@ bound (docs/architecture.md, "Decisions"). Everything else of the hub speaks kaf
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -26,11 +25,10 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from confluent_kafka import KafkaError, KafkaException, Producer
 from kafka import KafkaConsumer, TopicPartition
-from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError as KafkaPythonError
-from kafka.errors import TopicAlreadyExistsError
 
-from hub.routing import ROUTED_TOPICS, Feeds, RoutedEventReader
+from hub.feeds.routing import ROUTED_TOPICS, Feeds, RoutedEventReader
+from hub.feeds.topics import Topics, agency_topic, dead_letter_topic
 
 if TYPE_CHECKING:
     from hub.ports import HubPort
@@ -38,44 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POSITION_KEY = b"position"
-
-
-def agency_topic(prefix: str, agency_id: str) -> str:
-    return f"{prefix}.agency.{agency_id}"
-
-
-def dead_letter_topic(topic: str) -> str:
-    """Where the agency's connector puts the records of ``topic`` it gave up on."""
-    return f"{topic}.dlq"
-
-
-class Topics:
-    """Creates topics the first time they are needed (kept forever, like the log).
-
-    Replication factor -1 takes the broker's ``default.replication.factor`` (KIP-464): 3 in
-    the production cluster, whose ``min.insync.replicas`` of 2 a one-replica topic could
-    never satisfy for ``acks=all``.
-    """
-
-    def __init__(self, bootstrap: str, replication_factor: int = -1) -> None:
-        self._admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="hub-router-admin")
-        self._known: set[str] = set(self._admin.list_topics())
-        self._replication = replication_factor
-
-    def ensure(self, *names: str, compact: bool = False) -> None:
-        """Creates each of ``names`` that does not exist yet (one partition, kept forever)."""
-        configs = {"cleanup.policy": "compact"} if compact else {"retention.ms": "-1"}
-        for name in names:
-            if name in self._known:
-                continue
-            with contextlib.suppress(TopicAlreadyExistsError):
-                self._admin.create_topics(
-                    [NewTopic(name, 1, self._replication, topic_configs=configs)]
-                )
-            self._known.add(name)
-
-    def close(self) -> None:
-        self._admin.close()
 
 
 def read_position(bootstrap: str, topic: str) -> int:
@@ -133,7 +93,7 @@ def _producer(bootstrap: str, transactional_id: str) -> Producer:
             # the Java client's partitioner (and kafka-python's): a key maps to the same
             # partition whichever client produced it
             "partitioner": "murmur2_random",
-            "logger": logging.getLogger("hub.router.kafka"),
+            "logger": logging.getLogger("hub.feeds.router.kafka"),
         }
     )
 

@@ -15,7 +15,7 @@ from domain.values import (
     MAX_STAFF_NUMBER,
     MIN_PASSWORD,
 )
-from hub.api.schemas import ShortText, Strict
+from hub.api.schemas.base import ShortText, Strict
 
 StaffNumber = Annotated[str, Field(min_length=1, max_length=MAX_STAFF_NUMBER, pattern=r"^\S+$")]
 Password = Annotated[str, Field(min_length=1, max_length=MAX_PASSWORD)]

@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from hub.cli_common import DataDir, console, fail, settings_for
+from hub.cli.common import DataDir, console, fail, settings_for
 
 projections_app = typer.Typer(
     help="视图 Projections: the views agencies and dashboards read", no_args_is_help=True

@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Annotated
 
 import typer
 from eventsourcing.utils import Environment
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from hub.cli.common import DataDir, Lang, console
 from hub.eventlog.catchup import catch_up
 from hub.eventlog.config import LogConfig, topic_exists
 from hub.eventlog.reader import LogReader
@@ -27,10 +26,6 @@ app = typer.Typer(
     help="事件日志（Kafka）副本：重建、查看状态 — the Kafka event log's local replica",
     no_args_is_help=True,
 )
-console = Console()
-
-DataDir = Annotated[Path | None, typer.Option("--data-dir", help="default: ./var")]
-Lang = Annotated[str, typer.Option("--lang", help="zh (简体中文) or en")]
 
 TEXT = {
     "zh": {

@@ -17,8 +17,8 @@ import typer
 from rich.table import Table
 
 from domain.officials import role_label
-from hub.cli_audit import Offline, refuse_second_writer
-from hub.cli_common import DataDir, Lang, console, fail, settings_for
+from hub.cli.audit import Offline, refuse_second_writer
+from hub.cli.common import DataDir, Lang, console, fail, settings_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -190,7 +190,7 @@ def list_users(
     console.print(table)
 
 
-# Machine tokens (registered on ``hub token`` by hub.cli)
+# Machine tokens (registered on ``hub token`` by hub.cli.tokens)
 
 
 def revoke_token(

@@ -14,11 +14,11 @@ import orjson
 import typer
 from rich.table import Table
 
-from hub.cli_common import DataDir, console, fail, open_hub, settings_for
+from hub.cli.common import DataDir, console, fail, open_hub, settings_for
 from hub.settings import Settings
 
 if TYPE_CHECKING:
-    from hub.dead_letters import DeadLetters
+    from hub.feeds.dead_letters import DeadLetters
 
 router_app = typer.Typer(
     help="路由 Publish agency feeds to their Kafka topics", no_args_is_help=True
@@ -67,7 +67,7 @@ def run_router(
 ) -> None:
     """Follow the log and publish each agency's records, exactly once."""
     from hub.bootstrap import build_router
-    from hub.router import RouterFenced
+    from hub.feeds.router import RouterFenced
 
     settings = _kafka(data_dir)
     with open_hub(data_dir, process="router") as hub:
@@ -105,7 +105,7 @@ def run_replies(data_dir: DataDir = None) -> None:
 @dlq_app.command("list")
 def list_dead_letters(data_dir: DataDir = None) -> None:
     """List dead letters with their reason and the agency whose topic the reply came from."""
-    from hub.replies import agency_of
+    from hub.feeds.topics import agency_of
 
     dead_letters, prefix = _dead_letters(data_dir)
     letters = dead_letters.list()
@@ -136,7 +136,7 @@ def retry_dead_letter(
     The letter leaves the list; the hub's reply applier (in ``hub serve``) takes the reply
     again, and one that still cannot be applied is listed again as a new dead letter.
     """
-    from hub.replies import Rejection
+    from hub.feeds.replies import Rejection
 
     dead_letters, _ = _dead_letters(data_dir)
     republished = dead_letters.retry(letter_id)

@@ -1,4 +1,4 @@
-"""Queries answered from the log itself: a case file, a referral, histories, combined aid.
+"""Queries answered from the log itself: a case file, a referral, histories, agencies, aid.
 
 These read aggregates and scan the log's notifications filtered by event topic. The
 projections in ``projections/`` serve the same questions from views at scale; these are the
@@ -17,19 +17,54 @@ from eventsourcing.utils import get_topic
 from domain.acting import ACTED_BY, actor_of
 from domain.agency import Agency
 from domain.case import AidCase
+from domain.mechanism import LinkageMechanism
 from domain.person import Person
 from domain.referral import Referral
 from domain.values import ReferralStatus
 from hub.commands.base import HubBase, plain
-from hub.commands.registry import agency_dict
-from hub.links import LinkIndex
+from hub.commands.links import LinkIndex
 
 HIDDEN_FIELDS = {"originator_id", "originator_version", "originator_topic", "timestamp", ACTED_BY}
+
+
+def agency_dict(a: Agency) -> dict[str, Any]:
+    return plain(
+        {
+            "id": a.id,
+            "name": a.name,
+            "kind": a.kind,
+            "level": a.level,
+            "region_code": a.region_code,
+            "services": a.services,
+            "response_days": a.response_days,
+            "parent_id": a.parent_id,
+            "version": a.version,
+        }
+    )
 
 
 class HubQueries(HubBase):
     links: LinkIndex
     basis_lost: Callable[[Person, Referral], bool]
+
+    # Agencies and linkage mechanisms (registered by hub.commands.registry)
+
+    def get_agency(self, agency_id: UUID) -> dict[str, Any]:
+        return agency_dict(self.load(Agency, agency_id))
+
+    def get_mechanism(self, mechanism_id: UUID) -> dict[str, Any]:
+        m = self.load(LinkageMechanism, mechanism_id)
+        return plain(
+            {
+                "id": m.id,
+                "name": m.name,
+                "region_code": m.region_code,
+                "lead_agency_id": m.lead_agency_id,
+                "signed_on": m.signed_on,
+                "members": [{"agency_id": a, "responsibility": r} for a, r in m.members.items()],
+                "version": m.version,
+            }
+        )
 
     def scan(self, *event_classes: type) -> Iterator[Any]:
         """Every event of the given classes, in log order."""

@@ -1,0 +1,115 @@
+"""The ``hub`` command: serve the API, run the demo, issue tokens, show a case's history.
+
+Reports for officials are in Simplified Chinese by default; ``--lang en`` gives English.
+Every command that reads the hub's data takes ``--data-dir`` like ``hub serve``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated, Any
+
+import typer
+
+from hub.cli.audit import audit_app, person_app
+from hub.cli.cases import case_app
+from hub.cli.common import DataDir, Lang, console, fail, settings_for
+from hub.cli.feeds import dlq_app, replies_app, router_app
+from hub.cli.log import app as log_app
+from hub.cli.projections import projections_app
+from hub.cli.tokens import token_app
+from hub.cli.users import user_app
+from hub.settings import Settings
+
+app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(user_app, name="user")
+app.add_typer(case_app, name="case")
+app.add_typer(audit_app, name="audit")
+app.add_typer(person_app, name="person")
+app.add_typer(router_app, name="router")
+app.add_typer(replies_app, name="replies")
+app.add_typer(dlq_app, name="dlq")
+app.add_typer(projections_app, name="projections")
+app.add_typer(log_app, name="log")
+
+Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
+Port = Annotated[int | None, typer.Option(help="default: 8000")]
+
+LABELS = {
+    "zh": {"agency": "单位", "token": "令牌", "serving": "服务已启动", "loaded": "已载入七个场景"},
+    "en": {
+        "agency": "agency",
+        "token": "token",
+        "serving": "serving",
+        "loaded": "loaded the seven scenarios",
+    },
+}
+
+
+def _serve(settings: Settings, services: Any) -> None:
+    import uvicorn
+
+    from hub.api.app import create_app
+
+    console.print(f"{LABELS['zh']['serving']} / serving: http://{settings.host}:{settings.port}")
+    uvicorn.run(create_app(services), host=settings.host, port=settings.port, log_level="info")
+
+
+@app.command()
+def serve(
+    data_dir: DataDir = None,
+    host: Host = None,
+    port: Port = None,
+    replies: Annotated[
+        bool, typer.Option(help="on Kafka: apply agencies' answers from their replies topics")
+    ] = True,
+) -> None:
+    """Serve the API (creates the embedded database on first run).
+
+    On the Kafka log this process is the log's single writer, so it also applies the
+    agencies' answers from ``{prefix}.replies.<agency_id>`` (in a thread), unless
+    ``--no-replies``.
+    """
+    from hub.bootstrap import build, start_background_applier
+
+    settings = settings_for(data_dir, host, port)
+    services = build(settings)
+    applier = None
+    try:
+        if replies:
+            applier = start_background_applier(settings, services.hub)
+        _serve(settings, services)
+    finally:
+        if applier is not None:
+            applier.close()
+        services.close()
+
+
+@app.command()
+def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: Lang = "zh") -> None:
+    """Load the seven scenarios of DOMAIN.md, print the demo agencies' tokens, then serve."""
+    from hub.bootstrap import build
+    from hub.demo.loader import DemoNotLoadable, load_demo, start_projection_worker
+
+    settings = settings_for(data_dir, host, port)
+    services = build(settings)
+    stop = threading.Event()
+    try:
+        try:
+            tokens = load_demo(services)
+        except DemoNotLoadable as e:
+            fail(str(e))
+        labels = LABELS[lang]
+        console.print(f"[bold]{labels['loaded']}[/bold] ({labels['agency']}: {labels['token']})")
+        for name, token in tokens.items():
+            typer.echo(f"{name}: {token}")
+        start_projection_worker(settings, stop)
+        _serve(settings, services)
+    finally:
+        stop.set()
+        services.close()
+
+
+def main() -> None:
+    app()
