@@ -18,6 +18,7 @@ from hub.api.gate import Gate
 from hub.api.routes import (
     admin,
     audit,
+    auth,
     cases,
     feed,
     health,
@@ -25,6 +26,7 @@ from hub.api.routes import (
     persons,
     referrals,
     sign_in,
+    users,
     views,
     wages,
 )
@@ -76,7 +78,7 @@ def create_app(services: Services) -> FastAPI:
     # Middleware added last runs first: unexpected errors are caught around the gate too.
     app.add_middleware(
         Gate,
-        access=services.access,
+        identity=services.identity,
         oidc=services.oidc,
         max_body_bytes=services.settings.max_body_bytes,
     )
@@ -103,7 +105,9 @@ def create_app(services: Services) -> FastAPI:
 
     modules = (
         health,
+        auth,
         admin,
+        users,
         persons,
         cases,
         referrals,

@@ -76,28 +76,44 @@ def relieve(
     if referral_id:
         body["referral_id"] = referral_id
     case_id = str(d.post(procuratorate, "/cases", body)["id"])
-    approval = "chief-procurator-meeting" if amount_fen >= 1_000_000 else "分管副检察长"
     steps: list[tuple[str, dict[str, Any]]] = [
         ("inquiry", {"officer": "承办检察官", "notes": "询问申请人及家属，核实困难情况"}),
         ("review", {"situation": situation, "notes": "符合国家司法救助条件"}),
     ]
     if hearing:
         steps.append(("hearing", {"officers": HEARING}))
-    steps += [
-        ("submission", {"proposed_fen": amount_fen, "submitted_by": "承办检察官"}),
+    steps.append(("submission", {"proposed_fen": amount_fen}))
+    d.case_steps(procuratorate, case_id, *steps)
+    approve(d, procuratorate, case_id, amount_fen)
+    d.case_steps(
+        procuratorate,
+        case_id,
         (
             "grant",
-            {
-                "amount_fen": amount_fen,
-                "region_code": WAGE_REGION,
-                "wage_year": WAGE_YEAR,
-                "approved_by": approval,
-            },
+            {"amount_fen": amount_fen, "region_code": WAGE_REGION, "wage_year": WAGE_YEAR},
         ),
         ("disbursements", {"amount_fen": amount_fen, "ceremony": ceremony}),
-    ]
-    d.case_steps(procuratorate, case_id, *steps)
+    )
     return case_id
+
+
+def approve(d: Driver, procuratorate: str, case_id: str, amount_fen: int) -> None:
+    """The proposal approved: by the department head, or from 10,000 yuan by the chief
+    procurator after the chief procurator's meeting (检察长办公会), which all three attend."""
+    if amount_fen < 1_000_000:
+        d.post(procuratorate, f"/cases/{case_id}/approval", {"approved": True}, "department_head")
+        return
+    attendees = [
+        d.officials[(procuratorate, role)].user_id
+        for role in ("chief_procurator", "department_head", "case_officer")
+    ]
+    meeting = {
+        "meeting": "chief-procurator-meeting",
+        "attendee_ids": attendees,
+        "decision": "approved",
+    }
+    d.post(procuratorate, f"/cases/{case_id}/meetings", meeting)
+    d.post(procuratorate, f"/cases/{case_id}/approval", {"approved": True}, "chief_procurator")
 
 
 def complete(

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from hub.api.deps import HubDep, Once, OnceDep, Reader, Staff, agency_of, may_read
 from hub.api.schemas import (
     AdvanceCreate,
+    ApprovalCreate,
     CaseCreate,
     CasePublic,
     ClosureCreate,
@@ -24,6 +25,7 @@ from hub.api.schemas import (
     HearingCreate,
     InquiryCreate,
     MatterCreate,
+    MeetingCreate,
     NoticeCreate,
     RefusalCreate,
     ReviewCreate,
@@ -153,9 +155,40 @@ def submission(
             case_id,
             agency_of(staff),
             body.proposed_fen,
-            body.submitted_by,
             body.submitted_on,
             backdate_reason=body.backdate_reason,
+        ),
+    )
+
+
+@router.post("/{case_id}/meetings", response_model=CaseStep)
+def meeting(case_id: UUID, body: MeetingCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    """Records the chief procurator's meeting or the strict review on the proposal."""
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.record_meeting(
+            case_id,
+            agency_of(staff),
+            meeting=body.meeting,
+            attendee_ids=body.attendee_ids,
+            decision=body.decision,
+            notes=body.notes,
+            held_on=body.held_on,
+        ),
+    )
+
+
+@router.post("/{case_id}/approval", response_model=CaseStep)
+def approval(case_id: UUID, body: ApprovalCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    """The proposal approved or refused by an official other than the one who proposed it."""
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.decide_approval(
+            case_id, agency_of(staff), body.approved, body.reason, body.decided_on
         ),
     )
 
@@ -197,7 +230,6 @@ def grant(case_id: UUID, body: GrantCreate, hub: HubDep, staff: Staff, once: Onc
             case_id=case_id,
             by_agency=agency_of(staff),
             amount_fen=body.amount_fen,
-            approved_by=body.approved_by,
             region_code=body.region_code,
             wage_year=body.wage_year,
             months=body.months,

@@ -34,7 +34,7 @@ async def health(request: Request) -> dict[str, Any]:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return answer
-    principal = await resolve_bearer(services.access, services.oidc, token.strip())
+    principal = await resolve_bearer(services.identity, services.oidc, token.strip())
     if isinstance(principal, Principal) and principal.role == Role.ADMIN:
         answer["log_position"] = position or 0
         answer["views"] = await run_in_threadpool(worker.status, services.hub, services.views)

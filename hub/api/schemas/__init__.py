@@ -47,9 +47,11 @@ from hub.api.schemas.base import (
     dump,
 )
 from hub.api.schemas.cases import (
+    ActorPublic,
     AdvanceCreate,
     AidPublic,
     AidTotalsPublic,
+    ApprovalCreate,
     CaseCreate,
     CasePublic,
     ClosureCreate,
@@ -63,6 +65,7 @@ from hub.api.schemas.cases import (
     InquiryCreate,
     JudicialAidPublic,
     MatterCreate,
+    MeetingCreate,
     NoticeCreate,
     RefusalCreate,
     ReviewCreate,
@@ -99,12 +102,14 @@ from hub.api.schemas.wages import WagePublic, WageRowCreate, WagesLoad, WagesLoa
 
 __all__ = [
     "AccessReadPublic",
+    "ActorPublic",
     "AdvanceCreate",
     "AgencyCreate",
     "AgencyPublic",
     "AidPublic",
     "AidTotalsPublic",
     "AidViewPublic",
+    "ApprovalCreate",
     "BoxPublic",
     "CaseCreate",
     "CaseFileViewPublic",
@@ -141,6 +146,7 @@ __all__ = [
     "MechanismMember",
     "MechanismMemberPublic",
     "MechanismPublic",
+    "MeetingCreate",
     "NoticeCreate",
     "Number",
     "Outcome",

@@ -18,6 +18,7 @@ from domain.audit import PersonalDataRead
 from domain.case import AidCase
 from domain.matter import ReliefMatter
 from domain.mechanism import LinkageMechanism
+from domain.officials import User
 from domain.person import Person
 from domain.referral import Referral
 from domain.wages import WageFigure
@@ -31,6 +32,7 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     Referral,
     ReliefMatter,
     WageFigure,
+    User,
 )
 ENVELOPE = ("originator_id", "originator_version", "timestamp")
 CREATED_ENVELOPE = (*ENVELOPE, "originator_topic")
@@ -134,6 +136,7 @@ STORED: dict[str, tuple[str, ...]] = {
         "submitted_by",
         "on",
         "backdate_reason",
+        "proposer",
     ),
     "domain.matter:ReliefMatter.Opened": ("person_id", "matter_number"),
     "domain.matter:ReliefMatter.GrantCounted": ("case_id", "amount_fen", "exception"),
@@ -151,6 +154,8 @@ STORED: dict[str, tuple[str, ...]] = {
         "source",
         "recorded_by",
     ),
+    "domain.case:AidCase.MeetingRecorded": ("meeting", "held_on", "attendees", "decision", "notes"),
+    "domain.case:AidCase.ApprovalDecided": ("approver", "approved", "reason", "decided_on"),
     "domain.mechanism:LinkageMechanism.MemberJoined": ("agency_id", "responsibility", "joined_on"),
     "domain.mechanism:LinkageMechanism.MemberLeft": ("agency_id", "left_on", "reason"),
     "domain.mechanism:LinkageMechanism.Signed": (
@@ -223,6 +228,16 @@ STORED: dict[str, tuple[str, ...]] = {
         "found_on",
         "backdate_reason",
     ),
+    "domain.officials:User.Added": (
+        "agency_id",
+        "agency_kind",
+        "name",
+        "staff_number",
+        "roles",
+        "external_id",
+    ),
+    "domain.officials:User.Disabled": ("reason",),
+    "domain.officials:User.RolesChanged": ("roles",),
     "domain.referral:Referral.StatusChanged": (
         "status",
         "by_agency",
@@ -252,6 +267,8 @@ VERSIONS = {
     "domain.referral:Referral.Requested": 3,
     "domain.person:Person.ConsentRecorded": 2,
     "domain.person:Person.ConsentWithdrawn": 2,
+    # v2 the procedure's backdate reason, v3 the approval's proposer
+    "domain.case:AidCase.SubmittedForApproval": 3,
 }
 
 
