@@ -96,7 +96,7 @@ async def callback(request: Request) -> JSONResponse:
         raise invalid_token(refused) from None
     except ProviderUnavailable as error:
         raise unavailable(error) from None
-    if principal.kind != PrincipalKind.USER:
+    if principal.kind != PrincipalKind.USER or principal.user_id is None:
         raise Problem(
             403,
             "no-hub-official",
