@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.integration.api.conftest import Api, assert_problem
+from tests.integration.api.conftest import WAGE_BASIS, Api, assert_problem
 
-WAGE = {"average_monthly_wage_fen": 600_000}
+WAGE = WAGE_BASIS
 
 
 @pytest.fixture(scope="module")
