@@ -4,7 +4,8 @@
 (``hub_…``) is answered by the access store; a session token (``hs_…``) by its session and the
 official it belongs to, read from the log, so a disabled official or a changed role counts at
 once in this process (and within ``TOKEN_CACHE_SECONDS`` in others). An official whose roles
-have been removed or who is disabled has no principal.
+have been removed or who is disabled has no principal. A verified OpenID Connect token is
+mapped to the official whose external id is its subject (:meth:`Identity.principal_for_oidc`).
 """
 
 from __future__ import annotations
