@@ -8,9 +8,13 @@ a class with its fields in its aggregate, so the type checker sees what projecti
 from __future__ import annotations
 
 import inspect
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.domain import Aggregate, CanMutateAggregate
+from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.agency import Agency
@@ -22,6 +26,7 @@ from domain.officials import User
 from domain.person import Person
 from domain.referral import Referral
 from domain.wages import WageFigure
+from hub.transcodings import hub_transcoder
 
 AGGREGATES: tuple[type[Aggregate], ...] = (
     Agency,
@@ -312,3 +317,34 @@ def test_each_event_is_declared_with_its_fields_in_its_aggregate(topic: str) -> 
     assert declared, f"{topic} is made by the library from a method, not declared"
     annotated = {name for c in declared for name in vars(c)["__annotations__"]}
     assert set(STORED[topic]) <= annotated
+
+
+@pytest.mark.parametrize(
+    ("version", "stored", "read"),
+    [
+        (1, {}, {"backdate_reason": None, "proposer": None}),
+        # written by the procedure's v2 (a backdate reason, before approvals named a proposer)
+        (2, {"backdate_reason": "补录"}, {"backdate_reason": "补录", "proposer": None}),
+    ],
+)
+def test_a_submission_upcasts_in_one_chain_from_either_older_version(
+    version: int, stored: dict[str, Any], read: dict[str, Any]
+) -> None:
+    """``SubmittedForApproval`` was changed twice (v2 the procedure's backdate reason, v3 the
+    approval's proposer): a stored event of either older version reads with every field."""
+    transcoder = hub_transcoder()  # the hub's stored events' transcoder
+    mapper: Mapper[UUID] = Mapper(transcoder=transcoder)
+    case_id = uuid4()
+    state = {
+        "timestamp": datetime(2026, 3, 2, tzinfo=UTC),
+        "proposed_fen": 100_000,
+        "submitted_by": "承办人",
+        "on": date(2026, 3, 2),
+        **stored,
+        "class_version": version,
+    }
+    topic = get_topic(AidCase.SubmittedForApproval)
+    event = mapper.to_domain_event(StoredEvent(case_id, 5, topic, transcoder.encode(state)))
+    assert isinstance(event, AidCase.SubmittedForApproval)
+    assert {k: getattr(event, k) for k in read} == read
+    assert (event.proposed_fen, event.on) == (100_000, date(2026, 3, 2))
