@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from eventsourcing.persistence import EventStore, Mapper  # noqa: E402
 
+from domain.acting import Actor  # noqa: E402
 from domain.agency import Agency  # noqa: E402
 from domain.case import AidCase  # noqa: E402
 from domain.consent import consent_terms  # noqa: E402
@@ -71,6 +72,14 @@ SCOPE = consent_terms(
 )
 CASES_PER_SAVE = 100
 EVENTS_PER_CASE = 11
+
+
+OFFICER = Actor(
+    kind="user", user_id="officer", agency_id=None, name="承办检察官", roles=["case_officer"]
+)
+HEAD = Actor(
+    kind="user", user_id="head", agency_id=None, name="部门负责人", roles=["department_head"]
+)
 
 
 def agencies(hub: ReliefHub) -> tuple[UUID, UUID]:
@@ -126,13 +135,14 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
         notes="符合国家司法救助条件",
         reviewed_on=DAY,
     )
-    case.submit_for_approval(amount, "承办检察官", DAY)
+    case.submit_for_approval(amount, "承办检察官", DAY, OFFICER)
+    case.decide_approval(True, None, DAY, HEAD)
     case.grant(
         amount_fen=amount,
         months=36,
         average_monthly_wage_fen=WAGE_FEN,
         strict_review=False,
-        approved_by="分管副检察长",
+        approved_by="部门负责人",
         decided_on=DAY,
     )
     case.disburse(amount, DAY)

@@ -20,10 +20,20 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.acting import Actor
+from domain.approvals import (
+    CHIEF_MEETING_THRESHOLD_FEN,
+    STANDARD_MONTHS,
+    Approvals,
+    Decision,
+    Meeting,
+    attendees,
+    official,
+    refusal_reason,
+)
 from domain.errors import (
     AdvanceNotAllowed,
     AmountOverLimit,
-    ApprovalRequired,
     InvalidValue,
     OutboundReferralRequired,
     OverDamages,
@@ -32,6 +42,7 @@ from domain.errors import (
     StepDatedBeforePrevious,
     StepOutOfOrder,
 )
+from domain.officials import OfficialRole
 from domain.values import (
     MAX_MATTER_NUMBER,
     MAX_MONTHS,
@@ -53,10 +64,17 @@ from domain.values import (
     require_text,
 )
 
-STANDARD_MONTHS = 36  # 一般不超过36个月
-CHIEF_MEETING_THRESHOLD_FEN = 1_000_000  # 1万元以上提交检察长办公会 (local practice)
-CHIEF_MEETING = "chief-procurator-meeting"
+CHIEF_MEETING = Meeting.CHIEF_PROCURATOR_MEETING.value
 DECISION_WORKING_DAYS = 10  # 受理后十个工作日内作出决定
+__all__ = ["CHIEF_MEETING", "CHIEF_MEETING_THRESHOLD_FEN", "STANDARD_MONTHS", "AidCase", "Stage"]
+
+
+PROCURATORATE_ROLES = (
+    OfficialRole.CASE_OFFICER,
+    OfficialRole.DEPARTMENT_HEAD,
+    OfficialRole.CHIEF_PROCURATOR,
+)
+APPROVERS = (OfficialRole.DEPARTMENT_HEAD, OfficialRole.CHIEF_PROCURATOR)
 
 
 def _no_backdate(state: dict[str, Any]) -> None:
@@ -168,15 +186,23 @@ class AidCase(Aggregate):
             state["backdate_reason"] = None
 
     class SubmittedForApproval(Aggregate.Event):
-        """Submitted for approval (报批) with the proposed amount in fen."""
+        """Submitted for approval (报批) with the proposed amount in fen, by a case officer
+        (``proposer``: user id, name and roles at the time; ``None`` in logs from before)."""
 
-        class_version = 2
+        class_version = 3
 
         proposed_fen: int
         submitted_by: str
         on: date
         backdate_reason: str | None
+        proposer: dict[str, Any] | None
+
         upcast_v1_v2 = staticmethod(_no_backdate)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """Before approvals, no signed-in case officer was recorded as the proposer."""
+            state["proposer"] = None
 
     class AdvancePaid(Aggregate.Event):
         """Advance relief (先行救助) paid before the decision to a person in urgent danger."""
@@ -186,6 +212,24 @@ class AidCase(Aggregate):
         detail: str
         paid_on: date
         backdate_reason: str | None
+
+    class MeetingRecorded(Aggregate.Event):
+        """The chief procurator's meeting (检察长办公会) or the strict review (严格审查) on the
+        proposal: when, the officials who attended, and what it decided."""
+
+        meeting: str
+        held_on: date
+        attendees: list[dict[str, Any]]
+        decision: str
+        notes: str | None
+
+    class ApprovalDecided(Aggregate.Event):
+        """The proposal approved or refused (审批) by an official other than the proposer."""
+
+        approver: dict[str, Any]
+        approved: bool
+        reason: str | None
+        decided_on: date
 
     class ReliefGranted(Aggregate.Event):
         """Relief granted (决定救助): the amount and the wage basis it was checked against.
@@ -381,6 +425,7 @@ class AidCase(Aggregate):
         self.funds_arrived_on: date | None = None
         self.notified_on: date | None = None
         self.last_on = received_on
+        self.approvals = Approvals()
 
     def _require_stage(self, step: str, *allowed: Stage) -> None:
         if self.stage not in allowed:
@@ -544,24 +589,44 @@ class AidCase(Aggregate):
         self._stepped(held_on)
 
     def submit_for_approval(
-        self, proposed_fen: int, submitted_by: str, on: date, *, backdate_reason: str | None = None
+        self,
+        proposed_fen: int,
+        submitted_by: str,
+        on: date,
+        proposer: Actor | None = None,
+        *,
+        backdate_reason: str | None = None,
     ) -> None:
-        self._require_stage("submission for approval", Stage.REVIEWED, Stage.HEARD)
+        """A case officer proposes an amount; a proposal not yet approved may be replaced."""
+        self._require_stage("submission for approval", Stage.REVIEWED, Stage.HEARD, Stage.SUBMITTED)
         if not self.eligible:
             raise StepOutOfOrder("only a case found eligible is submitted for approval")
+        if self.approvals.approved:
+            raise StepOutOfOrder(
+                "no new submission: the proposal was approved, the decision is next"
+            )
+        proposed = check_fen(proposed_fen, "proposed amount")
+        by = require_text(submitted_by, "by", limit=MAX_SHORT_TEXT)
         self._submitted(
-            check_fen(proposed_fen, "proposed amount"),
-            require_text(submitted_by, "by", limit=MAX_SHORT_TEXT),
+            proposed,
+            by,
             self._dated(on, "submitted on"),
+            official(proposer, "a proposal", OfficialRole.CASE_OFFICER),
             _optional_reason(backdate_reason, "backdate reason"),
         )
 
     @event(SubmittedForApproval)
     def _submitted(
-        self, proposed_fen: int, submitted_by: str, on: date, backdate_reason: str | None
+        self,
+        proposed_fen: int,
+        submitted_by: str,
+        on: date,
+        proposer: dict[str, Any] | None,
+        backdate_reason: str | None,
     ) -> None:
         self.stage = Stage.SUBMITTED.value
         self._handled_by(submitted_by)
+        self.approvals.propose(proposer, proposed_fen)
         self._stepped(on)
 
     def pay_advance(
@@ -600,6 +665,61 @@ class AidCase(Aggregate):
         self.disbursed_fen += amount_fen  # money paid, before the decision
         self._stepped(paid_on)
 
+    def record_meeting(
+        self,
+        meeting: str,
+        held_on: date,
+        people: list[Actor],
+        decision: str,
+        notes: str | None,
+        recorder: Actor | None,
+    ) -> None:
+        """Records the chief procurator's meeting or the strict review on the proposal."""
+        self._require_stage("a meeting on the proposal", Stage.SUBMITTED)
+        kind = parse(Meeting, meeting, "meeting")
+        official(recorder, "recording a meeting", *PROCURATORATE_ROLES)
+        self._meeting_recorded(
+            meeting=kind.value,
+            held_on=check_date(held_on, "held on"),
+            attendees=attendees(people, kind),
+            decision=parse(Decision, decision, "decision").value,
+            notes=None if notes is None else require_text(notes, "notes"),
+        )
+
+    @event(MeetingRecorded)
+    def _meeting_recorded(
+        self,
+        meeting: str,
+        held_on: date,
+        attendees: list[dict[str, Any]],
+        decision: str,
+        notes: str | None,
+    ) -> None:
+        self.approvals.meetings[meeting] = decision == Decision.APPROVED
+
+    def decide_approval(
+        self, approve: bool, reason: str | None, on: date, approver: Actor | None
+    ) -> None:
+        """A department head or the chief procurator, not the proposer, approves or refuses."""
+        self._require_stage("approval", Stage.SUBMITTED)
+        if not isinstance(approve, bool):
+            raise InvalidValue("approved is true or false")
+        who = official(approver, "approval", *APPROVERS)
+        self.approvals.check_approver(who, approve=approve)
+        self._approval_decided(
+            approver=who,
+            approved=approve,
+            reason=refusal_reason(approve, reason),
+            decided_on=check_date(on, "decided on"),
+        )
+
+    @event(ApprovalDecided)
+    def _approval_decided(
+        self, approver: dict[str, Any], approved: bool, reason: str | None, decided_on: date
+    ) -> None:
+        self.approvals.approver = approver
+        self.approvals.approved = approved
+
     def grant(
         self,
         *,
@@ -635,10 +755,7 @@ class AidCase(Aggregate):
             raise OverDamages(
                 f"amount {amount_fen} fen exceeds the damages awarded ({damages_fen} fen)"
             )
-        if amount_fen >= CHIEF_MEETING_THRESHOLD_FEN and approved_by != CHIEF_MEETING:
-            raise ApprovalRequired(
-                "grants of 10,000 yuan or more are approved by the chief procurator's meeting"
-            )
+        self.approvals.check_grant(amount_fen, months)  # 审批: see domain.approvals
         if self.applicant_relation is None:
             raise InvalidValue(
                 "record who applies (victim, close relative or legal representative) before "

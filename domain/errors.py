@@ -191,3 +191,45 @@ class MatterAlreadyRelieved(DomainError):
 
     rule = "one-relief-per-matter"
     title = "Relief already granted on this matter"
+
+
+class RoleNotAllowed(DomainError):
+    """A role outside the fixed vocabulary, or one the user's agency kind does not have."""
+
+    rule = "role-not-allowed"
+    title = "Role not allowed"
+
+
+class UserExists(DomainError):
+    """An agency has one official per staff number (工号)."""
+
+    rule = "user-exists"
+    title = "User already exists"
+
+
+class UserDisabled(DomainError):
+    """A disabled official (停用) cannot be changed or act; users are never deleted."""
+
+    rule = "user-disabled"
+    title = "User disabled"
+
+
+class RoleRequired(DomainError):
+    """The step needs an official with a given role (承办检察官, 部门负责人, 检察长)."""
+
+    rule = "role-required"
+    title = "Role required"
+
+
+class SelfApproval(DomainError):
+    """Nobody approves their own proposal."""
+
+    rule = "self-approval"
+    title = "Self-approval not allowed"
+
+
+class GrantOverProposal(DomainError):
+    """A grant never exceeds the proposal that was approved."""
+
+    rule = "grant-over-proposal"
+    title = "Grant exceeds the approved proposal"

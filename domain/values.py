@@ -227,6 +227,13 @@ EARLIEST_WAGE_YEAR = 1949
 LATEST_WAGE_YEAR = 2100
 #: an underlying case number (案号), e.g. （2021）新4025刑初12号
 MAX_MATTER_NUMBER = 64
+#: an official's staff number (工号) within their agency
+MAX_STAFF_NUMBER = 32
+#: an official's id at the organisation's identity provider (OIDC ``sub`` or user name)
+MAX_EXTERNAL_ID = 255
+#: a local password: long enough for a passphrase, short enough to hash cheaply
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256
 #: a position in the log (a cursor such as the feed's ``after``): a 64-bit integer, with room
 #: for the next one
 MAX_POSITION = 2**63 - 2

@@ -23,6 +23,7 @@ from hub.commands.links import LinkIndex
 from hub.commands.persons import PersonCommands
 from hub.commands.referrals import ReferralCommands
 from hub.commands.registry import RegistryCommands
+from hub.commands.users import UserCommands
 from hub.commands.wages import WageCommands
 from hub.transcodings import hub_transcoder
 from hub.vault.chain import ChainedEventStore
@@ -41,6 +42,7 @@ def china_today() -> date:
 
 class ReliefHub(
     RegistryCommands,
+    UserCommands,
     PersonCommands,
     CaseCommands,
     ReferralCommands,

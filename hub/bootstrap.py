@@ -21,12 +21,13 @@ from projections.deadlines import SlaPolicy
 from projections.store import ViewStore
 from projections.stores import open_store
 
-if TYPE_CHECKING:  # the feeds bring Kafka's clients, OpenID Connect httpx and joserfc: imported
-    # where built, not by every command
+if TYPE_CHECKING:  # the feeds bring Kafka's clients, OpenID Connect httpx and joserfc, identity
+    # argon2: imported where built, not by every command
     from hub.feeds.dead_letters import DeadLetters
     from hub.feeds.replies import BackgroundApplier, ReplyApplier
     from hub.feeds.router import Router
     from hub.identity.oidc import OidcVerifier
+    from hub.identity.service import Identity
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class Services:
     settings: Settings
     hub: ReliefHub
     access: AccessStore
+    identity: Identity
     views: ViewStore
     dead_letters: DeadLetters | None = None  # None on the embedded log
     oidc: OidcVerifier | None = None  # None unless HUB_OIDC_ISSUER is set
@@ -83,16 +85,19 @@ def open_views(settings: Settings) -> ViewStore:
 
 def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services:
     from hub.identity.oidc import build_verifier
+    from hub.identity.service import Identity
 
     oidc = build_verifier(settings)  # refuses a bad configuration before anything is opened
     hub = build_hub(settings, log_env)
     hub.read_log = ReadLog(
         settings.access_location(), hub, interval=settings.access_log_flush_seconds
     )
+    access = AccessStore(settings.access_location())
     return Services(
         settings=settings,
         hub=hub,
-        access=AccessStore(settings.access_location()),
+        access=access,
+        identity=Identity(access, hub, session_minutes=settings.session_minutes),
         views=open_views(settings),
         dead_letters=build_dead_letters(settings),
         oidc=oidc,

@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1)
     feed_waits_per_agency: int = Field(default=8, ge=1)
     access_log_flush_seconds: float = Field(default=1.0, gt=0)
+    #: how long a signed-in official's session token lasts
+    session_minutes: float = Field(default=30.0, gt=0, le=24 * 60)
     sla_completion_days: int = 10
     sla_amber_days: int = 2
     metrics_host: str = "127.0.0.1"

@@ -1,7 +1,10 @@
 """Who may call the hub, and what each POST already answered: tokens and idempotency records.
 
 Tokens are random and stored only as their SHA-256; the clear token is shown once, when
-issued. A process remembers a token's principal for ``TOKEN_CACHE_SECONDS``, so a revoked
+issued. A token may expire, and may be rotated: its successor is issued and the old one stays
+valid for an overlap, so two are valid at once while a connector switches. Agency tokens are
+machine tokens (connectors); admin and auditor tokens are break-glass operators' tokens for
+first start (officials sign in as themselves: :mod:`hub.identity`). A process remembers a token's principal for ``TOKEN_CACHE_SECONDS``, so a revoked
 token stops working in other processes within that time. Idempotency records keep the first answer to a POST for its key, so a retry gets the
 same answer and appends nothing. Both live in SQLite by default (``HUB_ACCESS_URL`` may name
 a ``postgresql://`` database instead), never in the event log.
@@ -14,33 +17,32 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from hub.access.principal import Principal, PrincipalKind, Role
 from hub.smalldb import SmallDB
 
-
-class Role(StrEnum):
-    STAFF = "staff"  # an agency's staff: reads and changes what the agency is party to
-    CONNECTOR = "connector"  # an agency's connector: like staff, for machines
-    AUDITOR = "auditor"  # reads everything, changes nothing
-    ADMIN = "admin"  # registers agencies and mechanisms, issues tokens, operates
-
-
-@dataclass(frozen=True)
-class Principal:
-    token_id: str
-    role: Role
-    agency_id: UUID | None
-    label: str
-
-    @property
-    def acts_for_agency(self) -> bool:
-        return self.role in (Role.STAFF, Role.CONNECTOR)
+__all__ = ["AccessStore", "Principal", "PrincipalKind", "Role"]
 
 
 TOKEN_CACHE_SECONDS = 30.0
+
+
+def _text(value: UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token just issued: its id (to revoke or rotate it) and, once, the token itself."""
+
+    token_id: str
+    token: str
+    role: Role
+    agency_id: UUID | None
+    label: str
+    expires: float | None
 
 
 @dataclass
@@ -71,6 +73,9 @@ SCHEMA = [
     """CREATE TABLE IF NOT EXISTS hub_idempotency (
         scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
         status INTEGER, body BYTEA, created REAL NOT NULL, PRIMARY KEY (scope, key))""",
+    # a token's expiry (none: until revoked) and, once rotated, the token that replaced it
+    """CREATE TABLE IF NOT EXISTS hub_token_terms (
+        token_id TEXT PRIMARY KEY, expires REAL, replaced_by TEXT)""",
 ]
 
 
@@ -99,23 +104,93 @@ class AccessStore:
 
     # Tokens
 
+    @property
+    def db(self) -> SmallDB:
+        """The store's database, shared with the sign-in tables (:mod:`hub.identity`)."""
+        return self._db
+
     def issue(self, role: Role, agency_id: UUID | None, label: str) -> str:
         """Issues a new token and returns it in clear, once."""
+        return self.issue_token(role, agency_id, label).token
+
+    def issue_token(
+        self,
+        role: Role,
+        agency_id: UUID | None,
+        label: str,
+        *,
+        expires_in: float | None = None,
+    ) -> IssuedToken:
+        """Issues a token (valid for ``expires_in`` seconds, or until revoked); the clear
+        token is in the answer only."""
         if (role in (Role.STAFF, Role.CONNECTOR)) != (agency_id is not None):
             raise ValueError("staff and connector tokens belong to an agency; others do not")
+        if expires_in is not None and expires_in <= 0:
+            raise ValueError("a token's lifetime is positive")
         token = "hub_" + secrets.token_urlsafe(32)
-        self._run(
-            "INSERT INTO hub_tokens VALUES (?, ?, ?, ?, ?, ?, 0)",
-            (
-                _hash(token),
-                secrets.token_hex(8),
-                role.value,
-                str(agency_id) if agency_id else None,
-                label,
-                time.time(),
-            ),
+        token_id = secrets.token_hex(8)
+        now = time.time()
+        expires = None if expires_in is None else now + expires_in
+        with self._lock, self._db.transaction() as tx:
+            tx.executemany(
+                "INSERT INTO hub_tokens VALUES (?, ?, ?, ?, ?, ?, 0)",
+                [(_hash(token), token_id, role.value, _text(agency_id), label, now)],
+            )
+            tx.executemany("INSERT INTO hub_token_terms VALUES (?, ?, NULL)", [(token_id, expires)])
+        return IssuedToken(token_id, token, role, agency_id, label, expires)
+
+    def rotate(
+        self, token_id: str, *, overlap: float, expires_in: float | None = None
+    ) -> IssuedToken:
+        """Issues the token's successor (same role, agency and label); the old one stays valid
+        for ``overlap`` more seconds (or less, if it expires sooner), so a connector can switch
+        without a gap. Raises ``KeyError`` for an unknown or revoked token."""
+        rows = self._run(
+            "SELECT t.role, t.agency_id, t.label, x.expires FROM hub_tokens t "
+            "LEFT JOIN hub_token_terms x ON x.token_id = t.token_id "
+            "WHERE t.token_id = ? AND t.revoked = 0",
+            (token_id,),
         )
-        return token
+        if not rows:
+            raise KeyError(token_id)
+        role, agency_id, label, expires = rows[0]
+        successor = self.issue_token(
+            Role(role), UUID(agency_id) if agency_id else None, label, expires_in=expires_in
+        )
+        until = time.time() + max(overlap, 0.0)
+        if expires is not None:
+            until = min(until, float(expires))
+        self._principals.clear()
+        with self._lock, self._db.transaction() as tx:
+            tx.executemany("DELETE FROM hub_token_terms WHERE token_id = ?", [(token_id,)])
+            tx.executemany(
+                "INSERT INTO hub_token_terms VALUES (?, ?, ?)",
+                [(token_id, until, successor.token_id)],
+            )
+        return successor
+
+    def list_tokens(self, agency_id: UUID | None = None) -> list[dict[str, Any]]:
+        """Every token's id, role, agency, label, expiry and state (never the token)."""
+        rows = self._run(
+            "SELECT t.token_id, t.role, t.agency_id, t.label, t.created, t.revoked, x.expires, "
+            "x.replaced_by FROM hub_tokens t LEFT JOIN hub_token_terms x "
+            "ON x.token_id = t.token_id ORDER BY t.created"
+        )
+        now = time.time()
+        return [
+            {
+                "token_id": token_id,
+                "role": role,
+                "agency_id": agency,
+                "label": label,
+                "created": created,
+                "expires": expires,
+                "replaced_by": replaced_by,
+                "valid": not revoked and (expires is None or expires > now),
+            }
+            for token_id, role, agency, label, created, revoked, expires, replaced_by in rows
+            if agency_id is None or agency == str(agency_id)
+        ]
 
     def cached(self, token: str) -> Principal | bool | None:
         """The principal known for ``token`` in the last ``TOKEN_CACHE_SECONDS``: a
@@ -133,14 +208,23 @@ class AccessStore:
 
     def _authenticate(self, digest: str) -> Principal | None:
         rows = self._run(
-            "SELECT token_id, role, agency_id, label FROM hub_tokens "
-            "WHERE token_hash = ? AND revoked = 0",
+            "SELECT t.token_id, t.role, t.agency_id, t.label, x.expires FROM hub_tokens t "
+            "LEFT JOIN hub_token_terms x ON x.token_id = t.token_id "
+            "WHERE t.token_hash = ? AND t.revoked = 0",
             (digest,),
         )
         if not rows:
             return None
-        token_id, role, agency_id, label = rows[0]
-        return Principal(token_id, Role(role), UUID(agency_id) if agency_id else None, label)
+        token_id, role, agency_id, label, expires = rows[0]
+        if expires is not None and float(expires) <= time.time():
+            return None
+        access = Role(role)
+        kind = PrincipalKind.CONNECTOR if agency_id else PrincipalKind.BREAK_GLASS
+        return Principal(token_id, access, UUID(agency_id) if agency_id else None, label, kind)
+
+    def forget_cached(self) -> None:
+        """Forgets every cached principal in this process (after a revocation)."""
+        self._principals.clear()
 
     def revoke(self, token_id: str) -> bool:
         """Revokes a token: at once in this process, within ``TOKEN_CACHE_SECONDS`` in others."""

@@ -20,6 +20,7 @@ from hub.api.observe import Observe
 from hub.api.routes import (
     admin,
     audit,
+    auth,
     cases,
     feed,
     health,
@@ -27,6 +28,7 @@ from hub.api.routes import (
     persons,
     referrals,
     sign_in,
+    users,
     views,
     wages,
 )
@@ -95,7 +97,7 @@ def create_app(services: Services) -> FastAPI:
     # and every answer, the gate's too, is observed.
     app.add_middleware(
         Gate,
-        access=services.access,
+        identity=services.identity,
         oidc=services.oidc,
         max_body_bytes=services.settings.max_body_bytes,
     )
@@ -123,7 +125,9 @@ def create_app(services: Services) -> FastAPI:
 
     modules = (
         health,
+        auth,
         admin,
+        users,
         persons,
         cases,
         referrals,

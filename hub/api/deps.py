@@ -28,6 +28,7 @@ from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from domain.acting import Actor
 from domain.errors import DomainError
 from domain.values import region_contains
 from hub import metrics, privacy
@@ -43,7 +44,9 @@ from hub.api.problems import Problem, from_domain
 from hub.app import ReliefHub
 from hub.feeds.dead_letters import DeadLetters
 from hub.idempotency import IdempotentAnswer, unit_of_work
+from hub.identity.acting import acting_as, actor_of
 from hub.identity.oidc import OidcVerifier
+from hub.identity.service import Identity
 
 bearer = HTTPBearer(auto_error=False, description="The token issued to an agency or operator")
 
@@ -56,8 +59,13 @@ async def get_access(request: Request) -> AccessStore:
     return request.app.state.services.access  # type: ignore[no-any-return]
 
 
+async def get_identity(request: Request) -> Identity:
+    return request.app.state.services.identity  # type: ignore[no-any-return]
+
+
 HubDep = Annotated[ReliefHub, Depends(get_hub)]
 AccessDep = Annotated[AccessStore, Depends(get_access)]
+IdentityDep = Annotated[Identity, Depends(get_identity)]
 
 
 async def get_oidc(request: Request) -> OidcVerifier | None:
@@ -65,7 +73,7 @@ async def get_oidc(request: Request) -> OidcVerifier | None:
 
 
 async def get_principal(
-    access: AccessDep,
+    identity: IdentityDep,
     oidc: Annotated[OidcVerifier | None, Depends(get_oidc)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
@@ -77,7 +85,7 @@ async def get_principal(
             "a bearer token is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    resolved = await resolve_bearer(access, oidc, credentials.credentials)
+    resolved = await resolve_bearer(identity, oidc, credentials.credentials)
     if isinstance(resolved, Problem):
         raise resolved
     return resolved
@@ -186,8 +194,10 @@ def aid_part(
 class Once:
     """Runs a POST's command at most once per ``Idempotency-Key``; a retry gets the first answer.
 
-    The command runs inside a unit of work (:mod:`hub.idempotency`): what it appends and the
-    key's answer are recorded in one commit of the log. An answer that appended nothing (a
+    The command runs as the caller (:func:`hub.identity.acting.acting_as`), so every event it
+    records names the authenticated principal; and inside a unit of work
+    (:mod:`hub.idempotency`): what it appends and the key's answer are recorded in one commit
+    of the log. An answer that appended nothing (a
     refusal, a no-op) is kept in the access store instead.
     """
 
@@ -196,8 +206,15 @@ class Once:
     key: str | None
     request: bytes
     hub: ReliefHub
+    actor: Actor | None = None
 
     def __call__(self, command: Callable[[], Any], status: int = 200) -> Response:
+        if self.actor is not None:
+            with acting_as(self.actor):
+                return self._call(command, status)
+        return self._call(command, status)
+
+    def _call(self, command: Callable[[], Any], status: int) -> Response:
         if self.key is None:
             return self._answer(command, status)[0]
         try:
@@ -279,7 +296,7 @@ async def get_once(
     body = await request.body()
     fingerprint = request.method.encode() + request.url.path.encode() + b"\n" + body
     scope = str(principal.agency_id or principal.token_id)
-    return Once(access, scope, idempotency_key, fingerprint, hub)
+    return Once(access, scope, idempotency_key, fingerprint, hub, actor_of(principal))
 
 
 OnceDep = Annotated[Once, Depends(get_once)]

@@ -8,8 +8,9 @@ memory (at once when ``Content-Length`` says so, else as soon as the count passe
 Both answers are problem details. A few paths answer without a token: :data:`PUBLIC`.
 
 :func:`resolve_bearer` is the one place a bearer token becomes a principal: the hub's own
-tokens from the access store, and, when OpenID Connect is configured, the provider's JWTs
-(:mod:`hub.identity.oidc`). A JWT refused answers ``WWW-Authenticate: Bearer
+tokens (officials' sessions, connectors' and the break-glass token) through the identity
+service (:mod:`hub.identity.service`), and, when OpenID Connect is configured, the provider's
+JWTs (:mod:`hub.identity.oidc`), mapped to the official with that external id. A JWT refused answers ``WWW-Authenticate: Bearer
 error="invalid_token"`` and says why in the problem, never quoting the token.
 """
 
@@ -21,12 +22,12 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub import metrics
-from hub.access.tokens import AccessStore, Principal
+from hub.access.tokens import Principal
 from hub.api.problems import Problem
 from hub.identity.oidc import OidcVerifier, ProviderUnavailable, TokenRefused, looks_like_jwt
+from hub.identity.service import Identity
 
-#: paths that answer without a token: liveness, readiness, the API's own description,
-#: browser sign-in
+#: paths that answer without a token: liveness, readiness, the API's own description, sign-in
 PUBLIC = frozenset(
     {
         "/health",
@@ -36,6 +37,7 @@ PUBLIC = frozenset(
         "/docs",
         "/docs/oauth2-redirect",
         "/redoc",
+        "/auth/sign-in",
         "/auth/oidc/login",
         "/auth/oidc/callback",
     }
@@ -78,12 +80,17 @@ def invalid_token(refused: TokenRefused) -> Problem:
 
 
 async def resolve_bearer(
-    access: AccessStore, oidc: OidcVerifier | None, token: str
+    identity: Identity, oidc: OidcVerifier | None, token: str
 ) -> Principal | Problem:
-    """The principal of a bearer token, or the problem to answer instead."""
+    """The principal of a bearer token, or the problem to answer instead.
+
+    A provider's JWT (when OpenID Connect is configured) is verified, then mapped to the hub's
+    official with that external id (:meth:`Identity.principal_for_oidc`); every other token
+    (a session ``hs_…``, a connector's or the break-glass token) is the identity service's.
+    """
     if oidc is not None and looks_like_jwt(token):
         try:
-            return await run_in_threadpool(oidc.principal, token)
+            return await run_in_threadpool(identity.principal_for_oidc, oidc, token)
         except TokenRefused as refused:
             metrics.sign_in_failures.labels("invalid-jwt").inc()
             return invalid_token(refused)
@@ -95,9 +102,9 @@ async def resolve_bearer(
                 str(error),
                 headers={"Retry-After": "5"},
             )
-    principal = access.cached(token)
+    principal = identity.cached(token)
     if principal is False:
-        principal = await run_in_threadpool(access.authenticate, token)
+        principal = await run_in_threadpool(identity.authenticate, token)
     if not isinstance(principal, Principal):
         metrics.sign_in_failures.labels("invalid-token").inc()
         return unauthorized("the token is not valid")
@@ -111,12 +118,12 @@ class Gate:
         self,
         app: ASGIApp,
         *,
-        access: AccessStore,
+        identity: Identity,
         max_body_bytes: int,
         oidc: OidcVerifier | None = None,
     ) -> None:
         self.app = app
-        self.access = access
+        self.identity = identity
         self.oidc = oidc
         self.limit = max_body_bytes
 
@@ -142,7 +149,7 @@ class Gate:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             return unauthorized("a bearer token is required")
-        resolved = await resolve_bearer(self.access, self.oidc, token)
+        resolved = await resolve_bearer(self.identity, self.oidc, token)
         if isinstance(resolved, Problem):
             return resolved
         context = scope.get("state", {}).get("log_context")
@@ -151,6 +158,8 @@ class Gate:
             context["role"] = resolved.role.value
             if resolved.agency_id is not None:
                 context["agency_id"] = str(resolved.agency_id)
+            if resolved.user_id is not None:
+                context["user_id"] = str(resolved.user_id)
         return None
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -40,6 +40,10 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.StepDatedBeforePrevious: 409,
     errors.AdvanceNotAllowed: 409,
     errors.MatterAlreadyRelieved: 409,
+    errors.UserExists: 409,
+    errors.UserDisabled: 409,
+    errors.RoleRequired: 403,
+    errors.SelfApproval: 403,
 }
 
 

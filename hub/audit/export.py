@@ -11,11 +11,24 @@ from typing import Any
 
 import orjson
 
+from domain.officials import describe
+
 TITLE = {"zh": "案件回溯报告", "en": "Case replay report"}
 HEAD = {
     "zh": ("时间", "版本", "事件", "经办", "内容"),
     "en": ("at", "version", "event", "who", "details"),
 }
+
+
+def who(entry: dict[str, Any], lang: str) -> str:
+    """Who acted on a replayed event: the official's name and roles (or the connector, the
+    break-glass operator); for an event from before officials, the free text it recorded."""
+    by = entry.get("by")
+    if not by:
+        return json.dumps(entry.get("who", {}), ensure_ascii=False)
+    if by["kind"] == "recorded":
+        return f"{by['name']}（{'记录' if lang == 'zh' else 'as recorded'}）"
+    return describe(by["name"], by["roles"], lang)
 
 
 def to_jsonl(replay: dict[str, Any]) -> bytes:
@@ -65,7 +78,7 @@ def to_pdf(replay: dict[str, Any], lang: str = "zh") -> bytes:
                 Paragraph(e["at"][:19], body),
                 Paragraph(str(e["version"]), body),
                 Paragraph(f"{e['kind']}.{e['event']}", body),
-                Paragraph(json.dumps(e["who"], ensure_ascii=False), body),
+                Paragraph(who(e, lang), body),
                 Paragraph(details[:600], body),
             ]
         )

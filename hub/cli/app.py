@@ -21,11 +21,13 @@ from hub.cli.log import app as log_app
 from hub.cli.projections import projections_app
 from hub.cli.reports import report_app
 from hub.cli.tokens import token_app
+from hub.cli.users import user_app
 from hub.cli.wages import wages_app
 from hub.settings import Settings
 
 app = typer.Typer(help="救助衔接转介平台 — the referral hub", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+app.add_typer(user_app, name="user")
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
 app.add_typer(person_app, name="person")

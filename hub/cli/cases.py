@@ -9,6 +9,7 @@ from uuid import UUID
 import typer
 from rich.table import Table
 
+from hub.audit.export import who
 from hub.cli.common import DataDir, Lang, console, open_hub, parse_uuid
 
 case_app = typer.Typer(help="Read aid cases", no_args_is_help=True)
@@ -23,6 +24,8 @@ EVENT_NAMES_ZH = {
     "AdvancePaid": "先行救助",
     "FundsArrived": "救助资金到位",
     "ApplicantNotified": "通知申请人领取",
+    "MeetingRecorded": "检察长办公会/严格审查",
+    "ApprovalDecided": "审批",
     "ReliefGranted": "决定救助",
     "ReliefRefused": "决定不予救助",
     "ReliefDisbursed": "发放救助金",
@@ -37,6 +40,7 @@ LABELS = {
         "event": "事件",
         "at": "时间",
         "details": "内容",
+        "by": "经办人",
         "case": "案件",
         "stage": "阶段",
     },
@@ -45,6 +49,7 @@ LABELS = {
         "event": "event",
         "at": "at",
         "details": "details",
+        "by": "by",
         "case": "case",
         "stage": "stage",
     },
@@ -68,7 +73,7 @@ def show_case(
     labels = LABELS[lang]
     console.print(f"{labels['case']} {case['id']} — {labels['stage']}: {case['stage']}")
     table = Table()
-    for column in ("version", "event", "at", "details"):
+    for column in ("version", "event", "at", "by", "details"):
         table.add_column(labels[column])
     for entry in history:
         details = "\n".join(
@@ -79,5 +84,5 @@ def show_case(
         name = entry["event"]
         if lang == "zh":
             name = f"{EVENT_NAMES_ZH.get(name, name)} ({name})"
-        table.add_row(str(entry["version"]), name, entry["at"][:19], details)
+        table.add_row(str(entry["version"]), name, entry["at"][:19], who(entry, lang), details)
     console.print(table)

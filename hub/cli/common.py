@@ -56,13 +56,15 @@ def open_hub(data_dir: Path | None, process: str = "hub") -> Iterator[ReliefHub]
     """
     from domain.errors import DomainError
     from hub.bootstrap import build_hub
+    from hub.identity.acting import OPERATOR, acting_as
 
     settings = settings_for(data_dir)
     if not (settings.data_dir / "secrets").exists() and settings.env == "development":
         fail(f"no hub data in {settings.data_dir}; run hub serve or hub demo first")
     hub = build_hub(settings, process=process)
     try:
-        yield hub
+        with acting_as(OPERATOR):
+            yield hub
     except DomainError as e:
         fail(e.message)
     finally:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
+from domain.acting import actor_of
 from domain.audit import PersonalDataRead, PersonalDataReads
 from domain.case import AidCase
 from domain.errors import DomainError, InvalidValue, NotFound
@@ -210,6 +211,7 @@ class AuditCommands(HubQueries, HubBase):
                         "version": e.originator_version,
                         "event": type(e).__name__,
                         "who": plain({k: details[k] for k in WHO_FIELDS if details.get(k)}),
+                        "by": actor_of(e),
                         "details": plain(details),
                     }
                 )

@@ -15,6 +15,7 @@ from domain.dates import BusinessDate, business_date
 from domain.errors import NotFound
 from domain.workdays import WorkCalendar
 from hub.idempotency import IdempotentAnswer, Unit, answer_id, current_unit
+from hub.identity.acting import stamp
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -55,6 +56,7 @@ class HubBase(Application[UUID]):
 
     def save_tracked(self, *objs: Aggregate | None, tracking: Tracking) -> None:
         """Saves with an upstream position, atomically (the library's process pattern)."""
+        stamp(objs)
         processing = ProcessingEvent[UUID](tracking=tracking)
         processing.collect_events(*objs)
         self._notify(self._record(processing))
@@ -68,6 +70,7 @@ class HubBase(Application[UUID]):
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Saves now; or, inside a unit of work (:mod:`hub.idempotency`), holds the events
         back for the unit's one atomic record."""
+        stamp(objs)
         unit = current_unit()
         if unit is None or kwargs:
             return super().save(*objs, **kwargs)

@@ -13,15 +13,18 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.acting import Actor
 from domain.agency import Agency
-from domain.case import AidCase
+from domain.case import AidCase, Stage
 from domain.errors import InvalidValue, MembershipRule, NotParty, WageFigureMissing
 from domain.matter import ReliefMatter
 from domain.mechanism import LinkageMechanism
+from domain.officials import User
 from domain.referral import Referral
 from domain.values import ReferralStatus
 from domain.wages import WageFigure
 from hub.commands.base import HubBase
+from hub.identity.acting import current_actor
 
 
 class CaseCommands(HubBase):
@@ -160,16 +163,65 @@ class CaseCommands(HubBase):
         case_id: UUID,
         by_agency: UUID,
         proposed_fen: int,
-        submitted_by: str,
         on: date | None = None,
         *,
         backdate_reason: str | None = None,
     ) -> None:
+        """The acting case officer (the principal acting now) proposes the amount."""
         day = self.business_day(on, backdate_reason, "submitted on")
         case = self._case_for(case_id, by_agency)
+        proposer = current_actor()
+        name = proposer["name"] if proposer else "-"
         case.submit_for_approval(
-            proposed_fen, submitted_by, day.on, backdate_reason=day.backdate_reason
+            proposed_fen, name, day.on, proposer, backdate_reason=day.backdate_reason
         )
+        self.save(case)
+
+    def record_meeting(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        *,
+        meeting: str,
+        attendee_ids: list[UUID],
+        decision: str,
+        notes: str | None = None,
+        held_on: date | None = None,
+    ) -> None:
+        """Records the chief procurator's meeting or the strict review: the attendees are
+        officials of the case's procuratorate, enabled, with their roles as they are now."""
+        case = self._case_for(case_id, by_agency)
+        # attendees are looked up once the step is in order (else the order is what is wrong)
+        ready = case.stage == Stage.SUBMITTED
+        people = [self._attendee(u, by_agency) for u in attendee_ids] if ready else []
+        case.record_meeting(
+            meeting, held_on or self.today(), people, decision, notes, current_actor()
+        )
+        self.save(case)
+
+    def _attendee(self, user_id: UUID, agency_id: UUID) -> Actor:
+        user = self.load(User, user_id)
+        if user.agency_id != agency_id or user.disabled:
+            raise InvalidValue(f"user {user_id} is not an official of this procuratorate")
+        return Actor(
+            kind="user",
+            user_id=str(user.id),
+            agency_id=str(user.agency_id),
+            name=user.name,
+            roles=list(user.roles),
+        )
+
+    def decide_approval(
+        self,
+        case_id: UUID,
+        by_agency: UUID,
+        approved: bool,
+        reason: str | None = None,
+        on: date | None = None,
+    ) -> None:
+        """The acting official approves or refuses the proposal."""
+        case = self._case_for(case_id, by_agency)
+        case.decide_approval(approved, reason, on or self.today(), current_actor())
         self.save(case)
 
     def pay_advance(
@@ -205,7 +257,6 @@ class CaseCommands(HubBase):
         case_id: UUID,
         by_agency: UUID,
         amount_fen: int,
-        approved_by: str,
         region_code: str,
         wage_year: int,
         months: int = 36,
@@ -215,8 +266,9 @@ class CaseCommands(HubBase):
         matter_exception: str | None = None,
         backdate_reason: str | None = None,
     ) -> None:
-        """Grants relief within months × the official average monthly wage of the region and
-        year, and at most the damages awarded; one relief per person and matter (案号)."""
+        """Decides the grant within the approved proposal, naming the approving official:
+        within months × the official average monthly wage of the region and year, at most the
+        damages awarded, one relief per person and matter (案号)."""
         day = self.business_day(on, backdate_reason, "decided on")
         case = self._case_for(case_id, by_agency)
         if case.matter_number is None:
@@ -229,12 +281,13 @@ class CaseCommands(HubBase):
             else ReliefMatter.open(person_id=case.person_id, matter_number=case.matter_number)
         )
         matter.count_grant(case.id, amount_fen, matter_exception)
+        approver = case.approvals.approver
         case.grant(
             amount_fen=amount_fen,
             months=months,
             average_monthly_wage_fen=figure.monthly_wage_fen,
             strict_review=strict_review,
-            approved_by=approved_by,
+            approved_by=approver["name"] if approver else "-",
             decided_on=day.on,
             wage_region_code=figure.region_code,
             wage_year=figure.year,

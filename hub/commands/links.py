@@ -1,4 +1,4 @@
-"""Which referrals and cases belong to which case, person and agency, kept from the log.
+"""Which referrals, cases and officials belong to which case, person and agency, from the log.
 
 Access checks and list queries ask these questions on every request. The creation events
 that answer them never change, so the index only grows: each look-up first reads the events
@@ -16,12 +16,16 @@ from eventsourcing.utils import get_topic
 
 from domain.agency import Agency
 from domain.case import AidCase
+from domain.officials import User
 from domain.referral import Referral
 
 if TYPE_CHECKING:
     from hub.ports import LogPort
 
-TOPICS = [get_topic(c) for c in (Referral.Requested, AidCase.LeadReceived, Agency.Registered)]
+TOPICS = [
+    get_topic(c)
+    for c in (Referral.Requested, AidCase.LeadReceived, Agency.Registered, User.Added)
+]
 BATCH = 1000
 
 
@@ -39,6 +43,9 @@ class LinkIndex:
         self.recipients_by_person: defaultdict[UUID, set[UUID]] = defaultdict(set)
         self.procuratorates_by_person: defaultdict[UUID, set[UUID]] = defaultdict(set)
         self.agencies: list[UUID] = []
+        self.users: list[UUID] = []
+        self.users_by_agency: defaultdict[UUID, list[UUID]] = defaultdict(list)
+        self.user_by_external_id: dict[str, UUID] = {}
 
     def refresh(self, hub: LogPort) -> LinkIndex:
         """Reads what the log gained since the last look-up; returns the index."""
@@ -67,3 +74,8 @@ class LinkIndex:
             self.procuratorates_by_person[event.person_id].add(event.procuratorate_id)
         elif isinstance(event, Agency.Registered):
             self.agencies.append(event.originator_id)
+        elif isinstance(event, User.Added):
+            self.users.append(event.originator_id)
+            self.users_by_agency[event.agency_id].append(event.originator_id)
+            if event.external_id is not None:
+                self.user_by_external_id[event.external_id] = event.originator_id

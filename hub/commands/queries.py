@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
+from domain.acting import ACTED_BY, actor_of
 from domain.agency import Agency
 from domain.case import DECISION_WORKING_DAYS, AidCase
 from domain.mechanism import LinkageMechanism
@@ -24,7 +25,7 @@ from domain.values import COUNTED_ELSEWHERE, ReferralStatus, money_totals
 from hub.commands.base import HubBase, plain
 from hub.commands.links import LinkIndex
 
-HIDDEN_FIELDS = {"originator_id", "originator_version", "originator_topic", "timestamp"}
+HIDDEN_FIELDS = {"originator_id", "originator_version", "originator_topic", "timestamp", ACTED_BY}
 
 
 def agency_dict(a: Agency) -> dict[str, Any]:
@@ -79,12 +80,14 @@ class HubQueries(HubBase):
             start = batch[-1].id + 1
 
     def history(self, aggregate_id: UUID) -> list[dict[str, Any]]:
-        """The aggregate's events, readable: what happened, when, and the recorded details."""
+        """The aggregate's events, readable: what happened, when, who did it (the principal
+        stamped on the event, or the free text an old event recorded) and the details."""
         return [
             {
                 "version": e.originator_version,
                 "event": type(e).__name__,
                 "at": e.timestamp.isoformat(),
+                "by": actor_of(e),
                 "details": plain({k: v for k, v in vars(e).items() if k not in HIDDEN_FIELDS}),
             }
             for e in cast("Iterator[DomainEvent]", self.events.get(aggregate_id))

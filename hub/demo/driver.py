@@ -1,10 +1,44 @@
-"""A small HTTP driver for scenarios: each call as one agency, with its own token."""
+"""A small HTTP driver for scenarios: each call as a named official of one agency.
+
+Registering an agency gives it its named officials (:data:`STAFF`: a procuratorate's case
+officer, department head and chief procurator; a partner agency's caseworker and head), each
+with a password, signed in; the agency also gets a machine token for its connector. A call
+``post(agency, …)`` acts as the agency's first official (the case officer or the caseworker);
+``post(agency, …, role=…)`` as the official with that role.
+"""
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+#: the demo's officials by agency kind: (role, name); names are invented
+STAFF = {
+    "procuratorate": [
+        ("case_officer", "承办检察官"),
+        ("department_head", "部门负责人"),
+        ("chief_procurator", "检察长"),
+    ],
+    "partner": [("caseworker", "经办人"), ("head", "负责人")],
+}
+FAMILY_NAMES = "李王张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN_NAMES = "明芳伟洋静帆磊丽强敏军燕勇霞杰娟涛艳超玲斌英辉红鹏华"
+
+
+@dataclass(frozen=True)
+class Official:
+    """A demo official: where and what they are, and how to sign in as them."""
+
+    agency: str
+    role: str
+    name: str
+    staff_number: str
+    password: str
+    user_id: str
+    token: str
+    title: str
 
 
 class HttpClient(Protocol):
@@ -20,8 +54,9 @@ class ScenarioError(RuntimeError):
 class Driver:
     client: HttpClient
     admin_token: str
-    tokens: dict[str, str] = field(default_factory=dict)  # agency name → token
+    tokens: dict[str, str] = field(default_factory=dict)  # agency name → connector token
     agencies: dict[str, str] = field(default_factory=dict)  # agency name → id
+    officials: dict[tuple[str, str], Official] = field(default_factory=dict)  # (agency, role)
 
     def _headers(self, token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
@@ -36,25 +71,63 @@ class Driver:
             self.client.post(path, json=body, headers=self._headers(self.admin_token)), path
         )
 
-    def post(self, agency: str, path: str, body: dict[str, Any]) -> Any:
-        """POSTs as ``agency`` (its name), with a fresh Idempotency-Key."""
+    def token(self, agency: str, role: str | None = None) -> str:
+        """The session of the agency's official with ``role`` (default: its first official),
+        or the agency's machine token if it has no officials."""
+        if role is not None:
+            return self.officials[(agency, role)].token
+        first = next((o for (a, _), o in self.officials.items() if a == agency), None)
+        return first.token if first is not None else self.tokens[agency]
+
+    def post(self, agency: str, path: str, body: dict[str, Any], role: str | None = None) -> Any:
+        """POSTs as an official of ``agency`` (its name), with a fresh Idempotency-Key."""
         return self._check(
-            self.client.post(path, json=body, headers=self._headers(self.tokens[agency])),
+            self.client.post(path, json=body, headers=self._headers(self.token(agency, role))),
             f"{agency} POST {path}",
         )
 
     def get(self, agency: str, path: str) -> Any:
-        headers = {"Authorization": f"Bearer {self.tokens[agency]}"}
+        headers = {"Authorization": f"Bearer {self.token(agency)}"}
         return self._check(self.client.get(path, headers=headers), f"{agency} GET {path}")
 
     def register(self, name: str, **fields: Any) -> str:
-        """Registers an agency and issues a staff token for it."""
+        """Registers an agency with its named officials and a connector's machine token."""
         agency_id = self.admin("/agencies", {"name": name, **fields})["id"]
         self.agencies[name] = agency_id
         self.tokens[name] = self.admin(
-            "/tokens", {"role": "staff", "agency_id": agency_id, "label": f"{name} 工作人员"}
+            "/tokens", {"role": "connector", "agency_id": agency_id, "label": f"{name} 接口程序"}
         )["token"]
+        staff = STAFF["procuratorate" if fields.get("kind") == "procuratorate" else "partner"]
+        for role, title in staff:
+            self.add_official(name, role, title)
         return str(agency_id)
+
+    def add_official(self, agency: str, role: str, title: str) -> Official:
+        """Adds a named official with a fresh password and signs them in (``title``, the
+        role's Chinese name, is for people reading the demo's list of officials)."""
+        n = len(self.officials)
+        name = FAMILY_NAMES[n % len(FAMILY_NAMES)] + GIVEN_NAMES[n * 7 % len(GIVEN_NAMES)]
+        number = f"{n + 1:04d}"
+        password = secrets.token_urlsafe(12)
+        body = {
+            "agency_id": self.agencies[agency],
+            "name": name,
+            "staff_number": number,
+            "roles": [role],
+            "password": password,
+        }
+        user_id = str(self.admin("/users", body)["id"])
+        signed = self._check(
+            self.client.post(
+                "/auth/sign-in",
+                json={"agency": agency, "staff_number": number, "password": password},
+                headers={},
+            ),
+            f"{agency} sign-in",
+        )
+        official = Official(agency, role, name, number, password, user_id, signed["token"], title)
+        self.officials[(agency, role)] = official
+        return official
 
     def id(self, name: str) -> str:
         return self.agencies[name]
@@ -106,6 +179,8 @@ class Driver:
         body = {"actor": self.actor(agency), **fields}
         return self.post(agency, f"/referrals/{referral_id}/{action}", body)
 
-    def case_steps(self, agency: str, case_id: str, *steps: tuple[str, dict[str, Any]]) -> None:
+    def case_steps(
+        self, agency: str, case_id: str, *steps: tuple[str, dict[str, Any]], role: str | None = None
+    ) -> None:
         for step, body in steps:
-            self.post(agency, f"/cases/{case_id}/{step}", body)
+            self.post(agency, f"/cases/{case_id}/{step}", body, role)

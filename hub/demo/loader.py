@@ -19,7 +19,9 @@ class DemoNotLoadable(Exception):
 
 
 def load_demo(services: Services) -> dict[str, str]:
-    """Runs the scenarios on an empty log; returns agency name → token (kept for re-runs)."""
+    """Runs the scenarios on an empty log; returns what to print (kept for re-runs): the
+    break-glass administrator's and the auditor's tokens, each agency's connector token, and
+    each named official's staff number and password (sign in at ``POST /auth/sign-in``)."""
     path = services.settings.data_dir / TOKENS_FILE
     if services.hub.recorder.max_notification_id():
         if path.exists():
@@ -38,6 +40,9 @@ def load_demo(services: Services) -> dict[str, str]:
     with services.hub.backdating(services.settings.demo_backdate_days):
         load_all(driver)
     tokens = {"管理员 administrator": admin, "审计 auditor": auditor, **driver.tokens}
+    for o in driver.officials.values():
+        sign_in = f"{o.agency} {o.title} {o.name} (工号 staff number {o.staff_number})"
+        tokens[sign_in] = f"密码 password {o.password}"
     path.write_text(json.dumps(tokens, ensure_ascii=False, indent=1))
     path.chmod(0o600)
     return tokens

@@ -87,7 +87,6 @@ def relieve(
     if referral_id:
         body["referral_id"] = referral_id
     case_id = str(d.post(procuratorate, "/cases", body)["id"])
-    approval = "chief-procurator-meeting" if amount_fen >= 1_000_000 else "分管副检察长"
     inquiry = {"officer": "承办检察官", "notes": "询问申请人及家属，核实困难情况"}
     steps: list[tuple[str, dict[str, Any]]] = [
         ("inquiry", {**inquiry, "held_on": on["inquiry"], **BACKDATED}),
@@ -103,23 +102,19 @@ def relieve(
     ]
     if hearing:
         steps.append(("hearing", {"officers": HEARING, "held_on": on["hearing"], **BACKDATED}))
-    steps += [
-        (
-            "submission",
-            {
-                "proposed_fen": amount_fen,
-                "submitted_by": "承办检察官",
-                "submitted_on": on["submission"],
-                **BACKDATED,
-            },
-        ),
+    submission = {"proposed_fen": amount_fen, "submitted_on": on["submission"], **BACKDATED}
+    steps.append(("submission", submission))
+    d.case_steps(procuratorate, case_id, *steps)
+    approve(d, procuratorate, case_id, amount_fen, on["decision"])
+    d.case_steps(
+        procuratorate,
+        case_id,
         (
             "grant",
             {
                 "amount_fen": amount_fen,
                 "region_code": WAGE_REGION,
                 "wage_year": WAGE_YEAR,
-                "approved_by": approval,
                 "decided_on": on["decision"],
                 **BACKDATED,
             },
@@ -128,8 +123,7 @@ def relieve(
             "disbursements",
             {"amount_fen": amount_fen, "ceremony": ceremony, "paid_on": on["paid"], **BACKDATED},
         ),
-    ]
-    d.case_steps(procuratorate, case_id, *steps)
+    )
     return case_id
 
 
@@ -140,6 +134,28 @@ def dates(received: str, *rest: str, hearing: bool = False) -> dict[str, str]:
     if len(rest) != len(names):
         raise ValueError(f"{len(names)} dates after the receipt: {', '.join(names)}")
     return {"received": received, **dict(zip(names, rest, strict=True))}
+
+
+def approve(d: Driver, procuratorate: str, case_id: str, amount_fen: int, on: str) -> None:
+    """The proposal approved on the day of the decision: by the department head, or from
+    10,000 yuan by the chief procurator after the chief procurator's meeting (检察长办公会),
+    which all three attend."""
+    approval = {"approved": True, "decided_on": on}
+    if amount_fen < 1_000_000:
+        d.post(procuratorate, f"/cases/{case_id}/approval", approval, "department_head")
+        return
+    attendees = [
+        d.officials[(procuratorate, role)].user_id
+        for role in ("chief_procurator", "department_head", "case_officer")
+    ]
+    meeting = {
+        "meeting": "chief-procurator-meeting",
+        "attendee_ids": attendees,
+        "decision": "approved",
+        "held_on": on,
+    }
+    d.post(procuratorate, f"/cases/{case_id}/meetings", meeting)
+    d.post(procuratorate, f"/cases/{case_id}/approval", approval, "chief_procurator")
 
 
 def complete(

@@ -40,6 +40,7 @@ from hub.feeds.topics import (
     replies_resolved_topic,
     replies_topic,
 )
+from hub.identity.acting import acting_as, connector_actor
 
 if TYPE_CHECKING:
     from hub.ports import HubPort
@@ -55,6 +56,10 @@ class Rejection:
 
     error: str
     detail: str
+
+
+#: how a reply's events name who acted: the agency's connector (its topic proves the agency)
+CONNECTOR_NAME = "接口程序 / connector"
 
 
 def tracking_name(topic: str, partition: int) -> str:
@@ -86,16 +91,17 @@ def apply_reply(
         referral = hub.load(Referral, referral_id)
         if referral.party(agency_id) is None:
             return Rejection("not-party", "the agency is not a party to this referral")
-        hub.answer_referral(
-            referral_id,
-            agency_id,
-            str(reply["action"]),
-            str(reply["actor"]),
-            reply.get("reason"),
-            reply.get("outcome"),
-            request_key=str(reply["idempotency_key"]),
-            tracking=tracking,
-        )
+        with acting_as(connector_actor(agency_id, CONNECTOR_NAME)):
+            hub.answer_referral(
+                referral_id,
+                agency_id,
+                str(reply["action"]),
+                str(reply["actor"]),
+                reply.get("reason"),
+                reply.get("outcome"),
+                request_key=str(reply["idempotency_key"]),
+                tracking=tracking,
+            )
     except DomainError as e:
         return Rejection(e.rule, e.message)
     return None

@@ -36,8 +36,9 @@ from joserfc.errors import (
 )
 from joserfc.jwk import KeySet
 
+from domain.officials import PARTNER_ROLES, PROCURATORATE_ROLES, OfficialRole
 from domain.values import MAX_BEARER_TOKEN_CHARS
-from hub.access.tokens import Principal, Role
+from hub.access.principal import Principal, PrincipalKind, Role
 from hub.settings import PLACEHOLDERS, Settings
 
 log = logging.getLogger(__name__)
@@ -48,12 +49,11 @@ ALGORITHMS = ("RS256", "ES256", "PS256")
 #: after the provider failed to answer, how long requests fail at once before it is asked again
 RETRY_SECONDS = 5.0
 
-#: roles of an agency's officials (the claim's values); each acts for the agency as its staff
-AGENCY_ROLES = frozenset(
-    {"staff", "case-officer", "department-head", "chief-procurator", "caseworker", "head"}
-)
+#: roles of an agency's officials (the claim's values, the hub's one vocabulary:
+#: :class:`domain.officials.OfficialRole`); each acts for the agency as its staff
+AGENCY_ROLES = frozenset(r.value for r in PROCURATORATE_ROLES | PARTNER_ROLES)
 #: roles without an agency, strongest first
-HUB_ROLES = {"admin": Role.ADMIN, "auditor": Role.AUDITOR}
+HUB_ROLES = {OfficialRole.ADMIN.value: Role.ADMIN, OfficialRole.AUDITOR.value: Role.AUDITOR}
 
 
 #: a claim that does not hold → (reason, detail)
@@ -355,15 +355,20 @@ def principal_of(identity: OidcIdentity) -> Principal:
     """``admin`` or ``auditor`` among the roles make an administrator or auditor (no agency);
     otherwise an agency role (:data:`AGENCY_ROLES`) with an agency id makes the agency's staff.
     Neither is refused: the provider knows the official, the hub gives them no role. Other
-    roles are ignored (connectors keep their machine tokens).
+    roles are ignored (connectors keep their machine tokens). This is the fallback for an
+    official the hub has no user for (see
+    :meth:`hub.identity.service.Identity.principal_for_provider`): such a principal has no
+    user id, so it takes none of the steps that need a named official.
     """
     label = identity.username or identity.name or identity.subject
     token_id = f"oidc:{identity.subject}"
+    kind = PrincipalKind.USER  # a person the provider vouches for, with no user in the hub
     for name, role in HUB_ROLES.items():
         if name in identity.roles:
-            return Principal(token_id, role, None, label)
-    if identity.agency_id is not None and AGENCY_ROLES.intersection(identity.roles):
-        return Principal(token_id, Role.STAFF, identity.agency_id, label)
+            return Principal(token_id, role, None, label, kind, roles=(name,))
+    held = tuple(sorted(AGENCY_ROLES.intersection(identity.roles)))
+    if identity.agency_id is not None and held:
+        return Principal(token_id, Role.STAFF, identity.agency_id, label, kind, roles=held)
     raise TokenRefused("no-hub-role", "the token grants no role in the hub")
 
 

@@ -21,6 +21,8 @@ CASE_STEPS = [
     "InquiryRecorded",
     "Reviewed",
     "SubmittedForApproval",
+    "MeetingRecorded",  # every grant of the scenarios is 10,000 yuan or more
+    "ApprovalDecided",
     "ReliefGranted",
     "ReliefDisbursed",
 ]
@@ -103,11 +105,18 @@ def test_3_zhou(driver: Driver, scenarios: dict[str, Any]) -> None:
     p = n.KUYTUN_PROCURATORATE
     history = driver.get(p, f"/cases/{ids['case_id']}/history")
     assert events(history) == [*CASE_STEPS[:3], "HearingHeld", *CASE_STEPS[3:]]
-    hearing = history[3]["details"]
-    assert len(hearing["officers"]) == 3
-    grant = history[5]["details"]
-    assert grant["approved_by"] == "chief-procurator-meeting"
-    assert "发放仪式" in history[6]["details"]["ceremony"]
+    step = {e["event"]: e for e in history}
+    assert len(step["HearingHeld"]["details"]["officers"]) == 3
+    chief = driver.officials[(p, "chief_procurator")]
+    officer = driver.officials[(p, "case_officer")]
+    assert step["ReliefGranted"]["details"]["approved_by"] == chief.name
+    assert "发放仪式" in step["ReliefDisbursed"]["details"]["ceremony"]
+    # each step names the official who took it, as their credentials said
+    assert step["SubmittedForApproval"]["by"]["name"] == officer.name
+    assert step["ApprovalDecided"]["by"]["user_id"] == chief.user_id
+    assert step["ApprovalDecided"]["by"]["roles"] == ["chief_procurator"]
+    attended = {a["user_id"] for a in step["MeetingRecorded"]["details"]["attendees"]}
+    assert chief.user_id in attended and officer.user_id in attended
     assert dated(history)[0] == ("LeadReceived", "2021-08-10")
     assert dated(history)[-1] == ("ReliefDisbursed", "2021-10-20")  # the ceremony's day
     # the enterprise's donation was raised for his case, and is in his case file
@@ -213,6 +222,13 @@ def test_7_outbound(driver: Driver, scenarios: dict[str, Any], auditor: str) -> 
     history = driver.get(p, f"/referrals/{ids['referral_id']}/history")
     assert statuses(history) == ["requested", "received", "accepted", "in-progress", "completed"]
     assert {e["details"].get("actor") for e in history[1:]} == {f"{mi}经办人"}
+    # answered by the agency's caseworker through the API, or by its connector (its topic)
+    caseworker = driver.officials[(mi, "caseworker")]
+    by = {(e["by"]["kind"], e["by"]["agency_id"], e["by"]["user_id"]) for e in history[1:]}
+    assert by in (
+        {("user", driver.id(mi), caseworker.user_id)},
+        {("connector", driver.id(mi), None)},
+    )
     assert dated(driver.get(p, f"/cases/{ids['case_id']}/history"))[-1] == (
         "CaseClosed",
         "2021-12-28",

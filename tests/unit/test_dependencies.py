@@ -119,17 +119,18 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.audit": {"hub.vault"},
     "hub.ports": {"hub.commands"},  # the link index's type, for type checking only
     "hub.access": {"hub.ports", "hub.smalldb"},
+    "hub.identity": {"hub.access", "hub.settings", "hub.smalldb"},
     "hub.commands": {
         "hub.access",
         "hub.audit",
+        "hub.identity",  # the acting principal, stamped on the events it records
         "hub.idempotency",
         "hub.ports",
         "hub.privacy",
         "hub.vault",
         "hub.wage_tables",
     },
-    "hub.feeds": {"hub.eventlog", "hub.ports", "hub.vault"},
-    "hub.identity": {"hub.access", "hub.settings"},
+    "hub.feeds": {"hub.eventlog", "hub.identity", "hub.ports", "hub.vault"},
     "hub.app": {"hub.commands", "hub.transcodings", "hub.vault"},
     "hub.bootstrap": {
         "hub.access",
@@ -167,6 +168,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.demo",
         "hub.eventlog",
         "hub.feeds",
+        "hub.identity",
         "hub.logs",
         "hub.metrics",
         "hub.settings",

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from domain.officials import OfficialRole
 from hub.identity.oidc import AGENCY_ROLES, HUB_ROLES
 from hub.settings import Settings
 
@@ -70,7 +71,9 @@ def test_the_tokens_carry_the_audience_agency_and_roles_the_hub_reads() -> None:
 
 def test_every_role_the_hub_maps_is_a_realm_role_and_the_agency_is_admin_set() -> None:
     defined = {r["name"] for r in realm()["roles"]["realm"]}
-    assert defined == set(AGENCY_ROLES - {"staff"}) | set(HUB_ROLES)
+    assert defined == set(AGENCY_ROLES) | set(HUB_ROLES)
+    # the one role vocabulary: the realm's roles are the hub's officials' roles
+    assert defined == {r.value for r in OfficialRole}
     component = realm()["components"]["org.keycloak.userprofile.UserProfileProvider"][0]
     profile = json.loads(component["config"]["kc.user.profile.config"][0])
     attributes = {a["name"]: a for a in profile["attributes"]}

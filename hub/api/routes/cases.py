@@ -26,6 +26,7 @@ from hub.api.deps import (
 from hub.api.problems import Problem
 from hub.api.schemas import (
     AdvanceCreate,
+    ApprovalCreate,
     CaseCreate,
     CaseListPublic,
     CasePublic,
@@ -40,6 +41,7 @@ from hub.api.schemas import (
     HearingCreate,
     InquiryCreate,
     MatterCreate,
+    MeetingCreate,
     NoticeCreate,
     RefusalCreate,
     ReviewCreate,
@@ -208,9 +210,40 @@ def submission(
             case_id,
             agency_of(staff),
             body.proposed_fen,
-            body.submitted_by,
             body.submitted_on,
             backdate_reason=body.backdate_reason,
+        ),
+    )
+
+
+@router.post("/{case_id}/meetings", response_model=CaseStep)
+def meeting(case_id: UUID, body: MeetingCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    """Records the chief procurator's meeting or the strict review on the proposal."""
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.record_meeting(
+            case_id,
+            agency_of(staff),
+            meeting=body.meeting,
+            attendee_ids=body.attendee_ids,
+            decision=body.decision,
+            notes=body.notes,
+            held_on=body.held_on,
+        ),
+    )
+
+
+@router.post("/{case_id}/approval", response_model=CaseStep)
+def approval(case_id: UUID, body: ApprovalCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+    """The proposal approved or refused by an official other than the one who proposed it."""
+    return step(
+        once,
+        hub,
+        case_id,
+        lambda: hub.decide_approval(
+            case_id, agency_of(staff), body.approved, body.reason, body.decided_on
         ),
     )
 
@@ -252,7 +285,6 @@ def grant(case_id: UUID, body: GrantCreate, hub: HubDep, staff: Staff, once: Onc
             case_id=case_id,
             by_agency=agency_of(staff),
             amount_fen=body.amount_fen,
-            approved_by=body.approved_by,
             region_code=body.region_code,
             wage_year=body.wage_year,
             months=body.months,

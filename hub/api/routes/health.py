@@ -32,7 +32,7 @@ async def is_admin(request: Request) -> bool:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return False
-    principal = await resolve_bearer(services.access, services.oidc, token.strip())
+    principal = await resolve_bearer(services.identity, services.oidc, token.strip())
     return isinstance(principal, Principal) and principal.role == Role.ADMIN
 
 

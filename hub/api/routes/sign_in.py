@@ -2,7 +2,9 @@
 
 ``GET /auth/oidc/login`` sends the browser to the provider (authorization code with PKCE);
 ``GET /auth/oidc/callback`` is where it comes back: the code is exchanged, the ID token
-verified, and the official handed to :func:`start_session`. Both answer without a token (the
+verified, the official mapped to the hub's by their external id
+(:meth:`~hub.identity.service.Identity.principal_for_provider`) and handed to
+:func:`start_session`, which starts a hub session. Both answer without a token (the
 gate lets them through) and 404 while OpenID Connect is off. They are pages' routes, not the
 API's, so they stay out of the OpenAPI document.
 """
@@ -12,29 +14,28 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from hub.access.tokens import Principal
+from hub.access.principal import Principal, PrincipalKind
 from hub.api.gate import invalid_token
 from hub.api.problems import Problem
-from hub.identity.oidc import OidcIdentity, ProviderUnavailable, TokenRefused, principal_of
+from hub.api.routes.auth import me
+from hub.identity.oidc import ProviderUnavailable, TokenRefused
 from hub.identity.oidc_login import COOKIE, SIGN_IN_SECONDS, BrowserSignIn, SignInRefused
+from hub.identity.service import Identity
 
 router = APIRouter(tags=["sign-in"], include_in_schema=False)
 COOKIE_PATH = "/auth/oidc"
 
 
-def start_session(identity: OidcIdentity, principal: Principal) -> dict[str, Any]:
-    """What a completed sign-in answers: for now the official as the hub knows them."""
-    return {
-        "subject": identity.subject,
-        "username": identity.username,
-        "name": identity.name,
-        "agency_id": str(principal.agency_id) if principal.agency_id else None,
-        "roles": list(identity.roles),
-        "role": principal.role.value,
-    }
+def start_session(identity: Identity, principal: Principal) -> dict[str, Any]:
+    """Starts a hub session (as a local sign-in does) for the official the provider vouched
+    for, and answers its token with the official as the hub knows them (JSON for now; the
+    console will keep the token in a cookie)."""
+    signed = identity.start_session(principal)
+    return {**me(signed.principal), "token": signed.token, "expires": signed.expires}
 
 
 def sign_in(request: Request) -> BrowserSignIn:
@@ -82,10 +83,11 @@ async def login(request: Request) -> RedirectResponse:
 @router.get("/auth/oidc/callback")
 async def callback(request: Request) -> JSONResponse:
     flow = sign_in(request)
+    identity: Identity = request.app.state.services.identity
     params = dict(request.query_params)
     try:
-        identity = await run_in_threadpool(flow.finish, request.cookies.get(COOKIE), params)
-        principal = principal_of(identity)
+        vouched = await run_in_threadpool(flow.finish, request.cookies.get(COOKIE), params)
+        principal = await run_in_threadpool(identity.principal_for_provider, vouched)
     except SignInRefused as refused:
         raise Problem(400, refused.rule, "Sign-in not completed", refused.detail) from None
     except TokenRefused as refused:
@@ -94,6 +96,15 @@ async def callback(request: Request) -> JSONResponse:
         raise invalid_token(refused) from None
     except ProviderUnavailable as error:
         raise unavailable(error) from None
-    response = JSONResponse(start_session(identity, principal))
+    if principal.kind != PrincipalKind.USER or principal.user_id is None:
+        raise Problem(
+            403,
+            "no-hub-official",
+            "No official in the hub",
+            "no official of the hub has this identity provider's id; an administrator adds "
+            "the official with it as their external id",
+        )
+    answer = await run_in_threadpool(start_session, identity, principal)
+    response = JSONResponse(jsonable_encoder(answer))
     response.delete_cookie(COOKIE, path=COOKIE_PATH)
     return response

@@ -48,9 +48,11 @@ from hub.api.schemas.base import (
     dump,
 )
 from hub.api.schemas.cases import (
+    ActorPublic,
     AdvanceCreate,
     AidPublic,
     AidTotalsPublic,
+    ApprovalCreate,
     CaseCreate,
     CaseListItemPublic,
     CaseListPublic,
@@ -67,6 +69,7 @@ from hub.api.schemas.cases import (
     InquiryCreate,
     JudicialAidPublic,
     MatterCreate,
+    MeetingCreate,
     NoticeCreate,
     RefusalCreate,
     ReviewCreate,
@@ -105,12 +108,14 @@ from hub.api.schemas.wages import WagePublic, WageRowCreate, WagesLoad, WagesLoa
 
 __all__ = [
     "AccessReadPublic",
+    "ActorPublic",
     "AdvanceCreate",
     "AgencyCreate",
     "AgencyPublic",
     "AidPublic",
     "AidTotalsPublic",
     "AidViewPublic",
+    "ApprovalCreate",
     "BoxPublic",
     "CaseCreate",
     "CaseFileViewPublic",
@@ -151,6 +156,7 @@ __all__ = [
     "MechanismMember",
     "MechanismMemberPublic",
     "MechanismPublic",
+    "MeetingCreate",
     "NoticeCreate",
     "Number",
     "Outcome",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field, StrictBool, StrictInt
@@ -88,8 +88,9 @@ class HearingCreate(Strict):
 
 
 class SubmissionCreate(Strict):
+    """Proposed by the signed-in case officer making the request (never named in the body)."""
+
     proposed_fen: Fen
-    submitted_by: ShortText
     submitted_on: Day | None = None
     backdate_reason: Backdate = None
 
@@ -102,13 +103,30 @@ class AdvanceCreate(Strict):
     backdate_reason: Backdate = None
 
 
+class MeetingCreate(Strict):
+    """The chief procurator's meeting (检察长办公会) or the strict review (严格审查)."""
+
+    meeting: Literal["chief-procurator-meeting", "strict-review"]
+    attendee_ids: list[UUID] = Field(min_length=1, max_length=MAX_ITEMS)
+    decision: Literal["approved", "refused"]
+    notes: Text | None = None
+    held_on: Day | None = None
+
+
+class ApprovalCreate(Strict):
+    """The signed-in department head or chief procurator approves, or refuses with a reason."""
+
+    approved: StrictBool
+    reason: ShortText | None = None
+    decided_on: Day | None = None
+
+
 class GrantCreate(Strict):
     amount_fen: Fen
     region_code: RegionCode = Field(description="whose official average wage caps the grant")
     wage_year: Annotated[StrictInt, Field(ge=EARLIEST_WAGE_YEAR, le=LATEST_WAGE_YEAR)]
     months: Annotated[StrictInt, Field(ge=1, le=MAX_MONTHS)] = 36
     strict_review: StrictBool = False
-    approved_by: ShortText
     decided_on: Day | None = None
     damages_fen: Fen | None = Field(default=None, description="damages awarded, where recorded")
     matter_exception: Text | None = Field(
@@ -168,12 +186,24 @@ class ClosureCreate(Strict):
     )
 
 
+class ActorPublic(Public):
+    """Who acted: an official (``user``), a connector, a break-glass operator, or for an event
+    recorded before officials signed in, the free text it recorded (``recorded``)."""
+
+    kind: Literal["user", "connector", "break-glass", "recorded"]
+    user_id: Id | None
+    agency_id: Id | None
+    name: str
+    roles: list[str]
+
+
 class EventPublic(Public):
     """One event of a case's or a referral's history."""
 
     version: int
     event: str
     at: TimeText
+    by: ActorPublic | None
     details: Fields
 
 

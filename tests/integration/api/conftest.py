@@ -3,7 +3,8 @@
 One hub per test module (on ``module_log_env``, so once per log), with these agencies, each
 with its own staff token: a procuratorate (``p``), civil affairs (``ca``), medical insurance
 (``mi``), an enterprise (``ent``) and an outsider procuratorate of another county (``out``);
-plus an administrator (``admin``) and an auditor (``auditor``). Tests make their own persons,
+plus an administrator (``admin``) and an auditor (``auditor``). :meth:`Api.as_official` adds
+a named official of an agency with a role, signed in, to act as. Tests make their own persons,
 cases and referrals, so they do not depend on one another.
 """
 
@@ -28,6 +29,8 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 PROBLEM = "application/problem+json"
+#: every official the tests add signs in with this password
+PASSWORD = "correct horse battery staple"
 
 AGENCIES: dict[str, dict[str, Any]] = {
     "p": {
@@ -81,6 +84,7 @@ class Api:
     services: Services
     tokens: dict[str, str] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)
+    users: dict[str, str] = field(default_factory=dict)  # who (as_official) → user id
 
     def headers(self, who: str | None, key: str | None = None) -> dict[str, str]:
         headers = {"Idempotency-Key": key or uuid.uuid4().hex}
@@ -99,6 +103,34 @@ class Api:
         response = self.post(who, path, body)
         assert response.status_code < 300, (path, response.status_code, response.text)
         return response.json()
+
+    def as_official(
+        self,
+        agency: str,
+        role: str,
+        name: str | None = None,
+        *,
+        staff_number: str | None = None,
+    ) -> str:
+        """Adds an official of ``agency`` (a short name) with ``role``, signs them in, and
+        returns the short name to act as them (``api.post(who, …)``)."""
+        number = staff_number or f"{role}-{uuid.uuid4().hex[:8]}"
+        who = f"{agency}:{role}:{number}"
+        body = {
+            "agency_id": self.ids[agency],
+            "name": name or f"{AGENCIES.get(agency, {}).get('name', agency)}{role}",
+            "staff_number": number,
+            "roles": [role],
+            "password": PASSWORD,
+        }
+        self.users[who] = str(self.ok("admin", "/users", body)["id"])
+        signed = self.client.post(
+            "/auth/sign-in",
+            json={"agency": self.ids[agency], "staff_number": number, "password": PASSWORD},
+        )
+        assert signed.status_code == 200, signed.text
+        self.tokens[who] = signed.json()["token"]
+        return who
 
     def log_position(self) -> int:
         """The log's last notification id: unchanged means nothing was written."""

@@ -403,3 +403,100 @@ def test_sign_in_routes_answer_everyone_alike(api: Api, relation: str) -> None:
     for path in ("/auth/oidc/login", "/auth/oidc/callback?code=x&state=y"):
         answer = api.get(token, path)
         assert_problem(answer, 404, "oidc-not-configured")
+
+
+# Officials and machine tokens: administrators administer, auditors list officials
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        (
+            "post",
+            "/users",
+            {"agency_id": None, "name": "x", "staff_number": "X", "roles": ["head"]},
+        ),
+        ("get", "/users", None),
+        ("post", "/users/{user}/roles", {"roles": ["head"]}),
+        ("post", "/users/{user}/disable", {"reason": "x"}),
+        ("post", "/users/{user}/password", {"password": "a long enough password"}),
+        ("post", "/users/{user}/totp", None),
+        ("post", "/tokens/connector", {"agency_id": None, "label": "x"}),
+        ("get", "/tokens", None),
+        ("post", "/tokens/{token}/rotate", {}),
+        ("post", "/tokens/{token}/revoke", None),
+    ],
+)
+def test_only_administrators_administer_officials_and_tokens(
+    api: Api, method: str, path: str, body: dict[str, Any] | None
+) -> None:
+    """Agency staff, connectors and named officials of an agency get 403; auditors may list."""
+    user = api.users[api.as_official("ca", "head")]
+    issued = {"agency_id": api.ids["ca"], "label": "matrix connector"}
+    token = api.ok("admin", "/tokens/connector", issued)["token_id"]
+    url = path.format(user=user, token=token)
+    if body is not None and "agency_id" in body:
+        body = {**body, "agency_id": api.ids["ca"]}
+    caseworker = api.as_official("ca", "caseworker")
+    callers = {"ca": 403, "connector": 403, caseworker: 403, "auditor": 403, None: 401}
+    if method == "get":
+        callers["auditor"] = 403 if path == "/tokens" else 200
+    api.tokens["connector"] = api.ok("admin", "/tokens/connector", issued)["token"]
+    for who, status in callers.items():
+        if method == "get":
+            answer = api.get(who, url)
+        else:
+            answer = api.post(who, url, body)
+        assert answer.status_code == status, (who, url, answer.text)
+
+
+@pytest.mark.parametrize("who", ["p", "connector", "auditor", "admin", "official", None])
+def test_whoever_is_signed_in_may_ask_who_they_are_and_sign_out(api: Api, who: str | None) -> None:
+    if who == "connector":
+        issued = {"agency_id": api.ids["ca"], "label": "matrix connector"}
+        api.tokens[who] = api.ok("admin", "/tokens/connector", issued)["token"]
+    if who == "official":
+        who = api.as_official("p", "case_officer")
+    assert api.get(who, "/auth/me").status_code == (200 if who else 401)
+    if who is not None and ":" in who:
+        assert api.post(who, "/auth/sign-out").status_code == 204
+
+
+# The approval steps of a case: the case's procuratorate only (its officials; the domain then
+# asks for the role), auditors and administrators never
+
+
+@pytest.mark.parametrize(
+    ("step", "body"),
+    [
+        ("approval", {"approved": True}),
+        (
+            "meetings",
+            {
+                "meeting": "strict-review",
+                "attendee_ids": [str(uuid.uuid4())],
+                "decision": "approved",
+            },
+        ),
+    ],
+)
+def test_only_the_cases_procuratorate_takes_its_approval_steps(
+    api: Api, world: dict[str, str], step: str, body: dict[str, Any]
+) -> None:
+    outsider = api.as_official("out", "chief_procurator")
+    own = api.as_official("p", "chief_procurator")
+    expected = {
+        outsider: 404,
+        "out": 404,
+        "ca": 404,
+        "connector": 404,
+        "auditor": 403,
+        "admin": 403,
+        None: 401,
+        own: 409,  # the case is not submitted: the procedure's order, after access
+    }
+    before = api.log_position()
+    for who, status in expected.items():
+        answer = api.post(who, f"/cases/{world['case']}/{step}", body)
+        assert answer.status_code == status, (who, answer.text)
+    assert api.log_position() == before

@@ -15,8 +15,9 @@ OUTCOME = {"successful": True, "provisions": [{"kind": "allowance", "provider": 
     "step, body",
     [
         ("review", {"situation": "serious-injury-unpaid", "notes": "审查"}),
-        ("submission", {"proposed_fen": 100_000, "submitted_by": "承办人"}),
-        ("grant", {"amount_fen": 100_000, **WAGE_BASIS, "approved_by": "x"}),
+        ("submission", {"proposed_fen": 100_000}),
+        ("approval", {"approved": True}),
+        ("grant", {"amount_fen": 100_000, **WAGE_BASIS}),
         ("disbursements", {"amount_fen": 100_000}),
         ("follow-ups", {"officer": "x", "notes": "回访"}),
     ],

@@ -51,7 +51,6 @@ FIELDS = {
         "wage_year",
         "months",
         "strict_review",
-        "approved_by",
         "decided_on",
     ],
     "/referrals/{referral}/complete": ["actor", "reason", "outcome"],

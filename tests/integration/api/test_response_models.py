@@ -22,12 +22,14 @@ from hub.api.app import create_app
 from hub.api.routes import (
     admin,
     audit,
+    auth,
     cases,
     feed,
     health,
     operations,
     persons,
     referrals,
+    users,
     views,
     wages,
 )
@@ -71,6 +73,10 @@ READS: dict[str, str] = {
     "/audit/access-log": "/audit/access-log",
     "/operations/dlq": "/operations/dlq",
     "/wages/{region_code}/{year}": "/wages/65/2021",
+    "/auth/me": "/auth/me",
+    "/users": "/users",
+    "/users/{user_id}": "/users/{user}",
+    "/tokens": "/tokens",
 }
 #: more requests of the same routes: an erased person, the other referrals, another box
 MORE_READS = (
@@ -99,7 +105,9 @@ def without_models(services: Services) -> FastAPI:
         route
         for module in (
             health,
+            auth,
             admin,
+            users,
             persons,
             cases,
             referrals,
@@ -141,6 +149,7 @@ def ids(api: Api, world: dict[str, str]) -> dict[str, str]:  # noqa: F811
         **api.ids,
         "mechanism": str(api.ok("admin", "/mechanisms", mechanism)["id"]),
         "erased": erased,
+        "user": api.users[api.as_official("p", "case_officer", "模型测试承办人")],
     }
 
 

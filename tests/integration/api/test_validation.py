@@ -18,13 +18,16 @@ from tests.support.ids import with_check
 def granted_case(api: Api) -> str:
     """A case of ``p`` granted 20,000 fen, so disbursements pass every rule but validation."""
     case_id = api.case("p")
-    for step, body in [
-        ("inquiry", {"officer": "承办人", "notes": "询问"}),
-        ("review", {"situation": "serious-injury-unpaid", "notes": "符合"}),
-        ("submission", {"proposed_fen": 20_000, "submitted_by": "承办人"}),
-        ("grant", {"amount_fen": 20_000, **WAGE_BASIS, "approved_by": "x"}),
+    officer = api.as_official("p", "case_officer")
+    head = api.as_official("p", "department_head")
+    for who, step, body in [
+        ("p", "inquiry", {"officer": "承办人", "notes": "询问"}),
+        ("p", "review", {"situation": "serious-injury-unpaid", "notes": "符合"}),
+        (officer, "submission", {"proposed_fen": 20_000}),
+        (head, "approval", {"approved": True}),
+        ("p", "grant", {"amount_fen": 20_000, **WAGE_BASIS}),
     ]:
-        api.ok("p", f"/cases/{case_id}/{step}", body)
+        api.ok(who, f"/cases/{case_id}/{step}", body)
     return case_id
 
 
@@ -109,7 +112,7 @@ def test_money_is_positive_integer_fen(api: Api, granted_case: str, amount: Any)
     ],
 )
 def test_grant_figures_are_integers(api: Api, change: dict[str, Any]) -> None:
-    grant = {"amount_fen": 20_000, **WAGE_BASIS, "approved_by": "x"}
+    grant = {"amount_fen": 20_000, **WAGE_BASIS}
     refused(api, f"/cases/{api.case('p')}/grant", {**grant, **change})
 
 

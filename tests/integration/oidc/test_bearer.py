@@ -209,3 +209,56 @@ def test_while_the_provider_is_down_its_last_keys_keep_serving(
     stranger = b64(b'{"alg":"RS256","kid":"key-unknown"}') + f".{payload}.{signature}"
     answer = hub.call("GET", "/agencies", stranger)  # a new key cannot be checked: 503
     assert_problem(answer, 503, "identity-provider-unavailable")
+
+
+def add_official(hub: Hub, agency: str, external_id: str, roles: list[str]) -> str:
+    body = {
+        "agency_id": hub.ids[agency],
+        "name": "张承办",
+        "staff_number": f"S-{external_id}",
+        "roles": roles,
+        "external_id": external_id,
+    }
+    answer = hub.call("POST", "/users", hub.admin, body)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def test_a_token_of_an_official_the_hub_knows_acts_as_that_official_with_the_hubs_roles(
+    provider: LoopbackProvider, hub_factory: HubFactory
+) -> None:
+    """The subject is the official's external id: the hub's user acts, with the hub's agency
+    and roles (the token's own claims say otherwise and are not used); disabled, refused."""
+    hub = hub_factory()
+    hub.register("p")
+    ca = hub.register("ca")
+    # the provider says civil affairs caseworker; the hub knows her as the procuratorate's
+    provider.add_client("zhang", hub_agency=ca, hub_roles=["caseworker"])
+    provider.start()
+    user_id = add_official(hub, "p", "zhang", ["case_officer"])
+    token = provider.token("zhang")
+    me = hub.call("GET", "/auth/me", token)
+    assert me.status_code == 200, me.text
+    assert me.json() == {
+        "kind": "user",
+        "role": "staff",
+        "user_id": user_id,
+        "agency_id": hub.ids["p"],
+        "name": "张承办",
+        "roles": ["case_officer"],
+    }
+    answer = hub.call("POST", f"/users/{user_id}/disable", hub.admin, {"reason": "调离"})
+    assert answer.status_code == 200, answer.text
+    refused(hub.call("GET", "/auth/me", token), "user-disabled")
+
+
+def test_a_token_of_an_official_the_hub_does_not_know_falls_back_to_the_claims(
+    world: Hub, provider: LoopbackProvider
+) -> None:
+    """No user has the subject as external id: the token's agency and roles decide, and the
+    principal names no user (so it takes no step that needs a named official)."""
+    me = world.call("GET", "/auth/me", provider.token("ca-caseworker"))
+    assert me.status_code == 200, me.text
+    assert me.json()["user_id"] is None
+    assert me.json()["agency_id"] == world.ids["ca"]
+    assert me.json()["roles"] == ["caseworker"]

@@ -32,7 +32,18 @@ def signing_in(provider: LoopbackProvider, hub_factory: HubFactory) -> Hub:
         "name": "李经办",
     }
     provider.accounts["visitor"] = {"preferred_username": "visitor", "hub_roles": []}
+    provider.accounts["stranger"] = {"hub_agency": ca, "hub_roles": ["caseworker"]}
     provider.start()
+    official = {
+        "agency_id": ca,
+        "name": "李经办",
+        "staff_number": "CA-007",
+        "roles": ["caseworker"],
+        "external_id": "li",
+    }
+    added = hub.call("POST", "/users", hub.admin, official)
+    assert added.status_code == 201, added.text
+    hub.ids["li"] = added.json()["id"]
     return hub
 
 
@@ -83,14 +94,21 @@ def test_an_official_signs_in_with_code_and_pkce(
     assert {"state", "nonce", "code_challenge"} <= set(query)
     answer = callback(signing_in, sign_in_at_provider(authorize, "li"))
     assert answer.status_code == 200, answer.text
-    assert answer.json() == {
-        "subject": "li",
-        "username": "li.jingban",
-        "name": "李经办",
-        "agency_id": signing_in.ids["ca"],
-        "roles": ["caseworker"],
+    signed = answer.json()
+    official = {
+        "kind": "user",
         "role": "staff",
+        "user_id": signing_in.ids["li"],
+        "agency_id": signing_in.ids["ca"],
+        "name": "李经办",
+        "roles": ["caseworker"],
     }
+    assert {k: v for k, v in signed.items() if k not in ("token", "expires")} == official
+    # a hub session (as a local sign-in starts), not the provider's token
+    assert signed["token"].startswith("hs_")
+    assert signing_in.call("GET", "/auth/me", signed["token"]).json() == official
+    assert signing_in.call("POST", "/auth/sign-out", signed["token"]).status_code == 204
+    assert signing_in.call("GET", "/auth/me", signed["token"]).status_code == 401
     # the sign-in is used up: the same answer again finds no sign-in begun
     again = callback(signing_in, sign_in_at_provider(authorize, "li"))
     assert_problem(again, 400, "sign-in-state")
@@ -127,3 +145,11 @@ def test_the_provider_refusing_the_sign_in_is_a_problem(signing_in: Hub) -> None
     state = query["state"][0]
     answer = signing_in.client.get(f"/auth/oidc/callback?error=access_denied&state={state}")
     assert_problem(answer, 400, "sign-in-refused")
+
+
+def test_an_official_the_hub_has_no_user_for_starts_no_session(signing_in: Hub) -> None:
+    """The provider vouches for her and her claims name a role, but no official of the hub has
+    her as external id: a session is for the hub's officials only."""
+    authorize, _ = begin(signing_in)
+    answer = callback(signing_in, sign_in_at_provider(authorize, "stranger"))
+    assert_problem(answer, 403, "no-hub-official")

@@ -123,3 +123,50 @@ def test_an_old_closed_case_is_visited_again_and_its_need_answered(
 
 def test_the_procedure_fields_upcast_empty(services: Services, old: dict[str, Any]) -> None:
     assert_procedure_upcast(services, old)
+
+
+def test_old_histories_show_their_actors_as_recorded(
+    services: Services, old: dict[str, Any]
+) -> None:
+    """Events written before officials signed in carry no stamp: who acted is the free text
+    they recorded, shown as ``recorded``; none claims to be an authenticated official."""
+    hub = services.hub
+    seen = []
+    for referral_id in old["referrals"]:
+        for entry in hub.history(UUID(referral_id)):
+            by = entry["by"]
+            if by is not None:
+                assert by["kind"] == "recorded" and by["user_id"] is None
+                seen.append(by["name"])
+    assert seen
+    requested = hub.history(UUID(next(iter(old["referrals"]))))[0]
+    assert requested["by"]["name"] == requested["details"]["requested_by"]
+    for case_id in old["cases"]:
+        assert all(
+            e["by"] is None or e["by"]["kind"] == "recorded" for e in hub.history(UUID(case_id))
+        )
+
+
+def test_old_approvals_upcast_and_show_their_actors_as_recorded(
+    services: Services, old: dict[str, Any]
+) -> None:
+    """``SubmittedForApproval`` v1 reads with no proposer (no official proposed it: the hub did
+    not know officials then), and who acted on each old event is the free text it recorded."""
+    hub = services.hub
+    submitted = 0
+    for case_id in old["cases"]:
+        for entry in hub.history(UUID(case_id)):
+            if entry["event"] == "SubmittedForApproval":
+                submitted += 1
+                assert entry["details"]["proposer"] is None
+                assert entry["by"] == {
+                    "kind": "recorded",
+                    "user_id": None,
+                    "agency_id": None,
+                    "name": entry["details"]["submitted_by"],
+                    "roles": [],
+                }
+            if entry["event"] == "ReliefGranted":
+                assert entry["by"]["name"] == entry["details"]["approved_by"]
+            assert entry["by"] is None or entry["by"]["kind"] == "recorded"
+    assert submitted >= 1

@@ -31,7 +31,8 @@ def entries(driver: Driver, auditor: str, person_id: str) -> list[dict[str, Any]
 
 
 def read(driver: Driver, who: str, person_id: str, purpose: str | None) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {driver.tokens[who]}"}
+    """Reads as ``who``: an agency's first named official, or the auditor's token."""
+    headers = {"Authorization": f"Bearer {driver.token(who)}"}
     if purpose is not None:
         headers["X-Purpose"] = purpose
     answer = driver.client.get(f"/persons/{person_id}", headers=headers)
@@ -50,7 +51,7 @@ def test_a_staff_read_is_recorded_with_reader_purpose_and_channel(
     after = entries(driver, auditor, person_id)
     assert len(after) == len(before) + 1
     new = after[-1]
-    assert new["reader"] == f"{P} 工作人员"
+    assert new["reader"] == driver.officials[(P, "case_officer")].name
     assert new["role"] == "staff" and new["agency_id"] == driver.id(P)
     assert new["purpose"] == (purpose or "casework")
     assert new["channel"] == "api"

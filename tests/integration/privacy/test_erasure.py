@@ -120,7 +120,7 @@ def test_cases_referrals_amounts_and_feed_read_as_before(erased: dict[str, Any])
     assert after == before
     assert after["case"]["granted_fen"] == after["case"]["disbursed_fen"] == 6_000_000
     assert after["aid"]["totals"]["social_by_provider_fen"] == {DONOR: 3_100_000}
-    assert len(after["case_history"]) == 7 and len(after["referral_history"]) >= 3
+    assert len(after["case_history"]) == 9 and len(after["referral_history"]) >= 3
 
 
 def test_views_rebuilt_from_the_log_keep_the_totals(erased: dict[str, Any], tmp_path: Path) -> None:

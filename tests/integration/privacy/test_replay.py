@@ -30,12 +30,17 @@ def test_as_of_just_before_and_at_a_step(services: Services, scenarios: dict[str
     hub = services.hub
     case_id = UUID(scenarios["scenario_3_zhou"]["case_id"])
     now = hub.replay_case(case_id)
-    assert [e["event"] for e in case_events(now)][3:6] == [
+    assert [e["event"] for e in case_events(now)][3:8] == [
         "HearingHeld",
         "SubmittedForApproval",
+        "MeetingRecorded",
+        "ApprovalDecided",
         "ReliefGranted",
     ]
-    for version in (4, 6):  # the hearing, the grant
+    # each step names the official who took it: the chief procurator approved
+    approval = case_events(now)[6]
+    assert approval["by"]["kind"] == "user" and approval["by"]["roles"] == ["chief_procurator"]
+    for version in (4, 8):  # the hearing, the grant
         step = case_events(now)[version - 1]
         at = datetime.fromisoformat(step["at"])
         before = hub.replay_case(case_id, at - timedelta(microseconds=1))
@@ -46,7 +51,7 @@ def test_as_of_just_before_and_at_a_step(services: Services, scenarios: dict[str
             assert replay["case"]["stage"] == truth["stage"]
             assert len(case_events(replay)) == expected
         assert before["case"]["stage"] != then["case"]["stage"]
-    granted = datetime.fromisoformat(case_events(now)[5]["at"])
+    granted = datetime.fromisoformat(case_events(now)[7]["at"])
     assert hub.replay_case(case_id, granted - timedelta(microseconds=1))["case"]["granted_fen"] == 0
     assert hub.replay_case(case_id, granted)["case"]["granted_fen"] == 6_000_000
     first = datetime.fromisoformat(case_events(now)[0]["at"])
@@ -122,8 +127,9 @@ def test_the_cli_exports_json_lines_and_a_pdf(
             "audit", "replay", case_id, "--format", fmt, "-o", str(out), env=own_replica, check=True
         )
     lines = jsonl.read_bytes().splitlines()
-    # his case's seven steps and the enterprise's referral for it (requested, accepted, done)
-    assert len(lines) == 1 + 7 + 3 and orjson.loads(lines[0])["case"]["stage"]
+    # his case's seven steps, the meeting and the approval, and the enterprise's referral for it
+    # (requested, accepted, done)
+    assert len(lines) == 1 + 9 + 3 and orjson.loads(lines[0])["case"]["stage"]
     assert check_pdf(pdf.read_bytes()) >= 1
     early = home.cli(
         "audit",

@@ -11,11 +11,26 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain.acting import Actor
 from hub.app import ReliefHub
+from hub.identity.acting import acting_as
 from hub.wage_tables import WageRow
 from tests.support.ids import numbered
 
 WAGE_FEN = 650_000
+
+
+def official(agency_id: UUID, name: str, role: str) -> Actor:
+    """An official of ``agency_id`` as the API would stamp them (one per name and agency)."""
+    return Actor(
+        kind="user",
+        user_id=f"{agency_id}:{name}",
+        agency_id=str(agency_id),
+        name=name,
+        roles=[role],
+    )
+
+
 BUREAUS = (
     ("civil-affairs", ["temporary-aid"]),
     ("medical-insurance", ["medical-aid"]),
@@ -77,12 +92,14 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
         notes="符合条件",
     )
     amount = 200_000 + (i % 7) * 100_000
-    hub.submit_for_approval(case, p, amount, "承办检察官")
+    with acting_as(official(p, "承办检察官", "case_officer")):
+        hub.submit_for_approval(case, p, amount)
+    with acting_as(official(p, "部门负责人", "department_head")):
+        hub.decide_approval(case, p, True)
     hub.grant_relief(
         case_id=case,
         by_agency=p,
         amount_fen=amount,
-        approved_by="分管副检察长",
         region_code="65",
         wage_year=2025,
     )

@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.domain import Aggregate
 
+from domain.acting import Actor
 from domain.case import CHIEF_MEETING, AidCase
 from domain.errors import DomainError
 from domain.referral import Referral
@@ -106,8 +107,31 @@ def hear(case: AidCase) -> None:
     case.hold_hearing(officers, DAY)
 
 
-def submit(case: AidCase, proposed_fen: int = 3_000_000) -> None:
-    case.submit_for_approval(proposed_fen, "case officer", DAY)
+def official(name: str, *roles: str) -> Actor:
+    """A signed-in official of the procuratorate, as the hub stamps them."""
+    return Actor(
+        kind="user", user_id=f"user-{name}", agency_id=str(PROCURATORATE), name=name, roles=[*roles]
+    )
+
+
+OFFICER = official("承办检察官", "case_officer")
+HEAD = official("部门负责人", "department_head")
+CHIEF = official("检察长", "chief_procurator")
+#: what the submitted stage proposes: enough for every grant the tests make
+PROPOSED_FEN = 48 * WAGE_FEN
+
+
+def propose(case: AidCase, proposed_fen: int = PROPOSED_FEN) -> None:
+    case.submit_for_approval(proposed_fen, "case officer", DAY, OFFICER)
+
+
+def submit(case: AidCase, proposed_fen: int = PROPOSED_FEN) -> None:
+    """Proposed by the case officer; the chief procurator's meeting and the strict review held
+    and approving; approved by the chief procurator (so every grant within it may be decided)."""
+    propose(case, proposed_fen)
+    for meeting in ("chief-procurator-meeting", "strict-review"):
+        case.record_meeting(meeting, DAY, [CHIEF, HEAD], "approved", None, OFFICER)
+    case.decide_approval(True, None, DAY, CHIEF)
 
 
 def grant(case: AidCase, amount_fen: int = 3_000_000) -> None:

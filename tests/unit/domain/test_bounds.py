@@ -28,6 +28,7 @@ from domain.values import (
     check_length,
     require_text,
 )
+from tests.unit.domain.support import submit
 
 
 def test_amounts_stop_at_one_hundred_million_yuan() -> None:
@@ -85,7 +86,7 @@ def case_at_submission() -> AidCase:
         notes="符合",
         reviewed_on=date(2026, 1, 7),
     )
-    case.submit_for_approval(300_000, "承办人", date(2026, 1, 8))
+    submit(case, 300_000)
     return case
 
 

@@ -1,4 +1,5 @@
-"""Money in a case: the amount limit, the chief procurator's meeting, disbursement."""
+"""Money in a case: the amount limit, approval by another official with the required role,
+the chief procurator's meeting and the strict review, disbursement."""
 
 from __future__ import annotations
 
@@ -9,9 +10,30 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.acting import Actor
 from domain.case import CHIEF_MEETING, CHIEF_MEETING_THRESHOLD_FEN, Stage
-from domain.errors import AmountOverLimit, ApprovalRequired, InvalidValue, OverDisbursement
-from tests.unit.domain.support import DAY, WAGE_FEN, assert_rebuilds, case_at, refused
+from domain.errors import (
+    AmountOverLimit,
+    ApprovalRequired,
+    GrantOverProposal,
+    InvalidValue,
+    OverDisbursement,
+    ReasonRequired,
+    RoleRequired,
+    SelfApproval,
+)
+from tests.unit.domain.support import (
+    CHIEF,
+    DAY,
+    HEAD,
+    OFFICER,
+    WAGE_FEN,
+    assert_rebuilds,
+    case_at,
+    official,
+    propose,
+    refused,
+)
 
 YUAN = 100  # fen
 
@@ -82,38 +104,184 @@ def test_more_than_36_months_needs_strict_review() -> None:
 
 
 def test_ten_thousand_yuan_or_more_goes_to_the_chief_procurators_meeting() -> None:
-    case = case_at("submitted")
+    case = case_at("heard")
+    propose(case, CHIEF_MEETING_THRESHOLD_FEN)
+    case.decide_approval(True, None, DAY, CHIEF)
     with refused(case, ApprovalRequired) as info:
         case.grant(
             amount_fen=CHIEF_MEETING_THRESHOLD_FEN,
             months=36,
             average_monthly_wage_fen=WAGE_FEN,
             strict_review=False,
-            approved_by="deputy procurator",
+            approved_by="检察长",
             decided_on=DAY,
         )
     assert info.value.rule == "relief-approval-required"
+    assert "meeting" in str(info.value)
+    # a meeting that refused is no approval either
+    case.record_meeting(CHIEF_MEETING, DAY, [CHIEF, HEAD], "refused", "再议", OFFICER)
+    with refused(case, ApprovalRequired):
+        case.grant(
+            amount_fen=CHIEF_MEETING_THRESHOLD_FEN,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by="检察长",
+            decided_on=DAY,
+        )
+    case.record_meeting(CHIEF_MEETING, DAY, [CHIEF, HEAD, OFFICER], "approved", None, OFFICER)
     case.grant(
         amount_fen=CHIEF_MEETING_THRESHOLD_FEN,
         months=36,
         average_monthly_wage_fen=WAGE_FEN,
         strict_review=False,
-        approved_by=CHIEF_MEETING,
+        approved_by="检察长",
         decided_on=DAY,
     )
+    meeting = [e for e in assert_rebuilds(case) if type(e).__name__ == "MeetingRecorded"][-1]
+    assert [a["name"] for a in meeting.attendees] == ["检察长", "部门负责人", "承办检察官"]
 
 
-def test_below_ten_thousand_yuan_another_approver_may_decide() -> None:
-    case = case_at("submitted")
+def test_below_ten_thousand_yuan_a_department_head_approves() -> None:
+    case = case_at("heard")
+    propose(case, CHIEF_MEETING_THRESHOLD_FEN - 1)
+    case.decide_approval(True, None, DAY, HEAD)
     case.grant(
         amount_fen=CHIEF_MEETING_THRESHOLD_FEN - 1,
         months=36,
         average_monthly_wage_fen=WAGE_FEN,
         strict_review=False,
-        approved_by="deputy procurator",
+        approved_by="部门负责人",
         decided_on=DAY,
     )
     assert case.granted_fen == 999_999
+
+
+def test_ten_thousand_yuan_or_more_is_approved_by_the_chief_procurator() -> None:
+    case = case_at("heard")
+    propose(case, CHIEF_MEETING_THRESHOLD_FEN)
+    with refused(case, RoleRequired):
+        case.decide_approval(True, None, DAY, HEAD)
+    # a department head may still refuse it
+    case.decide_approval(False, "证据不足", DAY, HEAD)
+
+
+def test_nobody_approves_their_own_proposal() -> None:
+    case = case_at("heard")
+    both = official("既承办又负责", "case_officer", "department_head")
+    case.submit_for_approval(500_000, "x", DAY, both)
+    with refused(case, SelfApproval) as info:
+        case.decide_approval(True, None, DAY, both)
+    assert info.value.rule == "self-approval"
+
+
+def test_only_a_case_officer_proposes_and_only_a_head_or_the_chief_approves() -> None:
+    case = case_at("heard")
+    machine = Actor(kind="connector", user_id=None, agency_id=None, name="token", roles=["staff"])
+    for proposer in (HEAD, machine, None):
+        with refused(case, RoleRequired):
+            case.submit_for_approval(500_000, "x", DAY, proposer)
+    propose(case, 500_000)
+    for approver in (official("另一承办", "case_officer"), machine, None):
+        with refused(case, RoleRequired):
+            case.decide_approval(True, None, DAY, approver)
+
+
+def test_no_grant_without_an_approval_and_none_after_a_refusal() -> None:
+    case = case_at("heard")
+    propose(case, 500_000)
+    with refused(case, ApprovalRequired):
+        case.grant(
+            amount_fen=500_000,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by="x",
+            decided_on=DAY,
+        )
+    with refused(case, ReasonRequired):
+        case.decide_approval(False, None, DAY, HEAD)
+    case.decide_approval(False, "金额过高", DAY, HEAD)
+    with refused(case, ApprovalRequired):
+        case.grant(
+            amount_fen=500_000,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by="x",
+            decided_on=DAY,
+        )
+    with refused(case, ApprovalRequired):  # decided: a new proposal is needed
+        case.decide_approval(True, None, DAY, CHIEF)
+    propose(case, 400_000)  # the officer proposes again, and it is approved
+    case.decide_approval(True, None, DAY, HEAD)
+    case.grant(
+        amount_fen=400_000,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by="x",
+        decided_on=DAY,
+    )
+    decided = [e for e in assert_rebuilds(case) if type(e).__name__ == "ApprovalDecided"]
+    assert [(e.approved, e.reason) for e in decided] == [(False, "金额过高"), (True, None)]
+    assert decided[0].approver == {
+        "user_id": HEAD["user_id"],
+        "name": "部门负责人",
+        "roles": ["department_head"],
+    }
+
+
+def test_a_grant_never_exceeds_the_approved_proposal() -> None:
+    case = case_at("heard")
+    propose(case, 100_000)  # 1,000 yuan
+    case.decide_approval(True, None, DAY, HEAD)
+    with refused(case, GrantOverProposal) as info:
+        case.grant(
+            amount_fen=5_000_000,
+            months=36,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=False,
+            approved_by=CHIEF_MEETING,
+            decided_on=DAY,
+        )
+    assert info.value.rule == "grant-over-proposal"
+    case.grant(
+        amount_fen=100_000,
+        months=36,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=False,
+        approved_by="x",
+        decided_on=DAY,
+    )
+
+
+def test_more_than_36_months_needs_the_strict_review_recorded() -> None:
+    case = case_at("heard")
+    propose(case, 40 * WAGE_FEN)
+    case.record_meeting(CHIEF_MEETING, DAY, [CHIEF], "approved", None, OFFICER)
+    case.decide_approval(True, None, DAY, CHIEF)
+    with refused(case, AmountOverLimit) as info:
+        case.grant(
+            amount_fen=40 * WAGE_FEN,
+            months=40,
+            average_monthly_wage_fen=WAGE_FEN,
+            strict_review=True,
+            approved_by="x",
+            decided_on=DAY,
+        )
+    assert "strict review recorded" in str(info.value)
+    with refused(case, RoleRequired):  # a strict review is held by a head or the chief
+        case.record_meeting("strict-review", DAY, [OFFICER], "approved", None, OFFICER)
+    case.record_meeting("strict-review", DAY, [HEAD, OFFICER], "approved", None, OFFICER)
+    case.grant(
+        amount_fen=40 * WAGE_FEN,
+        months=40,
+        average_monthly_wage_fen=WAGE_FEN,
+        strict_review=True,
+        approved_by="x",
+        decided_on=DAY,
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,13 @@ a class with its fields in its aggregate, so the type checker sees what projecti
 from __future__ import annotations
 
 import inspect
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.domain import Aggregate, CanMutateAggregate
+from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
 from domain.agency import Agency
@@ -18,9 +22,11 @@ from domain.audit import PersonalDataRead
 from domain.case import AidCase
 from domain.matter import ReliefMatter
 from domain.mechanism import LinkageMechanism
+from domain.officials import User
 from domain.person import Person
 from domain.referral import Referral
 from domain.wages import WageFigure
+from hub.transcodings import hub_transcoder
 
 AGGREGATES: tuple[type[Aggregate], ...] = (
     Agency,
@@ -31,6 +37,7 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     Referral,
     ReliefMatter,
     WageFigure,
+    User,
 )
 ENVELOPE = ("originator_id", "originator_version", "timestamp")
 CREATED_ENVELOPE = (*ENVELOPE, "originator_topic")
@@ -141,6 +148,7 @@ STORED: dict[str, tuple[str, ...]] = {
         "submitted_by",
         "on",
         "backdate_reason",
+        "proposer",
     ),
     "domain.matter:ReliefMatter.Opened": ("person_id", "matter_number"),
     "domain.matter:ReliefMatter.GrantCounted": ("case_id", "amount_fen", "exception"),
@@ -158,6 +166,8 @@ STORED: dict[str, tuple[str, ...]] = {
         "source",
         "recorded_by",
     ),
+    "domain.case:AidCase.MeetingRecorded": ("meeting", "held_on", "attendees", "decision", "notes"),
+    "domain.case:AidCase.ApprovalDecided": ("approver", "approved", "reason", "decided_on"),
     "domain.mechanism:LinkageMechanism.MemberJoined": ("agency_id", "responsibility", "joined_on"),
     "domain.mechanism:LinkageMechanism.MemberLeft": ("agency_id", "left_on", "reason"),
     "domain.mechanism:LinkageMechanism.Signed": (
@@ -232,6 +242,16 @@ STORED: dict[str, tuple[str, ...]] = {
         "answers_follow_up",
         "answers_need",
     ),
+    "domain.officials:User.Added": (
+        "agency_id",
+        "agency_kind",
+        "name",
+        "staff_number",
+        "roles",
+        "external_id",
+    ),
+    "domain.officials:User.Disabled": ("reason",),
+    "domain.officials:User.RolesChanged": ("roles",),
     "domain.referral:Referral.StatusChanged": (
         "status",
         "by_agency",
@@ -261,6 +281,8 @@ VERSIONS = {
     "domain.referral:Referral.Requested": 4,
     "domain.person:Person.ConsentRecorded": 2,
     "domain.person:Person.ConsentWithdrawn": 2,
+    # v2 the procedure's backdate reason, v3 the approval's proposer
+    "domain.case:AidCase.SubmittedForApproval": 3,
 }
 
 
@@ -304,3 +326,34 @@ def test_each_event_is_declared_with_its_fields_in_its_aggregate(topic: str) -> 
     assert declared, f"{topic} is made by the library from a method, not declared"
     annotated = {name for c in declared for name in vars(c)["__annotations__"]}
     assert set(STORED[topic]) <= annotated
+
+
+@pytest.mark.parametrize(
+    ("version", "stored", "read"),
+    [
+        (1, {}, {"backdate_reason": None, "proposer": None}),
+        # written by the procedure's v2 (a backdate reason, before approvals named a proposer)
+        (2, {"backdate_reason": "补录"}, {"backdate_reason": "补录", "proposer": None}),
+    ],
+)
+def test_a_submission_upcasts_in_one_chain_from_either_older_version(
+    version: int, stored: dict[str, Any], read: dict[str, Any]
+) -> None:
+    """``SubmittedForApproval`` was changed twice (v2 the procedure's backdate reason, v3 the
+    approval's proposer): a stored event of either older version reads with every field."""
+    transcoder = hub_transcoder()  # the hub's stored events' transcoder
+    mapper: Mapper[UUID] = Mapper(transcoder=transcoder)
+    case_id = uuid4()
+    state = {
+        "timestamp": datetime(2026, 3, 2, tzinfo=UTC),
+        "proposed_fen": 100_000,
+        "submitted_by": "承办人",
+        "on": date(2026, 3, 2),
+        **stored,
+        "class_version": version,
+    }
+    topic = get_topic(AidCase.SubmittedForApproval)
+    event = mapper.to_domain_event(StoredEvent(case_id, 5, topic, transcoder.encode(state)))
+    assert isinstance(event, AidCase.SubmittedForApproval)
+    assert {k: getattr(event, k) for k in read} == read
+    assert (event.proposed_fen, event.on) == (100_000, date(2026, 3, 2))

@@ -22,17 +22,19 @@ from domain.errors import (
 from domain.matter import ReliefMatter, normalise_matter
 from tests.unit.domain.support import (
     DAY,
+    PROPOSED_FEN,
     WAGE_FEN,
     assert_rebuilds,
     case_at,
     new_case,
     refused,
+    submit,
 )
 
 officers = [{"name": f"听证员{n}", "role": "人民监督员", "view": "同意"} for n in range(3)]
 
 
-def submitted(advance_fen: int = 0, proposed: int = 3_000_000) -> object:
+def submitted(advance_fen: int = 0, proposed: int = PROPOSED_FEN) -> object:
     case = new_case()
     if advance_fen:
         case.pay_advance(advance_fen, "urgent-treatment-unaffordable", "重伤急需手术", DAY)
@@ -40,7 +42,7 @@ def submitted(advance_fen: int = 0, proposed: int = 3_000_000) -> object:
     case.review(
         situation="serious-injury-unpaid", refusal_ground=None, notes="符合", reviewed_on=DAY
     )
-    case.submit_for_approval(proposed, "承办检察官", DAY)
+    submit(case, proposed)  # proposed by the case officer, approved by the chief procurator
     return case
 
 
@@ -50,7 +52,7 @@ def test_the_applicant_relation_is_recorded_before_a_decision() -> None:
     case.review(
         situation="serious-injury-unpaid", refusal_ground=None, notes="符合", reviewed_on=DAY
     )
-    case.submit_for_approval(100_000, "承办检察官", DAY)
+    submit(case, 100_000)
     with refused(case, InvalidValue):
         case.grant(
             amount_fen=100_000,

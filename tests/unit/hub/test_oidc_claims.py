@@ -44,7 +44,7 @@ def claims(**extra: Any) -> dict[str, Any]:
     return {"sub": "u-1", "preferred_username": "li.jingban", "name": "李经办", **extra}
 
 
-@pytest.mark.parametrize("role", ["caseworker", "case-officer", "chief-procurator", "head"])
+@pytest.mark.parametrize("role", ["caseworker", "case_officer", "chief_procurator", "head"])
 def test_an_agency_role_with_an_agency_is_its_staff(role: str) -> None:
     principal = principal_from_claims(claims(hub_agency=AGENCY, hub_roles=["other", role]))
     assert principal.role == Role.STAFF
