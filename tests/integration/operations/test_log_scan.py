@@ -27,10 +27,12 @@ def test_the_scenarios_log_no_personal_data(
     registered: list[dict[str, Any]] = []
     post = Driver.post
 
-    def recording(self: Driver, agency: str, path: str, body: dict[str, Any]) -> Any:
+    def recording(
+        self: Driver, agency: str, path: str, body: dict[str, Any], role: str | None = None
+    ) -> Any:
         if path == "/persons":
             registered.append(body)
-        return post(self, agency, path, body)
+        return post(self, agency, path, body, role)
 
     monkeypatch.setattr(Driver, "post", recording)
     captured = io.StringIO()

@@ -190,6 +190,8 @@ def test_as_of_on_business_dates(services: Services, scenarios: dict[str, Any]) 
         "Reviewed",
         "HearingHeld",
         "SubmittedForApproval",
+        "MeetingRecorded",
+        "ApprovalDecided",
         "ReliefGranted",
         "ReliefDisbursed",
     ]
