@@ -222,6 +222,7 @@ class AidCase(Aggregate):
         attendees: list[dict[str, Any]]
         decision: str
         notes: str | None
+        backdate_reason: str | None
 
     class ApprovalDecided(Aggregate.Event):
         """The proposal approved or refused (审批) by an official other than the proposer."""
@@ -230,6 +231,7 @@ class AidCase(Aggregate):
         approved: bool
         reason: str | None
         decided_on: date
+        backdate_reason: str | None
 
     class ReliefGranted(Aggregate.Event):
         """Relief granted (决定救助): the amount and the wage basis it was checked against.
@@ -673,17 +675,21 @@ class AidCase(Aggregate):
         decision: str,
         notes: str | None,
         recorder: Actor | None,
+        *,
+        backdate_reason: str | None = None,
     ) -> None:
-        """Records the chief procurator's meeting or the strict review on the proposal."""
+        """Records the chief procurator's meeting or the strict review on the proposal, on or
+        after the submission."""
         self._require_stage("a meeting on the proposal", Stage.SUBMITTED)
         kind = parse(Meeting, meeting, "meeting")
         official(recorder, "recording a meeting", *PROCURATORATE_ROLES)
         self._meeting_recorded(
             meeting=kind.value,
-            held_on=check_date(held_on, "held on"),
+            held_on=self._dated(held_on, "held on"),
             attendees=attendees(people, kind),
             decision=parse(Decision, decision, "decision").value,
             notes=None if notes is None else require_text(notes, "notes"),
+            backdate_reason=_optional_reason(backdate_reason, "backdate reason"),
         )
 
     @event(MeetingRecorded)
@@ -694,13 +700,22 @@ class AidCase(Aggregate):
         attendees: list[dict[str, Any]],
         decision: str,
         notes: str | None,
+        backdate_reason: str | None,
     ) -> None:
         self.approvals.meetings[meeting] = decision == Decision.APPROVED
+        self._stepped(held_on)
 
     def decide_approval(
-        self, approve: bool, reason: str | None, on: date, approver: Actor | None
+        self,
+        approve: bool,
+        reason: str | None,
+        on: date,
+        approver: Actor | None,
+        *,
+        backdate_reason: str | None = None,
     ) -> None:
-        """A department head or the chief procurator, not the proposer, approves or refuses."""
+        """A department head or the chief procurator, not the proposer, approves or refuses,
+        on or after the submission (and its meetings)."""
         self._require_stage("approval", Stage.SUBMITTED)
         if not isinstance(approve, bool):
             raise InvalidValue("approved is true or false")
@@ -710,15 +725,22 @@ class AidCase(Aggregate):
             approver=who,
             approved=approve,
             reason=refusal_reason(approve, reason),
-            decided_on=check_date(on, "decided on"),
+            decided_on=self._dated(on, "decided on"),
+            backdate_reason=_optional_reason(backdate_reason, "backdate reason"),
         )
 
     @event(ApprovalDecided)
     def _approval_decided(
-        self, approver: dict[str, Any], approved: bool, reason: str | None, decided_on: date
+        self,
+        approver: dict[str, Any],
+        approved: bool,
+        reason: str | None,
+        decided_on: date,
+        backdate_reason: str | None,
     ) -> None:
         self.approvals.approver = approver
         self.approvals.approved = approved
+        self._stepped(decided_on)
 
     def grant(
         self,

@@ -187,15 +187,23 @@ class CaseCommands(HubBase):
         decision: str,
         notes: str | None = None,
         held_on: date | None = None,
+        backdate_reason: str | None = None,
     ) -> None:
         """Records the chief procurator's meeting or the strict review: the attendees are
         officials of the case's procuratorate, enabled, with their roles as they are now."""
+        day = self.business_day(held_on, backdate_reason, "held on")
         case = self._case_for(case_id, by_agency)
         # attendees are looked up once the step is in order (else the order is what is wrong)
         ready = case.stage == Stage.SUBMITTED
         people = [self._attendee(u, by_agency) for u in attendee_ids] if ready else []
         case.record_meeting(
-            meeting, held_on or self.today(), people, decision, notes, current_actor()
+            meeting,
+            day.on,
+            people,
+            decision,
+            notes,
+            current_actor(),
+            backdate_reason=day.backdate_reason,
         )
         self.save(case)
 
@@ -218,10 +226,15 @@ class CaseCommands(HubBase):
         approved: bool,
         reason: str | None = None,
         on: date | None = None,
+        *,
+        backdate_reason: str | None = None,
     ) -> None:
         """The acting official approves or refuses the proposal."""
+        day = self.business_day(on, backdate_reason, "decided on")
         case = self._case_for(case_id, by_agency)
-        case.decide_approval(approved, reason, on or self.today(), current_actor())
+        case.decide_approval(
+            approved, reason, day.on, current_actor(), backdate_reason=day.backdate_reason
+        )
         self.save(case)
 
     def pay_advance(

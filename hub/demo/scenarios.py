@@ -140,7 +140,7 @@ def approve(d: Driver, procuratorate: str, case_id: str, amount_fen: int, on: st
     """The proposal approved on the day of the decision: by the department head, or from
     10,000 yuan by the chief procurator after the chief procurator's meeting (检察长办公会),
     which all three attend."""
-    approval = {"approved": True, "decided_on": on}
+    approval = {"approved": True, "decided_on": on, **BACKDATED}
     if amount_fen < 1_000_000:
         d.post(procuratorate, f"/cases/{case_id}/approval", approval, "department_head")
         return
@@ -153,6 +153,7 @@ def approve(d: Driver, procuratorate: str, case_id: str, amount_fen: int, on: st
         "attendee_ids": attendees,
         "decision": "approved",
         "held_on": on,
+        **BACKDATED,
     }
     d.post(procuratorate, f"/cases/{case_id}/meetings", meeting)
     d.post(procuratorate, f"/cases/{case_id}/approval", approval, "chief_procurator")

@@ -231,6 +231,7 @@ def meeting(case_id: UUID, body: MeetingCreate, hub: HubDep, staff: Staff, once:
             decision=body.decision,
             notes=body.notes,
             held_on=body.held_on,
+            backdate_reason=body.backdate_reason,
         ),
     )
 
@@ -243,7 +244,12 @@ def approval(case_id: UUID, body: ApprovalCreate, hub: HubDep, staff: Staff, onc
         hub,
         case_id,
         lambda: hub.decide_approval(
-            case_id, agency_of(staff), body.approved, body.reason, body.decided_on
+            case_id,
+            agency_of(staff),
+            body.approved,
+            body.reason,
+            body.decided_on,
+            backdate_reason=body.backdate_reason,
         ),
     )
 

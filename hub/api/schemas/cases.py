@@ -111,6 +111,7 @@ class MeetingCreate(Strict):
     decision: Literal["approved", "refused"]
     notes: Text | None = None
     held_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 class ApprovalCreate(Strict):
@@ -119,6 +120,7 @@ class ApprovalCreate(Strict):
     approved: StrictBool
     reason: ShortText | None = None
     decided_on: Day | None = None
+    backdate_reason: Backdate = None
 
 
 class GrantCreate(Strict):

@@ -4,6 +4,7 @@ stays within the approved proposal; each step is on the case's timeline, naming 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -43,7 +44,6 @@ def test_the_whole_approval_names_each_official_on_the_timeline(
         "meeting": "chief-procurator-meeting",
         "attendee_ids": [api.users[team["chief"]], api.users[team["head"]]],
         "decision": "approved",
-        "held_on": "2026-03-02",
     }
     api.ok(team["officer"], f"/cases/{case_id}/meetings", meeting)
     api.ok(team["chief"], f"/cases/{case_id}/approval", {"approved": True})
@@ -56,6 +56,37 @@ def test_the_whole_approval_names_each_official_on_the_timeline(
     assert [a["name"] for a in attended] == ["检察长丙", "部门负责人乙"]
     assert steps["ApprovalDecided"]["details"]["approver"]["roles"] == ["chief_procurator"]
     assert steps["ReliefGranted"]["details"]["approved_by"] == "检察长丙"
+
+
+def test_meetings_and_approvals_keep_the_business_date_rules(
+    api: Api, team: dict[str, str]
+) -> None:
+    """Dated by the hub unless given; earlier only with a reason, never before the submission
+    (made today here), never in the future."""
+    case_id = reviewed_case(api)
+    api.ok(team["officer"], f"/cases/{case_id}/submission", {"proposed_fen": 5_000_000})
+    day = api.services.hub.today()
+    meeting = {
+        "meeting": "chief-procurator-meeting",
+        "attendee_ids": [api.users[team["chief"]], api.users[team["head"]]],
+        "decision": "approved",
+    }
+    for path, who, body, on in (
+        ("meetings", team["officer"], meeting, "held_on"),
+        ("approval", team["chief"], {"approved": True}, "decided_on"),
+    ):
+        url = f"/cases/{case_id}/{path}"
+        before = api.log_position()
+        earlier = {**body, on: str(day - timedelta(days=1))}
+        unchanged(api, api.post(who, url, earlier), 422, "backdate-reason-required", before)
+        explained = {**earlier, "backdate_reason": "按纸质会议记录补录"}
+        unchanged(api, api.post(who, url, explained), 409, "case-step-date-order", before)
+        later = {**body, on: str(day + timedelta(days=1))}
+        unchanged(api, api.post(who, url, later), 422, "business-date-in-future", before)
+        api.ok(who, url, body)
+    steps = {e["event"]: e for e in api.get("p", f"/cases/{case_id}/history").json()}
+    assert steps["MeetingRecorded"]["details"]["held_on"] == str(day)
+    assert steps["ApprovalDecided"]["details"]["decided_on"] == str(day)
 
 
 def test_self_approval_is_refused(api: Api) -> None:

@@ -166,8 +166,21 @@ STORED: dict[str, tuple[str, ...]] = {
         "source",
         "recorded_by",
     ),
-    "domain.case:AidCase.MeetingRecorded": ("meeting", "held_on", "attendees", "decision", "notes"),
-    "domain.case:AidCase.ApprovalDecided": ("approver", "approved", "reason", "decided_on"),
+    "domain.case:AidCase.MeetingRecorded": (
+        "meeting",
+        "held_on",
+        "attendees",
+        "decision",
+        "notes",
+        "backdate_reason",
+    ),
+    "domain.case:AidCase.ApprovalDecided": (
+        "approver",
+        "approved",
+        "reason",
+        "decided_on",
+        "backdate_reason",
+    ),
     "domain.mechanism:LinkageMechanism.MemberJoined": ("agency_id", "responsibility", "joined_on"),
     "domain.mechanism:LinkageMechanism.MemberLeft": ("agency_id", "left_on", "reason"),
     "domain.mechanism:LinkageMechanism.Signed": (
