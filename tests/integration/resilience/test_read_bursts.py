@@ -85,7 +85,7 @@ def test_reads_append_nothing_until_their_burst_which_keeps_each_read(
     listed = client.get(f"/audit/access-log?person_id={person}", headers=world["auditor"]).json()
     assert len(listed) == 25
     assert [e["purpose"] for e in listed[:20]] == [f"follow-up {i}" for i in range(20)]
-    assert {e["reader"] for e in listed} == {"承办人", "test auditor"}
+    assert {e["reader"] for e in listed} == {"承办人", "测试审计员"}  # the auditor, by name
 
     assert hub.read_log is not None and hub.read_log.flush() == 25
     assert hub.recorder.max_notification_id() == (before or 0) + 2  # one event per reader
