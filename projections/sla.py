@@ -16,6 +16,7 @@ overdue first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -71,12 +72,9 @@ def watch_list(
     names = agency_names(
         view, {r["requester_id"] for _, r in watched} | {r["recipient_id"] for _, r in watched}
     )
-    targets: dict[str, dict[str, Any] | None] = {}
+    escalate = _escalation(view)
     entries: list[tuple[Deadline, dict[str, Any]]] = []
     for due, row in watched:
-        recipient = row["recipient_id"]
-        if recipient not in targets:
-            targets[recipient] = escalation_target(view, recipient)
         entries.append(
             (
                 due,
@@ -85,7 +83,7 @@ def watch_list(
                     **referral_dict(row, names, today, policy),
                     "level": due.level,
                     "working_days_left": due.working_days_left,
-                    "escalate_to": targets[recipient],
+                    "escalate_to": escalate(row["recipient_id"]),
                 },
             )
         )
@@ -95,6 +93,30 @@ def watch_list(
     items = [item for _, item in entries]
     counts = {level: sum(1 for i in items if i["level"] == level) for level in ("amber", "red")}
     return {"items": items, "counts": counts, "freshness": freshness(view, log_position)}
+
+
+def _escalation(view: View) -> Callable[[str], dict[str, Any] | None]:
+    """Whom to escalate a bound agency's items to, looked up once per agency."""
+    targets: dict[str, dict[str, Any] | None] = {}
+
+    def escalate(agency_id: str) -> dict[str, Any] | None:
+        if agency_id not in targets:
+            targets[agency_id] = escalation_target(view, agency_id)
+        return targets[agency_id]
+
+    return escalate
+
+
+def _standing(due: Deadline, escalate_to: dict[str, Any] | None) -> dict[str, Any]:
+    """How a case's or a need's deadline stands, and whom to escalate to."""
+    return {
+        "deadline": due.on.isoformat(),
+        "deadline_stage": due.stage,
+        "days_overdue": due.days_overdue,
+        "level": due.level,
+        "working_days_left": due.working_days_left,
+        "escalate_to": escalate_to,
+    }
 
 
 def _case_entries(
@@ -129,12 +151,10 @@ def _case_entries(
         if due is not None and (include_green or due.level != "green"):
             found.append((due, row))
     names = agency_names(view, {r["procuratorate_id"] for _, r in found})
-    targets: dict[str, dict[str, Any] | None] = {}
+    escalate = _escalation(view)
     entries = []
     for due, row in found:
         p = row["procuratorate_id"]
-        if p not in targets:
-            targets[p] = escalation_target(view, p)
         entries.append(
             (
                 due,
@@ -145,12 +165,7 @@ def _case_entries(
                     "stage": row["stage"],
                     "received_on": row["received_on"],
                     "funds_arrived_on": row["funds_arrived_on"],
-                    "deadline": due.on.isoformat(),
-                    "deadline_stage": due.stage,
-                    "days_overdue": due.days_overdue,
-                    "level": due.level,
-                    "working_days_left": due.working_days_left,
-                    "escalate_to": targets[p],
+                    **_standing(due, escalate(p)),
                 },
             )
         )
@@ -182,12 +197,10 @@ def _need_entries(
         if include_green or due.level != "green":
             found.append((due, row))
     names = agency_names(view, {r["agency_id"] for _, r in found})
-    targets: dict[str, dict[str, Any] | None] = {}
+    escalate = _escalation(view)
     entries = []
     for due, row in found:
         owner = row["agency_id"]
-        if owner not in targets:
-            targets[owner] = escalation_target(view, owner)
         entries.append(
             (
                 due,
@@ -200,12 +213,7 @@ def _need_entries(
                     "case_id": row["case_id"],
                     "referral_id": row["referral_id"],
                     "found_on": row["found_on"],
-                    "deadline": due.on.isoformat(),
-                    "deadline_stage": due.stage,
-                    "days_overdue": due.days_overdue,
-                    "level": due.level,
-                    "working_days_left": due.working_days_left,
-                    "escalate_to": targets[owner],
+                    **_standing(due, escalate(owner)),
                 },
             )
         )
