@@ -3,8 +3,9 @@
 Tokens are random and stored only as their SHA-256; the clear token is shown once, when
 issued. A token may expire, and may be rotated: its successor is issued and the old one stays
 valid for an overlap, so two are valid at once while a connector switches. Agency tokens are
-machine tokens (connectors); admin and auditor tokens are break-glass operators' tokens for
-first start (officials sign in as themselves: :mod:`hub.identity`). A process remembers a token's principal for ``TOKEN_CACHE_SECONDS``, so a revoked
+machine tokens (connectors); an admin token with no agency is the break-glass operator's token
+for first start. Auditors are officials and sign in as themselves (:mod:`hub.identity`): no
+token is issued for the auditor role. A process remembers a token's principal for ``TOKEN_CACHE_SECONDS``, so a revoked
 token stops working in other processes within that time. Idempotency records keep the first answer to a POST for its key, so a retry gets the
 same answer and appends nothing. Both live in SQLite by default (``HUB_ACCESS_URL`` may name
 a ``postgresql://`` database instead), never in the event log.
@@ -23,7 +24,14 @@ from uuid import UUID
 from hub.access.principal import Principal, PrincipalKind, Role
 from hub.smalldb import SmallDB
 
-__all__ = ["AccessStore", "Principal", "PrincipalKind", "Role"]
+__all__ = [
+    "AUDITOR_IS_A_USER",
+    "AccessStore",
+    "AuditorIsAUser",
+    "Principal",
+    "PrincipalKind",
+    "Role",
+]
 
 
 TOKEN_CACHE_SECONDS = 30.0
@@ -52,6 +60,16 @@ class _Pending:
     row: tuple[Any, ...]
     written: bool = False
     failed: BaseException | None = None
+
+
+class AuditorIsAUser(ValueError):
+    """An auditor is an official who signs in, never a bare token."""
+
+
+AUDITOR_IS_A_USER = (
+    "auditors are officials, not bare tokens: add one with "
+    "`hub user add AGENCY STAFF_NUMBER --name NAME --role auditor` (or POST /users) and sign in"
+)
 
 
 class IdempotencyConflict(Exception):
@@ -123,6 +141,8 @@ class AccessStore:
     ) -> IssuedToken:
         """Issues a token (valid for ``expires_in`` seconds, or until revoked); the clear
         token is in the answer only."""
+        if role == Role.AUDITOR:
+            raise AuditorIsAUser(AUDITOR_IS_A_USER)
         if (role in (Role.STAFF, Role.CONNECTOR)) != (agency_id is not None):
             raise ValueError("staff and connector tokens belong to an agency; others do not")
         if expires_in is not None and expires_in <= 0:

@@ -152,7 +152,9 @@ def may_read(principal: Principal, parties: set[UUID]) -> None:
 def own_agency(principal: Principal, agency_id: UUID, *, auditors: bool = True) -> None:
     """An agency reads its own lists; administrators (and, unless ``auditors`` is false,
     auditors) every agency's; anyone else gets 404. The feed is not the auditors': it is the
-    agency's delivery channel, not a record."""
+    agency's delivery channel, not a record, so not even an auditor of that agency reads it."""
+    if not auditors and principal.role == Role.AUDITOR:
+        raise Problem(404, *NOT_FOUND)
     readers_of_all = (Role.AUDITOR, Role.ADMIN) if auditors else (Role.ADMIN,)
     if principal.role not in readers_of_all and principal.agency_id != agency_id:
         raise Problem(404, *NOT_FOUND)

@@ -2,7 +2,8 @@
 
 ``type`` is ``/problems/<rule>``, where ``rule`` is the domain error's code (see
 ``domain/errors.py``) or one of the API's own: ``unauthorized``, ``forbidden``,
-``validation``, ``version-conflict``, ``idempotency-conflict``, ``log-unavailable``,
+``validation``, ``auditor-is-a-user`` (no bare auditor token: auditors sign in),
+``version-conflict``, ``idempotency-conflict``, ``log-unavailable``,
 ``unexpected`` (any other error: a 500 that is a problem too, never text; its cause is logged
 for operators by type and place, never with the request's body or the error's message, which
 may quote personal data).

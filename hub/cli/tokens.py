@@ -7,7 +7,7 @@ from uuid import UUID
 
 import typer
 
-from hub.access.tokens import Role
+from hub.access.tokens import AUDITOR_IS_A_USER, Role
 from hub.cli.common import DataDir, fail, settings_for
 from hub.cli.users import list_tokens, revoke_token, rotate_token
 
@@ -25,7 +25,9 @@ token_app.command("list")(list_tokens)
 @token_app.command("issue")
 def issue_token(
     agency: Annotated[str | None, typer.Argument(help="agency name or id")] = None,
-    role: Annotated[str, typer.Option(help="staff, connector, auditor or admin")] = "staff",
+    role: Annotated[
+        str, typer.Option(help="staff, connector or admin (auditors are users: hub user add)")
+    ] = "staff",
     label: Annotated[str | None, typer.Option(help="who holds the token")] = None,
     connector: Annotated[
         str | None, typer.Option("--connector", help="a connector's token for this AGENCY")
@@ -46,7 +48,9 @@ def issue_token(
     try:
         chosen = Role(role)
     except ValueError:
-        fail(f"unknown role {role!r}: staff, connector, auditor or admin")
+        fail(f"unknown role {role!r}: staff, connector or admin")
+    if chosen == Role.AUDITOR:
+        fail(AUDITOR_IS_A_USER)
     services = build(settings_for(data_dir))
     try:
         agency_id = None

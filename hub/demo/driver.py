@@ -129,6 +129,13 @@ class Driver:
         self.officials[(agency, role)] = official
         return official
 
+    def add_auditor(self, agency: str | None = None) -> str:
+        """Adds an auditor official (of ``agency``, default the first registered), signed in
+        as ``"auditor"``; returns that name to act as (``driver.get("auditor", …)``)."""
+        official = self.add_official(agency or next(iter(self.agencies)), "auditor", "审计")
+        self.tokens["auditor"] = official.token
+        return "auditor"
+
     def id(self, name: str) -> str:
         return self.agencies[name]
 

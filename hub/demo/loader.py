@@ -20,8 +20,8 @@ class DemoNotLoadable(Exception):
 
 def load_demo(services: Services) -> dict[str, str]:
     """Runs the scenarios on an empty log; returns what to print (kept for re-runs): the
-    break-glass administrator's and the auditor's tokens, each agency's connector token, and
-    each named official's staff number and password (sign in at ``POST /auth/sign-in``)."""
+    break-glass administrator's token, each agency's connector token, and each named
+    official's (an auditor's too) staff number and password (sign in at ``POST /auth/sign-in``)."""
     path = services.settings.data_dir / TOKENS_FILE
     if services.hub.recorder.max_notification_id():
         if path.exists():
@@ -32,14 +32,15 @@ def load_demo(services: Services) -> dict[str, str]:
             "use hub serve there, or give hub demo another --data-dir"
         )
     admin = services.access.issue(Role.ADMIN, None, "demo administrator")
-    auditor = services.access.issue(Role.AUDITOR, None, "demo auditor")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         from fastapi.testclient import TestClient
     driver = Driver(TestClient(create_app(services)), admin)
     with services.hub.backdating(services.settings.demo_backdate_days):
         load_all(driver)
-    tokens = {"管理员 administrator": admin, "审计 auditor": auditor, **driver.tokens}
+    driver.add_auditor()
+    tokens = {"管理员 administrator": admin, **driver.tokens}
+    del tokens["auditor"]  # the auditor signs in as an official, listed below
     for o in driver.officials.values():
         sign_in = f"{o.agency} {o.title} {o.name} (工号 staff number {o.staff_number})"
         tokens[sign_in] = f"密码 password {o.password}"

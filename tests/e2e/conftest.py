@@ -44,7 +44,6 @@ def scenarios(driver: Driver) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def auditor(services: Services, driver: Driver) -> str:
-    token = services.access.issue(Role.AUDITOR, None, "test auditor")
-    driver.tokens["auditor"] = token
-    return "auditor"
+def auditor(driver: Driver, scenarios: dict[str, Any]) -> str:
+    """An auditor official of the first agency, signed in (the scenarios made the agencies)."""
+    return driver.add_auditor()

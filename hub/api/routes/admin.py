@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from hub.access.tokens import Role
+from hub.access.tokens import AuditorIsAUser, Role
 from hub.api.deps import AccessDep, Admin, HubDep, OnceDep, Reader
 from hub.api.problems import Problem
 from hub.api.schemas import (
@@ -57,12 +57,16 @@ def get_agency(agency_id: UUID, hub: HubDep, _: Reader) -> dict[str, Any]:
 
 @router.post("/tokens", status_code=201, response_model=TokenIssued)
 def issue_token(body: TokenCreate, hub: HubDep, access: AccessDep, _: Admin) -> Any:
-    """Issues a token; it is shown only in this answer and stored only hashed."""
+    """Issues a token; it is shown only in this answer and stored only hashed. Auditors are
+    officials who sign in (``POST /users``), so an auditor token is refused
+    (``/problems/auditor-is-a-user``); an admin token with no agency is the break-glass one."""
     role = Role(body.role)
     if body.agency_id is not None:
         hub.get_agency(body.agency_id)
     try:
         token = access.issue(role, body.agency_id, body.label)
+    except AuditorIsAUser as e:
+        raise Problem(422, "auditor-is-a-user", "Auditors sign in as officials", str(e)) from None
     except ValueError as e:
         raise Problem(422, "validation", "Invalid request", str(e)) from None
     return {"token": token, "role": role.value, "agency_id": body.agency_id}

@@ -203,12 +203,13 @@ def client(services: Services) -> Iterator[Any]:
 def api(services: Services, client: Any) -> Api:
     api = Api(client, services)
     api.tokens["admin"] = services.access.issue(Role.ADMIN, None, "test administrator")
-    api.tokens["auditor"] = services.access.issue(Role.AUDITOR, None, "test auditor")
     for short, agency in AGENCIES.items():
         agency_id = api.ok("admin", "/agencies", agency)["id"]
         api.ids[short] = agency_id
         token = {"role": "staff", "agency_id": agency_id, "label": f"{short} staff"}
         api.tokens[short] = api.ok("admin", "/tokens", token)["token"]
+    # the auditor is an official who signs in (no bare auditor token is issued)
+    api.tokens["auditor"] = api.tokens[api.as_official("p", "auditor", "测试审计员")]
     api.ok("admin", "/wages", {"rows": [WAGE]})
     return api
 

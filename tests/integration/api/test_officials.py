@@ -9,8 +9,9 @@ from typing import Any
 from uuid import UUID
 
 import pyotp
+import pytest
 
-from hub.access.tokens import Role
+from hub.access.tokens import AuditorIsAUser, Role
 from tests.integration.api.conftest import PASSWORD, Api, assert_problem
 
 
@@ -142,6 +143,24 @@ def test_an_expired_session_is_refused(api: Api) -> None:
 
 
 # Machine tokens (connectors)
+
+
+def test_no_bare_auditor_token_only_an_auditor_who_signs_in(api: Api) -> None:
+    before = len(api.get("admin", "/tokens").json())
+    refused = api.post("admin", "/tokens", {"role": "auditor", "label": "an auditor"})
+    body = assert_problem(refused, 422, "auditor-is-a-user")
+    assert "hub user add" in body["detail"] and "--role auditor" in body["detail"]
+    assert len(api.get("admin", "/tokens").json()) == before  # nothing issued
+    with pytest.raises(AuditorIsAUser):
+        api.services.access.issue(Role.AUDITOR, None, "an auditor")
+    # the auditor signs in as an official and reads as one
+    auditor = api.as_official("ca", "auditor", "审计员甲")
+    me = api.get(auditor, "/auth/me").json()
+    assert (me["role"], me["kind"]) == ("auditor", "user")
+    assert api.get(auditor, f"/cases?procuratorate_id={api.ids['p']}").status_code == 200
+    # the break-glass administrator's token stays, for first start
+    admin = api.post("admin", "/tokens", {"role": "admin", "label": "break-glass"})
+    assert admin.status_code == 201 and admin.json()["role"] == "admin"
 
 
 def connector_token(api: Api, agency: str = "ca", **extra: Any) -> dict[str, Any]:

@@ -92,3 +92,17 @@ def new_token_id(data_dir: Path) -> str:
         return str(valid[0]["token_id"])
     finally:
         services.close()
+
+
+def test_the_command_line_refuses_a_bare_auditor_token(tmp_path: Path) -> None:
+    data = ("--data-dir", str(tmp_path))
+    result = runner.invoke(app, ["token", "issue", "--role", "auditor", *data])
+    assert result.exit_code == 1 and result.stdout == ""
+    message = " ".join(result.stderr.split())
+    assert "auditors are officials" in message and "--role auditor" in message
+    services = build(Settings(data_dir=tmp_path))
+    try:
+        assert services.access.list_tokens() == []
+    finally:
+        services.close()
+    assert run("token", "issue", "--role", "admin", *data).startswith("hub_")  # break-glass

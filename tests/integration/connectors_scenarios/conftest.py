@@ -158,7 +158,6 @@ def scenarios(network: Network) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def auditor(network: Network) -> str:
-    token = network.services.access.issue(Role.AUDITOR, None, "test auditor")
-    network.driver.tokens["auditor"] = token
-    return "auditor"
+def auditor(network: Network, scenarios: dict[str, Any]) -> str:
+    """An auditor official of the first agency, signed in (the scenarios made the agencies)."""
+    return network.driver.add_auditor()

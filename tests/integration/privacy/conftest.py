@@ -117,9 +117,9 @@ def scenarios(driver: Driver) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def auditor(services: Services, driver: Driver) -> str:
-    driver.tokens["auditor"] = services.access.issue(Role.AUDITOR, None, "test auditor")
-    return "auditor"
+def auditor(driver: Driver, scenarios: dict[str, Any]) -> str:
+    """An auditor official of the first agency, signed in (the scenarios made the agencies)."""
+    return driver.add_auditor()
 
 
 def clear_needles() -> list[tuple[str, bytes]]:

@@ -64,10 +64,11 @@ def test_the_auditors_own_reads_are_recorded(
     person_id = scenarios["scenario_5_ye"]["person_id"]
     read(driver, auditor, person_id, "annual audit")
     last = entries(driver, auditor, person_id)[-1]
+    official = next(o for (_, role), o in driver.officials.items() if role == "auditor")
     assert (last["reader"], last["role"], last["agency_id"], last["purpose"]) == (
-        "test auditor",
+        official.name,  # the auditor is a named official who signed in
         "auditor",
-        None,
+        driver.id(official.agency),
         "annual audit",
     )
 

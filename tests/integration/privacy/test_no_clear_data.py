@@ -103,12 +103,11 @@ def served(home: HubHome, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             wait_until_up(port, server)
             access = AccessStore(home.settings.access_location())
             admin = access.issue(Role.ADMIN, None, "test administrator")
-            auditor = access.issue(Role.AUDITOR, None, "test auditor")
             access.close()
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
                 driver = Driver(client, admin)
                 ids = load_all(driver)
-                driver.tokens["auditor"] = auditor
+                driver.add_auditor()
                 exercise(client, driver, ids)
         finally:
             stop(server)

@@ -27,6 +27,7 @@ from hub.bootstrap import Services, build
 from hub.settings import Settings
 from tests.integration.api.conftest import AGENCIES, id_number
 from tests.integration.resilience.serve import HubServer, hub_env
+from tests.support.officials import auditor_session
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -39,7 +40,6 @@ def world(log_env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, Any]]:
     settings = Settings(data_dir=tmp_path / "hub", access_log_flush_seconds=3600)
     services = build(settings, log_env)
     admin = services.access.issue(Role.ADMIN, None, "test administrator")
-    auditor = services.access.issue(Role.AUDITOR, None, "test auditor")
     with TestClient(create_app(services)) as client:
         headers = {"Authorization": f"Bearer {admin}"}
 
@@ -53,6 +53,7 @@ def world(log_env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, Any]]:
         agency = ok(headers, "/agencies", AGENCIES["p"])["id"]
         staff = ok(headers, "/tokens", {"role": "staff", "agency_id": agency, "label": "承办人"})
         p = {"Authorization": f"Bearer {staff['token']}"}
+        auditor = auditor_session(client, admin, agency)
         person = ok(p, "/persons", {"id_number": id_number(), "name": "测试当事人"})["id"]
         yield {
             "services": services,
@@ -84,7 +85,7 @@ def test_reads_append_nothing_until_their_burst_which_keeps_each_read(
     listed = client.get(f"/audit/access-log?person_id={person}", headers=world["auditor"]).json()
     assert len(listed) == 25
     assert [e["purpose"] for e in listed[:20]] == [f"follow-up {i}" for i in range(20)]
-    assert {e["reader"] for e in listed} == {"承办人", "test auditor"}
+    assert {e["reader"] for e in listed} == {"承办人", "测试审计员"}  # the auditor, by name
 
     assert hub.read_log is not None and hub.read_log.flush() == 25
     assert hub.recorder.max_notification_id() == (before or 0) + 2  # one event per reader
@@ -124,7 +125,6 @@ def test_a_flush_that_died_after_appending_is_finished_without_double_counting(
 def test_reads_answered_before_a_kill_9_are_all_recorded(tmp_path: Path) -> None:
     server = HubServer(hub_env(tmp_path, HUB_ACCESS_LOG_FLUSH_SECONDS="1"))
     admin = server.cli("token", "issue", "--role", "admin")
-    auditor = server.cli("token", "issue", "--role", "auditor")
     base = server.base
     server.start()
     try:
@@ -134,6 +134,7 @@ def test_reads_answered_before_a_kill_9_are_all_recorded(tmp_path: Path) -> None
         agency = client.post("/agencies", json=AGENCIES["p"], headers={**as_admin, **key})
         body = {"role": "staff", "agency_id": agency.json()["id"], "label": "承办人"}
         staff = client.post("/tokens", json=body, headers=as_admin).json()["token"]
+        auditor = auditor_session(client, admin, agency.json()["id"])
         p = {"Authorization": f"Bearer {staff}"}
         person = client.post(
             "/persons",
