@@ -210,6 +210,8 @@ def rotate_token(
     data_dir: DataDir = None,
 ) -> None:
     """Issue a token's successor; both are valid for the overlap. Prints the new token once."""
+    from hub.access.tokens import AuditorIsAUser
+
     with services_for(data_dir) as services:
         try:
             issued = services.access.rotate(
@@ -219,6 +221,8 @@ def rotate_token(
             )
         except KeyError:
             fail(f"no valid token {token_id!r}")
+        except AuditorIsAUser as e:  # an auditor token from before auditors signed in
+            fail(str(e))
     typer.echo(f"{issued.token_id} {issued.token}")
 
 

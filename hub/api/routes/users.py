@@ -9,7 +9,7 @@ from uuid import UUID
 import pyotp
 from fastapi import APIRouter
 
-from hub.access.tokens import Role
+from hub.access.tokens import AuditorIsAUser, Role
 from hub.api.deps import AccessDep, Admin, Auditor, HubDep, IdentityDep, OnceDep
 from hub.api.problems import Problem
 from hub.api.schemas import Created, Done
@@ -132,6 +132,8 @@ def rotate_token(token_id: str, body: TokenRotate, access: AccessDep, _: Admin) 
         issued = access.rotate(token_id, overlap=body.overlap_hours * 3600, expires_in=lifetime)
     except KeyError:
         raise Problem(404, "not-found", "Not found", "no valid token with that id") from None
+    except AuditorIsAUser as e:  # an auditor token from before auditors signed in
+        raise Problem(422, "auditor-is-a-user", "Auditors sign in as officials", str(e)) from None
     return vars(issued)
 
 

@@ -163,6 +163,18 @@ def test_no_bare_auditor_token_only_an_auditor_who_signs_in(api: Api) -> None:
     assert admin.status_code == 201 and admin.json()["role"] == "admin"
 
 
+def test_an_auditor_token_from_before_is_not_rotated_into_a_new_one(api: Api) -> None:
+    """Auditor tokens issued before auditors signed in work until revoked; none succeeds them."""
+    token_id = "0ld4ud170r70k3n"
+    row = ("legacy-auditor-hash", token_id, Role.AUDITOR.value, None, "旧审计令牌", 0.0)
+    with api.services.access.db.transaction() as tx:
+        tx.executemany("INSERT INTO hub_tokens VALUES (?, ?, ?, ?, ?, ?, 0)", [row])
+    before = len(api.get("admin", "/tokens").json())
+    refused = api.post("admin", f"/tokens/{token_id}/rotate", {})
+    assert_problem(refused, 422, "auditor-is-a-user")
+    assert len(api.get("admin", "/tokens").json()) == before  # no successor issued
+
+
 def connector_token(api: Api, agency: str = "ca", **extra: Any) -> dict[str, Any]:
     body = {"agency_id": api.ids[agency], "label": "connector", **extra}
     answer = api.post("admin", "/tokens/connector", body)
