@@ -17,6 +17,7 @@ from domain.errors import IdNumberInvalid
 from domain.values import check_id_number, id_check_digit
 from hub.bootstrap import Services
 from hub.demo import network as n
+from tests.integration.old_logs.approvals import assert_approvals_upcast
 from tests.integration.old_logs.procedure import CASE_PROCEDURE_KEYS, assert_procedure_upcast
 from tests.support.old_logs import assert_aid_reads_with_loans_apart
 
@@ -171,23 +172,4 @@ def test_the_procedure_fields_upcast_empty(services: Services, old: dict[str, An
 def test_old_approvals_upcast_and_show_their_actors_as_recorded(
     services: Services, old: dict[str, Any]
 ) -> None:
-    """``SubmittedForApproval`` v1 reads with no proposer (no official proposed it: the hub did
-    not know officials then), and who acted on each old event is the free text it recorded."""
-    hub = services.hub
-    submitted = 0
-    for case_id in old["cases"]:
-        for entry in hub.history(UUID(case_id)):
-            if entry["event"] == "SubmittedForApproval":
-                submitted += 1
-                assert entry["details"]["proposer"] is None
-                assert entry["by"] == {
-                    "kind": "recorded",
-                    "user_id": None,
-                    "agency_id": None,
-                    "name": entry["details"]["submitted_by"],
-                    "roles": [],
-                }
-            if entry["event"] == "ReliefGranted":
-                assert entry["by"]["name"] == entry["details"]["approved_by"]
-            assert entry["by"] is None or entry["by"]["kind"] == "recorded"
-    assert submitted >= 1
+    assert_approvals_upcast(services, old)
