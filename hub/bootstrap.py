@@ -15,6 +15,7 @@ from domain.workdays import WorkCalendar
 from hub.access.read_log import ReadLog
 from hub.access.tokens import AccessStore
 from hub.app import ReliefHub
+from hub.notify.store import NotifyStore
 from hub.settings import Settings
 from hub.vault.keystore import KeyStore
 from projections.deadlines import SlaPolicy
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the feeds bring Kafka's clients, OpenID Connect httpx and j
     from hub.feeds.router import Router
     from hub.identity.oidc import OidcVerifier
     from hub.identity.service import Identity
+    from hub.notify.notifier import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class Services:
     access: AccessStore
     identity: Identity
     views: ViewStore
+    notify: NotifyStore
     dead_letters: DeadLetters | None = None  # None on the embedded log
     oidc: OidcVerifier | None = None  # None unless HUB_OIDC_ISSUER is set
 
@@ -50,6 +53,7 @@ class Services:
         self.hub.close()
         self.access.close()
         self.views.close()
+        self.notify.close()
 
     def sla_policy(self) -> SlaPolicy:
         return sla_policy(self.settings)
@@ -99,6 +103,7 @@ def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services
         access=access,
         identity=Identity(access, hub, session_minutes=settings.session_minutes),
         views=open_views(settings),
+        notify=NotifyStore(settings.notify_location()),
         dead_letters=build_dead_letters(settings),
         oidc=oidc,
     )
@@ -167,5 +172,86 @@ def start_projection_worker(settings: Settings, stop: threading.Event) -> thread
             hub.close()
 
     thread = threading.Thread(target=work, name="projection-worker", daemon=True)
+    thread.start()
+    return thread
+
+
+def build_notifier(
+    settings: Settings, hub: ReliefHub, store: NotifyStore, views: ViewStore | None
+) -> Notifier:
+    """The notifier on its Application, its store and the views (for the watch list), with
+    the channels the settings configure: email with ``HUB_SMTP_HOST``, the webhook with
+    ``HUB_NOTIFY_WEBHOOK_URL``; on Kafka the replies' dead letters too."""
+    from hub.notify.channels import SmtpChannel, SmtpConfig, WebhookChannel
+    from hub.notify.notifier import Channel, Notifier, Retry
+    from projections import sla
+
+    channels: dict[str, Channel] = {}
+    if settings.smtp_host:
+        password = settings.smtp_password
+        channels["email"] = SmtpChannel(
+            SmtpConfig(
+                settings.smtp_host,
+                settings.smtp_port,
+                starttls=settings.smtp_starttls,
+                username=settings.smtp_username,
+                password=password.get_secret_value() if password else None,
+                sender=settings.smtp_from,
+            )
+        )
+    if settings.notify_webhook_url:
+        secret = settings.notify_webhook_secret
+        if secret is None or not secret.get_secret_value().strip():
+            raise ValueError("HUB_NOTIFY_WEBHOOK_URL needs HUB_NOTIFY_WEBHOOK_SECRET")
+        channels["webhook"] = WebhookChannel(
+            settings.notify_webhook_url, secret.get_secret_value().encode()
+        )
+    policy = sla_policy(settings)
+    dead_letters = build_dead_letters(settings)
+    return Notifier(
+        hub,
+        store,
+        channels=channels,
+        base_url=settings.console_base(),
+        watch=None
+        if views is None
+        else lambda today: sla.watch_list(views, today=today, policy=policy),
+        is_working_day=policy.calendar.is_working_day,
+        dead_letters=None if dead_letters is None else dead_letters.list,
+        retry=Retry(
+            settings.notify_max_attempts,
+            settings.notify_retry_seconds,
+            settings.notify_retry_max_seconds,
+        ),
+        digest_hour=settings.notify_digest_hour,
+        check_seconds=settings.notify_check_seconds,
+    )
+
+
+def run_notifier(settings: Settings, stop: threading.Event) -> None:
+    """The notifier on its own Application (its own replica on Kafka), store and views,
+    until ``stop`` is set (blocks): ``hub notifications run``, or a thread of ``hub serve``."""
+    hub = build_hub(settings, process="notifier")
+    store = NotifyStore(settings.notify_location())
+    views = open_views(settings)
+    try:
+        build_notifier(settings, hub, store, views).run(stop)
+    finally:
+        views.close()
+        store.close()
+        hub.close()
+
+
+def start_notifier(settings: Settings, stop: threading.Event) -> threading.Thread:
+    """The notifier in a thread of this process (``hub serve`` on the embedded log)."""
+
+    def work() -> None:
+        try:
+            run_notifier(settings, stop)
+        except Exception:
+            log.exception("notifier stopped")
+            raise
+
+    thread = threading.Thread(target=work, name="notifier", daemon=True)
     thread.start()
     return thread

@@ -24,6 +24,7 @@ from hub.api.routes import (
     cases,
     feed,
     health,
+    notifications,
     operations,
     persons,
     referrals,
@@ -137,6 +138,7 @@ def create_app(services: Services) -> FastAPI:
         operations,
         sign_in,
         wages,
+        notifications,
     )
     for module in modules:
         app.include_router(module.router)
