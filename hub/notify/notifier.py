@@ -159,7 +159,10 @@ class Notifier:
         triggers: list[Trigger] = []
         today = self.today()
         if self.watch is not None and self.is_working_day(today):
-            triggers += deadline_triggers(self.watch(today))
+            try:
+                triggers += deadline_triggers(self.watch(today))
+            except LookupError:  # the views are not built yet: the next look will tell
+                log.info("the watch list's views are not built yet")
         if self.dead_letters is not None:
             triggers += dead_letter_triggers(self.dead_letters())
         keys = sorted({str(t.params["fire_key"]) for t in triggers})
@@ -246,12 +249,15 @@ class Notifier:
         return sent
 
     def _digests(self, china_now: datetime) -> None:
-        """At the digest hour, each official's waiting messages become one per channel."""
+        """From the digest hour on, each official's messages that were waiting before it
+        become one per channel (what comes later waits for the next day's)."""
         if china_now.hour < self.digest_hour:
             return
+        hour = china_now.replace(hour=self.digest_hour, minute=0, second=0, microsecond=0)
         waiting: dict[tuple[str, str], list[Delivery]] = defaultdict(list)
         for delivery in self.store.waiting_digest():
-            waiting[(delivery.user_id, delivery.channel)].append(delivery)
+            if delivery.next_at <= hour.timestamp():  # written before the hour
+                waiting[(delivery.user_id, delivery.channel)].append(delivery)
         day = china_now.date().isoformat()
         for (user_id, channel), members in waiting.items():
             digest_id = f"digest:{user_id}:{channel}:{day}"
