@@ -38,6 +38,8 @@ class Mailbox:
     hold: threading.Event = field(default_factory=threading.Event)
     held: threading.Event = field(default_factory=threading.Event)
     arrived_at: list[float] = field(default_factory=list)
+    #: hold the message that arrives after this many (once)
+    hold_after: int | None = None
 
     def ids(self) -> list[str]:
         with self.lock:
@@ -66,6 +68,9 @@ class _Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         import time
 
+        if self.box.hold_after is not None and self.box.count() >= self.box.hold_after:
+            self.box.hold.set()
+            self.box.hold_after = None
         while self.box.hold.is_set():
             self.box.held.set()
             await asyncio.sleep(0.02)
@@ -110,7 +115,7 @@ def webhook_relay() -> Iterator[tuple[str, Relay]]:
     relay = Relay()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             try:
                 verify_headers(WEBHOOK_SECRET, body, self.headers)
