@@ -12,9 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from domain.workdays import WorkCalendar
 from hub.notify.notifier import Notifier, Retry
@@ -31,7 +28,6 @@ from tests.integration.notifications.world import (
     World,
     address,
     wait_until,
-    world,  # noqa: F401 (the fixture)
 )
 from tests.integration.projections.harness import follow
 
@@ -304,8 +300,7 @@ def test_quiet_hours_hold_messages_and_a_digest_sends_one_a_day(world: World) ->
     assert len(world.store.items_of(b_worker)) == 2
 
 
-@pytest.mark.parametrize("unused", [None])
-def test_nothing_is_sent_without_a_channel(world: World, unused: Any) -> None:
+def test_nothing_is_sent_without_a_channel(world: World) -> None:
     world.refer("a")
     notifier = world.notifier(None)
     notifier.apply(list(world.hub.recorder.select_notifications(1, 1000)))

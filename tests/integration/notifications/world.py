@@ -8,14 +8,11 @@ Every official has an email address in their preferences: ``<staff number>@test.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 from uuid import UUID
-
-import pytest
 
 from hub.app import ReliefHub
 from hub.bootstrap import build_hub
@@ -124,18 +121,6 @@ def build_world(settings: Settings, log_env: dict[str, str] | None) -> World:
             world.users[staff] = str(user)
             world.store.set_prefs(str(user), {"email": address(staff)})
     return world
-
-
-@pytest.fixture
-def world(tmp_path: Path, log_kind: str, request: pytest.FixtureRequest) -> Iterator[World]:
-    from tests.conftest import new_log_env
-
-    built = build_world(
-        Settings(data_dir=tmp_path / "hub"), new_log_env(log_kind, tmp_path, request)
-    )
-    yield built
-    built.store.close()
-    built.hub.close()
 
 
 def wait_until(condition: Callable[[], Any], timeout: float = 20.0) -> Any:
