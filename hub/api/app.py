@@ -71,6 +71,7 @@ def live_figures(services: Services) -> metrics.Figures:
                 [({}, waiting)],
             )
         )
+    figures += metrics.notification_figures(services.notify.counts())
     return figures
 
 

@@ -48,7 +48,12 @@ Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
 Port = Annotated[int | None, typer.Option(help="default: 8000")]
 
 LABELS = {
-    "zh": {"agency": "单位", "token": "令牌", "serving": "服务已启动", "loaded": "已载入七个场景及塔城联席会议"},
+    "zh": {
+        "agency": "单位",
+        "token": "令牌",
+        "serving": "服务已启动",
+        "loaded": "已载入七个场景及塔城联席会议",
+    },
     "en": {
         "agency": "agency",
         "token": "token",

@@ -31,6 +31,13 @@ def run(data_dir: DataDir = None) -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    if settings.metrics_port is not None:
+        from hub import metrics
+        from hub.notify.store import NotifyStore
+
+        counts = NotifyStore(settings.notify_location())
+        registry = metrics.process_registry(lambda: metrics.notification_figures(counts.counts()))
+        metrics.serve_separately(settings.metrics_host, settings.metrics_port, registry)
     try:
         run_notifier(settings, stop)
     except ValueError as e:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from domain.workdays import WorkCalendar
+from hub import metrics
 from hub.notify.notifier import Notifier, Retry
 from projections.case_files import CaseFiles
 from projections.deadlines import SlaPolicy
@@ -125,6 +126,11 @@ def test_a_batch_written_twice_is_written_once(world: World) -> None:
 
 
 def test_smtp_down_for_a_while_is_retried_and_nothing_is_lost(world: World) -> None:
+    def counted(outcome: str) -> float:
+        labels = {"channel": "email", "outcome": outcome}
+        return metrics.REGISTRY.get_sample_value("hub_notifications_total", labels) or 0.0
+
+    sent_before, failed_before = counted("sent"), counted("failed")
     port = free_port()  # nothing listens there yet
     notifier = world.notifier(port, retry=Retry(1000, 0.05, 0.3))
     refs = [world.refer("a") for _ in range(3)]
@@ -140,6 +146,8 @@ def test_smtp_down_for_a_while_is_retried_and_nothing_is_lost(world: World) -> N
             time.sleep(0.5)
             assert box.count() == len(refs) and len(set(box.ids())) == len(refs)
     assert world.store.counts() == {"sent": len(refs)}
+    assert counted("sent") - sent_before == len(refs)
+    assert counted("failed") - failed_before >= 2 * len(refs)
 
 
 def test_after_its_limit_a_message_is_listed_failed_and_an_admin_retries_it(
