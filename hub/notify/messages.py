@@ -1,7 +1,7 @@
 """What a notification says (消息内容): its subject and text in Chinese or English.
 
 A message names agencies, codes, dates and working days, and links into the console
-(``/work/referrals/{id}``); it never carries a person's name, ID number, contact or any free
+(``/console/work/referrals/{id}``); it never carries a person's name, ID number, contact or any free
 text an official wrote (reasons, notes, outcomes' descriptions), which may name the person:
 the recipient reads those in the console, where the access rules apply. The params an item
 keeps are the same: ids, codes, dates, agency names.
@@ -51,12 +51,12 @@ def link(base_url: str, params: dict[str, Any]) -> str:
     """Where in the console the official reads what the message is about."""
     base = base_url.rstrip("/")
     if params.get("referral_id"):
-        return f"{base}/work/referrals/{params['referral_id']}"
+        return f"{base}/console/work/referrals/{params['referral_id']}"
     if params.get("case_id"):
-        return f"{base}/work/cases/{params['case_id']}"
+        return f"{base}/console/work/cases/{params['case_id']}"
     if params.get("letter_id"):
-        return f"{base}/admin/dead-letters"
-    return f"{base}/notifications"
+        return f"{base}/console/notifications"
+    return f"{base}/console/notifications"
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:

@@ -190,7 +190,7 @@ class Notifier:
             trigger, agency_id, url = (
                 "digest",
                 members[0].agency_id,
-                f"{self.base_url.rstrip('/')}/notifications",
+                f"{self.base_url.rstrip('/')}/console/notifications",
             )
         else:
             item = self.store.item(delivery.item_id)

@@ -126,7 +126,7 @@ def test_only_the_official_told_sees_and_marks_the_notification(
     mine = api.get(party, "/notifications").json()
     assert mine["unread"] == 1 and mine["data"][0]["id"] == told["item"]
     assert mine["data"][0]["link"].startswith("http://")
-    assert "/work/referrals/" in mine["data"][0]["link"]
+    assert "/console/work/referrals/" in mine["data"][0]["link"]
     for other in ("non_party", "admin_official"):
         assert api.get(told[other], "/notifications").json()["data"] == []
     assert api.get("auditor", "/notifications").json()["data"] == []

@@ -106,7 +106,7 @@ def test_each_trigger_is_told_once_to_its_officials_by_email_and_webhook(
         texts = box.bodies() + [f"{r['subject']}{r['text']}" for r in relay.received]
         for text in texts:
             assert NAME not in text and world.id_number not in text and REASON not in text
-            assert "http://console.test/work/referrals/" in text
+            assert "http://console.test/console/work/referrals/" in text
         assert any("已退回" in t for t in texts) and any("帮扶成功" in t for t in texts)
     # the console's list holds the same, unread
     assert world.store.unread_count(world.users["p-officer"]) == 5
