@@ -51,10 +51,7 @@ class Mailbox:
 
     def bodies(self) -> list[str]:
         with self.lock:
-            return [
-                f"{m['Subject']}\n{m.get_content()}"
-                for m in self.messages
-            ]
+            return [f"{m['Subject']}\n{m.get_content()}" for m in self.messages]
 
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
