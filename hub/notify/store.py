@@ -98,9 +98,8 @@ DELIVERY_COLUMNS = "id, item_id, user_id, channel, state, attempts, next_at, las
 class NotifyStore:
     def __init__(self, location: str) -> None:
         self.db = SmallDB(location)
-        with self.db.lock:
-            for statement in SCHEMA:
-                self.db._conn.execute(self.db.sql(statement))
+        for statement in SCHEMA:
+            self.db.run(statement)
 
     def close(self) -> None:
         self.db.close()
