@@ -161,9 +161,10 @@ def serve(
 @app.command()
 def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: Lang = "zh") -> None:
     """Load the seven scenarios of DOMAIN.md, print the demo agencies' tokens, then serve
-    (with the projection worker beside the server, as ``hub serve`` on the embedded log)."""
+    (with the projection worker and the notifier beside the server, as ``hub serve`` on the
+    embedded log)."""
     from hub import logs
-    from hub.bootstrap import build, start_projection_worker
+    from hub.bootstrap import build, start_notifier, start_projection_worker
     from hub.demo.loader import DemoNotLoadable, load_demo
 
     settings = settings_for(data_dir, host, port)
@@ -181,6 +182,7 @@ def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: L
         # JSON log lines from here on: the load above is not logged request by request
         logs.configure(settings.log_level)
         start_projection_worker(settings, stop)
+        start_notifier(settings, stop)
         _serve(settings, services)
     finally:
         stop.set()
