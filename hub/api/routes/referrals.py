@@ -8,7 +8,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
 
+from hub.access.principal import Principal, PrincipalKind
 from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of, may_read, own_agency
+from hub.api.problems import who_acted_problem
 from hub.api.schemas import (
     Created,
     EventPublic,
@@ -40,7 +42,7 @@ def refer(body: ReferralCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any
                 person_id=body.person_id,
                 reason=body.reason,
                 services=[s.value for s in body.services],
-                requested_by=body.requested_by,
+                on_behalf_of=body.on_behalf_of,
                 case_id=body.case_id,
                 legal_basis=body.legal_basis,
                 invoked_by=body.invoked_by,
@@ -87,7 +89,7 @@ def re_refer(
                 by_agency=agency_of(staff),
                 new_recipient_id=body.recipient_id,
                 reason=body.reason,
-                actor=body.actor,
+                on_behalf_of=body.on_behalf_of,
                 services=[s.value for s in body.services] if body.services else None,
             )
         },
@@ -114,20 +116,33 @@ def answer(
     resumes, completes or fails it; either side cancels it. Reasons are required for reject,
     hold, fail and cancel; complete records the outcome."""
 
+    note = _on_behalf_of(body, staff)
+
     def command() -> dict[str, Any]:
         status = hub.answer_referral(
             referral_id,
             agency_of(staff),
             action.value,
-            body.actor,
             body.reason,
             body.outcome.model_dump(mode="json") if body.outcome else None,
+            on_behalf_of=note,
             request_key=once.key,
         )
         version = hub.get_referral(referral_id)["version"]
         return {"id": referral_id, "status": status, "version": version}
 
     return once(command)
+
+
+def _on_behalf_of(body: ReferralAnswer, caller: Principal) -> str | None:
+    """The answer's note. ``actor``, what connectors sent before ``on_behalf_of``, is kept as
+    the note when a connector's token sends it (one deprecation period, docs/identity.md);
+    from an official it is refused, as every body that names who acted is."""
+    if body.actor is None:
+        return body.on_behalf_of
+    if caller.kind != PrincipalKind.CONNECTOR or body.on_behalf_of is not None:
+        raise who_acted_problem("actor")
+    return body.actor
 
 
 @router.get(

@@ -17,7 +17,7 @@ WAGE = WAGE_BASIS
 @pytest.fixture(scope="module")
 def team(api: Api) -> dict[str, str]:
     return {
-        "officer": api.as_official("p", "case_officer", "承办检察官甲"),
+        "on_behalf_of": api.as_official("p", "case_officer", "承办检察官甲"),
         "head": api.as_official("p", "department_head", "部门负责人乙"),
         "chief": api.as_official("p", "chief_procurator", "检察长丙"),
     }
@@ -25,7 +25,7 @@ def team(api: Api) -> dict[str, str]:
 
 def reviewed_case(api: Api) -> str:
     case_id = api.case("p")
-    api.ok("p", f"/cases/{case_id}/inquiry", {"officer": "x", "notes": "询问"})
+    api.ok("p", f"/cases/{case_id}/inquiry", {"on_behalf_of": "x", "notes": "询问"})
     api.ok("p", f"/cases/{case_id}/review", {"situation": "serious-injury-unpaid", "notes": "符合"})
     return case_id
 

@@ -32,7 +32,7 @@ def all_pages(api: Api, query: str, limit: int = 2) -> list[str]:
 def test_a_procuratorate_finds_its_cases_by_stage_officer_and_deadline(api: Api) -> None:
     received = api.case("p")
     inquired = api.case("p")
-    api.ok("p", f"/cases/{inquired}/inquiry", {"officer": "检察官张某", "notes": "询问"})
+    api.ok("p", f"/cases/{inquired}/inquiry", {"on_behalf_of": "检察官张某", "notes": "询问"})
     listed = {c["id"]: c for c in cases_of(api, "")}
     assert {received, inquired} <= set(listed)
     assert listed[inquired]["officers"] == ["检察官张某"]

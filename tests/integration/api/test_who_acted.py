@@ -24,7 +24,7 @@ def test_a_body_cannot_set_who_acted(api: Api) -> None:
         "person_id": person,
         "reason": "生活困难",
         "services": ["minimum-living-allowance"],
-        "requested_by": "检察长",  # what the caller types is a note, not who acted
+        "on_behalf_of": "检察长",  # what the caller types is a note, not who acted
     }
     referral = api.ok(officer, "/referrals", body)["id"]
     requested = history(api, officer, f"/referrals/{referral}/history")[0]
@@ -37,7 +37,7 @@ def test_a_body_cannot_set_who_acted(api: Api) -> None:
     }
     # the recipient's caseworker accepts: the event names her, not the body's actor
     caseworker = api.as_official("ca", "caseworker", "古丽")
-    api.ok(caseworker, f"/referrals/{referral}/accept", {"actor": "局长"})
+    api.ok(caseworker, f"/referrals/{referral}/accept", {"on_behalf_of": "局长"})
     accepted = history(api, officer, f"/referrals/{referral}/history")[-1]
     assert (accepted["by"]["name"], accepted["by"]["roles"]) == ("古丽", ["caseworker"])
     assert accepted["by"]["agency_id"] == api.ids["ca"]
@@ -46,7 +46,7 @@ def test_a_body_cannot_set_who_acted(api: Api) -> None:
 def test_the_case_history_names_each_official(api: Api) -> None:
     officer = api.as_official("p", "case_officer", "王承办")
     case = api.case(officer)
-    api.ok(officer, f"/cases/{case}/inquiry", {"officer": "someone else", "notes": "走访"})
+    api.ok(officer, f"/cases/{case}/inquiry", {"on_behalf_of": "someone else", "notes": "走访"})
     entries = history(api, officer, f"/cases/{case}/history")
     assert [e["by"]["name"] for e in entries] == ["王承办", "王承办"]
     assert {e["by"]["user_id"] for e in entries} == {api.users[officer]}

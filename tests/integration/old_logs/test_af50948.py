@@ -106,7 +106,7 @@ def test_the_old_consent_still_serves_its_parties_and_only_them(
         person_id=UUID(ye["person_id"]),
         reason="持续关注",
         services=["donation"],
-        requested_by="承办检察官",
+        on_behalf_of="承办检察官",
         case_id=UUID(ye["case_id"]),
     )
     assert hub.get_referral(again)["consent"] is True

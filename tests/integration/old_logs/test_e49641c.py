@@ -94,7 +94,7 @@ def test_an_old_closed_case_is_visited_again_and_its_need_answered(
     hub.record_follow_up(
         case_id=UUID(a["case_id"]),
         by_agency=procuratorate,
-        officer="承办检察官",
+        on_behalf_of="承办检察官",
         notes="康复后需要就业",
         new_needs=["job"],
         next_visit_on=hub.today() + timedelta(days=180),
@@ -112,7 +112,7 @@ def test_an_old_closed_case_is_visited_again_and_its_need_answered(
         person_id=UUID(a["person_id"]),
         reason="回访发现就业需求",
         services=["job"],
-        requested_by="承办检察官",
+        on_behalf_of="承办检察官",
         case_id=UUID(a["case_id"]),
         legal_basis="细则第五条",
         invoked_by="承办检察官",
