@@ -69,7 +69,7 @@ class ReferralAnswer(Strict):
     on_behalf_of: OnBehalfOf = None
     actor: ShortText | None = Field(
         default=None,
-        deprecated=True,
+        json_schema_extra={"deprecated": True},
         description="connectors' note before on_behalf_of: accepted from a connector's token "
         "for one deprecation period and kept as on_behalf_of; refused from an official",
     )

@@ -17,7 +17,7 @@ WAGE = WAGE_BASIS
 @pytest.fixture(scope="module")
 def team(api: Api) -> dict[str, str]:
     return {
-        "on_behalf_of": api.as_official("p", "case_officer", "承办检察官甲"),
+        "officer": api.as_official("p", "case_officer", "承办检察官甲"),
         "head": api.as_official("p", "department_head", "部门负责人乙"),
         "chief": api.as_official("p", "chief_procurator", "检察长丙"),
     }
