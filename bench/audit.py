@@ -115,9 +115,7 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
         family="配偶无业，子女在读",
         registered_by=p,
     )
-    person.record_consent(
-        consent_id=uuid4(), taken_by=p, recorded_on=DAY, scope=SCOPE
-    )
+    person.record_consent(consent_id=uuid4(), taken_by=p, recorded_on=DAY, scope=SCOPE)
     amount = 200_000 + (i % 7) * 100_000
     case = AidCase.receive(
         procuratorate_id=p,

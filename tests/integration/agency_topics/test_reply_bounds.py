@@ -93,7 +93,11 @@ def test_the_router_publishes_past_an_unbounded_amount_an_older_hub_wrote(
         "provisions": [{"kind": "money", "amount_fen": 10**30, "provider": "城投集团"}],
     }
     referral._status_changed(
-        status="completed", by_agency=referral.recipient_id, on_behalf_of="x", reason=None, outcome=outcome
+        status="completed",
+        by_agency=referral.recipient_id,
+        on_behalf_of="x",
+        reason=None,
+        outcome=outcome,
     )
     services.hub.save(referral)
     bad = services.hub.recorder.max_notification_id()

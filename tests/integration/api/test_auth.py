@@ -153,5 +153,7 @@ def test_the_requester_may_not_set_the_recipients_statuses(api: Api, action: str
 def test_either_side_may_cancel(api: Api) -> None:
     for side in ("p", "ca"):
         referral_id = api.referral("p", "ca")
-        answer = api.ok(side, f"/referrals/{referral_id}/cancel", {"on_behalf_of": side, "reason": "撤回"})
+        answer = api.ok(
+            side, f"/referrals/{referral_id}/cancel", {"on_behalf_of": side, "reason": "撤回"}
+        )
         assert answer["status"] == "cancelled"

@@ -44,7 +44,9 @@ def test_dates_outside_the_window_are_refused(api: Api, day: str) -> None:
     problem = refused(api, "p", "/referrals", referral(api, requested_on=day))
     assert problem["errors"][0]["loc"] == ["body", "requested_on"]
     case_id = api.case("p")
-    refused(api, "p", f"/cases/{case_id}/inquiry", {"on_behalf_of": "x", "notes": "x", "held_on": day})
+    refused(
+        api, "p", f"/cases/{case_id}/inquiry", {"on_behalf_of": "x", "notes": "x", "held_on": day}
+    )
 
 
 def test_dates_at_the_window_edges_pass_validation_and_meet_the_business_date_rules(

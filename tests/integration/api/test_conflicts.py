@@ -53,7 +53,9 @@ def test_a_referral_transition_not_allowed_is_409(
     status = api.get("ca", f"/referrals/{referral_id}").json()["status"]
     position = api.log_position()
     action, body = last
-    response = api.post("ca", f"/referrals/{referral_id}/{action}", {"on_behalf_of": "经办人", **body})
+    response = api.post(
+        "ca", f"/referrals/{referral_id}/{action}", {"on_behalf_of": "经办人", **body}
+    )
     assert_problem(response, 409, "referral-transition-not-allowed")
     assert api.log_position() == position
     assert api.get("ca", f"/referrals/{referral_id}").json()["status"] == status
@@ -66,7 +68,9 @@ def test_only_a_rejected_referral_is_re_referred_and_only_once(api: Api) -> None
     assert_problem(
         api.post("p", f"/referrals/{referral_id}/re-refer", again), 409, "re-referral-not-allowed"
     )
-    api.ok("ca", f"/referrals/{referral_id}/reject", {"on_behalf_of": "x", "reason": "不属于本单位"})
+    api.ok(
+        "ca", f"/referrals/{referral_id}/reject", {"on_behalf_of": "x", "reason": "不属于本单位"}
+    )
     new_id = api.ok("p", f"/referrals/{referral_id}/re-refer", again)["id"]
     position = api.log_position()
     assert_problem(
@@ -79,7 +83,9 @@ def test_only_a_rejected_referral_is_re_referred_and_only_once(api: Api) -> None
 def test_a_failed_referral_is_re_referred_so_the_person_does_not_fall_through(api: Api) -> None:
     referral_id = api.referral("p", "ca")
     api.ok("ca", f"/referrals/{referral_id}/accept", {"on_behalf_of": "经办人"})
-    api.ok("ca", f"/referrals/{referral_id}/fail", {"on_behalf_of": "经办人", "reason": "无法联系本人"})
+    api.ok(
+        "ca", f"/referrals/{referral_id}/fail", {"on_behalf_of": "经办人", "reason": "无法联系本人"}
+    )
     again = {"recipient_id": api.ids["mi"], "reason": "转医保", "on_behalf_of": "承办人"}
     again["services"] = ["medical-aid"]  # type: ignore[assignment]
     assert_problem(

@@ -58,7 +58,9 @@ def test_a_refused_case_referred_on_closes(api: Api) -> None:
 def test_a_referral_that_was_rejected_does_not_count_as_referred_on(api: Api) -> None:
     person, case = refused_case(api)
     referral = api.referral("p", "ca", person, case)
-    api.ok("ca", f"/referrals/{referral}/reject", {"on_behalf_of": "经办人", "reason": "不属于本单位"})
+    api.ok(
+        "ca", f"/referrals/{referral}/reject", {"on_behalf_of": "经办人", "reason": "不属于本单位"}
+    )
     response = api.post("p", f"/cases/{case}/closure", {"reason": "不予救助"})
     assert_problem(response, 409, "outbound-referral-required")
 
@@ -171,7 +173,11 @@ def test_an_unreferred_need_carries_the_senders_deadline_on_the_watch_list(api: 
         case = api.ok("p", "/cases", {**lead, "received_on": str(day - timedelta(60)), **dated})[
             "id"
         ]
-        inquiry = {"on_behalf_of": "承办检察官", "notes": "询问", "held_on": str(day - timedelta(50))}
+        inquiry = {
+            "on_behalf_of": "承办检察官",
+            "notes": "询问",
+            "held_on": str(day - timedelta(50)),
+        }
         api.ok("p", f"/cases/{case}/inquiry", {**inquiry, **dated})
         review = {"refusal_ground": "hardship-not-caused-by-case", "notes": "因病致困"}
         api.ok(

@@ -40,10 +40,14 @@ def test_a_retried_referral_is_created_once(api: Api) -> None:
 
 def test_a_retried_status_change_is_applied_once(api: Api) -> None:
     referral_id = api.referral("p", "ca")
-    first = api.post("ca", f"/referrals/{referral_id}/receive", {"on_behalf_of": "经办人"}, key="rx")
+    first = api.post(
+        "ca", f"/referrals/{referral_id}/receive", {"on_behalf_of": "经办人"}, key="rx"
+    )
     assert first.json()["status"] == "received"
     position = api.log_position()
-    retry = api.post("ca", f"/referrals/{referral_id}/receive", {"on_behalf_of": "经办人"}, key="rx")
+    retry = api.post(
+        "ca", f"/referrals/{referral_id}/receive", {"on_behalf_of": "经办人"}, key="rx"
+    )
     assert (retry.status_code, retry.json(), retry.headers[REPLAYED]) == (200, first.json(), "true")
     assert api.log_position() == position
     history = api.get("ca", f"/referrals/{referral_id}/history").json()

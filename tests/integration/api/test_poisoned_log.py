@@ -65,7 +65,10 @@ def test_the_guards_refuse_what_the_old_hub_accepted(api: Api) -> None:
     referral: Referral = api.services.hub.repository.get(UUID(referral_id))
     with pytest.raises(Exception, match="at most 10000000000 fen"):
         referral.change_status(
-            "completed", by_agency=referral.recipient_id, on_behalf_of="经办人", outcome=body["outcome"]
+            "completed",
+            by_agency=referral.recipient_id,
+            on_behalf_of="经办人",
+            outcome=body["outcome"],
         )
     assert api.log_position() == before
 

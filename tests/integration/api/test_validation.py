@@ -257,7 +257,9 @@ def test_domain_rules_on_values_are_422(
     if action == "complete":
         api.ok("ca", f"/referrals/{referral_id}/accept", {"on_behalf_of": "经办人"})
     before = api.log_position()
-    response = api.post("ca", f"/referrals/{referral_id}/{action}", {"on_behalf_of": "经办人", **body})
+    response = api.post(
+        "ca", f"/referrals/{referral_id}/{action}", {"on_behalf_of": "经办人", **body}
+    )
     assert_problem(response, 422, rule)
     assert api.log_position() == before
 

@@ -96,9 +96,13 @@ def test_callback_answers_reach_the_hub_once_and_unsigned_ones_are_refused(
         first = post_signed(f"{base}/referrals/{referral}/complete", done)
         again = post_signed(f"{base}/referrals/{referral}/complete", done)
         keyed = post_signed(
-            f"{base}/referrals/{referral}/accept", b'{"on_behalf_of": "x"}', **{"Idempotency-Key": "a1"}
+            f"{base}/referrals/{referral}/accept",
+            b'{"on_behalf_of": "x"}',
+            **{"Idempotency-Key": "a1"},
         )
-        forged = post_signed(f"{base}/referrals/{referral}/reject", b'{"on_behalf_of": "x"}', "guess")
+        forged = post_signed(
+            f"{base}/referrals/{referral}/reject", b'{"on_behalf_of": "x"}', "guess"
+        )
         stale = httpx.post(
             f"{base}/referrals/{referral}/accept",
             content=b'{"on_behalf_of": "x"}',
@@ -109,7 +113,9 @@ def test_callback_answers_reach_the_hub_once_and_unsigned_ones_are_refused(
         refused = post_signed(f"{base}/referrals/{referral}/start", b'{"on_behalf_of": "x"}')
         hub.state.refuse.clear()
         hub.state.fail_posts = 100
-        away = post_signed(f"{base}/referrals/{referral}/hold", b'{"on_behalf_of": "x", "reason": "r"}')
+        away = post_signed(
+            f"{base}/referrals/{referral}/hold", b'{"on_behalf_of": "x", "reason": "r"}'
+        )
     finally:
         server.stop()
         sink.close()
@@ -135,7 +141,9 @@ def test_on_kafka_synchronous_and_callback_answers_become_replies(
     settings = kafka_settings(kafka_bootstrap)
     records = new_referrals(settings, 2)
     produce_feed(kafka_bootstrap, settings, records)
-    target = Target(free_port(), SECRET, {"replies": [{"action": "receive", "on_behalf_of": "sys"}]})
+    target = Target(
+        free_port(), SECRET, {"replies": [{"action": "receive", "on_behalf_of": "sys"}]}
+    )
     target.start()
     webhook = WebhookConnector(target.url, SECRET)
     parts = build_parts(settings)

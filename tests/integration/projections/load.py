@@ -122,7 +122,11 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
         "description": "捐助",
     }
     hub.answer_referral(
-        r1, donor, "complete", on_behalf_of="经办人", outcome={"successful": True, "provisions": [provision]}
+        r1,
+        donor,
+        "complete",
+        on_behalf_of="经办人",
+        outcome={"successful": True, "provisions": [provision]},
     )
     other = partners[i % 2]
     service = "temporary-aid" if i % 2 == 0 else "medical-aid"

@@ -81,7 +81,9 @@ class SlaWatchListCase:
         ids["working"] = refer("a", date(2026, 11, 2), "temporary-aid")  # due 9th, then 23rd
         hub.answer_referral(ids["working"], ids["a"], "accept", on_behalf_of="经办人")
         ids["done"] = refer("a", date(2026, 11, 2), "temporary-aid")
-        hub.answer_referral(ids["done"], ids["a"], "reject", on_behalf_of="经办人", reason="不符合条件")
+        hub.answer_referral(
+            ids["done"], ids["a"], "reject", on_behalf_of="经办人", reason="不符合条件"
+        )
         yield hub, ids
         hub.close()
 
