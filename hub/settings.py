@@ -45,6 +45,7 @@
 | ``HUB_NOTIFY_DIGEST_HOUR`` | ``8`` | the hour (China time) daily digests go out |
 | ``HUB_NOTIFY_CHECK_SECONDS`` | ``60`` | how often deadlines and dead letters are looked at |
 | ``HUB_OIDC_JWKS_REFETCH_SECONDS`` | ``10`` | a token with an unknown key fetches the keys again, at most once this often |
+| ``HUB_OIDC_CACHE_SECONDS`` | ``10`` | how long a process remembers a verified bearer token's official (by the token's hash, never past its ``exp``; forgotten at once when this process disables an official or changes roles); ``0``: verify and look up on every request |
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ class Settings(BaseSettings):
     oidc_leeway_seconds: int = Field(default=30, ge=0, le=300)
     oidc_jwks_max_age_seconds: float = Field(default=300.0, gt=0)
     oidc_jwks_refetch_seconds: float = Field(default=10.0, ge=0)
+    oidc_cache_seconds: float = Field(default=10.0, ge=0, le=60)
     notify_url: str | None = None
     console_url: str | None = None
     smtp_host: str | None = None
