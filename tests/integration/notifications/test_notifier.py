@@ -61,11 +61,11 @@ def test_each_trigger_is_told_once_to_its_officials_by_email_and_webhook(
 ) -> None:
     hub, ids = world.hub, world.ids
     r1 = world.refer("a")
-    hub.answer_referral(r1, ids["a"], "accept", "经办人")
+    hub.answer_referral(r1, ids["a"], "accept")
     r2 = world.refer("a")
-    hub.answer_referral(r2, ids["a"], "reject", "经办人", reason=f"{NAME}不符合条件")
+    hub.answer_referral(r2, ids["a"], "reject", reason=f"{NAME}不符合条件")
     r3 = world.refer("b")
-    hub.answer_referral(r3, ids["b"], "accept", "经办人")
+    hub.answer_referral(r3, ids["b"], "accept")
     outcome = {
         "successful": True,
         "reason": None,
@@ -73,10 +73,10 @@ def test_each_trigger_is_told_once_to_its_officials_by_email_and_webhook(
             {"kind": "money", "amount_fen": 150000, "provider": "医保", "description": NAME}
         ],
     }
-    hub.answer_referral(r3, ids["b"], "complete", "经办人", outcome=outcome)
+    hub.answer_referral(r3, ids["b"], "complete", outcome=outcome)
     person = world.person()
     world.refer("a", person)
-    hub.withdraw_consent(person, by_agency=None, recorded_by="承办人", reason="本人撤回")
+    hub.withdraw_consent(person, by_agency=None, reason="本人撤回")
     expected = {
         # 3 referrals arrive at civil affairs, 1 at medical insurance
         "a-worker": Counter({"referral-arrived": 3, "consent-withdrawn": 1}),

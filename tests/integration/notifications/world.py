@@ -52,7 +52,7 @@ class World:
         number = id_number()
         self.id_number = number
         person = self.hub.register_person(number, NAME, registered_by=self.ids["p"])
-        self.hub.consent_to_all(person, "承办人", self.hub.today())
+        self.hub.consent_to_all(person, self.hub.today())
         return person
 
     def refer(self, to: str, person: UUID | None = None, on: date | None = None) -> UUID:
@@ -67,7 +67,6 @@ class World:
             person_id=person or self.person(),
             reason=REASON,
             services=[service],
-            requested_by="承办检察官",
             **extra,
         )
 
