@@ -314,3 +314,31 @@ def test_nothing_is_sent_without_a_channel(world: World) -> None:
     notifier.apply(list(world.hub.recorder.select_notifications(1, 1000)))
     assert notifier.deliver() == 0
     assert len(world.store.items_of(world.users["a-worker"])) == 1
+
+
+def test_a_withdrawal_tells_only_of_referrals_that_relied_on_that_consent(world: World) -> None:
+    hub, ids = world.hub, world.ids
+    person = world.person()  # with a consent to the whole network
+    on_consent = world.refer("a", person)
+    on_basis = hub.refer(
+        requester_id=ids["p"],
+        recipient_id=ids["b"],
+        person_id=person,
+        reason=REASON,
+        services=["medical-aid"],
+        legal_basis="《人民检察院开展国家司法救助工作细则》第五条",
+        invoked_by="检察长",
+    )
+    closed = world.refer("a", person)
+    hub.answer_referral(closed, ids["a"], "reject", reason="不符合条件")
+    hub.withdraw_consent(person, by_agency=None, reason="本人撤回")
+    notifier = world.notifier(None)
+    notifier.apply(list(hub.recorder.select_notifications(1, 10_000)))
+    withdrawn = [
+        i.params["referral_id"]
+        for user in world.users.values()
+        for i in world.store.items_of(user)
+        if i.trigger == "consent-withdrawn"
+    ]
+    assert sorted(withdrawn) == [str(on_consent)] * 2  # its requester and its recipient
+    assert str(on_basis) not in withdrawn and str(closed) not in withdrawn
