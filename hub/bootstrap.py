@@ -16,7 +16,7 @@ from hub.access.read_log import ReadLog
 from hub.access.tokens import AccessStore
 from hub.app import ReliefHub
 from hub.notify.store import NotifyStore
-from hub.settings import Settings
+from hub.settings import PLACEHOLDERS, Settings
 from hub.vault.keystore import KeyStore
 from projections.deadlines import SlaPolicy
 from projections.store import ViewStore
@@ -205,12 +205,13 @@ def build_notifier(
             )
         )
     if settings.notify_webhook_url:
-        secret = settings.notify_webhook_secret
-        if secret is None or not secret.get_secret_value().strip():
+        given = settings.notify_webhook_secret
+        secret = given.get_secret_value().strip() if given is not None else ""
+        if not secret:
             raise ValueError("HUB_NOTIFY_WEBHOOK_URL needs HUB_NOTIFY_WEBHOOK_SECRET")
-        channels["webhook"] = WebhookChannel(
-            settings.notify_webhook_url, secret.get_secret_value().encode()
-        )
+        if settings.env == "production" and (secret.lower() in PLACEHOLDERS or len(secret) < 32):
+            raise ValueError("HUB_NOTIFY_WEBHOOK_SECRET must be at least 32 random characters")
+        channels["webhook"] = WebhookChannel(settings.notify_webhook_url, secret.encode())
     policy = sla_policy(settings)
     dead_letters = build_dead_letters(settings)
     return Notifier(
