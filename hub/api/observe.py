@@ -73,26 +73,45 @@ class Observe:
         try:
             await self.app(scope, receive, observed_send)
         finally:
-            self._record(scope, status, time.perf_counter() - started, context)
+            self._record(scope, status, time.perf_counter() - started)
             request_context.reset(token)
 
     @staticmethod
-    def _record(scope: Scope, status: int, seconds: float, context: dict[str, str]) -> None:
+    def _record(scope: Scope, status: int, seconds: float) -> None:
         method = scope["method"]
         route, name = route_of(scope)
-        metrics.requests.labels(method, route, str(status)).inc()
-        metrics.request_seconds.labels(method, route).observe(seconds)
+        counted, timed, command = _series(method, route, name, status)
+        counted.inc()
+        timed.observe(seconds)
+        if command is not None:
+            command.inc()
+        if log.isEnabledFor(logging.INFO):
+            fields = {
+                "method": method,
+                "route": route,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+            }
+            log.info("request", extra={"fields": fields})  # with the request's context
+
+
+#: (method, route, endpoint, status) → its series: route templates and statuses are few
+_SERIES: dict[tuple[str, str, str | None, int], tuple[Any, Any, Any]] = {}
+
+
+def _series(method: str, route: str, name: str | None, status: int) -> tuple[Any, Any, Any]:
+    """The request counter, latency histogram and (for a POST) command counter of a request,
+    looked up once per combination instead of by labels on every request."""
+    key = (method, route, name, status)
+    found = _SERIES.get(key)
+    if found is None:
+        command = None
         if method == "POST" and name is not None:
-            metrics.commands.labels(name, command_outcome(status)).inc()
-        log.info(
-            "request",
-            extra={
-                "fields": {
-                    **context,
-                    "method": method,
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 2),
-                }
-            },
+            command = metrics.commands.labels(name, command_outcome(status))
+        found = (
+            metrics.requests.labels(method, route, str(status)),
+            metrics.request_seconds.labels(method, route),
+            command,
         )
+        _SERIES[key] = found
+    return found
