@@ -33,6 +33,7 @@ from hub.api.routes import (
     wages,
 )
 from hub.bootstrap import Services
+from hub.console import app as console
 from hub.eventlog.errors import LogUnavailable
 
 DESCRIPTION = """
@@ -144,4 +145,5 @@ def create_app(services: Services) -> FastAPI:
         # (110 µs against 10 µs to find POST /referrals among the hub's routes)
         app.router.routes.extend(module.router.routes)
     responses.document(app)
+    console.mount(app, services)  # the officials' pages (hub/console), under /console
     return app
