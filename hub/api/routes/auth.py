@@ -16,7 +16,6 @@ from starlette.concurrency import run_in_threadpool
 
 from domain.agency import Agency
 from domain.officials import User
-from hub import metrics
 from hub.access.principal import Principal
 from hub.api.deps import IdentityDep, Reader
 from hub.api.problems import Problem
@@ -50,7 +49,6 @@ async def sign_in(body: SignIn, identity: IdentityDep) -> Any:
     try:
         signed = await run_in_threadpool(identity.sign_in, user_id, body.password, body.code)
     except LockedOut as e:
-        metrics.sign_in_failures.labels(e.rule).inc()
         raise Problem(
             429,
             e.rule,
@@ -59,7 +57,6 @@ async def sign_in(body: SignIn, identity: IdentityDep) -> Any:
             headers={"Retry-After": str(e.retry_after)},
         ) from None
     except SignInRefused as e:
-        metrics.sign_in_failures.labels(e.rule).inc()
         raise Problem(
             401,
             e.rule,
