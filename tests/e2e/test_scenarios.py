@@ -240,7 +240,7 @@ def test_7_outbound(driver: Driver, scenarios: dict[str, Any], auditor: str) -> 
     assert driver.get(auditor, f"/cases/{ids['case_id']}/history")[-1]["event"] == "CaseClosed"
     with pytest.raises(ScenarioError, match="403"):
         driver.post(
-            auditor, f"/referrals/{ids['referral_id']}/cancel", {"actor": "x", "reason": "y"}
+            auditor, f"/referrals/{ids['referral_id']}/cancel", {"on_behalf_of": "x", "reason": "y"}
         )
 
 

@@ -137,7 +137,6 @@ def test_keys_and_access_dumped_under_load_restore_with_a_rebuilt_replica(
                         "to_agencies": [ids["ca"]],
                         "services": ["temporary-aid"],
                         "evidence": "written",
-                        "recorded_by": "承办人",
                     }
                     keyed["Idempotency-Key"] = uuid.uuid4().hex
                     own.post(f"/persons/{person}/consent", json=consent, headers=keyed)
@@ -146,7 +145,6 @@ def test_keys_and_access_dumped_under_load_restore_with_a_rebuilt_replica(
                         "person_id": person,
                         "reason": "备份期间转介",
                         "services": ["temporary-aid"],
-                        "requested_by": "承办人",
                     }
                     keyed["Idempotency-Key"] = uuid.uuid4().hex
                     answer = own.post("/referrals", json=body, headers=keyed)
