@@ -40,7 +40,7 @@
 | ``HUB_SMTP_USERNAME`` / ``HUB_SMTP_PASSWORD`` | unset | a login, when the server asks for one |
 | ``HUB_SMTP_FROM`` | ``referral-hub@localhost`` | the sender's address |
 | ``HUB_NOTIFY_WEBHOOK_URL`` / ``HUB_NOTIFY_WEBHOOK_SECRET`` | unset | the relay notifications are POSTed to, signed with the secret (both or neither) |
-| ``HUB_NOTIFY_MAX_ATTEMPTS`` | ``8`` | attempts of one message before it is listed as failed |
+| ``HUB_NOTIFY_MAX_ATTEMPTS`` | ``12`` | attempts of one message before it is listed as failed (with the defaults below, about 2.5 hours of a channel down) |
 | ``HUB_NOTIFY_RETRY_SECONDS`` / ``HUB_NOTIFY_RETRY_MAX_SECONDS`` | ``5`` / ``3600`` | the first wait before a retry, doubled each time up to the most |
 | ``HUB_NOTIFY_DIGEST_HOUR`` | ``8`` | the hour (China time) daily digests go out |
 | ``HUB_NOTIFY_CHECK_SECONDS`` | ``60`` | how often deadlines and dead letters are looked at |
@@ -122,7 +122,7 @@ class Settings(BaseSettings):
     smtp_from: str = "referral-hub@localhost"
     notify_webhook_url: str | None = None
     notify_webhook_secret: SecretStr | None = None
-    notify_max_attempts: int = Field(default=8, ge=1)
+    notify_max_attempts: int = Field(default=12, ge=1)
     notify_retry_seconds: float = Field(default=5.0, gt=0)
     notify_retry_max_seconds: float = Field(default=3600.0, gt=0)
     notify_digest_hour: int = Field(default=8, ge=0, le=23)

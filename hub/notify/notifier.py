@@ -63,7 +63,7 @@ class Channel(Protocol):
 
 @dataclass(frozen=True)
 class Retry:
-    max_attempts: int = 8
+    max_attempts: int = 12
     base_seconds: float = 5.0
     max_seconds: float = 3600.0
 
