@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from hub.ports import LogPort
 
 TOPICS = [
-    get_topic(c) for c in (Referral.Requested, AidCase.LeadReceived, Agency.Registered, User.Added)
+    get_topic(c)
+    for c in (Referral.Requested, AidCase.LeadReceived, Agency.Registered, User.Added)
 ]
 BATCH = 1000
 
