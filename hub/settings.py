@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     access_log_flush_seconds: float = Field(default=1.0, gt=0)
     #: how long a signed-in official's session token lasts
     session_minutes: float = Field(default=30.0, gt=0, le=24 * 60)
+    #: the console is served behind HTTPS: its cookies are marked Secure
+    console_https: bool = False
     sla_completion_days: int = 10
     sla_amber_days: int = 2
     metrics_host: str = "127.0.0.1"

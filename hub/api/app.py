@@ -33,6 +33,7 @@ from hub.api.routes import (
     wages,
 )
 from hub.bootstrap import Services
+from hub.console import app as console
 from hub.eventlog.errors import LogUnavailable
 
 DESCRIPTION = """
@@ -141,4 +142,5 @@ def create_app(services: Services) -> FastAPI:
     for module in modules:
         app.include_router(module.router)
     responses.document(app)
+    console.mount(app, services)  # the officials' pages (hub/console), under /console
     return app
