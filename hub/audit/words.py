@@ -1,12 +1,17 @@
 """The words of the audit report (审计报告用语): events, fields and values, in Chinese and English.
 
+Statuses, services, provisions and directions are the console's words (:mod:`hub.words`);
+the events, stages, fields and the other coded values are the report's own.
+
 One table per kind of word, each entry ``code: (中文, English)``; :func:`say` picks the
 language and shows an unknown code as it is, so a report of a newer log still prints.
 """
 
 from __future__ import annotations
 
-Words = dict[str, tuple[str, str]]
+from hub.words import DIRECTIONS, PROVISIONS, SERVICES, STATUSES, Words
+
+__all__ = ["EVENTS", "FIELDS", "REPORT", "STAGES", "STATUSES", "VALUES", "Words", "say"]
 
 #: an aid case's events (司法救助程序), and a referral's (转介)
 EVENTS: Words = {
@@ -32,19 +37,6 @@ EVENTS: Words = {
     "ReReferred": ("重新转介", "re-referred"),
 }
 
-#: a referral's statuses (HL7 FHIR Task)
-STATUSES: Words = {
-    "requested": ("已发起", "requested"),
-    "received": ("已接收", "received"),
-    "accepted": ("已受理", "accepted"),
-    "rejected": ("已拒绝", "rejected"),
-    "in-progress": ("办理中", "in progress"),
-    "on-hold": ("暂停", "on hold"),
-    "completed": ("已办结", "completed"),
-    "failed": ("未能办结", "failed"),
-    "cancelled": ("已撤回", "cancelled"),
-}
-
 #: an aid case's stages
 STAGES: Words = {
     "received": ("已受理", "received"),
@@ -60,7 +52,9 @@ STAGES: Words = {
 
 #: coded values of the events' fields: sources, situations, grounds, services, kinds…
 VALUES: Words = {
-    **{f"status:{k}": v for k, v in STATUSES.items()},
+    **SERVICES,
+    **PROVISIONS,  # after the services: a provision "money" reads as a donation given
+    **DIRECTIONS,
     "applicant": ("当事人申请", "application"),
     "case-department": ("办案部门移送", "from the case department"),
     "referral": ("其他单位线索移送", "lead referred by an agency"),
@@ -85,33 +79,12 @@ VALUES: Words = {
     "already-helped": ("已获合理社会救助", "already reasonably helped"),
     "life-threatened": ("犯罪行为危及生命", "life threatened"),
     "urgent-treatment-unaffordable": ("重伤急需救治无力承担", "urgent treatment unaffordable"),
-    "inbound": ("移送检察院（线索移送）", "inbound (lead to the procuratorate)"),
-    "outbound": ("检察院移送救助帮扶", "outbound (from the procuratorate)"),
-    "lateral": ("单位之间", "between agencies"),
     "chief-procurator-meeting": ("检察长办公会", "chief procurator's meeting"),
     "strict-review": ("严格审查", "strict review"),
     "approved": ("同意", "approved"),
     "refused": ("不同意", "refused"),
     "criminal-hardship": ("刑事特困救助", "criminal hardship"),
     "civil-tort": ("民事侵权致困", "civil tort"),
-    "minimum-living-allowance": ("最低生活保障", "minimum living allowance"),
-    "extreme-poverty-support": ("特困人员供养", "extreme poverty support"),
-    "disaster-relief": ("受灾人员救助", "disaster relief"),
-    "medical-aid": ("医疗救助", "medical aid"),
-    "education-aid": ("教育救助", "education aid"),
-    "housing-aid": ("住房救助", "housing aid"),
-    "employment-aid": ("就业救助", "employment aid"),
-    "temporary-aid": ("临时救助", "temporary aid"),
-    "donation": ("捐款", "donation"),
-    "job": ("就业岗位", "job"),
-    "counselling": ("心理疏导", "counselling"),
-    "student-loan": ("助学贷款", "student loan"),
-    "judicial-relief": ("国家司法救助", "judicial relief"),
-    "money": ("捐款", "money"),
-    "loan": ("贷款", "loan"),
-    "allowance": ("救助金、补助", "allowance"),
-    "in-kind": ("实物", "in kind"),
-    "other": ("其他", "other"),
 }
 
 #: the events' fields, in the order a report lists them (those not named here follow)
