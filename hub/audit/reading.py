@@ -28,6 +28,7 @@ UNSHOWN = {
     "originator_id_type",
     "consent_id",
     "backdate_reason",
+    "on_behalf_of",  # shown with who acted
 }
 #: fields holding an agency's id
 AGENCY_FIELDS = {"requester_id", "recipient_id"}
@@ -102,6 +103,9 @@ class Reader:
             name = f"{by['name']}（{kind}）" if self.lang == "zh" else f"{by['name']} ({kind})"
         else:
             name = describe(by["name"], by.get("roles") or [], self.lang)
+        note = entry.get("on_behalf_of")
+        if note:  # 代为办理: on whose behalf, never who acted
+            name += f"代{note}" if self.lang == "zh" else f" on behalf of {note}"
         return [name, *agency]
 
     def value(self, name: str, value: Any) -> str:
