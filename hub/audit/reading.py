@@ -152,7 +152,7 @@ class Reader:
             if p.get("description"):
                 text += ("：" if lang == "zh" else ": ") + str(p["description"])
             parts.append(text)
-        return "；".join(parts)
+        return ("；" if lang == "zh" else "; ").join(parts)
 
     def details(self, details: dict[str, Any]) -> list[tuple[str, str]]:
         shown = [
