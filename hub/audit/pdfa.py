@@ -43,6 +43,8 @@ def archival(pdf_bytes: bytes, *, title: str, lang: str, made: datetime) -> byte
             meta["pdf:Producer"] = "ReportLab, pikepdf"
             meta["pdfaid:part"] = "2"
             meta["pdfaid:conformance"] = "B"
+        if "/Trapped" in pdf.docinfo:  # ReportLab's; PDF/A wants it in XMP too, or not at all
+            del pdf.docinfo["/Trapped"]
         icc = pikepdf.Stream(pdf, srgb_profile())
         icc["/N"] = 3
         pdf.Root.OutputIntents = pikepdf.Array(

@@ -216,6 +216,15 @@ def test_archival_metadata_and_output_intent(zhou: dict[str, Any], tmp_path: Pat
         assert profile.N == 3 and profile.read_bytes()[36:40] == b"acsp"
         assert str(doc.Root.Lang) == "zh-CN"
         assert doc.trailer.ID
+        # the document information says nothing the XMP does not
+        assert set(doc.docinfo.keys()) <= {
+            "/Title",
+            "/Author",
+            "/Creator",
+            "/Producer",
+            "/CreationDate",
+            "/ModDate",
+        }
 
 
 def test_the_cli_table_names_who_acted(home: HubHome, scenarios: dict[str, Any]) -> None:
