@@ -24,6 +24,7 @@ from hub.api.routes import (
     cases,
     feed,
     health,
+    notifications,
     operations,
     persons,
     referrals,
@@ -71,6 +72,7 @@ def live_figures(services: Services) -> metrics.Figures:
                 [({}, waiting)],
             )
         )
+    figures += metrics.notification_figures(services.notify.counts())
     return figures
 
 
@@ -138,6 +140,7 @@ def create_app(services: Services) -> FastAPI:
         operations,
         sign_in,
         wages,
+        notifications,
     )
     for module in modules:
         # the routes themselves, not the router: FastAPI matches an included router's routes

@@ -132,12 +132,14 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.wage_tables",
     },
     "hub.feeds": {"hub.eventlog", "hub.identity", "hub.ports", "hub.vault"},
+    "hub.notify": {"hub.metrics", "hub.smalldb"},  # reads the hub through what it is given
     "hub.app": {"hub.commands", "hub.transcodings", "hub.vault"},
     "hub.bootstrap": {
         "hub.access",
         "hub.app",
         "hub.feeds",
         "hub.identity",
+        "hub.notify",
         "hub.settings",
         "hub.vault",
     },
@@ -154,6 +156,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.identity",
         "hub.logs",
         "hub.metrics",
+        "hub.notify",
         "hub.privacy",
         "hub.readiness",
         "hub.wage_tables",
@@ -166,6 +169,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.bootstrap",
         "hub.commands",
         "hub.identity",
+        "hub.notify",  # the bell and the list read the notifier's store
         "hub.words",
     },
     "hub.backup": {"hub.bootstrap", "hub.settings"},
@@ -183,6 +187,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.identity",
         "hub.logs",
         "hub.metrics",
+        "hub.notify",
         "hub.settings",
         "hub.wage_tables",
     },
