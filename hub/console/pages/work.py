@@ -32,7 +32,7 @@ from hub.console import i18n
 from hub.console.commands import new_key, run_once
 from hub.console.nav import NavItem, anyone
 from hub.console.security import PREFIX
-from hub.console.session import Csrf, Official, lang_of, services_of
+from hub.console.session import SIGNED_FORM, Official, lang_of, services_of
 from projections import referrals as referral_view
 from projections.deadlines import standing
 
@@ -89,6 +89,7 @@ i18n.register(
         "work.provider": ("提供方", "Provider"),
         "work.description": ("说明", "Description"),
         "work.done": ("已{action}。", "{action}: done."),
+        "work.refer_on": ("转介给其他单位", "Refer to another agency"),
         "work.agencies": ("选择单位", "Choose an agency"),
         "work.amount_invalid": (
             "金额须为不超过两位小数的数字。",
@@ -275,7 +276,7 @@ def yuan_to_fen(text: str) -> int | None:
     return int(whole) * 100 + int(cents.ljust(2, "0") or 0)
 
 
-@router.post("/referrals/{referral_id}/{action}", dependencies=[Csrf])
+@router.post("/referrals/{referral_id}/{action}", dependencies=SIGNED_FORM)
 def act(
     request: Request,
     principal: Official,
