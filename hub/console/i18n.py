@@ -133,6 +133,10 @@ RULES: dict[str, tuple[str, str]] = {
         "该表单已用于另一项操作，请刷新页面后重试。",
         "This form was already used for another request; reload and try again.",
     ),
+    "view-not-built": (
+        "数据视图正在生成，请稍后刷新页面。",
+        "The view is still being built; reload the page in a moment.",
+    ),
     "validation": ("填写的内容不完整或格式不对。", "Some fields are missing or malformed."),
 }
 
