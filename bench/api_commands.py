@@ -73,7 +73,6 @@ def set_up(base: str, admin: str) -> tuple[str, dict[str, Any]]:
             "to_agencies": [ids["civil-affairs"]],
             "services": ["temporary-aid"],
             "evidence": "written",
-            "recorded_by": "承办人",
         }
         post(token, f"/persons/{person_id}/consent", consent)
     body = {
@@ -81,7 +80,6 @@ def set_up(base: str, admin: str) -> tuple[str, dict[str, Any]]:
         "person_id": person_id,
         "reason": "生活困难，申请临时救助",
         "services": ["temporary-aid"],
-        "requested_by": "承办人",
     }
     return token, body
 

@@ -9,8 +9,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
 
-from hub.access.principal import Principal
+from hub.access.principal import Principal, PrincipalKind
 from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of, may_read, own_agency
+from hub.api.problems import who_acted_problem
 from hub.api.schemas import (
     Created,
     EventPublic,
@@ -43,7 +44,7 @@ def refer_command(
             person_id=body.person_id,
             reason=body.reason,
             services=[s.value for s in body.services],
-            requested_by=body.requested_by,
+            on_behalf_of=body.on_behalf_of,
             case_id=body.case_id,
             legal_basis=body.legal_basis,
             invoked_by=body.invoked_by,
@@ -94,7 +95,7 @@ def re_refer(
                 by_agency=agency_of(staff),
                 new_recipient_id=body.recipient_id,
                 reason=body.reason,
-                actor=body.actor,
+                on_behalf_of=body.on_behalf_of,
                 services=[s.value for s in body.services] if body.services else None,
             )
         },
@@ -133,20 +134,33 @@ def answer_command(
 ) -> Callable[[], dict[str, Any]]:
     """The command an answer runs (here and on the console's referral page)."""
 
+    note = _on_behalf_of(body, staff)
+
     def command() -> dict[str, Any]:
         status = hub.answer_referral(
             referral_id,
             agency_of(staff),
             action,
-            body.actor,
             body.reason,
             body.outcome.model_dump(mode="json") if body.outcome else None,
+            on_behalf_of=note,
             request_key=key,
         )
         version = hub.get_referral(referral_id)["version"]
         return {"id": referral_id, "status": status, "version": version}
 
     return command
+
+
+def _on_behalf_of(body: ReferralAnswer, caller: Principal) -> str | None:
+    """The answer's note. ``actor``, what connectors sent before ``on_behalf_of``, is kept as
+    the note when a connector's token sends it (one deprecation period, docs/identity.md);
+    from an official it is refused, as every body that names who acted is."""
+    if body.actor is None:
+        return body.on_behalf_of
+    if caller.kind != PrincipalKind.CONNECTOR or body.on_behalf_of is not None:
+        raise who_acted_problem("actor")
+    return body.actor
 
 
 @router.get(

@@ -67,7 +67,7 @@ i18n.register(
         "work.direction": ("方向", "Direction"),
         "work.reason": ("转介理由", "Reason"),
         "work.status_reason": ("状态说明", "Status reason"),
-        "work.requested_by": ("经办人", "Requested by"),
+        "work.on_behalf_of": ("代为办理", "On behalf of"),
         "work.requested_on": ("转介日期", "Requested on"),
         "work.outcome": ("办理结果", "Outcome"),
         "work.successful": ("办成", "Successful"),
@@ -327,7 +327,6 @@ def act(
     try:
         body = ReferralAnswer.model_validate(
             {
-                "actor": principal.name,
                 "reason": reason.strip() or None,
                 "outcome": outcome,
             }
