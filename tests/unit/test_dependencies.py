@@ -158,7 +158,14 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.wage_tables",
     },
     # the console: the API's pages, on the API's access layer (deps, gate) and commands
-    "hub.console": {"hub.access", "hub.api", "hub.bootstrap", "hub.commands", "hub.identity"},
+    "hub.console": {
+        "hub.access",
+        "hub.api",
+        "hub.bootstrap",
+        "hub.commands",
+        "hub.identity",
+        "hub.privacy",
+    },
     "hub.backup": {"hub.bootstrap", "hub.settings"},
     "hub.demo": {"hub.access", "hub.api", "hub.bootstrap", "hub.settings", "hub.wage_tables"},
     "hub.cli": {

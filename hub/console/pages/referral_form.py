@@ -224,7 +224,6 @@ def send(
                 "case_id": case or None,
                 "reason": reason.strip(),
                 "services": [service],
-                "requested_by": principal.name,
                 "legal_basis": legal_basis.strip() or None,
                 "invoked_by": principal.name if legal_basis.strip() else None,
             }
