@@ -46,7 +46,6 @@ def a_and_her_case(hub: Hub) -> tuple[str, str, str]:
         "to_agencies": [bureau],
         "services": ["temporary-aid"],
         "evidence": "written",
-        "recorded_by": "承办检察官",
     }
     hub.api("POST", f"/persons/{person}/consent", token, consent)
     return person, case, bureau

@@ -148,7 +148,7 @@ def test_the_new_referral_shows_the_consent_and_sends_once(browser: Any, api: Ap
     chosen = b.get(
         f"/console/work/new?person={person}&service=medical-aid&recipient={api.ids['mi']}"
     )
-    assert "覆盖本次转介的同意书" in chosen.text and "written" in chosen.text
+    assert "覆盖本次转介的同意书" in chosen.text and "书面同意" in chosen.text
     form = {
         "key": b.key(),
         "person": person,
