@@ -4,6 +4,7 @@ inbox filters and follows the referrals view, and auditors read without forms.""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -204,3 +205,29 @@ def test_what_is_not_yuan_is_refused(text: str) -> None:
 def test_the_filters_show_yuan_and_china_time() -> None:
     assert yuan(123_456_789) == "1,234,567.89 元" and yuan(5) == "0.05 元"
     assert china_time("2026-12-02T16:30:00+00:00") == "2026-12-03 00:30"
+
+
+MESSAGE_KEY = re.compile(
+    r"\b(?:app|nav|work|new|status|service|provision|kind|action|event|direction|evidence|"
+    r"sla|fresh|error|sign_in|lang)\.[a-z_]+\b"
+)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_work_page_has_its_words_in_both_languages(browser: Any, api: Api, lang: str) -> None:
+    """A message missing from the catalogue would show its key: none does."""
+    referral = api.referral("p", "ca")
+    b = browser("ca")
+    b.get(f"/console/work?lang={lang}")
+    answer(b, referral, "accept")
+    answer(b, referral, "complete", provision_kind="money", amount="10")
+    person = api.get("ca", f"/referrals/{referral}").json()["person_id"]
+    for path in (
+        "/console/work",
+        "/console/work?box=outbox&when=soon",
+        f"/console/work/referrals/{referral}",
+        f"/console/work/new?person={person}&service=medical-aid&recipient={api.ids['mi']}",
+        "/console/no-such-page",
+    ):
+        page = b.get(path)
+        assert not MESSAGE_KEY.findall(page.text), (path, MESSAGE_KEY.findall(page.text))
