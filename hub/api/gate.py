@@ -161,7 +161,9 @@ class Gate:
         resolved = await resolve_bearer(self.identity, self.oidc, token)
         if isinstance(resolved, Problem):
             return resolved
-        context = scope.get("state", {}).get("log_context")
+        state = scope.setdefault("state", {})
+        state["principal"] = resolved  # the routes' dependencies take it, not resolve it again
+        context = state.get("log_context")
         if context is not None:  # the request's log lines name who asked (ids only)
             context["token_id"] = resolved.token_id
             context["role"] = resolved.role.value

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from domain.errors import NotFound
+from hub import metrics
 from hub.access.principal import Principal, PrincipalKind, access_role
 from hub.access.tokens import TOKEN_CACHE_SECONDS, AccessStore
 from hub.identity.passwords import Passwords, SignInRefused
@@ -114,10 +115,14 @@ class Identity:
             user: dict[str, Any] | None = self.users.get_user(user_id)
         except NotFound:
             user = None
-        self.passwords.verify(user_id if user else None, password, code)
-        principal = principal_of(user, "") if user else None
-        if principal is None:
-            raise SignInRefused("sign-in refused")
+        try:
+            self.passwords.verify(user_id if user else None, password, code)
+            principal = principal_of(user, "") if user else None
+            if principal is None:
+                raise SignInRefused("sign-in refused")
+        except SignInRefused as refused:  # LockedOut too: counted by its rule
+            metrics.sign_in_failures.labels(refused.rule).inc()
+            raise
         return self.start_session(principal)
 
     def start_session(self, principal: Principal) -> SignedIn:

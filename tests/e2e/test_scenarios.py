@@ -270,7 +270,9 @@ def scenario_streams(made: Any, key: str = "") -> Iterator[tuple[str, str]]:
         yield key.removesuffix("_id"), made
 
 
-def test_every_history_names_its_officials(driver: Driver, scenarios: dict[str, Any]) -> None:
+def test_every_history_names_its_officials(
+    driver: Driver, scenarios: dict[str, Any], auditor: str
+) -> None:
     """Every step of the seven scenarios, on every case and referral, was taken by a named
     official of the acting agency, with the role they hold, from their sign-in; no body named
     anyone (no note), and the history reads 姓名（角色）."""

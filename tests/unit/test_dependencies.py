@@ -119,7 +119,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.audit": {"hub.vault"},
     "hub.ports": {"hub.commands"},  # the link index's type, for type checking only
     "hub.access": {"hub.ports", "hub.smalldb"},
-    "hub.identity": {"hub.access", "hub.settings", "hub.smalldb"},
+    "hub.identity": {"hub.access", "hub.metrics", "hub.settings", "hub.smalldb"},  # sign-ins
     "hub.commands": {
         "hub.access",
         "hub.audit",

@@ -20,6 +20,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from hub import metrics
 from hub.access.principal import Principal, PrincipalKind
 from hub.api.gate import invalid_token
 from hub.api.problems import Problem
@@ -106,14 +107,18 @@ async def _callback(request: Request, *, console: bool) -> Response:
         vouched = await run_in_threadpool(flow.finish, request.cookies.get(COOKIE), params)
         principal = await run_in_threadpool(identity.principal_for_provider, vouched)
     except SignInRefused as refused:
+        metrics.sign_in_failures.labels(f"oidc-{refused.rule}").inc()
         raise Problem(400, refused.rule, "Sign-in not completed", refused.detail) from None
     except TokenRefused as refused:
         if refused.reason == "no-hub-role":
+            metrics.sign_in_failures.labels("no-hub-role").inc()
             raise Problem(403, "no-hub-role", "No role in the hub", refused.detail) from None
+        metrics.sign_in_failures.labels("invalid-jwt").inc()
         raise invalid_token(refused) from None
     except ProviderUnavailable as error:
         raise unavailable(error) from None
     if principal.kind != PrincipalKind.USER or principal.user_id is None:
+        metrics.sign_in_failures.labels("no-hub-official").inc()
         raise Problem(
             403,
             "no-hub-official",
