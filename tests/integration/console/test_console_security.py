@@ -199,3 +199,11 @@ def test_another_agencys_referral_reads_as_a_missing_one(browser: Any, api: Api)
     assert "没有找到该页面或记录" in other.text
     strip = lambda text: text.replace(b.csrf, "")  # noqa: E731
     assert strip(other.text) == strip(missing.text)
+
+
+def test_the_hubs_root_sends_every_browser_to_the_console(api: Api, browser: Any) -> None:
+    """``/`` answers without a token (no 401 for a browser) and only points to the console."""
+    for b in (browser(), browser("ca")):
+        root = b.get("/")
+        assert root.status_code == 303 and root.headers["location"] == "/console/"
+    assert api.client.get("/", follow_redirects=False).headers["location"] == "/console/"
