@@ -119,6 +119,7 @@ def box_page(
     service: str | None,
     when: str,
     cursor: str | None,
+    limit: int = 50,
 ) -> dict[str, Any]:
     services = services_of(request)
     statuses = [status] if status else None
@@ -128,7 +129,7 @@ def box_page(
         status=statuses,
         service=Service(service) if service else None,
         overdue=True if when == "overdue" else (False if when == "soon" else None),
-        limit=50,
+        limit=limit,
         cursor=cursor,
     )
     page = read_box(
@@ -145,6 +146,19 @@ def box_page(
         if when != "soon" or item["level"] == "amber":
             items.append(item)
     return {**page, "items": items}
+
+
+COUNTED = 200  # beyond this a count reads "200+"
+
+
+def counts(request: Request, principal: Principal, agency_id: UUID, box: str) -> dict[str, str]:
+    """How many are new, due soon and overdue (each read as its filter reads it)."""
+    found = {}
+    for when in ("new", "soon", "overdue"):
+        page = box_page(request, principal, agency_id, box, None, None, when, None, COUNTED)
+        n = len(page["items"])
+        found[when] = f"{n}+" if page["next_cursor"] and n >= COUNTED else str(n)
+    return found
 
 
 def _choice(value: str | None, allowed: tuple[str, ...] | list[str]) -> str | None:
@@ -177,6 +191,7 @@ def queue(
     values = {
         "box": box,
         "page": page,
+        "counts": counts(request, principal, agency_id, box),
         "filters": {"status": status, "service": service, "when": when},
         "agency_id": agency_id if agency_id != principal.agency_id else None,
         "agency_name": services.hub.get_agency(agency_id)["name"],

@@ -134,6 +134,9 @@ def test_the_inbox_filters_by_service_and_deadline_and_says_how_fresh_it_is(
     assert temporary in only and allowance not in only
     overdue = b.get("/console/work?when=overdue").text
     assert temporary not in overdue  # just requested: not overdue
+    counted = re.search(r"新到 <strong>(\d+)</strong>", every)
+    assert counted and int(counted.group(1)) >= 2  # both are new (requested)
+    assert "已超期 <strong>0</strong>" in every
     fragment = b.get("/console/work?fragment=true")
     assert fragment.status_code == 200 and "<html" not in fragment.text
     assert temporary in fragment.text
