@@ -68,6 +68,7 @@ i18n.register(
         "work.reason": ("转介理由", "Reason"),
         "work.status_reason": ("状态说明", "Status reason"),
         "work.on_behalf_of": ("代为办理", "On behalf of"),
+        "work.requested_by": ("发起人", "Requested by"),
         "work.requested_on": ("转介日期", "Requested on"),
         "work.outcome": ("办理结果", "Outcome"),
         "work.successful": ("办成", "Successful"),

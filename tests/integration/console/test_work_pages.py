@@ -51,6 +51,7 @@ def test_accept_and_complete_with_a_donation_through_the_forms(browser: Any, api
     ]
     page = b.get(f"/console/work/referrals/{referral}")
     assert "已办结" in page.text and "1,500.50 元" in page.text
+    assert re.search(r"<dt>发起人</dt><dd>[^<]+</dd>", page.text), page.text  # from its history
     history = api.get("p", f"/referrals/{referral}/history").json()
     assert history[-1]["by"]["user_id"] is not None  # the official who signed in, not a token
 
