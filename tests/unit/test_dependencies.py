@@ -114,9 +114,10 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.metrics": set(),  # every process's series; reads views through projections
     "hub.logs": set(),
     "hub.readiness": set(),
+    "hub.words": set(),  # the words officials read for the domain's codes
     "hub.eventlog": {"hub.metrics"},  # the Kafka writer's group sizes
     "hub.vault": {"hub.metrics", "hub.smalldb"},  # appends counted where they are chained
-    "hub.audit": {"hub.vault"},
+    "hub.audit": {"hub.vault", "hub.words"},
     "hub.ports": {"hub.commands"},  # the link index's type, for type checking only
     "hub.access": {"hub.ports", "hub.smalldb"},
     "hub.identity": {"hub.access", "hub.metrics", "hub.settings", "hub.smalldb"},  # sign-ins
@@ -161,10 +162,12 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.console": {
         "hub.access",
         "hub.api",
+        "hub.audit",  # the audit pages read a replay as the PDF report does
         "hub.bootstrap",
         "hub.commands",
         "hub.identity",
         "hub.privacy",
+        "hub.words",
     },
     "hub.backup": {"hub.bootstrap", "hub.settings"},
     "hub.demo": {"hub.access", "hub.api", "hub.bootstrap", "hub.settings", "hub.wage_tables"},
