@@ -32,6 +32,7 @@ class World:
     person: str
     id_number: str
     referral: str
+    case: str  # the procuratorate's case of hers (the audit pages replay it)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def signed(status: int, *, anonymous: int = 303, **others: int) -> dict[str, int
     found.update(anonymous=anonymous, **{k.replace("_", "-"): v for k, v in others.items()})
     return found
 
+
+AUDIT = signed(403, auditor=200, admin=200)
 
 MATRIX: list[Row] = [
     Row("GET", "/", same(303), lambda w, a: "/console/"),
@@ -106,6 +109,23 @@ MATRIX: list[Row] = [
         },
     ),
     Row("GET", "/static", same(200), lambda w, a: "/console/static/console.css"),
+    # the audit pages: auditors and administrators; any agency's official, party or not, is
+    # told "not allowed" (as the API's audit routes answer 403)
+    Row("GET", "/audit", AUDIT, lambda w, a: "/console/audit"),
+    Row("GET", "/audit/cases/{case_id}", AUDIT, lambda w, a: f"/console/audit/cases/{w.case}"),
+    Row(
+        "GET",
+        "/audit/cases/{case_id}/report.pdf",
+        AUDIT,
+        lambda w, a: f"/console/audit/cases/{w.case}/report.pdf",
+    ),
+    Row(
+        "GET",
+        "/audit/cases/{case_id}/replay.jsonl",
+        AUDIT,
+        lambda w, a: f"/console/audit/cases/{w.case}/replay.jsonl?day=0",
+    ),
+    Row("GET", "/audit/access-log", AUDIT, lambda w, a: "/console/audit/access-log"),
 ]
 
 
@@ -114,7 +134,7 @@ def world(api: Api) -> World:
     person = str(api.ok("p", "/persons", {"id_number": number, "name": "矩阵当事人"})["id"])
     api.ok("p", f"/persons/{person}/consent", api.consent_to_all())
     referral = api.referral("p", "ca", person_id=person)
-    return World(person, number, referral)
+    return World(person, number, referral, api.case("p", person))
 
 
 @pytest.fixture(scope="module")
