@@ -75,6 +75,7 @@ def _serve(settings: Settings, services: Any) -> None:
             settings.metrics_host, settings.metrics_port, api.state.metrics_registry
         )
     console.print(f"{LABELS['zh']['serving']} / serving: http://{settings.host}:{settings.port}")
+    console.print(f"工作台 / console: http://{settings.host}:{settings.port}/console/")
     uvicorn.run(
         api,
         host=settings.host,

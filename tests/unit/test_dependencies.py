@@ -170,6 +170,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.commands",
         "hub.identity",
         "hub.notify",  # the bell and the list read the notifier's store
+        "hub.privacy",
         "hub.words",
     },
     "hub.backup": {"hub.bootstrap", "hub.settings"},
