@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import driver, scenarios, services  # noqa: F401  (the scenario fixtures)
+from tests.integration.projections.dashboard_case import DashboardCase
 from tests.integration.projections.kill_case import RealWorkerKillCase
 from tests.integration.projections.sla_case import SlaWatchListCase
 from tests.integration.projections.stores import StoreMaker, postgres_stores
@@ -30,4 +31,8 @@ class TestSlaOnPostgres(SlaWatchListCase):
 
 
 class TestRealWorkerKillOnPostgres(RealWorkerKillCase):
+    pass
+
+
+class TestDashboardOnPostgres(DashboardCase):
     pass

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import driver, scenarios, services  # noqa: F401  (the scenario fixtures)
+from tests.integration.projections.dashboard_case import DashboardCase
 from tests.integration.projections.kill_case import RealWorkerKillCase
 from tests.integration.projections.sla_case import SlaWatchListCase
 from tests.integration.projections.stores import StoreMaker, sqlite_stores
@@ -28,4 +29,8 @@ class TestSlaOnSQLite(SlaWatchListCase):
 
 
 class TestRealWorkerKillOnSQLite(RealWorkerKillCase):
+    pass
+
+
+class TestDashboardOnSQLite(DashboardCase):
     pass
