@@ -114,6 +114,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.metrics": set(),  # every process's series; reads views through projections
     "hub.logs": set(),
     "hub.readiness": set(),
+    "hub.dashboards": set(),  # labels and exports of the dashboards' figures
     "hub.eventlog": {"hub.metrics"},  # the Kafka writer's group sizes
     "hub.vault": {"hub.metrics", "hub.smalldb"},  # appends counted where they are chained
     "hub.audit": {"hub.vault"},
@@ -146,6 +147,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.audit",
         "hub.bootstrap",
         "hub.commands",
+        "hub.dashboards",
         "hub.eventlog",
         "hub.feeds",
         "hub.idempotency",
