@@ -159,7 +159,15 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.wage_tables",
     },
     "hub.backup": {"hub.bootstrap", "hub.settings"},
-    "hub.demo": {"hub.access", "hub.api", "hub.bootstrap", "hub.settings", "hub.wage_tables"},
+    "hub.demo": {
+        "hub.access",
+        "hub.api",
+        "hub.bootstrap",
+        "hub.idempotency",  # the synthetic history, recorded in batches
+        "hub.identity",  # as the synthetic officials
+        "hub.settings",
+        "hub.wage_tables",
+    },
     "hub.cli": {
         "hub.access",
         "hub.api",

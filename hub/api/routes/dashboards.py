@@ -14,11 +14,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response
 
+from domain.values import EARLIEST_DATE, LATEST_DATE
 from hub.access.tokens import Principal
 from hub.api.deps import HubDep, Reader, reading_agency, within_region
 from hub.api.problems import Problem
 from hub.api.routes.views import ServicesDep, answer
-from hub.api.schemas import DashboardPublic, Day, MechanismActivityPublic
+from hub.api.schemas import DashboardPublic, MechanismActivityPublic
 from hub.bootstrap import Services
 from hub.dashboards.export import to_csv, to_xlsx
 from projections.dashboard_query import dashboard
@@ -27,8 +28,9 @@ from projections.mechanism_activity import mechanism_activity
 router = APIRouter(tags=["views"])
 
 RegionPath = Annotated[str, Path(pattern=r"^\d{2}(\d{2}){0,2}$")]
-From = Annotated[Day | None, Query(alias="from")]
-To = Annotated[Day | None, Query(alias="to")]
+ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"  # only an ISO date: a number is not taken for a Unix time
+From = Annotated[str | None, Query(alias="from", pattern=ISO_DAY, description="YYYY-MM-DD")]
+To = Annotated[str | None, Query(alias="to", pattern=ISO_DAY, description="YYYY-MM-DD")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORTS: dict[int | str, dict[str, Any]] = {
     200: {
@@ -38,10 +40,24 @@ EXPORTS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def period(services: Services, date_from: date | None, date_to: date | None) -> tuple[date, date]:
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise Problem(422, "validation", "Invalid request", f"not a date: {text}") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise Problem(
+            422, "validation", "Invalid request", f"dates lie within {EARLIEST_DATE}..{LATEST_DATE}"
+        )
+    return day
+
+
+def period(services: Services, date_from: str | None, date_to: str | None) -> tuple[date, date]:
     """The period asked for; by default the 365 days up to today."""
-    to = date_to or services.hub.today()
-    start = date_from or to - timedelta(days=364)
+    to = _day(date_to) or services.hub.today()
+    start = _day(date_from) or to - timedelta(days=364)
     if to < start:
         raise Problem(422, "validation", "Invalid request", "the period ends before it starts")
     return start, to

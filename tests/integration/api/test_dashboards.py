@@ -91,6 +91,8 @@ def test_bad_dashboard_requests_are_problems(api: Api) -> None:
         api.get("p", "/views/dashboard/65?from=2025-02-01&to=2025-01-01"), 422, "validation"
     )
     assert api.get("p", "/views/dashboard/6a").status_code == 422
+    for bad in ("from=2025-02-30", "to=0", "from=1900-01-01"):
+        assert_problem(api.get("p", f"/views/dashboard/659001?{bad}"), 422, "validation")
     assert api.get("p", "/views/dashboard/659001/export?format=pdf").status_code == 422
     assert_problem(api.get("out", "/views/dashboard/659001"), 403, "forbidden")
     assert api.get("out", "/views/dashboard/659002").status_code == 200
