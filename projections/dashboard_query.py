@@ -122,28 +122,35 @@ class _Query:
 
     def __init__(self, view: View, region: str, lo: str, hi: str) -> None:
         self.view, self.region, self.lo, self.hi = view, region, lo, hi
-        self.like = f"{region}%"
+        if not (region.isdigit() and len(region) in (2, 4, 6)):
+            raise ValueError("a region code has 2, 4 or 6 digits")
+        # a prefix as a range of text (``6540`` ≤ code < ``6541``): an index range, not LIKE
+        self.upper = str(int(region) + 1).zfill(len(region))
         self.cut = len(region) + 2 if len(region) < 6 else 6
 
     def sub(self, column: str) -> str:
         return f"substr({column}, 1, {self.cut})"
 
+    def within(self, column: str) -> str:
+        """``column`` (a region code) lies in the region; digits only, so inlined."""
+        return f"({column} >= '{self.region}' AND {column} < '{self.upper}')"
+
     def _either(self) -> str:
         return (
             "r.requested_on >= ? AND r.requested_on <= ? "
-            "AND (r.requester_region LIKE ? OR r.recipient_region LIKE ?)"
+            f"AND ({self.within('r.requester_region')} OR {self.within('r.recipient_region')})"
         )
 
     def _helped(self, select: str) -> tuple[str, list[Any]]:
         """Persons paid relief or helped successfully by an agency of the region."""
         sql = (
             f"SELECT {select.format(region='region_code')} FROM {{paid}} "
-            "WHERE region_code LIKE ? AND paid_on >= ? AND paid_on <= ? UNION "
+            f"WHERE {self.within('region_code')} AND paid_on >= ? AND paid_on <= ? UNION "
             f"SELECT {select.format(region='recipient_region')} FROM {{referrals}} "
-            "WHERE successful = 1 AND recipient_region LIKE ? "
+            f"WHERE successful = 1 AND {self.within('recipient_region')} "
             "AND completed_on >= ? AND completed_on <= ?"
         )
-        return sql, [self.like, self.lo, self.hi] * 2
+        return sql, [self.lo, self.hi] * 2
 
     def people_helped(self) -> int:
         sql, params = self._helped("person_id")
@@ -158,9 +165,9 @@ class _Query:
     def cases(self, sub: Any) -> dict[str, Any]:
         rows = self.view.read(
             f"SELECT {self.sub('region_code')} AS s, stage, COUNT(*) AS n FROM {{cases}} "
-            "WHERE region_code LIKE ? AND received_on >= ? AND received_on <= ? "
+            f"WHERE {self.within('region_code')} AND received_on >= ? AND received_on <= ? "
             "GROUP BY s, stage",
-            (self.like, self.lo, self.hi),
+            (self.lo, self.hi),
         )
         by_stage: dict[str, int] = {}
         for r in rows:
@@ -176,7 +183,7 @@ class _Query:
             f"WHERE {self._either()} "
             "GROUP BY qs, ts, r.recipient_kind, r.status, r.direction, r.successful, "
             "r.re_referral",
-            (self.lo, self.hi, self.like, self.like),
+            (self.lo, self.hi),
         )
         by_status: dict[str, int] = {}
         by_direction: dict[str, int] = {}
@@ -210,7 +217,7 @@ class _Query:
         rows = self.view.read(
             f"SELECT r.{column} AS t, COUNT(*) AS n FROM {{referrals}} r "
             f"WHERE {self._either()} AND r.{column} IS NOT NULL GROUP BY r.{column}",
-            (self.lo, self.hi, self.like, self.like),
+            (self.lo, self.hi),
         )
         counts = sorted((int(r["t"]), int(r["n"])) for r in rows)
         total = sum(n for _, n in counts)
@@ -230,19 +237,21 @@ class _Query:
     def amounts(self, sub: Any) -> dict[str, Any]:
         granted = self.view.read(
             f"SELECT {self.sub('region_code')} AS s, SUM(granted_fen) AS fen FROM {{cases}} "
-            "WHERE region_code LIKE ? AND decided_on >= ? AND decided_on <= ? GROUP BY s",
-            (self.like, self.lo, self.hi),
+            f"WHERE {self.within('region_code')} AND decided_on >= ? AND decided_on <= ? "
+            "GROUP BY s",
+            (self.lo, self.hi),
         )
         paid = self.view.read(
             f"SELECT {self.sub('region_code')} AS s, SUM(amount_fen) AS fen FROM {{paid}} "
-            "WHERE region_code LIKE ? AND paid_on >= ? AND paid_on <= ? GROUP BY s",
-            (self.like, self.lo, self.hi),
+            f"WHERE {self.within('region_code')} AND paid_on >= ? AND paid_on <= ? GROUP BY s",
+            (self.lo, self.hi),
         )
         given = self.view.read(
             f"SELECT {self.sub('recipient_region')} AS s, recipient_kind, kind, "
-            "SUM(amount_fen) AS fen FROM {given} WHERE recipient_region LIKE ? "
+            "SUM(amount_fen) AS fen FROM {given} "
+            f"WHERE {self.within('recipient_region')} "
             "AND completed_on >= ? AND completed_on <= ? GROUP BY s, recipient_kind, kind",
-            (self.like, self.lo, self.hi),
+            (self.lo, self.hi),
         )
         for r in granted:
             sub(r["s"])["granted_fen"] += int(r["fen"])
@@ -283,15 +292,15 @@ class _Query:
             "THEN 1 ELSE 0 END) AS answer, "
             f"SUM(CASE WHEN status IN ({_marks(WORK_STAGE)}) AND due_on <= ? "
             "THEN 1 ELSE 0 END) AS work FROM {referrals} "
-            f"WHERE status IN ({_marks(ANSWER_STAGE + WORK_STAGE)}) AND recipient_region LIKE ? "
+            f"WHERE status IN ({_marks(ANSWER_STAGE + WORK_STAGE)}) AND {self.within('recipient_region')} "
             "GROUP BY s",
-            (answer_cut, work_cut, self.like),
+            (answer_cut, work_cut),
         )
         cases = self.view.read(
             f"SELECT {self.sub('region_code')} AS s, COUNT(*) AS n FROM {{cases}} "
-            f"WHERE stage IN ({_marks(UNDECIDED)}) AND region_code LIKE ? AND received_on <= ? "
+            f"WHERE stage IN ({_marks(UNDECIDED)}) AND {self.within('region_code')} AND received_on <= ? "
             "GROUP BY s",
-            (self.like, decision_cutoff(today, policy)),
+            (decision_cutoff(today, policy),),
         )
         totals = {"referrals_unanswered": 0, "referrals_unfinished": 0, "cases_undecided": 0}
         for r in rows:
