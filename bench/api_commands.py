@@ -50,38 +50,41 @@ GOAL = 0.5
 def set_up(base: str, admin: str) -> tuple[str, dict[str, Any]]:
     """Two agencies and a consenting person; returns the requester's token and a referral body."""
     with httpx.Client(base_url=base, timeout=30) as c:
+        return set_up_with(c, admin)
 
-        def post(token: str, path: str, body: dict[str, Any]) -> Any:
-            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
-            response = c.post(path, json=body, headers=headers)
-            response.raise_for_status()
-            return response.json()
 
-        ids = {}
-        for name, kind, services in [
-            ("基准测试县人民检察院", "procuratorate", ["judicial-relief"]),
-            ("基准测试县民政局", "civil-affairs", ["minimum-living-allowance", "temporary-aid"]),
-        ]:
-            agency = {"name": name, "kind": kind, "level": "county", "region_code": "659001"}
-            ids[kind] = post(admin, "/agencies", {**agency, "services": services})["id"]
-        staff = {"role": "staff", "agency_id": ids["procuratorate"], "label": "bench"}
-        token = str(post(admin, "/tokens", staff)["token"])
-        person_id = post(token, "/persons", {"id_number": "659001199001010013", "name": "基准"})[
-            "id"
-        ]
-        consent = {
-            "to_agencies": [ids["civil-affairs"]],
-            "services": ["temporary-aid"],
-            "evidence": "written",
-            "recorded_by": "承办人",
-        }
-        post(token, f"/persons/{person_id}/consent", consent)
+def set_up_with(c: httpx.Client, admin: str) -> tuple[str, dict[str, Any]]:
+    """:func:`set_up` through the client given (a server's, or an app's test client)."""
+
+    def post(token: str, path: str, body: dict[str, Any]) -> Any:
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
+        response = c.post(path, json=body, headers=headers)
+        response.raise_for_status()
+        return response.json()
+
+    ids = {}
+    for name, kind, services in [
+        ("基准测试县人民检察院", "procuratorate", ["judicial-relief"]),
+        ("基准测试县民政局", "civil-affairs", ["minimum-living-allowance", "temporary-aid"]),
+    ]:
+        agency = {"name": name, "kind": kind, "level": "county", "region_code": "659001"}
+        ids[kind] = post(admin, "/agencies", {**agency, "services": services})["id"]
+    staff = {"role": "staff", "agency_id": ids["procuratorate"], "label": "bench"}
+    token = str(post(admin, "/tokens", staff)["token"])
+    person_id = post(token, "/persons", {"id_number": "659001199001010013", "name": "基准"})[
+        "id"
+    ]
+    consent = {
+        "to_agencies": [ids["civil-affairs"]],
+        "services": ["temporary-aid"],
+        "evidence": "written",
+    }
+    post(token, f"/persons/{person_id}/consent", consent)
     body = {
         "recipient_id": ids["civil-affairs"],
         "person_id": person_id,
         "reason": "生活困难，申请临时救助",
         "services": ["temporary-aid"],
-        "requested_by": "承办人",
     }
     return token, body
 

@@ -115,9 +115,7 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
         family="配偶无业，子女在读",
         registered_by=p,
     )
-    person.record_consent(
-        consent_id=uuid4(), taken_by=p, recorded_by="承办人", recorded_on=DAY, scope=SCOPE
-    )
+    person.record_consent(consent_id=uuid4(), taken_by=p, recorded_on=DAY, scope=SCOPE)
     amount = 200_000 + (i % 7) * 100_000
     case = AidCase.receive(
         procuratorate_id=p,
@@ -128,7 +126,7 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
         matter_number=f"（2026）新4003刑初{i}号",
         applicant_relation="victim",
     )
-    case.record_inquiry("承办检察官", "询问申请人及家属，核实困难情况", DAY)
+    case.record_inquiry("询问申请人及家属，核实困难情况", DAY, on_behalf_of="承办检察官")
     case.review(
         situation="serious-injury-unpaid",
         refusal_ground=None,
@@ -158,10 +156,9 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
         consent=True,
         legal_basis=None,
         invoked_by=None,
-        requested_by="承办检察官",
         re_referral_of=None,
     )
-    referral.change_status("accepted", by_agency=donor, actor="经办人")
+    referral.change_status("accepted", by_agency=donor, on_behalf_of="经办人")
     provision = {
         "kind": "money",
         "amount_fen": 50_000 + i,
@@ -169,7 +166,7 @@ def one_case(hub: ReliefHub, p: UUID, donor: UUID, i: int) -> list[Any]:
         "description": "爱心企业捐助",
     }
     outcome = {"successful": True, "reason": None, "provisions": [provision]}
-    referral.change_status("completed", by_agency=donor, actor="经办人", outcome=outcome)
+    referral.change_status("completed", by_agency=donor, on_behalf_of="经办人", outcome=outcome)
     return [person, case, referral]
 
 

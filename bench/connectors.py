@@ -82,7 +82,7 @@ def make_referrals(hub: Any, count: int) -> None:
         "基准测试县民政局", "civil-affairs", "county", "659001", ["temporary-aid"], 5
     )
     person = hub.register_person("659001199001010013", "基准", registered_by=requester)
-    hub.consent_to_all(person, "承办人", date.today())
+    hub.consent_to_all(person, date.today())
 
     def refer(_: int) -> None:
         hub.refer(
@@ -91,7 +91,6 @@ def make_referrals(hub: Any, count: int) -> None:
             person_id=person,
             reason="生活困难",
             services=["temporary-aid"],
-            requested_by="承办人",
         )
 
     with ThreadPoolExecutor(8) as pool:

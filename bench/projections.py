@@ -81,7 +81,7 @@ def lag(hub: Any, env: dict[str, str], views_url: str, rate: int, seconds: float
     net = generate(hub, 1, tag="-lag")
     p, recipient = net["procuratorate"], net["partners"][0]
     person = hub.register_person("654003199909099992", "时延测试", registered_by=p)
-    hub.consent_to_all(person, "承办人", date(2026, 1, 5))
+    hub.consent_to_all(person, date(2026, 1, 5))
     process = subprocess.Popen(
         [sys.executable, __file__, "worker", views_url], cwd=ROOT, env={**os.environ, **env}
     )
@@ -128,7 +128,6 @@ def lag(hub: Any, env: dict[str, str], views_url: str, rate: int, seconds: float
                 person_id=person,
                 reason="时延测试",
                 services=["temporary-aid"],
-                requested_by="测试",
             )
             with lock:
                 pending[str(referral)] = time.perf_counter()

@@ -15,8 +15,9 @@ from connectors.runtime import Connector
 class AutoReceive(Connector):
     """Answers ``receive`` to each ``referral.requested`` record addressed to this agency."""
 
-    actor = "hub-connector auto-receive"
+    #: the note its replies carry (who acted is the agency's connector, proved by its token)
+    on_behalf_of = "hub-connector auto-receive"
 
     def handle(self, record: FeedRecord) -> Iterator[Reply]:
         if record.incoming and record.data.get("status") == "requested":
-            yield record.reply("receive", actor=self.actor)
+            yield record.reply("receive", on_behalf_of=self.on_behalf_of)

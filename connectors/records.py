@@ -103,13 +103,15 @@ class FeedRecord:
     def reply(
         self,
         action: str,
-        actor: str,
+        on_behalf_of: str | None = None,
         reason: str | None = None,
         outcome: Outcome | None = None,
     ) -> Reply:
-        """This agency's answer to the record's referral, keyed by the record's position."""
+        """This agency's answer to the record's referral, keyed by the record's position;
+        ``on_behalf_of`` optionally names the caseworker at the agency who answered (the hub
+        records the agency's connector as who acted)."""
         key = idempotency_key(self.agency_id, self.referral_id, action, self.position)
-        return Reply(key, self.agency_id, self.referral_id, action, actor, reason, outcome)
+        return Reply(key, self.agency_id, self.referral_id, action, on_behalf_of, reason, outcome)
 
 
 @dataclass(frozen=True)
@@ -181,13 +183,18 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Reply:
-    """An agency's answer to a referral, exactly as the hub receives it."""
+    """An agency's answer to a referral, exactly as the hub receives it.
+
+    ``on_behalf_of`` is an optional note (at most 200 characters): the caseworker at the agency
+    on whose behalf the connector answers. Who acted is the connector, proved by its token or
+    its topic; the hub takes no name of who acted from a reply.
+    """
 
     idempotency_key: str
     agency_id: str
     referral_id: str
     action: str
-    actor: str
+    on_behalf_of: str | None = None
     reason: str | None = None
     outcome: Outcome | None = None
 
@@ -196,13 +203,13 @@ class Reply:
             raise ValueError(f"unknown action {self.action!r}; one of: {', '.join(ACTIONS)}")
         if self.action in NEEDS_REASON and not (self.reason and self.reason.strip()):
             raise ValueError(f"the action {self.action!r} needs a reason")
-        if not self.actor.strip():
-            raise ValueError("a reply needs an actor")
+        if self.on_behalf_of is not None and not (0 < len(self.on_behalf_of.strip()) <= 200):
+            raise ValueError("on_behalf_of is a name of 1 to 200 characters, or none")
 
     def body(self) -> dict[str, Any]:
         """The HTTP body of ``POST /referrals/{referral_id}/{action}``."""
         outcome = self.outcome.to_dict() if self.outcome else None
-        return {"actor": self.actor, "reason": self.reason, "outcome": outcome}
+        return {"on_behalf_of": self.on_behalf_of, "reason": self.reason, "outcome": outcome}
 
     def to_dict(self) -> dict[str, Any]:
         """The value of the reply record on ``{prefix}.replies.<agency_id>``."""
@@ -225,7 +232,13 @@ class Reply:
             agency_id=str(value["agency_id"]),
             referral_id=str(value["referral_id"]),
             action=str(value["action"]),
-            actor=str(value["actor"]),
+            on_behalf_of=note_of(value),
             reason=value.get("reason"),
             outcome=Outcome.from_dict(outcome) if outcome else None,
         )
+
+
+def note_of(value: dict[str, Any]) -> str | None:
+    """A reply's note: ``on_behalf_of``, or ``actor`` in a reply written before it."""
+    note = value.get("on_behalf_of", value.get("actor"))
+    return None if note is None else str(note)

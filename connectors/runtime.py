@@ -5,7 +5,7 @@
     class MyAgency(Connector):
         def handle(self, record: FeedRecord) -> Iterable[Reply]:
             if record.incoming:
-                yield record.reply("receive", actor="intake-system")
+                yield record.reply("receive", on_behalf_of="intake-system")
 
 The runner takes records from a :class:`~connectors.sources.FeedSource` in order and, for
 each one: calls ``handle``, sends every reply to the :class:`~connectors.sinks.ReplySink`,
@@ -52,7 +52,7 @@ class Connector:
         """The agency's replies to ``record`` (return a list or ``yield`` them).
 
         Must be deterministic for one record: it runs again when the record is redelivered.
-        Build replies with ``record.reply(action, actor, reason, outcome)`` so their keys
+        Build replies with ``record.reply(action, on_behalf_of, reason, outcome)`` so their keys
         derive from the record. Raise :class:`~connectors.errors.Retryable` when the
         agency's own system is away, to be retried without counting as a failure.
         """

@@ -54,7 +54,8 @@ class ConnectorSettings:
     callback_port: int = 8088
     # batch-file connector
     batch_dir: Path = Path("referral-files")  # where the daily files are written
-    batch_actor: str = "批量导入 batch import"  # actor of imported answers without 经办人
+    #: the on-behalf-of note of imported answers whose row names no 经办人 (none by default)
+    batch_actor: str | None = None
 
     @classmethod
     def from_env(

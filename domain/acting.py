@@ -3,29 +3,41 @@
 The hub stamps each event it records with the principal whose credentials caused it, under
 :data:`ACTED_BY`: the official's user id, agency, roles and name at the time (or a connector's
 or a break-glass operator's). It is taken from the credentials, never from a request body.
-Events recorded before the hub knew its officials carry no stamp; for them
-:func:`actor_of` gives the free-text name the caller typed then (``kind`` ``recorded``), so
-an old history shows its actors as recorded.
+
+A step may carry one bounded note, :data:`ON_BEHALF_OF` (代为办理): on whose behalf the
+principal acted, e.g. the caseworker at an agency whose answer its connector relays. It never
+says who acted. Events recorded before carried free-text "who" fields (``actor``,
+``requested_by``, ``recorded_by``, ``officer``); their upcasts move that text to the note, as
+recorded. Events recorded before the hub knew its officials carry no stamp; for them
+:func:`actor_of` gives that free text (``kind`` ``recorded``), so an old history shows its
+actors as recorded.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypedDict, cast
 
+from domain.errors import InvalidValue
+from domain.values import MAX_SHORT_TEXT, check_length
+
 #: the key under which an event carries who acted (stored with the event's own fields)
 ACTED_BY = "acted_by"
+#: the optional note of on whose behalf the principal acted (bounded text, never who acted)
+ON_BEHALF_OF = "on_behalf_of"
 #: the free-text fields in which events before officials named who acted, in order of preference
+#: (``on_behalf_of`` holds, after the upcasts, what ``actor``, ``requested_by``, ``recorded_by``
+#: and ``officer`` recorded; a wage figure's ``recorded_by`` is the loading principal's label)
 LEGACY_ACTOR_FIELDS = (
-    "actor",
-    "requested_by",
+    ON_BEHALF_OF,
     "submitted_by",
     "approved_by",
-    "recorded_by",
     "registered_by",
     "erased_by",
-    "officer",
     "taken_by",
+    "recorded_by",
 )
+#: the free-text "who" fields that the on-behalf-of note replaced (in bodies, replies, events)
+REPLACED_WHO_FIELDS = ("actor", "requested_by", "recorded_by", "officer")
 
 
 class Actor(TypedDict):
@@ -55,3 +67,25 @@ def actor_of(event: object) -> Actor | None:
         if isinstance(value, str) and value.strip():
             return Actor(kind="recorded", user_id=None, agency_id=None, name=value, roles=[])
     return None
+
+
+def on_behalf_of(event: object) -> str | None:
+    """The event's on-behalf-of note, if it carries one."""
+    value = vars(event).get(ON_BEHALF_OF)
+    return value if isinstance(value, str) and value else None
+
+
+def behalf_note(value: str | None) -> str | None:
+    """An on-behalf-of note checked: bounded text, stripped; blank is no note."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidValue("on behalf of is text")
+    return check_length(value.strip(), "on behalf of", limit=MAX_SHORT_TEXT) or None
+
+
+def moved_to_note(state: dict[str, Any], field: str) -> None:
+    """Upcast: the free-text "who" ``field`` an old event recorded becomes its on-behalf-of
+    note, as recorded (blank: no note)."""
+    value = state.pop(field, None)
+    state[ON_BEHALF_OF] = value if isinstance(value, str) and value.strip() else None

@@ -20,7 +20,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.acting import Actor
+from domain.acting import Actor, behalf_note, moved_to_note
 from domain.approvals import (
     CHIEF_MEETING_THRESHOLD_FEN,
     STANDARD_MONTHS,
@@ -142,11 +142,12 @@ class AidCase(Aggregate):
         matter_number: str
 
     class InquiryRecorded(Aggregate.Event):
-        """An inquiry (询问) held by an officer; it may record who the applicant is to the victim."""
+        """An inquiry (询问), held by the official who records it (or ``on_behalf_of`` whom);
+        it may record who the applicant is to the victim."""
 
-        class_version = 2
+        class_version = 3
 
-        officer: str
+        on_behalf_of: str | None
         notes: str
         held_on: date
         applicant_relation: str | None
@@ -156,6 +157,11 @@ class AidCase(Aggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["applicant_relation"] = None
             state["backdate_reason"] = None
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """The free-text ``officer`` became the on-behalf-of note, as recorded."""
+            moved_to_note(state, "officer")
 
     class Reviewed(Aggregate.Event):
         """The review (审查): a qualifying situation, or a refusal ground, never both."""
@@ -315,10 +321,10 @@ class AidCase(Aggregate):
     class FollowUpRecorded(Aggregate.Event):
         """A follow-up visit (回访), the new needs it found and when the next visit is due."""
 
-        class_version = 3
+        class_version = 4
 
         visited_on: date
-        officer: str
+        on_behalf_of: str | None
         notes: str
         new_needs: list[str]
         backdate_reason: str | None
@@ -329,6 +335,11 @@ class AidCase(Aggregate):
         def upcast_v2_v3(state: dict[str, Any]) -> None:
             """Visits recorded before set no next visit."""
             state["next_visit_on"] = None
+
+        @staticmethod
+        def upcast_v3_v4(state: dict[str, Any]) -> None:
+            """The free-text ``officer`` became the on-behalf-of note, as recorded."""
+            moved_to_note(state, "officer")
 
     class Classified(Aggregate.Event):
         """The case counted in a category (案件类别) and, given, handled under a linkage
@@ -401,8 +412,6 @@ class AidCase(Aggregate):
         self.procuratorate_id = procuratorate_id
         self.person_id = person_id
         self.received_on = received_on
-        #: the officers who handled it (inquiry, submission, follow-ups), for finding cases
-        self.officers: list[str] = []
         self.source = source
         self.referral_id = referral_id
         self.matter_number = matter_number
@@ -459,16 +468,16 @@ class AidCase(Aggregate):
 
     def record_inquiry(
         self,
-        officer: str,
         notes: str,
         held_on: date,
         *,
         applicant_relation: str | None = None,
         backdate_reason: str | None = None,
+        on_behalf_of: str | None = None,
     ) -> None:
         self._require_stage("inquiry", Stage.RECEIVED, Stage.INQUIRED)
         self._record_inquiry(
-            require_text(officer, "officer", limit=MAX_SHORT_TEXT),
+            behalf_note(on_behalf_of),
             check_length(notes, "notes"),
             self._dated(held_on, "held on"),
             parse(ApplicantRelation, applicant_relation, "applicant").value
@@ -477,10 +486,6 @@ class AidCase(Aggregate):
             _optional_reason(backdate_reason, "backdate reason"),
         )
 
-    def _handled_by(self, officer: str) -> None:
-        if officer not in self.officers:
-            self.officers.append(officer)
-
     @property
     def decided(self) -> bool:
         return self.stage in (Stage.GRANTED, Stage.REFUSED, Stage.DISBURSED, Stage.CLOSED)
@@ -488,14 +493,13 @@ class AidCase(Aggregate):
     @event(InquiryRecorded)
     def _record_inquiry(
         self,
-        officer: str,
+        on_behalf_of: str | None,
         notes: str,
         held_on: date,
         applicant_relation: str | None,
         backdate_reason: str | None,
     ) -> None:
         self.stage = Stage.INQUIRED.value
-        self._handled_by(officer)
         if applicant_relation is not None:
             self.applicant_relation = applicant_relation
         self._stepped(held_on)
@@ -627,7 +631,6 @@ class AidCase(Aggregate):
         backdate_reason: str | None,
     ) -> None:
         self.stage = Stage.SUBMITTED.value
-        self._handled_by(submitted_by)
         self.approvals.propose(proposer, proposed_fen)
         self._stepped(on)
 
@@ -933,11 +936,11 @@ class AidCase(Aggregate):
         self,
         *,
         visited_on: date,
-        officer: str,
         notes: str,
         new_needs: list[str],
         backdate_reason: str | None = None,
         next_visit_on: date | None = None,
+        on_behalf_of: str | None = None,
     ) -> None:
         """A follow-up visit (回访), also after closure (一次救助，长期关怀); new needs found
         here stay open until a referral naming this visit answers them."""
@@ -948,7 +951,7 @@ class AidCase(Aggregate):
             raise InvalidValue("the next visit comes after this one")
         self._followed_up(
             visited_on,
-            require_text(officer, "officer", limit=MAX_SHORT_TEXT),
+            behalf_note(on_behalf_of),
             check_length(notes, "notes"),
             sorted({parse(Service, n, "need").value for n in check_items(new_needs, "needs")}),
             _optional_reason(backdate_reason, "backdate reason"),
@@ -959,14 +962,13 @@ class AidCase(Aggregate):
     def _followed_up(
         self,
         visited_on: date,
-        officer: str,
+        on_behalf_of: str | None,
         notes: str,
         new_needs: list[str],
         backdate_reason: str | None,
         next_visit_on: date | None = None,
     ) -> None:
         self.follow_ups += 1
-        self._handled_by(officer)
         self.follow_up_needs[self.follow_ups] = list(new_needs)
         self.next_visit_on = next_visit_on
         self._stepped(visited_on)

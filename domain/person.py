@@ -22,6 +22,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain import consent as terms
+from domain.acting import behalf_note, moved_to_note
 from domain.errors import IdentityMismatch, InvalidValue
 from domain.values import MAX_SHORT_TEXT, check_id_number, check_length, require_text
 
@@ -95,11 +96,11 @@ class Person(Aggregate):
     class ConsentRecorded(Aggregate.Event):
         """A consent to disclosure (同意信息共享) for services (同意接受帮扶), scoped."""
 
-        class_version = 2
+        class_version = 3
 
         consent_id: UUID
         taken_by: UUID | None
-        recorded_by: str
+        on_behalf_of: str | None
         recorded_on: date
         given_by: str
         to_agencies: list[str]
@@ -139,11 +140,16 @@ class Person(Aggregate):
                 legacy=True,
             )
 
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """The free-text ``recorded_by`` became the on-behalf-of note, as recorded."""
+            moved_to_note(state, "recorded_by")
+
     class ConsentWithdrawn(Aggregate.Event):
-        class_version = 2
+        class_version = 3
 
         consent_ids: list[str] | None
-        recorded_by: str
+        on_behalf_of: str | None
         reason: str
         withdrawn_on: date | None
 
@@ -151,6 +157,11 @@ class Person(Aggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             """An unscoped withdrawal withdrew every consent (there was only one)."""
             state.update(consent_ids=None, withdrawn_on=None)
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            """The free-text ``recorded_by`` became the on-behalf-of note, as recorded."""
+            moved_to_note(state, "recorded_by")
 
     @staticmethod
     def id_for(id_key: str) -> UUID:
@@ -276,9 +287,9 @@ class Person(Aggregate):
         *,
         consent_id: UUID,
         taken_by: UUID | None,
-        recorded_by: str,
         recorded_on: date,
         scope: dict[str, Any],
+        on_behalf_of: str | None = None,
     ) -> None:
         """Records a consent whose ``scope`` was checked by :func:`domain.consent.consent_terms`."""
         self._refuse_if_erased()
@@ -287,7 +298,7 @@ class Person(Aggregate):
         self._record_consent(
             consent_id=consent_id,
             taken_by=taken_by,
-            recorded_by=require_text(recorded_by, "recorded by"),
+            on_behalf_of=behalf_note(on_behalf_of),
             recorded_on=recorded_on,
             legacy=False,
             **scope,
@@ -298,7 +309,7 @@ class Person(Aggregate):
         self,
         consent_id: UUID,
         taken_by: UUID | None,
-        recorded_by: str,
+        on_behalf_of: str | None,
         recorded_on: date,
         given_by: str,
         to_agencies: list[str],
@@ -319,7 +330,7 @@ class Person(Aggregate):
         self.consents[str(consent_id)] = {
             "id": str(consent_id),
             "taken_by": None if taken_by is None else str(taken_by),
-            "recorded_by": recorded_by,
+            "on_behalf_of": on_behalf_of,
             "recorded_on": recorded_on,
             "given_by": given_by,
             "to_agencies": list(to_agencies),
@@ -337,7 +348,12 @@ class Person(Aggregate):
         }
 
     def withdraw_consent(
-        self, *, consent_ids: list[UUID], recorded_by: str, reason: str, on: date
+        self,
+        *,
+        consent_ids: list[UUID],
+        reason: str,
+        on: date,
+        on_behalf_of: str | None = None,
     ) -> None:
         """Withdraws the given consents (each must be recorded and not yet withdrawn)."""
         for consent_id in consent_ids:
@@ -348,7 +364,7 @@ class Person(Aggregate):
             raise InvalidValue("there is no consent to withdraw")
         self._withdraw_consent(
             consent_ids=[str(c) for c in consent_ids],
-            recorded_by=require_text(recorded_by, "recorded by"),
+            on_behalf_of=behalf_note(on_behalf_of),
             reason=reason,
             withdrawn_on=on,
         )
@@ -357,7 +373,7 @@ class Person(Aggregate):
     def _withdraw_consent(
         self,
         consent_ids: list[str] | None,
-        recorded_by: str,
+        on_behalf_of: str | None,
         reason: str,
         withdrawn_on: date | None,
     ) -> None:

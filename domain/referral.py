@@ -15,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.acting import behalf_note, moved_to_note
 from domain.errors import (
     ConsentRequired,
     InvalidValue,
@@ -104,7 +105,7 @@ class Referral(Aggregate):
         ``answers_follow_up`` and ``answers_need`` the follow-up visit of its case and the
         need found there that it answers (or none)."""
 
-        class_version = 4
+        class_version = 5
 
         requester_id: UUID
         recipient_id: UUID
@@ -118,7 +119,7 @@ class Referral(Aggregate):
         consent_id: UUID | None
         legal_basis: str | None
         invoked_by: str | None
-        requested_by: str
+        on_behalf_of: str | None
         re_referral_of: UUID | None
         requested_on: date | None
         found_on: date | None
@@ -143,26 +144,46 @@ class Referral(Aggregate):
             """Before needs found at follow-up were tracked, a referral answered none."""
             state.update(answers_follow_up=None, answers_need=None)
 
+        @staticmethod
+        def upcast_v4_v5(state: dict[str, Any]) -> None:
+            """The free-text ``requested_by`` became the on-behalf-of note, as recorded."""
+            moved_to_note(state, "requested_by")
+
     class StatusChanged(Aggregate.Event):
         """A party moved the referral to ``status``; ``outcome`` only when completed.
 
-        ``request_key`` is ``<agency id>:<idempotency key>`` of the answer, or None.
+        ``request_key`` is ``<agency id>:<idempotency key>`` of the answer, or None;
+        ``on_behalf_of`` the note of on whose behalf the principal acted (or None).
         """
+
+        class_version = 2
 
         status: str
         by_agency: UUID
-        actor: str
+        on_behalf_of: str | None
         reason: str | None
         outcome: dict[str, Any] | None
         request_key: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """The free-text ``actor`` became the on-behalf-of note, as recorded."""
+            moved_to_note(state, "actor")
 
     class ReReferred(Aggregate.Event):
         """This rejected or failed referral was sent on to another agency as
         ``new_referral_id``."""
 
+        class_version = 2
+
         new_referral_id: UUID
         by_agency: UUID
-        actor: str
+        on_behalf_of: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """The free-text ``actor`` became the on-behalf-of note, as recorded."""
+            moved_to_note(state, "actor")
 
     @classmethod
     def request(
@@ -179,7 +200,7 @@ class Referral(Aggregate):
         consent: bool,
         legal_basis: str | None,
         invoked_by: str | None,
-        requested_by: str,
+        on_behalf_of: str | None = None,
         re_referral_of: UUID | None = None,
         consent_id: UUID | None = None,
         requested_on: date | None = None,
@@ -234,7 +255,7 @@ class Referral(Aggregate):
             consent_id=consent_id if consent else None,
             legal_basis=legal_basis.strip() if not consent and legal_basis else None,
             invoked_by=invoked_by.strip() if not consent and invoked_by else None,
-            requested_by=require_text(requested_by, "requested by", limit=MAX_SHORT_TEXT),
+            on_behalf_of=behalf_note(on_behalf_of),
             re_referral_of=re_referral_of,
             requested_on=requested_on,
             found_on=found_on,
@@ -264,7 +285,7 @@ class Referral(Aggregate):
         consent_id: UUID | None,
         legal_basis: str | None,
         invoked_by: str | None,
-        requested_by: str,
+        on_behalf_of: str | None,
         re_referral_of: UUID | None,
         requested_on: date | None,
         found_on: date | None,
@@ -284,7 +305,7 @@ class Referral(Aggregate):
         self.consent_id = consent_id
         self.legal_basis = legal_basis
         self.invoked_by = invoked_by
-        self.requested_by = requested_by
+        self.on_behalf_of = on_behalf_of
         self.status = S.REQUESTED.value
         self.outcome: dict[str, Any] | None = None
         self.request_keys: list[str] = []
@@ -319,12 +340,13 @@ class Referral(Aggregate):
         to: str,
         *,
         by_agency: UUID,
-        actor: str,
+        on_behalf_of: str | None = None,
         reason: str | None = None,
         outcome: dict[str, Any] | None = None,
         request_key: str | None = None,
     ) -> bool:
-        """Moves the referral to ``to`` on behalf of ``by_agency``; ``actor`` is the person.
+        """Moves the referral to ``to`` for ``by_agency``; ``on_behalf_of`` an optional note
+        (who acted is the principal stamped on the event).
 
         ``request_key`` identifies the answer (a connector's idempotency key, unique per
         agency): an answer already applied is not applied again, and ``False`` says so.
@@ -348,7 +370,7 @@ class Referral(Aggregate):
         self._status_changed(
             status=target.value,
             by_agency=by_agency,
-            actor=require_text(actor, "actor", limit=MAX_SHORT_TEXT),
+            on_behalf_of=behalf_note(on_behalf_of),
             reason=check_length(reason.strip(), "reason") if reason else None,
             outcome=outcome,
             request_key=request_key,
@@ -360,7 +382,7 @@ class Referral(Aggregate):
         self,
         status: str,
         by_agency: UUID,
-        actor: str,
+        on_behalf_of: str | None,
         reason: str | None,
         outcome: dict[str, Any] | None,
         request_key: str | None = None,
@@ -371,7 +393,9 @@ class Referral(Aggregate):
         if outcome is not None:
             self.outcome = outcome
 
-    def mark_re_referred(self, new_referral_id: UUID, by_agency: UUID, actor: str) -> None:
+    def mark_re_referred(
+        self, new_referral_id: UUID, by_agency: UUID, on_behalf_of: str | None = None
+    ) -> None:
         """Records that this rejected or failed referral was sent on to another agency."""
         if self.party(by_agency) is None:
             raise NotParty("the agency is not a party to this referral")
@@ -381,10 +405,10 @@ class Referral(Aggregate):
             raise ReReferralNotAllowed("this referral was already re-referred")
         if by_agency != self.requester_id:
             raise WrongSide("only the requester re-refers a referral")
-        self._re_referred(
-            new_referral_id, by_agency, require_text(actor, "actor", limit=MAX_SHORT_TEXT)
-        )
+        self._re_referred(new_referral_id, by_agency, behalf_note(on_behalf_of))
 
     @event(ReReferred)
-    def _re_referred(self, new_referral_id: UUID, by_agency: UUID, actor: str) -> None:
+    def _re_referred(
+        self, new_referral_id: UUID, by_agency: UUID, on_behalf_of: str | None
+    ) -> None:
         self.re_referred_to = new_referral_id

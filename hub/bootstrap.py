@@ -97,7 +97,12 @@ def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services
         settings=settings,
         hub=hub,
         access=access,
-        identity=Identity(access, hub, session_minutes=settings.session_minutes),
+        identity=Identity(
+            access,
+            hub,
+            session_minutes=settings.session_minutes,
+            oidc_cache_seconds=settings.oidc_cache_seconds,
+        ),
         views=open_views(settings),
         dead_letters=build_dead_letters(settings),
         oidc=oidc,

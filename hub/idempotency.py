@@ -60,9 +60,14 @@ class IdempotentAnswer(Aggregate):
 
 @dataclass
 class Unit:
-    """What one command saved, held back until its answer is known."""
+    """What one command saved, held back until its answer is known, and what it loaded.
+
+    ``loaded`` keeps each aggregate the command loaded (its own copy), so that a command that
+    reads the same agency or person in several checks loads it once.
+    """
 
     aggregates: dict[UUID, Aggregate] = field(default_factory=dict)
+    loaded: dict[UUID, Aggregate] = field(default_factory=dict)
     events: list[DomainEventProtocol[UUID]] = field(default_factory=list)
 
     def collect(self, objs: tuple[Any, ...]) -> None:

@@ -63,9 +63,10 @@ class HubPort(LogPort, Protocol):
         referral_id: UUID,
         by_agency: UUID,
         action: str,
-        actor: str,
         reason: str | None = None,
         outcome: dict[str, Any] | None = None,
+        *,
+        on_behalf_of: str | None = None,
         request_key: str | None = None,
         tracking: Tracking | None = None,
     ) -> str: ...

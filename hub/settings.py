@@ -34,6 +34,7 @@
 | ``HUB_OIDC_LEEWAY_SECONDS`` | ``30`` | clock skew allowed on ``exp``, ``nbf`` and ``iat`` |
 | ``HUB_OIDC_JWKS_MAX_AGE_SECONDS`` | ``300`` | how long the provider's keys are used before they are fetched again |
 | ``HUB_OIDC_JWKS_REFETCH_SECONDS`` | ``10`` | a token with an unknown key fetches the keys again, at most once this often |
+| ``HUB_OIDC_CACHE_SECONDS`` | ``10`` | how long a process remembers a verified bearer token's official (by the token's hash, never past its ``exp``; forgotten at once when this process disables an official or changes roles); ``0``: verify and look up on every request |
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ class Settings(BaseSettings):
     access_log_flush_seconds: float = Field(default=1.0, gt=0)
     #: how long a signed-in official's session token lasts
     session_minutes: float = Field(default=30.0, gt=0, le=24 * 60)
+    #: the console is served behind HTTPS: its cookies are marked Secure
+    console_https: bool = False
     sla_completion_days: int = 10
     sla_amber_days: int = 2
     metrics_host: str = "127.0.0.1"
@@ -97,6 +100,7 @@ class Settings(BaseSettings):
     oidc_leeway_seconds: int = Field(default=30, ge=0, le=300)
     oidc_jwks_max_age_seconds: float = Field(default=300.0, gt=0)
     oidc_jwks_refetch_seconds: float = Field(default=10.0, ge=0)
+    oidc_cache_seconds: float = Field(default=10.0, ge=0, le=60)
 
     @field_validator("log_level", mode="before")
     @classmethod

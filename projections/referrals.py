@@ -168,6 +168,7 @@ class ReferralFilters:
     status: Sequence[str] | None = None  # any of these statuses
     direction: str | None = None  # inbound | outbound | lateral
     case_id: str | None = None
+    service: str | None = None  # one of the referral's services
     overdue: bool | None = None  # True: only overdue; False: only in time (as of ``today``)
     limit: int = 50  # at most MAX_PAGE
     cursor: str | None = None  # ``next_cursor`` of the previous page
@@ -195,6 +196,9 @@ def _page(
     if filters.case_id:
         where.append("case_id = ?")
         params.append(str(filters.case_id))
+    if filters.service:
+        where.append("services LIKE ?")  # a JSON list of codes: the code, quoted
+        params.append(f'%"{filters.service}"%')
     if filters.overdue is not None:
         answer, work = overdue_cutoffs(today, policy)
         late = (

@@ -71,7 +71,7 @@ class Checked:
     row: int
     referral_id: str
     action: str = ""
-    actor: str = ""
+    on_behalf_of: str | None = None
     reason: str | None = None
     provisions: list[Provision] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -84,12 +84,12 @@ class Checked:
 
 
 def check_file(
-    path: Path, ledger: Ledger, agency_id: str, default_actor: str
+    path: Path, ledger: Ledger, agency_id: str, default_note: str | None
 ) -> tuple[list[Checked], list[Problem]]:
     """The rows of ``path`` (CSV or XLSX) checked; and the problems of the file as a whole."""
     try:
         headers, rows = read_table(path)
-        return check_table(headers, rows, ledger, agency_id, default_actor)
+        return check_table(headers, rows, ledger, agency_id, default_note)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as error:
         return [], [("无法读取文件", f"the file cannot be read: {type(error).__name__}")]
 
@@ -99,7 +99,7 @@ def check_table(
     rows: Iterable[tuple[int, list[Any]]],
     ledger: Ledger,
     agency_id: str,
-    default_actor: str,
+    default_note: str | None,
 ) -> tuple[list[Checked], list[Problem]]:
     """Numbered rows under ``headers`` checked; and the problems of the table as a whole."""
     keys = [KEY_BY_HEADER.get(h) for h in headers]
@@ -110,7 +110,7 @@ def check_table(
     for number, cells in rows:
         values = {k: cells[i] for i, k in enumerate(keys) if k and i < len(cells)}
         if any(_text(values.get(k)) for k in ("answer", "reason", "kind", "amount", "provider")):
-            checked.append(_check_row(number, values, ledger, default_actor))
+            checked.append(_check_row(number, values, ledger, default_note))
     _merge(checked)
     for c in checked:
         if c.ok and not c.note:
@@ -122,7 +122,9 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _check_row(number: int, values: dict[str, Any], ledger: Ledger, actor: str) -> Checked:
+def _check_row(
+    number: int, values: dict[str, Any], ledger: Ledger, on_behalf_of: str | None
+) -> Checked:
     c = Checked(number, _text(values.get("referral_id")).lower())
     known = ledger.get(c.referral_id) if c.referral_id else None
     if not c.referral_id:
@@ -143,8 +145,8 @@ def _check_row(number: int, values: dict[str, Any], ledger: Ledger, actor: str) 
     c.reason = _text(values.get("reason")) or None
     if c.action in ("reject", "fail") and not c.reason:
         c.problems.append((f"{word}须填写原因", f"a reason is required to {c.action}"))
-    c.actor = _text(values.get("actor")) or actor
-    if len(c.actor) > 200 or len(c.reason or "") > 2000:
+    c.on_behalf_of = _text(values.get("on_behalf_of")) or on_behalf_of
+    if len(c.on_behalf_of or "") > 200 or len(c.reason or "") > 2000:
         c.problems.append(("经办人或原因过长", "the handler or the reason is too long"))
     aid = ("kind", "amount", "provider", "description")
     if any(_text(values.get(k)) for k in aid):
@@ -267,7 +269,7 @@ def _plan(c: Checked, known: Known | None, agency_id: str) -> None:
                 agency_id,
                 c.referral_id,
                 action,
-                c.actor,
+                c.on_behalf_of,
                 c.reason if final and action in ("reject", "fail") else None,
                 outcome if final else None,
             )

@@ -28,7 +28,7 @@ INSTRUCTIONS = {
     "kind": "办结时填写：" + "、".join(AID_KINDS) + " / kind of aid given",
     "amount": "资金须填金额，单位元，最多两位小数 / yuan, at most 2 decimals",
     "provider": "默认为本单位 / defaults to this agency",
-    "actor": "经办人姓名 / who handled it",
+    "on_behalf_of": "经办人姓名（选填，仅作备注）/ the caseworker who handled it (optional note)",
 }
 
 

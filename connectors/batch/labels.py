@@ -29,13 +29,15 @@ ANSWER_COLUMNS = (
     ("金额(元)", "Amount (yuan)", "amount"),
     ("提供方", "Provided by", "provider"),
     ("说明", "Notes", "description"),
-    ("经办人", "Handled by", "actor"),
+    ("经办人", "On behalf of", "on_behalf_of"),
 )
 COLUMNS = REFERRAL_COLUMNS + ANSWER_COLUMNS
 HEADERS = tuple(zh for zh, _, _ in COLUMNS)
 KEY_BY_HEADER = {zh: key for zh, _, key in COLUMNS} | {en: key for _, en, key in COLUMNS}
 # the answer column is also recognised by its short name
 KEY_BY_HEADER["处理结果"] = "answer"
+# files made before the column became a note head it in English so
+KEY_BY_HEADER["Handled by"] = "on_behalf_of"
 
 ACTION_WORDS = {
     "接收": "receive",

@@ -1,6 +1,6 @@
 """Replies to the hub's API: ``POST /referrals/{referral_id}/{action}``.
 
-The body is ``{"actor", "reason", "outcome"}``, with the agency's token and the reply's
+The body is ``{"on_behalf_of", "reason", "outcome"}``, with the agency's token and the reply's
 ``Idempotency-Key``. Connection errors and 5xx are retried here a few times with backoff and
 the same key (the hub answers a repeated key with its first answer); if the hub stays away
 the :class:`~connectors.errors.Retryable` goes up to the runtime, which retries the record.

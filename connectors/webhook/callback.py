@@ -1,7 +1,8 @@
 """The callback server: the agency's system answers here, the answers go to the reply sink.
 
-``POST /referrals/{referral_id}/{action}`` with body ``{"actor", "reason", "outcome"}`` (the
-hub API's shape), signed like the webhook (``X-Hub-Timestamp``, ``X-Hub-Signature`` over
+``POST /referrals/{referral_id}/{action}`` with body ``{"on_behalf_of", "reason", "outcome"}``
+(the hub API's shape; ``actor`` from systems written before is read as ``on_behalf_of``),
+signed like the webhook (``X-Hub-Timestamp``, ``X-Hub-Signature`` over
 ``timestamp + "." + body`` with the same secret). An ``Idempotency-Key`` header is optional:
 the reply's key derives from (agency, referral, action, that key), or from the body's hash
 without one, so a retried POST is applied once. Answers:
@@ -26,7 +27,7 @@ from typing import Any
 import orjson
 
 from connectors.errors import ReplyRefused, Retryable
-from connectors.records import Outcome, Reply, idempotency_key
+from connectors.records import Outcome, Reply, idempotency_key, note_of
 from connectors.sinks import ReplySink
 from connectors.webhook.signing import InvalidSignature, verify_headers
 
@@ -44,8 +45,12 @@ def reply_from_callback(
         answer: Any = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise ValueError("the body is not JSON") from None
-    if not isinstance(answer, dict) or not isinstance(answer.get("actor"), str):
-        raise ValueError('the body must be an object with "actor"')
+    if not isinstance(answer, dict):
+        raise ValueError("the body must be a JSON object")
+    raw = answer.get("on_behalf_of", answer.get("actor"))
+    if raw is not None and not isinstance(raw, str):
+        raise ValueError('"on_behalf_of" is text')
+    note = note_of(answer)
     token = "cb:" + (key or hashlib.sha256(body).hexdigest()[:32])
     outcome = answer.get("outcome")
     try:
@@ -54,7 +59,7 @@ def reply_from_callback(
             agency_id,
             referral_id,
             action,
-            answer["actor"],
+            note,
             answer.get("reason"),
             Outcome.from_dict(outcome) if outcome else None,
         )

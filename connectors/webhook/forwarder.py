@@ -8,8 +8,9 @@ with exponential backoff and jitter and sends the same record again, for as long
 target is down, and commits the position only after a 2xx. Another 4xx counts as a failed
 attempt (after ``max_attempts`` the record goes to the dead letters, where it is kept).
 
-The target may answer synchronously: a 2xx body ``{"replies": [{"action", "actor",
-"reason", "outcome"}]}`` becomes replies to the record (keyed by the record's position);
+The target may answer synchronously: a 2xx body ``{"replies": [{"action",
+"on_behalf_of", "reason", "outcome"}]}`` (``actor`` from systems written before is read as
+``on_behalf_of``) becomes replies to the record (keyed by the record's position);
 otherwise it answers later through the callback server or the hub's API.
 """
 
@@ -21,7 +22,7 @@ import httpx
 import orjson
 
 from connectors.errors import Retryable
-from connectors.records import FeedRecord, Outcome, Reply
+from connectors.records import FeedRecord, Outcome, Reply, note_of
 from connectors.runtime import Connector
 from connectors.webhook.signing import signed_headers
 
@@ -74,7 +75,7 @@ def _answers(record: FeedRecord, response: httpx.Response) -> list[Reply]:
         replies.append(
             record.reply(
                 answer["action"],
-                answer["actor"],
+                note_of(answer),
                 answer.get("reason"),
                 Outcome.from_dict(outcome) if outcome else None,
             )

@@ -45,7 +45,6 @@ from hub.app import ReliefHub
 from hub.feeds.dead_letters import DeadLetters
 from hub.idempotency import IdempotentAnswer, unit_of_work
 from hub.identity.acting import acting_as, actor_of
-from hub.identity.oidc import OidcVerifier
 from hub.identity.service import Identity
 
 bearer = HTTPBearer(auto_error=False, description="The token issued to an agency or operator")
@@ -68,15 +67,15 @@ AccessDep = Annotated[AccessStore, Depends(get_access)]
 IdentityDep = Annotated[Identity, Depends(get_identity)]
 
 
-async def get_oidc(request: Request) -> OidcVerifier | None:
-    return request.app.state.services.oidc  # type: ignore[no-any-return]
-
-
 async def get_principal(
-    identity: IdentityDep,
-    oidc: Annotated[OidcVerifier | None, Depends(get_oidc)],
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
+    """The caller: the principal the gate (:class:`hub.api.gate.Gate`) resolved from this
+    request's bearer token, else (an app without the gate) resolved here."""
+    resolved_by_gate = request.scope.get("state", {}).get("principal")
+    if isinstance(resolved_by_gate, Principal):
+        return resolved_by_gate
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Problem(
             401,
@@ -85,7 +84,8 @@ async def get_principal(
             "a bearer token is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    resolved = await resolve_bearer(identity, oidc, credentials.credentials)
+    services = request.app.state.services
+    resolved = await resolve_bearer(services.identity, services.oidc, credentials.credentials)
     if isinstance(resolved, Problem):
         raise resolved
     return resolved

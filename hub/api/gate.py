@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hub import metrics
 from hub.access.tokens import Principal
 from hub.api.problems import Problem
+from hub.console.security import PREFIX as CONSOLE
 from hub.identity.oidc import OidcVerifier, ProviderUnavailable, TokenRefused, looks_like_jwt
 from hub.identity.service import Identity
 
@@ -40,8 +41,16 @@ PUBLIC = frozenset(
         "/auth/sign-in",
         "/auth/oidc/login",
         "/auth/oidc/callback",
+        "/",  # sends the browser to the console
     }
 )
+#: paths that authenticate themselves: the console's pages, by its session cookie
+#: (hub/console/session.py resolves it with :func:`resolve_bearer`, as here)
+OWN_SIGN_IN = (CONSOLE,)
+
+
+def signs_in_itself(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in OWN_SIGN_IN)
 
 
 class BodyTooLarge(HTTPException):
@@ -133,7 +142,7 @@ class Gate:
             return
         path = scope["path"]
         headers = Headers(scope=scope)
-        if path not in PUBLIC:
+        if path not in PUBLIC and not signs_in_itself(path):
             refusal = await self._authenticate(headers.get("authorization"), scope)
             if refusal is not None:
                 await refusal.response(path)(scope, receive, send)
@@ -152,7 +161,9 @@ class Gate:
         resolved = await resolve_bearer(self.identity, self.oidc, token)
         if isinstance(resolved, Problem):
             return resolved
-        context = scope.get("state", {}).get("log_context")
+        state = scope.setdefault("state", {})
+        state["principal"] = resolved  # the routes' dependencies take it, not resolve it again
+        context = state.get("log_context")
         if context is not None:  # the request's log lines name who asked (ids only)
             context["token_id"] = resolved.token_id
             context["role"] = resolved.role.value

@@ -10,6 +10,7 @@ are never logged or used as labels: they hold the ids of persons and cases.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import time
@@ -27,9 +28,17 @@ log = logging.getLogger("hub.api.requests")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 
 
+#: a new request's id: this process's random half, then a count (32 hex digits, as a UUID's;
+#: unique without a call for random bytes on every request)
+_PROCESS = uuid.uuid4().hex[:16]
+_COUNT = itertools.count(1)
+
+
 def request_id(headers: Headers) -> str:
     given = headers.get("x-request-id", "")
-    return given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+    if given and REQUEST_ID.fullmatch(given):
+        return given
+    return f"{_PROCESS}{next(_COUNT) & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
 def route_of(scope: Scope) -> tuple[str, str | None]:
@@ -73,26 +82,45 @@ class Observe:
         try:
             await self.app(scope, receive, observed_send)
         finally:
-            self._record(scope, status, time.perf_counter() - started, context)
+            self._record(scope, status, time.perf_counter() - started)
             request_context.reset(token)
 
     @staticmethod
-    def _record(scope: Scope, status: int, seconds: float, context: dict[str, str]) -> None:
+    def _record(scope: Scope, status: int, seconds: float) -> None:
         method = scope["method"]
         route, name = route_of(scope)
-        metrics.requests.labels(method, route, str(status)).inc()
-        metrics.request_seconds.labels(method, route).observe(seconds)
+        counted, timed, command = _series(method, route, name, status)
+        counted.inc()
+        timed.observe(seconds)
+        if command is not None:
+            command.inc()
+        if log.isEnabledFor(logging.INFO):
+            fields = {
+                "method": method,
+                "route": route,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+            }
+            log.info("request", extra={"fields": fields})  # with the request's context
+
+
+#: (method, route, endpoint, status) → its series: route templates and statuses are few
+_SERIES: dict[tuple[str, str, str | None, int], tuple[Any, Any, Any]] = {}
+
+
+def _series(method: str, route: str, name: str | None, status: int) -> tuple[Any, Any, Any]:
+    """The request counter, latency histogram and (for a POST) command counter of a request,
+    looked up once per combination instead of by labels on every request."""
+    key = (method, route, name, status)
+    found = _SERIES.get(key)
+    if found is None:
+        command = None
         if method == "POST" and name is not None:
-            metrics.commands.labels(name, command_outcome(status)).inc()
-        log.info(
-            "request",
-            extra={
-                "fields": {
-                    **context,
-                    "method": method,
-                    "route": route,
-                    "status": status,
-                    "duration_ms": round(seconds * 1000, 2),
-                }
-            },
+            command = metrics.commands.labels(name, command_outcome(status))
+        found = (
+            metrics.requests.labels(method, route, str(status)),
+            metrics.request_seconds.labels(method, route),
+            command,
         )
+        _SERIES[key] = found
+    return found

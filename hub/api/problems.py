@@ -3,6 +3,7 @@
 ``type`` is ``/problems/<rule>``, where ``rule`` is the domain error's code (see
 ``domain/errors.py``) or one of the API's own: ``unauthorized``, ``forbidden``,
 ``validation``, ``auditor-is-a-user`` (no bare auditor token: auditors sign in),
+``who-acted-from-credentials`` (a body named who acted: see :func:`who_acted_field`),
 ``version-conflict``, ``idempotency-conflict``, ``log-unavailable``,
 ``unexpected`` (any other error: a 500 that is a problem too, never text; its cause is logged
 for operators by type and place, never with the request's body or the error's message, which
@@ -23,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain import errors
+from domain.acting import REPLACED_WHO_FIELDS
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -138,6 +140,29 @@ class UnexpectedErrors:
             await problem.response(scope.get("path"))(scope, receive, send)
 
 
+def who_acted_problem(field: str) -> Problem:
+    """A body named who acted (``field``): the hub takes that from the credentials only."""
+    return Problem(
+        422,
+        "who-acted-from-credentials",
+        "Who acted comes from the credentials",
+        f"the field {field!r} is not accepted: who acted is taken from the credentials (the "
+        "signed-in official, or the agency's connector token); give 'on_behalf_of' for a note "
+        "of on whose behalf",
+        field=field,
+    )
+
+
+def who_acted_field(exc: RequestValidationError) -> str | None:
+    """The free-text "who" field a body still sent (a field no request schema has now)."""
+    for e in exc.errors():
+        loc = tuple(e.get("loc", ()))
+        named = len(loc) == 2 and loc[0] == "body" and loc[1] in (*REPLACED_WHO_FIELDS, "erased_by")
+        if e.get("type") == "extra_forbidden" and named:
+            return str(loc[1])
+    return None
+
+
 def install(app: FastAPI) -> None:
     """Turns every error the API can meet into a problem details response."""
 
@@ -153,6 +178,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        named = who_acted_field(exc)
+        if named is not None:
+            return who_acted_problem(named).response(request.url.path)
         problems = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
             for e in exc.errors()

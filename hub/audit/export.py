@@ -22,13 +22,18 @@ HEAD = {
 
 def who(entry: dict[str, Any], lang: str) -> str:
     """Who acted on a replayed event: the official's name and roles (or the connector, the
-    break-glass operator); for an event from before officials, the free text it recorded."""
+    break-glass operator); for an event from before officials, the free text it recorded.
+    The step's on-behalf-of note follows, when it has one: 胡磊（承办检察官）代张某."""
     by = entry.get("by")
     if not by:
         return json.dumps(entry.get("who", {}), ensure_ascii=False)
     if by["kind"] == "recorded":
         return f"{by['name']}（{'记录' if lang == 'zh' else 'as recorded'}）"
-    return describe(by["name"], by["roles"], lang)
+    acted = describe(by["name"], by["roles"], lang)
+    note = entry.get("on_behalf_of")
+    if not note:
+        return acted
+    return f"{acted}代{note}" if lang == "zh" else f"{acted} on behalf of {note}"
 
 
 def to_jsonl(replay: dict[str, Any]) -> bytes:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
-from domain.acting import actor_of
+from domain.acting import actor_of, on_behalf_of
 from domain.audit import PersonalDataRead, PersonalDataReads
 from domain.case import AidCase
 from domain.errors import DomainError, InvalidValue, NotFound
@@ -30,7 +30,7 @@ class ReplayImpossible(DomainError):
 
 
 #: fields of an event that say who acted
-WHO_FIELDS = ("by_agency", "actor", "officer", "submitted_by", "approved_by", "requested_by")
+WHO_FIELDS = ("by_agency", "on_behalf_of", "submitted_by", "approved_by")
 
 
 class AuditCommands(HubQueries, HubBase):
@@ -212,6 +212,7 @@ class AuditCommands(HubQueries, HubBase):
                         "event": type(e).__name__,
                         "who": plain({k: details[k] for k in WHO_FIELDS if details.get(k)}),
                         "by": actor_of(e),
+                        "on_behalf_of": on_behalf_of(e),
                         "details": plain(details),
                     }
                 )

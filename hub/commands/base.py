@@ -46,8 +46,14 @@ class HubBase(Application[UUID]):
         unit = current_unit()
         try:
             uuid = UUID(str(aggregate_id))
-            held = unit.aggregates.get(uuid) if unit else None
-            aggregate = held if held is not None else self.repository.get(uuid)
+            if unit is None:
+                aggregate = self.repository.get(uuid)
+            elif uuid in unit.aggregates:
+                aggregate = unit.aggregates[uuid]
+            elif uuid in unit.loaded:  # a command's checks read it again: loaded once
+                aggregate = unit.loaded[uuid]
+            else:
+                aggregate = unit.loaded[uuid] = self.repository.get(uuid)
         except (AggregateNotFoundError, ValueError):
             raise NotFound(f"{kind.__name__} {aggregate_id} not found") from None
         if not isinstance(aggregate, kind):

@@ -45,8 +45,8 @@ class CaseCommands(HubBase):
         summary: str,
         received_on: date | None = None,
         referral_id: UUID | None = None,
-        actor: str = "system",
         *,
+        on_behalf_of: str | None = None,
         matter_number: str | None = None,
         applicant_relation: str | None = None,
         backdate_reason: str | None = None,
@@ -54,7 +54,7 @@ class CaseCommands(HubBase):
         """Opens a case from an application, a case department or an inbound referral.
 
         From a referral, the referral must be addressed to this procuratorate and accepted;
-        it moves to in-progress in the same atomic save.
+        it moves to in-progress in the same atomic save (``on_behalf_of`` its note).
         """
         day = self.business_day(received_on, backdate_reason, "received on")
         procuratorate = self.load(Agency, procuratorate_id)
@@ -70,7 +70,9 @@ class CaseCommands(HubBase):
                 raise InvalidValue("the referral is about another person")
             if referral.status == ReferralStatus.ACCEPTED:
                 referral.change_status(
-                    ReferralStatus.IN_PROGRESS, by_agency=procuratorate_id, actor=actor
+                    ReferralStatus.IN_PROGRESS,
+                    by_agency=procuratorate_id,
+                    on_behalf_of=on_behalf_of,
                 )
             elif referral.status != ReferralStatus.IN_PROGRESS:
                 raise InvalidValue("accept the referral before opening a case from it")
@@ -98,21 +100,21 @@ class CaseCommands(HubBase):
         self,
         case_id: UUID,
         by_agency: UUID,
-        officer: str,
         notes: str,
         on: date | None = None,
         *,
         applicant_relation: str | None = None,
         backdate_reason: str | None = None,
+        on_behalf_of: str | None = None,
     ) -> None:
         day = self.business_day(on, backdate_reason, "held on")
         case = self._case_for(case_id, by_agency)
         case.record_inquiry(
-            officer,
             notes,
             day.on,
             applicant_relation=applicant_relation,
             backdate_reason=day.backdate_reason,
+            on_behalf_of=on_behalf_of,
         )
         self.save(case)
 
@@ -373,19 +375,19 @@ class CaseCommands(HubBase):
         *,
         case_id: UUID,
         by_agency: UUID,
-        officer: str,
         notes: str,
         new_needs: list[str],
         on: date | None = None,
         backdate_reason: str | None = None,
         next_visit_on: date | None = None,
+        on_behalf_of: str | None = None,
     ) -> None:
         """A follow-up visit, also after closure; ``next_visit_on`` when the next is due."""
         day = self.business_day(on, backdate_reason, "visited on")
         case = self._case_for(case_id, by_agency)
         case.record_follow_up(
             visited_on=day.on,
-            officer=officer,
+            on_behalf_of=on_behalf_of,
             notes=notes,
             new_needs=new_needs,
             backdate_reason=day.backdate_reason,

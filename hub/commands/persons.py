@@ -90,9 +90,9 @@ class PersonCommands(HubBase):
         person_id: UUID,
         *,
         taken_by: UUID | None,
-        recorded_by: str,
         on: date,
         scope: dict[str, Any],
+        on_behalf_of: str | None = None,
     ) -> UUID:
         """Records a consent (its ``scope`` from :func:`domain.consent.consent_terms`)."""
         person = self.load(Person, person_id)
@@ -102,14 +102,14 @@ class PersonCommands(HubBase):
         person.record_consent(
             consent_id=consent_id,
             taken_by=taken_by,
-            recorded_by=recorded_by,
+            on_behalf_of=on_behalf_of,
             recorded_on=on,
             scope=scope,
         )
         self.save(person)
         return consent_id
 
-    def consent_to_all(self, person_id: UUID, recorded_by: str, on: date) -> UUID:
+    def consent_to_all(self, person_id: UUID, on: date) -> UUID:
         """A written consent to every agency kind for every service (tests, benchmarks)."""
         scope = terms.consent_terms(
             given_by="person",
@@ -125,18 +125,16 @@ class PersonCommands(HubBase):
             witness=None,
         )
         person = self.load(Person, person_id)
-        return self.record_consent(
-            person_id, taken_by=person.registered_by, recorded_by=recorded_by, on=on, scope=scope
-        )
+        return self.record_consent(person_id, taken_by=person.registered_by, on=on, scope=scope)
 
     def withdraw_consent(
         self,
         person_id: UUID,
         *,
         by_agency: UUID | None,
-        recorded_by: str,
         reason: str,
         consent_id: UUID | None = None,
+        on_behalf_of: str | None = None,
     ) -> list[str]:
         """Withdraws one consent, or every live one the agency sees; returns their ids."""
         person = self.load(Person, person_id)
@@ -149,7 +147,7 @@ class PersonCommands(HubBase):
             chosen = sorted(visible)
         person.withdraw_consent(
             consent_ids=[UUID(c) for c in chosen],
-            recorded_by=recorded_by,
+            on_behalf_of=on_behalf_of,
             reason=reason,
             on=self.today(),
         )

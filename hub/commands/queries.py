@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic
 
-from domain.acting import ACTED_BY, actor_of
+from domain.acting import ACTED_BY, actor_of, on_behalf_of
 from domain.agency import Agency
 from domain.case import DECISION_WORKING_DAYS, AidCase
 from domain.mechanism import LinkageMechanism
@@ -81,13 +81,15 @@ class HubQueries(HubBase):
 
     def history(self, aggregate_id: UUID) -> list[dict[str, Any]]:
         """The aggregate's events, readable: what happened, when, who did it (the principal
-        stamped on the event, or the free text an old event recorded) and the details."""
+        stamped on the event, or the free text an old event recorded), on whose behalf (the
+        step's note, if any) and the details."""
         return [
             {
                 "version": e.originator_version,
                 "event": type(e).__name__,
                 "at": e.timestamp.isoformat(),
                 "by": actor_of(e),
+                "on_behalf_of": on_behalf_of(e),
                 "details": plain({k: v for k, v in vars(e).items() if k not in HIDDEN_FIELDS}),
             }
             for e in cast("Iterator[DomainEvent]", self.events.get(aggregate_id))
@@ -138,7 +140,7 @@ class HubQueries(HubBase):
                 "basis_lost": self.basis_lost(person, r),
                 "legal_basis": r.legal_basis,
                 "invoked_by": r.invoked_by,
-                "requested_by": r.requested_by,
+                "on_behalf_of": r.on_behalf_of,
                 "outcome": r.outcome,
                 "re_referral_of": r.re_referral_of,
                 "re_referred_to": r.re_referred_to,
@@ -176,7 +178,7 @@ class HubQueries(HubBase):
         limit: int = 50,
     ) -> dict[str, Any]:
         """A procuratorate's cases (``None``: every one, for auditors) in the order received,
-        filtered by stage, by an officer who handled them, and by the decision deadline
+        filtered by stage, by an official who acted on them (by name), and by the decision deadline
         (received + :data:`DECISION_WORKING_DAYS` working days, for cases not yet decided)
         falling on or before ``due_before``; a page of ``limit`` from ``cursor``."""
         ids = self.case_ids()
@@ -189,7 +191,8 @@ class HubQueries(HubBase):
                 continue
             if stage is not None and case.stage != stage:
                 continue
-            if officer is not None and officer not in case.officers:
+            officers = self.officials_of(case.id)
+            if officer is not None and officer not in officers:
                 continue
             due = None
             if not case.decided:
@@ -200,12 +203,22 @@ class HubQueries(HubBase):
                 {
                     **case.summary_dict(),
                     "received_on": case.received_on.isoformat(),
-                    "officers": list(case.officers),
+                    "officers": officers,
                     "decision_due_on": due.isoformat() if due else None,
                 }
             )
         more = position < len(ids)
         return {"items": items, "next_cursor": str(position) if more else None}
+
+    def officials_of(self, case_id: UUID) -> list[str]:
+        """The names of the officials who acted on the case, in the order they first did (the
+        principals stamped on its events; for an old event, the officer it recorded)."""
+        names: list[str] = []
+        for e in cast("Iterator[DomainEvent]", self.events.get(case_id)):
+            by = actor_of(e)
+            if by is not None and by["kind"] in ("user", "recorded") and by["name"] not in names:
+                names.append(by["name"])
+        return names
 
     def case_parties(self, case_id: UUID) -> set[UUID]:
         """The procuratorate and every agency on a referral about the case or leading to it."""

@@ -51,7 +51,7 @@ class ReferralCommands(HubBase):
         case_id: UUID | None,
         reason: str,
         services: list[str],
-        requested_by: str,
+        on_behalf_of: str | None,
         legal_basis: str | None,
         invoked_by: str | None,
         on: date | None,
@@ -111,7 +111,7 @@ class ReferralCommands(HubBase):
             consent_id=UUID(consent["id"]) if consent and not legal_basis else None,
             legal_basis=legal_basis,
             invoked_by=invoked_by,
-            requested_by=requested_by,
+            on_behalf_of=on_behalf_of,
             re_referral_of=re_referral_of,
             requested_on=requested_on,
             found_on=found_on,
@@ -128,7 +128,7 @@ class ReferralCommands(HubBase):
         person_id: UUID,
         reason: str,
         services: list[str],
-        requested_by: str,
+        on_behalf_of: str | None = None,
         case_id: UUID | None = None,
         legal_basis: str | None = None,
         invoked_by: str | None = None,
@@ -150,7 +150,7 @@ class ReferralCommands(HubBase):
             case_id=case_id,
             reason=reason,
             services=services,
-            requested_by=requested_by,
+            on_behalf_of=on_behalf_of,
             legal_basis=legal_basis,
             invoked_by=invoked_by,
             on=on,
@@ -168,9 +168,9 @@ class ReferralCommands(HubBase):
         by_agency: UUID,
         new_recipient_id: UUID,
         reason: str,
-        actor: str,
         services: list[str] | None = None,
         on: date | None = None,
+        on_behalf_of: str | None = None,
     ) -> UUID:
         """Sends a rejected or failed referral on to another agency; both change in one save."""
         old = self.load(Referral, referral_id)
@@ -185,7 +185,7 @@ class ReferralCommands(HubBase):
             case_id=old.case_id,
             reason=reason,
             services=services or old.services,
-            requested_by=actor,
+            on_behalf_of=on_behalf_of,
             legal_basis=old.legal_basis,
             invoked_by=old.invoked_by,
             on=on,
@@ -194,7 +194,7 @@ class ReferralCommands(HubBase):
             if old.answers_follow_up is None or old.answers_need is None
             else (old.answers_follow_up, old.answers_need),
         )
-        old.mark_re_referred(new.id, by_agency, actor)
+        old.mark_re_referred(new.id, by_agency, on_behalf_of)
         self.save(old, new)
         return new.id
 
@@ -203,9 +203,10 @@ class ReferralCommands(HubBase):
         referral_id: UUID,
         by_agency: UUID,
         action: str,
-        actor: str,
         reason: str | None = None,
         outcome: dict[str, Any] | None = None,
+        *,
+        on_behalf_of: str | None = None,
         request_key: str | None = None,
         tracking: Tracking | None = None,
     ) -> str:
@@ -221,7 +222,7 @@ class ReferralCommands(HubBase):
         changed = referral.change_status(
             status,
             by_agency=by_agency,
-            actor=actor,
+            on_behalf_of=on_behalf_of,
             reason=reason,
             outcome=outcome,
             request_key=request_key,

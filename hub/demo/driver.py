@@ -169,7 +169,6 @@ class Driver:
             "to_agencies": [self.id(name) for name in to],
             "services": sorted({s for services in to.values() for s in services}),
             "evidence": "written",
-            "recorded_by": "承办人",
             **terms,
         }
         return str(self.post(agency, f"/persons/{person_id}/consent", body)["consent_id"])
@@ -179,12 +178,13 @@ class Driver:
         return str(self.post(requester, "/referrals", body)["id"])
 
     def actor(self, agency: str) -> str:
-        """Who answers referrals for ``agency`` in the scenarios (经办人, the handling officer)."""
+        """The caseworker at ``agency`` on whose behalf its connector answers (经办人), named in
+        the connector's replies as ``on_behalf_of``."""
         return f"{agency}经办人"
 
     def answer(self, agency: str, referral_id: str, action: str, **fields: Any) -> Any:
-        body = {"actor": self.actor(agency), **fields}
-        return self.post(agency, f"/referrals/{referral_id}/{action}", body)
+        """``agency``'s official answers the referral (who acted: the signed-in official)."""
+        return self.post(agency, f"/referrals/{referral_id}/{action}", fields)
 
     def case_steps(
         self, agency: str, case_id: str, *steps: tuple[str, dict[str, Any]], role: str | None = None

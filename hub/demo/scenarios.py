@@ -87,7 +87,7 @@ def relieve(
     if referral_id:
         body["referral_id"] = referral_id
     case_id = str(d.post(procuratorate, "/cases", body)["id"])
-    inquiry = {"officer": "承办检察官", "notes": "询问申请人及家属，核实困难情况"}
+    inquiry = {"notes": "询问申请人及家属，核实困难情况"}
     steps: list[tuple[str, dict[str, Any]]] = [
         ("inquiry", {**inquiry, "held_on": on["inquiry"], **BACKDATED}),
         (
@@ -235,7 +235,6 @@ def scenario_2_a_and_ai(
             case_id=case,
             reason="刑事特困，依衔接机制需社会化救助",
             services=["donation"],
-            requested_by="承办检察官",
             requested_on="2022-03-01",
             backdate_reason=SEED_REASON,
         )
@@ -257,7 +256,6 @@ def scenario_2_a_and_ai(
             (
                 "follow-ups",
                 {
-                    "officer": "承办检察官",
                     "notes": "康复训练，已可生活自理",
                     "new_needs": [],
                     "visited_on": "2022-06-20",
@@ -316,7 +314,6 @@ def scenario_3_zhou(d: Driver, answers: Answers = through_api) -> dict[str, Any]
         case_id=case,
         reason="因案致困，医疗费用无着落",
         services=["donation"],
-        requested_by="承办检察官",
         requested_on="2021-09-16",
         backdate_reason=SEED_REASON,
     )
@@ -382,7 +379,6 @@ def scenario_4_wang(d: Driver, answers: Answers = through_api) -> dict[str, Any]
             case_id=case,
             reason="一次救助，长期关怀",
             services=[service],
-            requested_by="承办检察官",
             requested_on="2021-09-01",
             backdate_reason=SEED_REASON,
         )
@@ -410,7 +406,6 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
         p,
         f"/cases/{case}/follow-ups",
         {
-            "officer": "承办检察官",
             "notes": "孩子面临高考，即将外出读大学，经济压力很大",
             "new_needs": ["education-aid"],
             "visited_on": "2021-05-20",
@@ -427,7 +422,6 @@ def scenario_5_ye(d: Driver, answers: Answers = through_api) -> dict[str, Any]:
         case_id=case,
         reason="回访发现新需求：子女上学",
         services=["donation"],
-        requested_by="承办检察官",
         requested_on="2021-05-25",
         backdate_reason=SEED_REASON,
         answers_follow_up=1,
@@ -465,7 +459,6 @@ def scenario_6_inbound_lead(d: Driver, answers: Answers = through_api) -> dict[s
         person,
         reason="低保核查发现可能符合司法救助情形",
         services=["judicial-relief"],
-        requested_by="低保专干",
         requested_on="2021-11-10",
         backdate_reason=SEED_REASON,
     )
@@ -523,7 +516,7 @@ def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, 
         case,
         (
             "inquiry",
-            {"officer": "承办检察官", "notes": "询问申请人", "held_on": "2021-12-03", **BACKDATED},
+            {"notes": "询问申请人", "held_on": "2021-12-03", **BACKDATED},
         ),
         (
             "review",
@@ -551,7 +544,6 @@ def scenario_7_outbound(d: Driver, answers: Answers = through_api) -> dict[str, 
         case_id=case,
         reason="不符合司法救助条件，但符合医疗救助条件",
         services=["medical-aid"],
-        requested_by="承办检察官",
         requested_on="2021-12-13",
         backdate_reason=SEED_REASON,
     )

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-REQUIRED = ("idempotency_key", "agency_id", "referral_id", "action", "actor")
+REQUIRED = ("idempotency_key", "agency_id", "referral_id", "action")
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,13 @@ CONNECTOR_NAME = "接口程序 / connector"
 def tracking_name(topic: str, partition: int) -> str:
     """The name of the applier's position in one partition of a replies topic."""
     return f"{topic}/{partition}"
+
+
+def reply_note(reply: dict[str, Any]) -> Any:
+    """A reply's on-behalf-of note: ``on_behalf_of``, or from a connector written before it,
+    the ``actor`` it names (kept as the note; who acted is the agency's connector)."""
+    note = reply.get("on_behalf_of")
+    return reply.get("actor") if note is None else note
 
 
 def apply_reply(
@@ -96,9 +103,9 @@ def apply_reply(
                 referral_id,
                 agency_id,
                 str(reply["action"]),
-                str(reply["actor"]),
                 reply.get("reason"),
                 reply.get("outcome"),
+                on_behalf_of=reply_note(reply),
                 request_key=str(reply["idempotency_key"]),
                 tracking=tracking,
             )

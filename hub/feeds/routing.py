@@ -69,9 +69,10 @@ class RoutedEvent(NamedTuple):
 KINDS = {get_topic(cls): cls.__name__ for cls in ROUTED_EVENTS}
 #: the newest class version of each routed event this reader reads: ``Requested`` v2 only
 #: added ``consent_id``, v3 the business dates (``requested_on``, ``found_on``,
-#: ``backdate_reason``) and v4 ``answers_follow_up`` and ``answers_need``: what feeds carry is
-#: unchanged (absent from older events, as the upcasts say)
-READABLE_VERSIONS = {"Requested": 4}
+#: ``backdate_reason``) and v4 ``answers_follow_up`` and ``answers_need``; v5 of ``Requested``
+#: and v2 of ``StatusChanged`` and ``ReReferred`` turned the free-text ``requested_by`` or
+#: ``actor`` into ``on_behalf_of``: what feeds carry is unchanged (none of these fields)
+READABLE_VERSIONS = {"Requested": 5, "StatusChanged": 2, "ReReferred": 2}
 
 
 def _dashed(hex_: str) -> str:

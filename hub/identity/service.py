@@ -5,7 +5,10 @@
 official it belongs to, read from the log, so a disabled official or a changed role counts at
 once in this process (and within ``TOKEN_CACHE_SECONDS`` in others). An official whose roles
 have been removed or who is disabled has no principal. A verified OpenID Connect token is
-mapped to the official whose external id is its subject (:meth:`Identity.principal_for_oidc`).
+mapped to the official whose external id is its subject (:meth:`Identity.principal_for_oidc`);
+its principal is remembered a few seconds (``oidc_cache_seconds``, by the token's hash, never
+past the token's ``exp``), forgotten at once when this process disables an official or
+changes roles, so another process's disabling counts within that bound.
 """
 
 from __future__ import annotations
@@ -16,10 +19,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from domain.errors import NotFound
+from hub import metrics
 from hub.access.principal import Principal, PrincipalKind, access_role
 from hub.access.tokens import TOKEN_CACHE_SECONDS, AccessStore
 from hub.identity.passwords import Passwords, SignInRefused
 from hub.identity.sessions import PREFIX, Sessions, digest
+
+#: the most verified provider tokens a process remembers at once (a bound on memory)
+MAX_REMEMBERED_TOKENS = 10_000
 
 if TYPE_CHECKING:  # OpenID Connect brings httpx and joserfc: imported where it is configured
     from hub.identity.oidc import OidcIdentity, OidcVerifier
@@ -58,7 +65,12 @@ class SignedIn:
 
 class Identity:
     def __init__(
-        self, access: AccessStore, users: UserDirectory, *, session_minutes: float
+        self,
+        access: AccessStore,
+        users: UserDirectory,
+        *,
+        session_minutes: float,
+        oidc_cache_seconds: float = 0.0,
     ) -> None:
         self.access = access
         self.users = users
@@ -66,6 +78,9 @@ class Identity:
         self.sessions = Sessions(access.db)
         self.session_seconds = session_minutes * 60
         self._principals: dict[str, tuple[float, Principal | None]] = {}
+        self.oidc_cache_seconds = oidc_cache_seconds
+        #: verified provider tokens: sha-256 of the token → (until, monotonic; principal)
+        self._provider_tokens: dict[str, tuple[float, Principal]] = {}
 
     def cached(self, token: str) -> Principal | bool | None:
         """As :meth:`AccessStore.cached`, for either kind of token."""
@@ -100,10 +115,14 @@ class Identity:
             user: dict[str, Any] | None = self.users.get_user(user_id)
         except NotFound:
             user = None
-        self.passwords.verify(user_id if user else None, password, code)
-        principal = principal_of(user, "") if user else None
-        if principal is None:
-            raise SignInRefused("sign-in refused")
+        try:
+            self.passwords.verify(user_id if user else None, password, code)
+            principal = principal_of(user, "") if user else None
+            if principal is None:
+                raise SignInRefused("sign-in refused")
+        except SignInRefused as refused:  # LockedOut too: counted by its rule
+            metrics.sign_in_failures.labels(refused.rule).inc()
+            raise
         return self.start_session(principal)
 
     def start_session(self, principal: Principal) -> SignedIn:
@@ -124,10 +143,14 @@ class Identity:
     def user_disabled(self, user_id: UUID) -> None:
         """Ends every session of a disabled official, at once in this process."""
         self.sessions.end_all(user_id)
-        self._principals.clear()
+        self._forget()
 
     def roles_changed(self) -> None:
+        self._forget()
+
+    def _forget(self) -> None:
         self._principals.clear()
+        self._provider_tokens.clear()
 
     def principal_for_user(self, user_id: UUID, token_id: str) -> Principal | None:
         """The principal of an official the caller has authenticated some other way (for
@@ -162,9 +185,23 @@ class Identity:
         :meth:`principal_for_provider` says."""
         from hub.identity.oidc import identity_from_claims
 
+        key, now = digest(token), time.monotonic()
+        hit = self._provider_tokens.get(key)
+        if hit is not None and now < hit[0]:
+            return hit[1]
+        claims = oidc.verify(token)
         vouched = identity_from_claims(
-            oidc.verify(token),
-            agency_claim=oidc.config.agency_claim,
-            roles_claim=oidc.config.roles_claim,
+            claims, agency_claim=oidc.config.agency_claim, roles_claim=oidc.config.roles_claim
         )
-        return self.principal_for_provider(vouched)
+        principal = self.principal_for_provider(vouched)
+        # remembered a few seconds, never past the token's own expiry
+        keep = min(self.oidc_cache_seconds, float(claims["exp"]) - time.time())
+        if keep > 0:
+            if len(self._provider_tokens) >= MAX_REMEMBERED_TOKENS:
+                self._provider_tokens = {
+                    k: v for k, v in self._provider_tokens.items() if now < v[0]
+                }
+                if len(self._provider_tokens) >= MAX_REMEMBERED_TOKENS:
+                    self._provider_tokens.clear()
+            self._provider_tokens[key] = (now + keep, principal)
+        return principal

@@ -7,10 +7,13 @@ agencies (seeds/000_55c157410a459b59.txt).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from domain.officials import describe
+from hub.audit.export import who
 from hub.bootstrap import Services
 from hub.demo import network as n
 from hub.demo.driver import Driver, ScenarioError
@@ -221,13 +224,14 @@ def test_7_outbound(driver: Driver, scenarios: dict[str, Any], auditor: str) -> 
     }
     history = driver.get(p, f"/referrals/{ids['referral_id']}/history")
     assert statuses(history) == ["requested", "received", "accepted", "in-progress", "completed"]
-    assert {e["details"].get("actor") for e in history[1:]} == {f"{mi}经办人"}
-    # answered by the agency's caseworker through the API, or by its connector (its topic)
+    # answered by the agency's caseworker through the API (no note), or by its connector (its
+    # topic), which names the caseworker on whose behalf it answers
     caseworker = driver.officials[(mi, "caseworker")]
     by = {(e["by"]["kind"], e["by"]["agency_id"], e["by"]["user_id"]) for e in history[1:]}
-    assert by in (
-        {("user", driver.id(mi), caseworker.user_id)},
-        {("connector", driver.id(mi), None)},
+    notes = {e["on_behalf_of"] for e in history[1:]}
+    assert (by, notes) in (
+        ({("user", driver.id(mi), caseworker.user_id)}, {None}),
+        ({("connector", driver.id(mi), None)}, {driver.actor(mi)}),
     )
     assert dated(driver.get(p, f"/cases/{ids['case_id']}/history"))[-1] == (
         "CaseClosed",
@@ -240,7 +244,7 @@ def test_7_outbound(driver: Driver, scenarios: dict[str, Any], auditor: str) -> 
     assert driver.get(auditor, f"/cases/{ids['case_id']}/history")[-1]["event"] == "CaseClosed"
     with pytest.raises(ScenarioError, match="403"):
         driver.post(
-            auditor, f"/referrals/{ids['referral_id']}/cancel", {"actor": "x", "reason": "y"}
+            auditor, f"/referrals/{ids['referral_id']}/cancel", {"on_behalf_of": "x", "reason": "y"}
         )
 
 
@@ -255,3 +259,42 @@ def test_2021_statistics_are_the_years_cases(
     assert stats["amounts"]["disbursed_fen"] == 6_000_000 + 2_000_000 + 1_500_000
     in_2022 = driver.get("auditor", "/statistics/regions/65?from=2022-01-01&to=2022-12-31")
     assert in_2022["cases"]["total"] == 2  # 阿某 and 艾某, under Xinyuan's mechanism
+
+
+def scenario_streams(made: Any, key: str = "") -> Iterator[tuple[str, str]]:
+    """Every case and referral a scenario made: ("case" or "referral", id)."""
+    if isinstance(made, dict):
+        for k, v in made.items():
+            yield from scenario_streams(v, "referral_id" if k == "referrals" else k)
+    elif isinstance(made, str) and key in ("case_id", "referral_id"):
+        yield key.removesuffix("_id"), made
+
+
+def test_every_history_names_its_officials(
+    driver: Driver, scenarios: dict[str, Any], auditor: str
+) -> None:
+    """Every step of the seven scenarios, on every case and referral, was taken by a named
+    official of the acting agency, with the role they hold, from their sign-in; no body named
+    anyone (no note), and the history reads 姓名（角色）."""
+    officials = {o.user_id: o for o in driver.officials.values()}
+    seen: set[str] = set()
+    streams = sorted(set(scenario_streams(scenarios)))
+    assert len([s for s in streams if s[0] == "case"]) == 7
+    for kind, stream in streams:
+        requester = n.KUYTUN_PROCURATORATE  # any party reads the whole history
+        if kind == "referral":
+            referral = driver.get("auditor", f"/referrals/{stream}")
+            requester = next(a for a, i in driver.agencies.items() if i == referral["requester_id"])
+        history = driver.get(
+            requester if kind == "referral" else "auditor", f"/{kind}s/{stream}/history"
+        )
+        for entry in history:
+            by = entry["by"]
+            assert by["kind"] == "user", (kind, entry["event"], by)
+            official = officials[by["user_id"]]
+            assert (by["name"], by["roles"]) == (official.name, [official.role])
+            assert by["agency_id"] == driver.id(official.agency)
+            assert entry["on_behalf_of"] is None
+            assert who(entry, "zh") == describe(official.name, [official.role], "zh")
+            seen.add(official.role)
+    assert {"case_officer", "department_head", "chief_procurator", "caseworker"} <= seen

@@ -120,7 +120,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.audit": {"hub.vault"},
     "hub.ports": {"hub.commands"},  # the link index's type, for type checking only
     "hub.access": {"hub.ports", "hub.smalldb"},
-    "hub.identity": {"hub.access", "hub.settings", "hub.smalldb"},
+    "hub.identity": {"hub.access", "hub.metrics", "hub.settings", "hub.smalldb"},  # sign-ins
     "hub.commands": {
         "hub.access",
         "hub.audit",
@@ -147,6 +147,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.audit",
         "hub.bootstrap",
         "hub.commands",
+        "hub.console",  # create_app mounts the console; the gate and the OIDC callback set its cookie
         "hub.dashboards",
         "hub.eventlog",
         "hub.feeds",
@@ -157,6 +158,15 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.privacy",
         "hub.readiness",
         "hub.wage_tables",
+    },
+    # the console: the API's pages, on the API's access layer (deps, gate) and commands
+    "hub.console": {
+        "hub.access",
+        "hub.api",
+        "hub.bootstrap",
+        "hub.commands",
+        "hub.dashboards",  # the dashboards' labels and exports
+        "hub.identity",
     },
     "hub.backup": {"hub.bootstrap", "hub.settings"},
     "hub.demo": {
@@ -236,11 +246,13 @@ def test_the_hub_parts_are_all_named() -> None:
     assert parts == set(HUB_MAY_IMPORT)
 
 
-def test_the_cli_is_imported_by_nothing_and_the_api_only_by_the_cli_and_the_demo() -> None:
+def test_the_cli_is_imported_by_nothing_and_the_api_only_by_the_cli_the_demo_and_the_console() -> (
+    None
+):
     importers_of_cli = {p for p, allowed in HUB_MAY_IMPORT.items() if "hub.cli" in allowed}
     assert importers_of_cli == {"hub.__main__"}
     importers_of_api = {p for p, allowed in HUB_MAY_IMPORT.items() if "hub.api" in allowed}
-    assert importers_of_api == {"hub.cli", "hub.demo"}
+    assert importers_of_api == {"hub.cli", "hub.console", "hub.demo"}
     for feeds_may_not in ("hub.api", "hub.cli", "hub.app", "hub.commands", "hub.bootstrap"):
         assert feeds_may_not not in HUB_MAY_IMPORT["hub.feeds"]
 

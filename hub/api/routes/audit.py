@@ -18,8 +18,9 @@ router = APIRouter(tags=["audit"])
 
 
 class Erasure(Strict):
+    """Who erases is the signed-in administrator (recorded as ``erased_by``), never the body."""
+
     legal_basis: Text
-    erased_by: Text
 
 
 REPLAY_FORMATS: dict[int | str, dict[str, Any]] = {
@@ -97,11 +98,11 @@ def access_log(hub: HubDep, _: Auditor, person_id: UUID | None = None) -> list[d
 
 
 @router.post("/persons/{person_id}/erase", response_model=Done)
-def erase_person(person_id: UUID, body: Erasure, hub: HubDep, _: Admin, once: OnceDep) -> Any:
+def erase_person(person_id: UUID, body: Erasure, hub: HubDep, admin: Admin, once: OnceDep) -> Any:
     """Erases a person (crypto-shredding): their data key is destroyed; history stays."""
 
     def command() -> dict[str, Any]:
-        hub.erase_person(person_id, body.legal_basis, body.erased_by)
+        hub.erase_person(person_id, body.legal_basis, admin.name)
         return {"id": person_id, "version": hub.get_person(person_id)["version"]}
 
     return once(command)

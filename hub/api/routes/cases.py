@@ -79,7 +79,7 @@ def receive_lead(body: CaseCreate, hub: HubDep, staff: Staff, once: OnceDep) -> 
                 body.summary,
                 body.received_on,
                 body.referral_id,
-                body.actor,
+                on_behalf_of=body.on_behalf_of,
                 matter_number=body.matter_number,
                 applicant_relation=body.applicant_relation.value
                 if body.applicant_relation
@@ -154,11 +154,11 @@ def inquiry(case_id: UUID, body: InquiryCreate, hub: HubDep, staff: Staff, once:
         lambda: hub.record_inquiry(
             case_id,
             agency_of(staff),
-            body.officer,
             body.notes,
             body.held_on,
             applicant_relation=body.applicant_relation.value if body.applicant_relation else None,
             backdate_reason=body.backdate_reason,
+            on_behalf_of=body.on_behalf_of,
         ),
     )
 
@@ -380,7 +380,7 @@ def follow_up(case_id: UUID, body: FollowUpCreate, hub: HubDep, staff: Staff, on
         lambda: hub.record_follow_up(
             case_id=case_id,
             by_agency=agency_of(staff),
-            officer=body.officer,
+            on_behalf_of=body.on_behalf_of,
             notes=body.notes,
             new_needs=[n.value for n in body.new_needs],
             on=body.visited_on,

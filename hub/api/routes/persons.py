@@ -153,9 +153,9 @@ def record_consent(
         consent_id = hub.record_consent(
             person_id,
             taken_by=agency_of(staff),
-            recorded_by=body.recorded_by,
             on=hub.today(),
             scope=scope,
+            on_behalf_of=body.on_behalf_of,
         )
         return {"id": person_id, "consent_id": consent_id}
 
@@ -173,9 +173,9 @@ def withdraw_consent(
         hub.withdraw_consent(
             person_id,
             by_agency=agency_of(staff),
-            recorded_by=body.recorded_by,
             reason=body.reason,
             consent_id=body.consent_id,
+            on_behalf_of=body.on_behalf_of,
         )
         return {"id": person_id}
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
 
+from hub.access.principal import Principal, PrincipalKind
 from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of, may_read, own_agency
+from hub.api.problems import who_acted_problem
 from hub.api.schemas import (
     Created,
     EventPublic,
@@ -18,6 +21,7 @@ from hub.api.schemas import (
     ReReferralCreate,
     StatusAnswer,
 )
+from hub.app import ReliefHub
 from hub.commands.referrals import ACTIONS
 
 router = APIRouter(tags=["referrals"])
@@ -29,31 +33,35 @@ def _parties(referral: dict[str, Any]) -> set[UUID]:
     return {UUID(referral["requester_id"]), UUID(referral["recipient_id"])}
 
 
+def refer_command(
+    hub: ReliefHub, staff: Principal, body: ReferralCreate
+) -> Callable[[], dict[str, Any]]:
+    """The command a new referral runs (here and on the console's form)."""
+    return lambda: {
+        "id": hub.refer(
+            requester_id=agency_of(staff),
+            recipient_id=body.recipient_id,
+            person_id=body.person_id,
+            reason=body.reason,
+            services=[s.value for s in body.services],
+            on_behalf_of=body.on_behalf_of,
+            case_id=body.case_id,
+            legal_basis=body.legal_basis,
+            invoked_by=body.invoked_by,
+            on=body.requested_on,
+            found_on=body.found_on,
+            backdate_reason=body.backdate_reason,
+            answers=None
+            if body.answers_follow_up is None or body.answers_need is None
+            else (body.answers_follow_up, body.answers_need.value),
+        )
+    }
+
+
 @router.post("/referrals", status_code=201, response_model=Created)
 def refer(body: ReferralCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
     """Refers a person to another agency; due in the recipient's target in working days."""
-    return once(
-        lambda: {
-            "id": hub.refer(
-                requester_id=agency_of(staff),
-                recipient_id=body.recipient_id,
-                person_id=body.person_id,
-                reason=body.reason,
-                services=[s.value for s in body.services],
-                requested_by=body.requested_by,
-                case_id=body.case_id,
-                legal_basis=body.legal_basis,
-                invoked_by=body.invoked_by,
-                on=body.requested_on,
-                found_on=body.found_on,
-                backdate_reason=body.backdate_reason,
-                answers=None
-                if body.answers_follow_up is None or body.answers_need is None
-                else (body.answers_follow_up, body.answers_need.value),
-            )
-        },
-        201,
-    )
+    return once(refer_command(hub, staff, body), 201)
 
 
 @router.get(
@@ -87,7 +95,7 @@ def re_refer(
                 by_agency=agency_of(staff),
                 new_recipient_id=body.recipient_id,
                 reason=body.reason,
-                actor=body.actor,
+                on_behalf_of=body.on_behalf_of,
                 services=[s.value for s in body.services] if body.services else None,
             )
         },
@@ -113,21 +121,46 @@ def answer(
     """Sets the referral's status: the recipient receives, accepts, rejects, starts, holds,
     resumes, completes or fails it; either side cancels it. Reasons are required for reject,
     hold, fail and cancel; complete records the outcome."""
+    return once(answer_command(hub, staff, referral_id, action.value, body, once.key))
+
+
+def answer_command(
+    hub: ReliefHub,
+    staff: Principal,
+    referral_id: UUID,
+    action: str,
+    body: ReferralAnswer,
+    key: str | None,
+) -> Callable[[], dict[str, Any]]:
+    """The command an answer runs (here and on the console's referral page)."""
+
+    note = _on_behalf_of(body, staff)
 
     def command() -> dict[str, Any]:
         status = hub.answer_referral(
             referral_id,
             agency_of(staff),
-            action.value,
-            body.actor,
+            action,
             body.reason,
             body.outcome.model_dump(mode="json") if body.outcome else None,
-            request_key=once.key,
+            on_behalf_of=note,
+            request_key=key,
         )
         version = hub.get_referral(referral_id)["version"]
         return {"id": referral_id, "status": status, "version": version}
 
-    return once(command)
+    return command
+
+
+def _on_behalf_of(body: ReferralAnswer, caller: Principal) -> str | None:
+    """The answer's note. ``actor``, what connectors sent before ``on_behalf_of``, is kept as
+    the note when a connector's token sends it (one deprecation period, docs/identity.md);
+    from an official it is refused, as every body that names who acted is."""
+    if body.actor is None:
+        return body.on_behalf_of
+    if caller.kind != PrincipalKind.CONNECTOR or body.on_behalf_of is not None:
+        raise who_acted_problem("actor")
+    return body.actor
 
 
 @router.get(

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from domain.values import Service
 from hub.access.tokens import Principal
 from hub.api.deps import (
     HubDep,
@@ -65,6 +66,7 @@ class BoxQuery:
         status: Annotated[list[str] | None, Query()] = None,
         direction: Annotated[str | None, Query(pattern="^(inbound|outbound|lateral)$")] = None,
         case_id: UUID | None = None,
+        service: Service | None = None,
         overdue: bool | None = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
         cursor: Annotated[str | None, Query(max_length=500)] = None,
@@ -73,6 +75,7 @@ class BoxQuery:
             status=status,
             direction=direction,
             case_id=str(case_id) if case_id else None,
+            service=service.value if service else None,
             overdue=overdue,
             limit=limit,
             cursor=cursor,
@@ -82,13 +85,14 @@ class BoxQuery:
 BoxQueryDep = Annotated[BoxQuery, Depends()]
 
 
-def _box(
+def read_box(
     page: Callable[..., dict[str, Any]],
     agency_id: UUID,
     services: Services,
     reader: Principal,
     query: BoxQuery,
 ) -> dict[str, Any]:
+    """An agency's inbox or outbox page for ``reader`` (the console's too)."""
     own_agency(reader, agency_id)
     try:
         return answer(
@@ -113,7 +117,7 @@ def inbox(
     agency_id: UUID, services: ServicesDep, reader: Reader, query: BoxQueryDep
 ) -> dict[str, Any]:
     """Referrals to the agency, by due date, with days overdue; cursor pagination."""
-    return _box(referrals.inbox, agency_id, services, reader, query)
+    return read_box(referrals.inbox, agency_id, services, reader, query)
 
 
 @router.get(
@@ -123,7 +127,7 @@ def outbox(
     agency_id: UUID, services: ServicesDep, reader: Reader, query: BoxQueryDep
 ) -> dict[str, Any]:
     """Referrals from the agency, by due date, with days overdue; cursor pagination."""
-    return _box(referrals.outbox, agency_id, services, reader, query)
+    return read_box(referrals.outbox, agency_id, services, reader, query)
 
 
 @router.get(

@@ -22,6 +22,21 @@ Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT, pattern=r"\S")]
 ShortText = Annotated[str, Field(min_length=1, max_length=MAX_SHORT_TEXT, pattern=r"\S")]
 
 
+OnBehalfOf = Annotated[
+    str | None,
+    Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_SHORT_TEXT,
+        pattern=r"\S",
+        description=(
+            "optional note (代为办理): on whose behalf the signed-in official or the connector "
+            "acts; never who acted, which comes from the credentials"
+        ),
+    ),
+]
+
+
 Fen = Annotated[
     StrictInt,
     Field(

@@ -28,6 +28,7 @@ from hub.api.schemas.base import (
     Fen,
     Fields,
     Id,
+    OnBehalfOf,
     Public,
     RegionCode,
     ShortText,
@@ -48,7 +49,7 @@ class CaseCreate(Strict):
     summary: Text
     received_on: Day | None = None
     referral_id: UUID | None = None
-    actor: ShortText = "staff"
+    on_behalf_of: OnBehalfOf = None
     matter_number: MatterNumber | None = None
     applicant_relation: ApplicantRelation | None = None
     backdate_reason: Backdate = None
@@ -59,7 +60,7 @@ class MatterCreate(Strict):
 
 
 class InquiryCreate(Strict):
-    officer: ShortText
+    on_behalf_of: OnBehalfOf = None
     notes: Text
     held_on: Day | None = None
     applicant_relation: ApplicantRelation | None = None
@@ -163,7 +164,7 @@ class DisbursementCreate(Strict):
 
 
 class FollowUpCreate(Strict):
-    officer: ShortText
+    on_behalf_of: OnBehalfOf = None
     notes: Text
     new_needs: list[Service] = Field(default=[], max_length=MAX_ITEMS)
     visited_on: Day | None = None
@@ -206,6 +207,7 @@ class EventPublic(Public):
     event: str
     at: TimeText
     by: ActorPublic | None
+    on_behalf_of: str | None = None
     details: Fields
 
 

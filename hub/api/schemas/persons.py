@@ -12,7 +12,7 @@ from domain.values import (
     AgencyKind,
     Service,
 )
-from hub.api.schemas.base import Day, Id, Public, ShortText, Strict, Text
+from hub.api.schemas.base import Day, Id, OnBehalfOf, Public, ShortText, Strict, Text
 
 
 class PersonFind(Strict):
@@ -48,7 +48,7 @@ class ConsentCreate(Strict):
     valid_until: Day | None = None
     evidence: Literal["written", "oral"]
     witness: ShortText | None = Field(default=None, description="required for oral consent")
-    recorded_by: ShortText
+    on_behalf_of: OnBehalfOf = None
 
 
 class ConsentRecorded(BaseModel):
@@ -64,7 +64,7 @@ class PersonChanged(BaseModel):
 
 
 class ConsentWithdraw(Strict):
-    recorded_by: ShortText
+    on_behalf_of: OnBehalfOf = None
     reason: Text
     consent_id: UUID | None = Field(
         default=None, description="the consent; without it, every live one the caller sees"

@@ -20,6 +20,7 @@ from hub.api.schemas.base import (
     Fen,
     Fields,
     Id,
+    OnBehalfOf,
     Public,
     ShortText,
     Strict,
@@ -34,7 +35,7 @@ class ReferralCreate(Strict):
     case_id: UUID | None = None
     reason: Text
     services: list[Service] = Field(min_length=1, max_length=MAX_ITEMS)
-    requested_by: ShortText
+    on_behalf_of: OnBehalfOf = None
     legal_basis: Text | None = Field(
         default=None, description="without the person's consent: the legal basis invoked"
     )
@@ -65,7 +66,13 @@ class Outcome(Strict):
 
 
 class ReferralAnswer(Strict):
-    actor: ShortText
+    on_behalf_of: OnBehalfOf = None
+    actor: ShortText | None = Field(
+        default=None,
+        json_schema_extra={"deprecated": True},
+        description="connectors' note before on_behalf_of: accepted from a connector's token "
+        "for one deprecation period and kept as on_behalf_of; refused from an official",
+    )
     reason: Text | None = None
     outcome: Outcome | None = None
 
@@ -73,7 +80,7 @@ class ReferralAnswer(Strict):
 class ReReferralCreate(Strict):
     recipient_id: UUID
     reason: Text
-    actor: ShortText
+    on_behalf_of: OnBehalfOf = None
     services: list[Service] | None = Field(default=None, max_length=MAX_ITEMS)
 
 
@@ -95,7 +102,7 @@ class ReferralPublic(Public):
     basis_lost: bool
     legal_basis: str | None
     invoked_by: str | None
-    requested_by: str | None
+    on_behalf_of: str | None = None
     outcome: Fields | None
     re_referral_of: Id | None
     re_referred_to: Id | None

@@ -67,7 +67,7 @@ def new_referral(
     p = n.KUYTUN_PROCURATORATE
     person = driver.person(p, "654003199912120019", "测试人", consent_to={recipient: [services]})
     return driver.refer(
-        p, recipient, person, reason="转介", services=[services], requested_by="承办检察官"
+        p, recipient, person, reason="转介", services=[services], on_behalf_of="承办检察官"
     )
 
 
@@ -84,7 +84,7 @@ def reply(
         "agency_id": driver.id(agency),
         "referral_id": referral,
         "action": action,
-        "actor": "机构系统",
+        "on_behalf_of": "机构系统",
         **fields,
     }
 

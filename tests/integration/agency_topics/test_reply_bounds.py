@@ -55,7 +55,7 @@ def test_replies_beyond_the_bounds_are_dead_lettered_with_the_reason(
         send(
             kafka_bootstrap,
             prefix,
-            reply(driver, referral, "start", "long-actor", company, actor="人" * 201),
+            reply(driver, referral, "start", "long-actor", company, on_behalf_of="人" * 201),
         ): f"at most {MAX_SHORT_TEXT} characters",
         send(
             kafka_bootstrap,
@@ -93,7 +93,11 @@ def test_the_router_publishes_past_an_unbounded_amount_an_older_hub_wrote(
         "provisions": [{"kind": "money", "amount_fen": 10**30, "provider": "城投集团"}],
     }
     referral._status_changed(
-        status="completed", by_agency=referral.recipient_id, actor="x", reason=None, outcome=outcome
+        status="completed",
+        by_agency=referral.recipient_id,
+        on_behalf_of="x",
+        reason=None,
+        outcome=outcome,
     )
     services.hub.save(referral)
     bad = services.hub.recorder.max_notification_id()

@@ -149,7 +149,7 @@ def refer_some(services: Services, count: int, agencies: tuple[Any, Any] | None 
         )
     requester, recipient = agencies
     person = hub.register_person("659001199001010013", "测试", registered_by=requester)
-    hub.consent_to_all(person, "承办人", date.today())
+    hub.consent_to_all(person, date.today())
     for _ in range(count):
         hub.refer(
             requester_id=requester,
@@ -157,7 +157,7 @@ def refer_some(services: Services, count: int, agencies: tuple[Any, Any] | None 
             person_id=person,
             reason="生活困难",
             services=["temporary-aid"],
-            requested_by="承办人",
+            on_behalf_of="承办人",
         )
     return agencies
 

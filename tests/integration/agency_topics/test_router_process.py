@@ -97,7 +97,7 @@ def test_a_router_process_routes_what_the_hub_appends_after_it_started(
             person,
             reason="助学贷款",
             services=["student-loan"],
-            requested_by="承办检察官",
+            on_behalf_of="承办检察官",
         )
         later = last_routed(services, first)
         assert wait_for_position(kafka_bootstrap, position_topic, later) == later

@@ -90,7 +90,7 @@ def test_hub_serve_applies_replies_from_kafka(kafka_bootstrap: str, tmp_path: Pa
                 "to_agencies": [ids[v]],
                 "services": ["counselling"],
                 "evidence": "written",
-                "recorded_by": "承办人",
+                "on_behalf_of": "承办人",
             },
         )
         referral = post(
@@ -101,7 +101,7 @@ def test_hub_serve_applies_replies_from_kafka(kafka_bootstrap: str, tmp_path: Pa
                 "person_id": person,
                 "reason": "心理疏导",
                 "services": ["counselling"],
-                "requested_by": "承办检察官",
+                "on_behalf_of": "承办检察官",
             },
         )["id"]
         producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
@@ -110,7 +110,7 @@ def test_hub_serve_applies_replies_from_kafka(kafka_bootstrap: str, tmp_path: Pa
             "agency_id": ids[v],
             "referral_id": referral,
             "action": "accept",
-            "actor": "义工协会系统",
+            "on_behalf_of": "义工协会系统",
         }
         # the agency was registered after the server started: its topic is followed anyway
         producer.send(
@@ -129,7 +129,7 @@ def test_hub_serve_applies_replies_from_kafka(kafka_bootstrap: str, tmp_path: Pa
             ).json()["status"]
         assert status == "accepted"
         # The API still writes: the reply applier shares the one writer instead of fencing it.
-        post(tokens[v], f"/referrals/{referral}/start", {"actor": "义工"})
+        post(tokens[v], f"/referrals/{referral}/start", {"on_behalf_of": "义工"})
     finally:
         server.terminate()
         server.wait(timeout=20)

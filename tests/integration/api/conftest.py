@@ -151,7 +151,7 @@ class Api:
             "to_agencies": [self.ids[short] for short in AGENCIES],
             "services": sorted({s for a in AGENCIES.values() for s in a["services"]}),
             "evidence": "written",
-            "recorded_by": "承办人",
+            "on_behalf_of": "承办人",
             **terms,
         }
 
@@ -168,7 +168,7 @@ class Api:
             "person_id": person_id or self.person(requester),
             "reason": "生活困难，申请救助",
             "services": services or AGENCIES[recipient]["services"][:1],
-            "requested_by": "承办人",
+            "on_behalf_of": "承办人",
             "case_id": case_id,
         }
         return str(self.ok(requester, "/referrals", body)["id"])

@@ -45,7 +45,7 @@ def refer(api: Api, who: str, to: str, person: str, services: list[str], **extra
         "person_id": person,
         "reason": "需要帮扶",
         "services": services,
-        "requested_by": "经办人",
+        "on_behalf_of": "经办人",
         **extra,
     }
     return str(api.ok(who, "/referrals", body)["id"])
@@ -72,16 +72,16 @@ def world(api: Api) -> dict[str, str]:
     number = id_number()
     person = str(api.ok("p", "/persons", {"id_number": number, **YE})["id"])
     to_ca = {"to_agencies": [api.ids["ca"]], "services": ["temporary-aid"], "evidence": "written"}
-    api.ok("p", f"/persons/{person}/consent", {**to_ca, "recorded_by": "承办检察官"})
+    api.ok("p", f"/persons/{person}/consent", {**to_ca, "on_behalf_of": "承办检察官"})
     to_wd = {"to_kinds": ["education"], "services": ["education-aid"], "evidence": "written"}
-    wd_consent = api.ok("p", f"/persons/{person}/consent", {**to_wd, "recorded_by": "承办检察官"})
+    wd_consent = api.ok("p", f"/persons/{person}/consent", {**to_wd, "on_behalf_of": "承办检察官"})
     case = str(
         api.ok("p", "/cases", {"person_id": person, "source": "applicant", "summary": "因案致困"})[
             "id"
         ]
     )
     referral = refer(api, "p", "ca", person, ["temporary-aid"], case_id=case)
-    api.ok("ca", f"/referrals/{referral}/accept", {"actor": "经办人"})
+    api.ok("ca", f"/referrals/{referral}/accept", {"on_behalf_of": "经办人"})
     grant = {
         "kind": "allowance",
         "amount_fen": 300_000,
@@ -89,10 +89,10 @@ def world(api: Api) -> dict[str, str]:
         "description": "临时救助",
     }
     outcome = {"successful": True, "provisions": [grant]}
-    api.ok("ca", f"/referrals/{referral}/complete", {"actor": "经办人", "outcome": outcome})
+    api.ok("ca", f"/referrals/{referral}/complete", {"on_behalf_of": "经办人", "outcome": outcome})
     to_wd_referral = refer(api, "p", "wd", person, ["education-aid"], case_id=case)
     withdrawal = {
-        "recorded_by": "承办检察官",
+        "on_behalf_of": "承办检察官",
         "reason": "本人撤回",
         "consent_id": wd_consent["consent_id"],
     }
@@ -100,12 +100,12 @@ def world(api: Api) -> dict[str, str]:
     # the justice bureau registers her itself, with her consent to the enterprise
     api.ok("req", "/persons", {"id_number": number, "name": "叶某", "contact": "13800000000"})
     to_ent = {"to_agencies": [api.ids["ent"]], "services": ["donation"], "evidence": "written"}
-    api.ok("req", f"/persons/{person}/consent", {**to_ent, "recorded_by": "司法所"})
+    api.ok("req", f"/persons/{person}/consent", {**to_ent, "on_behalf_of": "司法所"})
     by_req = refer(api, "req", "ent", person, ["donation"])
-    api.ok("ent", f"/referrals/{by_req}/accept", {"actor": "经办人"})
+    api.ok("ent", f"/referrals/{by_req}/accept", {"on_behalf_of": "经办人"})
     money = {"kind": "money", "amount_fen": 100_000, "provider": "爱心企业", "description": "捐助"}
     outcome = {"successful": True, "provisions": [money]}
-    api.ok("ent", f"/referrals/{by_req}/complete", {"actor": "经办人", "outcome": outcome})
+    api.ok("ent", f"/referrals/{by_req}/complete", {"on_behalf_of": "经办人", "outcome": outcome})
     # the Youth League knows her ID number, and nothing else
     api.ok("yl", "/persons", {"id_number": number, "name": "叶某"})
     for name in worker.VIEWS:
@@ -333,7 +333,7 @@ def test_the_attack_of_the_issue(api: Api, world: dict[str, str]) -> None:
         "recipient_id": api.ids["ca"],
         "reason": "帮扶",
         "services": ["temporary-aid"],
-        "requested_by": "团委干部",
+        "on_behalf_of": "团委干部",
     }
     before = api.log_position()
     known = api.post("yl", "/referrals", {**body, "person_id": world["person"]})
@@ -365,7 +365,7 @@ def test_the_attack_of_the_issue(api: Api, world: dict[str, str]) -> None:
         "to_agencies": [api.ids["ca"]],
         "services": ["temporary-aid"],
         "evidence": "written",
-        "recorded_by": "团委干部",
+        "on_behalf_of": "团委干部",
     }
     answers = [
         api.post("yl", f"/persons/{person}/consent", consent)
@@ -382,14 +382,14 @@ def test_consent_may_name_an_agency_for_the_combined_aid(api: Api, world: dict[s
         "services": ["temporary-aid"],
         "aid_view": True,
         "evidence": "written",
-        "recorded_by": "承办检察官",
+        "on_behalf_of": "承办检察官",
     }
     consent = api.ok("p", f"/persons/{world['person']}/consent", body)
     whole = api.get("ca", aid).json()
     assert len(whole["judicial"]) == 1
     assert {s["referral_id"] for s in whole["social"]} == {world["referral"], world["req_referral"]}
     withdrawal = {
-        "recorded_by": "承办检察官",
+        "on_behalf_of": "承办检察官",
         "reason": "撤回",
         "consent_id": consent["consent_id"],
     }

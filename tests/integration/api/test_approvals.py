@@ -25,7 +25,7 @@ def team(api: Api) -> dict[str, str]:
 
 def reviewed_case(api: Api) -> str:
     case_id = api.case("p")
-    api.ok("p", f"/cases/{case_id}/inquiry", {"officer": "x", "notes": "询问"})
+    api.ok("p", f"/cases/{case_id}/inquiry", {"on_behalf_of": "x", "notes": "询问"})
     api.ok("p", f"/cases/{case_id}/review", {"situation": "serious-injury-unpaid", "notes": "符合"})
     return case_id
 

@@ -75,9 +75,9 @@ def test_the_auditor_reads_everything_and_changes_nothing(api: Api) -> None:
         assert api.get("auditor", path).status_code == 200, path
     before = api.log_position()
     attempts = [
-        (f"/referrals/{referral_id}/cancel", {"actor": "审计员", "reason": "测试"}),
-        (f"/referrals/{referral_id}/receive", {"actor": "审计员"}),
-        (f"/cases/{case_id}/inquiry", {"officer": "审计员", "notes": "询问"}),
+        (f"/referrals/{referral_id}/cancel", {"on_behalf_of": "审计员", "reason": "测试"}),
+        (f"/referrals/{referral_id}/receive", {"on_behalf_of": "审计员"}),
+        (f"/cases/{case_id}/inquiry", {"on_behalf_of": "审计员", "notes": "询问"}),
         (
             f"/persons/{person_id}/consent",
             api.consent_to_all(),
@@ -90,7 +90,7 @@ def test_the_auditor_reads_everything_and_changes_nothing(api: Api) -> None:
                 "person_id": person_id,
                 "reason": "审计员不能转介",
                 "services": ["temporary-aid"],
-                "requested_by": "审计员",
+                "on_behalf_of": "审计员",
             },
         ),
         ("/agencies", {**_agency("审计员注册的单位")}),
@@ -129,7 +129,7 @@ def test_staff_may_not_administer(api: Api, who: str) -> None:
                 "members": [{"agency_id": api.ids[who], "responsibility": "牵头"}],
             },
         ),
-        (f"/persons/{person_id}/erase", {"legal_basis": "x", "erased_by": "y"}),
+        (f"/persons/{person_id}/erase", {"legal_basis": "x"}),
     ]
     for path, body in attempts:
         assert_problem(api.post(who, path, body), 403, "forbidden")
@@ -141,7 +141,7 @@ def test_staff_may_not_administer(api: Api, who: str) -> None:
 def test_the_requester_may_not_set_the_recipients_statuses(api: Api, action: str) -> None:
     referral_id = api.referral("p", "ca")
     before = api.log_position()
-    body = {"actor": "承办人", "reason": "x"}
+    body = {"on_behalf_of": "承办人", "reason": "x"}
     if action == "complete":
         body["outcome"] = {"successful": True, "provisions": []}  # type: ignore[assignment]
     response = api.post("p", f"/referrals/{referral_id}/{action}", body)
@@ -153,5 +153,7 @@ def test_the_requester_may_not_set_the_recipients_statuses(api: Api, action: str
 def test_either_side_may_cancel(api: Api) -> None:
     for side in ("p", "ca"):
         referral_id = api.referral("p", "ca")
-        answer = api.ok(side, f"/referrals/{referral_id}/cancel", {"actor": side, "reason": "撤回"})
+        answer = api.ok(
+            side, f"/referrals/{referral_id}/cancel", {"on_behalf_of": side, "reason": "撤回"}
+        )
         assert answer["status"] == "cancelled"

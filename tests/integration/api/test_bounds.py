@@ -33,7 +33,7 @@ def referral(api: Api, **change: Any) -> dict[str, Any]:
         "person_id": api.person("p"),
         "reason": "生活困难",
         "services": ["temporary-aid"],
-        "requested_by": "承办人",
+        "on_behalf_of": "承办人",
         **change,
     }
 
@@ -44,7 +44,9 @@ def test_dates_outside_the_window_are_refused(api: Api, day: str) -> None:
     problem = refused(api, "p", "/referrals", referral(api, requested_on=day))
     assert problem["errors"][0]["loc"] == ["body", "requested_on"]
     case_id = api.case("p")
-    refused(api, "p", f"/cases/{case_id}/inquiry", {"officer": "x", "notes": "x", "held_on": day})
+    refused(
+        api, "p", f"/cases/{case_id}/inquiry", {"on_behalf_of": "x", "notes": "x", "held_on": day}
+    )
 
 
 def test_dates_at_the_window_edges_pass_validation_and_meet_the_business_date_rules(
@@ -78,9 +80,9 @@ def test_amounts_above_the_ceiling_are_refused(api: Api) -> None:
     for over in (MAX_AMOUNT_FEN + 1, 10**30):
         refused(api, "p", f"/cases/{case_id}/disbursements", {"amount_fen": over})
     referral_id = api.referral("p", "ent", services=["donation"])
-    api.ok("ent", f"/referrals/{referral_id}/accept", {"actor": "经办人"})
+    api.ok("ent", f"/referrals/{referral_id}/accept", {"on_behalf_of": "经办人"})
     provision = {"kind": "money", "amount_fen": MAX_AMOUNT_FEN + 1, "provider": "企业"}
-    body = {"actor": "经办人", "outcome": {"successful": True, "provisions": [provision]}}
+    body = {"on_behalf_of": "经办人", "outcome": {"successful": True, "provisions": [provision]}}
     refused(api, "ent", f"/referrals/{referral_id}/complete", body)
     provision["amount_fen"] = MAX_AMOUNT_FEN
     assert api.post("ent", f"/referrals/{referral_id}/complete", body).status_code == 200
@@ -88,7 +90,7 @@ def test_amounts_above_the_ceiling_are_refused(api: Api) -> None:
 
 def test_text_and_lists_beyond_their_lengths_are_refused(api: Api) -> None:
     refused(api, "p", "/referrals", referral(api, reason="因" * (MAX_TEXT + 1)))
-    refused(api, "p", "/referrals", referral(api, requested_by="人" * (MAX_SHORT_TEXT + 1)))
+    refused(api, "p", "/referrals", referral(api, on_behalf_of="人" * (MAX_SHORT_TEXT + 1)))
     refused(api, "p", "/referrals", referral(api, services=["temporary-aid"] * (MAX_ITEMS + 1)))
     refused(api, "p", "/referrals", referral(api, reason="   "))
 

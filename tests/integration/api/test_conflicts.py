@@ -19,7 +19,7 @@ OUTCOME = {"successful": True, "provisions": [{"kind": "allowance", "provider": 
         ("approval", {"approved": True}),
         ("grant", {"amount_fen": 100_000, **WAGE_BASIS}),
         ("disbursements", {"amount_fen": 100_000}),
-        ("follow-ups", {"officer": "x", "notes": "回访"}),
+        ("follow-ups", {"on_behalf_of": "x", "notes": "回访"}),
     ],
 )
 def test_a_case_step_out_of_order_is_409(api: Api, step: str, body: dict[str, Any]) -> None:
@@ -49,11 +49,13 @@ def test_a_referral_transition_not_allowed_is_409(
     *before_last, last = [*done, then] if then else done
     for action, body in before_last:
         who = "p" if action == "cancel" else "ca"
-        api.ok(who, f"/referrals/{referral_id}/{action}", {"actor": "经办人", **body})
+        api.ok(who, f"/referrals/{referral_id}/{action}", {"on_behalf_of": "经办人", **body})
     status = api.get("ca", f"/referrals/{referral_id}").json()["status"]
     position = api.log_position()
     action, body = last
-    response = api.post("ca", f"/referrals/{referral_id}/{action}", {"actor": "经办人", **body})
+    response = api.post(
+        "ca", f"/referrals/{referral_id}/{action}", {"on_behalf_of": "经办人", **body}
+    )
     assert_problem(response, 409, "referral-transition-not-allowed")
     assert api.log_position() == position
     assert api.get("ca", f"/referrals/{referral_id}").json()["status"] == status
@@ -61,12 +63,14 @@ def test_a_referral_transition_not_allowed_is_409(
 
 def test_only_a_rejected_referral_is_re_referred_and_only_once(api: Api) -> None:
     referral_id = api.referral("p", "ca")
-    again = {"recipient_id": api.ids["mi"], "reason": "转医保", "actor": "承办人"}
+    again = {"recipient_id": api.ids["mi"], "reason": "转医保", "on_behalf_of": "承办人"}
     again["services"] = ["medical-aid"]  # type: ignore[assignment]
     assert_problem(
         api.post("p", f"/referrals/{referral_id}/re-refer", again), 409, "re-referral-not-allowed"
     )
-    api.ok("ca", f"/referrals/{referral_id}/reject", {"actor": "x", "reason": "不属于本单位"})
+    api.ok(
+        "ca", f"/referrals/{referral_id}/reject", {"on_behalf_of": "x", "reason": "不属于本单位"}
+    )
     new_id = api.ok("p", f"/referrals/{referral_id}/re-refer", again)["id"]
     position = api.log_position()
     assert_problem(
@@ -78,9 +82,11 @@ def test_only_a_rejected_referral_is_re_referred_and_only_once(api: Api) -> None
 
 def test_a_failed_referral_is_re_referred_so_the_person_does_not_fall_through(api: Api) -> None:
     referral_id = api.referral("p", "ca")
-    api.ok("ca", f"/referrals/{referral_id}/accept", {"actor": "经办人"})
-    api.ok("ca", f"/referrals/{referral_id}/fail", {"actor": "经办人", "reason": "无法联系本人"})
-    again = {"recipient_id": api.ids["mi"], "reason": "转医保", "actor": "承办人"}
+    api.ok("ca", f"/referrals/{referral_id}/accept", {"on_behalf_of": "经办人"})
+    api.ok(
+        "ca", f"/referrals/{referral_id}/fail", {"on_behalf_of": "经办人", "reason": "无法联系本人"}
+    )
+    again = {"recipient_id": api.ids["mi"], "reason": "转医保", "on_behalf_of": "承办人"}
     again["services"] = ["medical-aid"]  # type: ignore[assignment]
     assert_problem(
         api.post("ca", f"/referrals/{referral_id}/re-refer", again), 403, "referral-wrong-side"
@@ -126,7 +132,7 @@ def test_an_idempotency_key_reused_for_another_request_is_409(api: Api) -> None:
         "person_id": person_id,
         "reason": "生活困难",
         "services": ["temporary-aid"],
-        "requested_by": "承办人",
+        "on_behalf_of": "承办人",
     }
     first = api.post("p", "/referrals", body, key="reused-key")
     assert first.status_code == 201
@@ -136,7 +142,7 @@ def test_an_idempotency_key_reused_for_another_request_is_409(api: Api) -> None:
     other_path = api.post(
         "p",
         f"/persons/{person_id}/consent/withdraw",
-        {"recorded_by": "x", "reason": "y"},
+        {"on_behalf_of": "x", "reason": "y"},
         "reused-key",
     )
     assert_problem(other_path, 409, "idempotency-key-reused")

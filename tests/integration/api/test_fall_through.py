@@ -15,7 +15,7 @@ def refused_case(api: Api) -> tuple[str, str]:
     """A case of ``p`` refused because the hardship was not caused by the case."""
     person = api.person("p")
     case = api.case("p", person)
-    api.ok("p", f"/cases/{case}/inquiry", {"officer": "承办检察官", "notes": "询问"})
+    api.ok("p", f"/cases/{case}/inquiry", {"on_behalf_of": "承办检察官", "notes": "询问"})
     review = {"refusal_ground": "hardship-not-caused-by-case", "notes": "因病致困"}
     api.ok("p", f"/cases/{case}/review", review)
     refusal = {"ground": "hardship-not-caused-by-case", "detail": "不符合司法救助条件"}
@@ -58,7 +58,9 @@ def test_a_refused_case_referred_on_closes(api: Api) -> None:
 def test_a_referral_that_was_rejected_does_not_count_as_referred_on(api: Api) -> None:
     person, case = refused_case(api)
     referral = api.referral("p", "ca", person, case)
-    api.ok("ca", f"/referrals/{referral}/reject", {"actor": "经办人", "reason": "不属于本单位"})
+    api.ok(
+        "ca", f"/referrals/{referral}/reject", {"on_behalf_of": "经办人", "reason": "不属于本单位"}
+    )
     response = api.post("p", f"/cases/{case}/closure", {"reason": "不予救助"})
     assert_problem(response, 409, "outbound-referral-required")
 
@@ -70,7 +72,7 @@ def test_follow_ups_go_on_after_closure_and_a_referral_names_the_need(api: Api) 
     today = api.services.hub.today()
     later = (today + timedelta(days=180)).isoformat()
     visit = {
-        "officer": "承办检察官",
+        "on_behalf_of": "承办检察官",
         "notes": "孩子上学",
         "new_needs": ["temporary-aid"],
         "next_visit_on": later,
@@ -88,7 +90,7 @@ def test_follow_ups_go_on_after_closure_and_a_referral_names_the_need(api: Api) 
         "case_id": case,
         "reason": "回访发现新需求",
         "services": ["temporary-aid"],
-        "requested_by": "承办检察官",
+        "on_behalf_of": "承办检察官",
     }
     for wrong in ({"answers_follow_up": 2}, {"answers_need": "job"}):
         answers = {"answers_follow_up": 1, "answers_need": "temporary-aid", **wrong}
@@ -115,8 +117,8 @@ def test_who_may_fall_through_is_listed_to_the_agency_that_owns_the_need(api: Ap
     # referred on: live, no longer listed; failed: listed again, under the requester
     referral = api.referral("p", "ca", person, case)
     assert person not in listed(api)
-    api.ok("ca", f"/referrals/{referral}/accept", {"actor": "经办人"})
-    api.ok("ca", f"/referrals/{referral}/fail", {"actor": "经办人", "reason": "无法联系"})
+    api.ok("ca", f"/referrals/{referral}/accept", {"on_behalf_of": "经办人"})
+    api.ok("ca", f"/referrals/{referral}/fail", {"on_behalf_of": "经办人", "reason": "无法联系"})
     assert sorted(n["source"] for n in listed(api)[person]["needs"]) == [
         "referral-ended",
         "refused",
@@ -171,7 +173,11 @@ def test_an_unreferred_need_carries_the_senders_deadline_on_the_watch_list(api: 
         case = api.ok("p", "/cases", {**lead, "received_on": str(day - timedelta(60)), **dated})[
             "id"
         ]
-        inquiry = {"officer": "承办检察官", "notes": "询问", "held_on": str(day - timedelta(50))}
+        inquiry = {
+            "on_behalf_of": "承办检察官",
+            "notes": "询问",
+            "held_on": str(day - timedelta(50)),
+        }
         api.ok("p", f"/cases/{case}/inquiry", {**inquiry, **dated})
         review = {"refusal_ground": "hardship-not-caused-by-case", "notes": "因病致困"}
         api.ok(

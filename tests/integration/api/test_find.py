@@ -30,19 +30,22 @@ def all_pages(api: Api, query: str, limit: int = 2) -> list[str]:
 
 
 def test_a_procuratorate_finds_its_cases_by_stage_officer_and_deadline(api: Api) -> None:
+    """The officers of a case are the officials who acted on it (from their credentials); a
+    machine token or a body's on-behalf-of note names none."""
     received = api.case("p")
     inquired = api.case("p")
-    api.ok("p", f"/cases/{inquired}/inquiry", {"officer": "检察官张某", "notes": "询问"})
+    zhang = api.as_official("p", "case_officer", "检察官张某")
+    api.ok(zhang, f"/cases/{inquired}/inquiry", {"on_behalf_of": "检察官王某", "notes": "询问"})
     listed = {c["id"]: c for c in cases_of(api, "")}
     assert {received, inquired} <= set(listed)
-    assert listed[inquired]["officers"] == ["检察官张某"]
+    assert (listed[received]["officers"], listed[inquired]["officers"]) == ([], ["检察官张某"])
     due = date.fromisoformat(listed[received]["decision_due_on"])
     today = date.fromisoformat(listed[received]["received_on"])
     assert today + timedelta(days=10) <= due <= today + timedelta(days=30)  # 10 working days
     assert inquired in {c["id"] for c in cases_of(api, "?stage=inquired")}
     assert received not in {c["id"] for c in cases_of(api, "?stage=inquired")}
     assert [c["id"] for c in cases_of(api, "?officer=检察官张某")] == [inquired]
-    assert cases_of(api, "?officer=nobody") == []
+    assert cases_of(api, "?officer=nobody") == cases_of(api, "?officer=检察官王某") == []
     assert received in {c["id"] for c in cases_of(api, f"?due_before={due.isoformat()}")}
     earlier = (due - timedelta(days=1)).isoformat()
     assert received not in {c["id"] for c in cases_of(api, f"?due_before={earlier}")}

@@ -17,7 +17,7 @@ def referral_body(api: Api, person_id: str) -> dict[str, Any]:
         "person_id": person_id,
         "reason": "生活困难",
         "services": ["temporary-aid"],
-        "requested_by": "承办人",
+        "on_behalf_of": "承办人",
     }
 
 
@@ -40,10 +40,14 @@ def test_a_retried_referral_is_created_once(api: Api) -> None:
 
 def test_a_retried_status_change_is_applied_once(api: Api) -> None:
     referral_id = api.referral("p", "ca")
-    first = api.post("ca", f"/referrals/{referral_id}/receive", {"actor": "经办人"}, key="rx")
+    first = api.post(
+        "ca", f"/referrals/{referral_id}/receive", {"on_behalf_of": "经办人"}, key="rx"
+    )
     assert first.json()["status"] == "received"
     position = api.log_position()
-    retry = api.post("ca", f"/referrals/{referral_id}/receive", {"actor": "经办人"}, key="rx")
+    retry = api.post(
+        "ca", f"/referrals/{referral_id}/receive", {"on_behalf_of": "经办人"}, key="rx"
+    )
     assert (retry.status_code, retry.json(), retry.headers[REPLAYED]) == (200, first.json(), "true")
     assert api.log_position() == position
     history = api.get("ca", f"/referrals/{referral_id}/history").json()
@@ -54,22 +58,22 @@ def test_a_retried_failure_returns_the_same_problem(api: Api) -> None:
     """The first answer stands, even once the command would now succeed."""
     referral_id = api.referral("p", "ca")
     path = f"/referrals/{referral_id}/reject"
-    first = api.post("ca", path, {"actor": "经办人"}, key="no-reason")
+    first = api.post("ca", path, {"on_behalf_of": "经办人"}, key="no-reason")
     problem = assert_problem(first, 422, "reason-required")
     assert REPLAYED not in first.headers
     position = api.log_position()
-    retry = api.post("ca", path, {"actor": "经办人"}, key="no-reason")
+    retry = api.post("ca", path, {"on_behalf_of": "经办人"}, key="no-reason")
     assert retry.status_code == 422 and retry.headers[REPLAYED] == "true"
     assert retry.headers["content-type"].startswith("application/problem+json")
     assert retry.json() == problem
     assert api.log_position() == position
 
     out_of_order = f"/referrals/{referral_id}/start"
-    first = api.post("ca", out_of_order, {"actor": "经办人"}, key="too-early")
+    first = api.post("ca", out_of_order, {"on_behalf_of": "经办人"}, key="too-early")
     problem = assert_problem(first, 409, "referral-transition-not-allowed")
-    api.ok("ca", f"/referrals/{referral_id}/accept", {"actor": "经办人"})
+    api.ok("ca", f"/referrals/{referral_id}/accept", {"on_behalf_of": "经办人"})
     position = api.log_position()
-    retry = api.post("ca", out_of_order, {"actor": "经办人"}, key="too-early")
+    retry = api.post("ca", out_of_order, {"on_behalf_of": "经办人"}, key="too-early")
     assert (retry.status_code, retry.json()) == (409, problem)
     assert api.log_position() == position
     assert api.get("ca", f"/referrals/{referral_id}").json()["status"] == "accepted"
@@ -99,7 +103,7 @@ def test_a_retried_case_step_and_registration(api: Api) -> None:
     assert api.log_position() == position
 
     case_id = api.case("p")
-    inquiry = {"officer": "承办人", "notes": "询问当事人"}
+    inquiry = {"on_behalf_of": "承办人", "notes": "询问当事人"}
     first = api.post("p", f"/cases/{case_id}/inquiry", inquiry, key="inquiry-1")
     position = api.log_position()
     retry = api.post("p", f"/cases/{case_id}/inquiry", inquiry, key="inquiry-1")
@@ -176,7 +180,7 @@ def test_a_refusal_appends_nothing_and_keeps_its_answer_in_the_access_store(api:
     referral_id = api.referral("p", "ca")
     key = uuid.uuid4().hex
     position = api.log_position()
-    first = api.post("ca", f"/referrals/{referral_id}/reject", {"actor": "经办人"}, key=key)
+    first = api.post("ca", f"/referrals/{referral_id}/reject", {"on_behalf_of": "经办人"}, key=key)
     assert_problem(first, 422, "reason-required")
     assert api.log_position() == position
     assert api.services.hub.recorded_answer(api.ids["ca"], key) is None

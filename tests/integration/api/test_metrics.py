@@ -123,6 +123,19 @@ def test_replays_and_refused_tokens_are_counted(api: Api) -> None:
     )
 
 
+def test_failed_password_sign_ins_are_counted(api: Api) -> None:
+    who = api.as_official("p", "case_officer")
+    number = who.rsplit(":", 1)[1]
+    failures = "hub_sign_in_failures_total"
+    before = value(scrape(api), "hub_sign_in_failures", failures, reason="sign-in-refused")
+    wrong = {"agency": api.ids["p"], "staff_number": number, "password": "not the password"}
+    assert api.client.post("/auth/sign-in", json=wrong).status_code == 401
+    unknown = {**wrong, "staff_number": "nobody-here"}
+    assert api.client.post("/auth/sign-in", json=unknown).status_code == 401
+    after = value(scrape(api), "hub_sign_in_failures", failures, reason="sign-in-refused")
+    assert after == before + 2
+
+
 def test_request_ids_are_taken_or_made_and_echoed(api: Api) -> None:
     given = api.client.get("/health/live", headers={"X-Request-ID": "trace-42.a"})
     assert given.headers["X-Request-ID"] == "trace-42.a"

@@ -32,7 +32,7 @@ def poison(api: Api, referral_id: str) -> None:
     referral._status_changed(
         status="completed",
         by_agency=referral.recipient_id,
-        actor="经办人",
+        on_behalf_of="经办人",
         reason=None,
         outcome={
             "successful": True,
@@ -50,22 +50,25 @@ def poisoned(api: Api) -> dict[str, str]:
     """A referral from the procuratorate to the enterprise, completed with 10**30 fen."""
     person_id = api.person("p")
     referral_id = api.referral("p", "ent", person_id=person_id, services=["donation"])
-    api.ok("ent", f"/referrals/{referral_id}/accept", {"actor": "经办人"})
+    api.ok("ent", f"/referrals/{referral_id}/accept", {"on_behalf_of": "经办人"})
     poison(api, referral_id)
     return {"person_id": person_id, "referral_id": referral_id}
 
 
 def test_the_guards_refuse_what_the_old_hub_accepted(api: Api) -> None:
     referral_id = api.referral("p", "ent", services=["donation"])
-    api.ok("ent", f"/referrals/{referral_id}/accept", {"actor": "经办人"})
+    api.ok("ent", f"/referrals/{referral_id}/accept", {"on_behalf_of": "经办人"})
     before = api.log_position()
     provision = {"kind": "money", "amount_fen": HUGE, "provider": "企业"}
-    body = {"actor": "经办人", "outcome": {"successful": True, "provisions": [provision]}}
+    body = {"on_behalf_of": "经办人", "outcome": {"successful": True, "provisions": [provision]}}
     assert_problem(api.post("ent", f"/referrals/{referral_id}/complete", body), 422, "validation")
     referral: Referral = api.services.hub.repository.get(UUID(referral_id))
     with pytest.raises(Exception, match="at most 10000000000 fen"):
         referral.change_status(
-            "completed", by_agency=referral.recipient_id, actor="经办人", outcome=body["outcome"]
+            "completed",
+            by_agency=referral.recipient_id,
+            on_behalf_of="经办人",
+            outcome=body["outcome"],
         )
     assert api.log_position() == before
 

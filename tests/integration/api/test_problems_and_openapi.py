@@ -18,16 +18,16 @@ def test_problems_have_one_shape_whatever_the_cause(api: Api) -> None:
     referral_id = api.referral("p", "ca")
     answers = [
         (api.client.get(f"/referrals/{referral_id}"), 401),
-        (api.post("auditor", f"/referrals/{referral_id}/receive", {"actor": "x"}), 403),
-        (api.post("p", f"/referrals/{referral_id}/receive", {"actor": "x"}), 403),
+        (api.post("auditor", f"/referrals/{referral_id}/receive", {"on_behalf_of": "x"}), 403),
+        (api.post("p", f"/referrals/{referral_id}/receive", {"on_behalf_of": "x"}), 403),
         (api.get("out", f"/referrals/{referral_id}"), 404),
         (api.get("p", f"/referrals/{uuid.uuid4()}"), 404),
         (api.client.get("/no-such-route"), 401),  # without a token, nothing but 401
         (api.get("p", "/no-such-route"), 404),
         (api.client.delete(f"/referrals/{referral_id}", headers=api.headers("p")), 405),
-        (api.post("ca", f"/referrals/{referral_id}/start", {"actor": "x"}), 409),
-        (api.post("ca", f"/referrals/{referral_id}/reject", {"actor": "x"}), 422),
-        (api.post("ca", f"/referrals/{referral_id}/receive", {"actor": 1}), 422),
+        (api.post("ca", f"/referrals/{referral_id}/start", {"on_behalf_of": "x"}), 409),
+        (api.post("ca", f"/referrals/{referral_id}/reject", {"on_behalf_of": "x"}), 422),
+        (api.post("ca", f"/referrals/{referral_id}/receive", {"on_behalf_of": 1}), 422),
     ]
     for response, status in answers:
         assert response.status_code == status, response.text

@@ -40,7 +40,7 @@ def submitted(api: Api, person_id: str | None = None, **lead: Any) -> str:
         )["id"]
     )
     for step, body in (
-        ("inquiry", {"officer": "承办人", "notes": "询问"}),
+        ("inquiry", {"on_behalf_of": "承办人", "notes": "询问"}),
         ("review", {"situation": "serious-injury-unpaid", "notes": "符合"}),
     ):
         api.ok("p", f"/cases/{case_id}/{step}", body)
@@ -64,7 +64,7 @@ def test_an_earlier_date_needs_a_reason_a_later_one_is_refused(api: Api) -> None
     case_id = api.case("p")
     yesterday = (today(api) - timedelta(days=1)).isoformat()
     tomorrow = (today(api) + timedelta(days=1)).isoformat()
-    inquiry = {"officer": "承办人", "notes": "询问"}
+    inquiry = {"on_behalf_of": "承办人", "notes": "询问"}
     path = f"/cases/{case_id}/inquiry"
     refused(api, "p", path, {**inquiry, "held_on": tomorrow}, 422, "business-date-in-future")
     refused(api, "p", path, {**inquiry, "held_on": yesterday}, 422, "backdate-reason-required")
@@ -160,7 +160,7 @@ def test_advance_relief_is_reconciled_at_the_grant(api: Api) -> None:
     aid = api.get("p", f"/views/persons/{person}/aid").json()
     assert aid["totals"]["judicial_disbursed_fen"] == 200_000
     for step, body in (
-        ("inquiry", {"officer": "承办人", "notes": "询问"}),
+        ("inquiry", {"on_behalf_of": "承办人", "notes": "询问"}),
         ("review", {"situation": "urgent-medical-unaffordable", "notes": "符合"}),
         ("hearing", {"officers": OFFICERS}),
     ):
@@ -192,7 +192,7 @@ def test_advance_relief_is_reconciled_at_the_grant(api: Api) -> None:
 
 def test_a_hearing_of_fewer_than_three_officers_records_why(api: Api) -> None:
     case_id = api.case("p")
-    api.ok("p", f"/cases/{case_id}/inquiry", {"officer": "承办人", "notes": "询问"})
+    api.ok("p", f"/cases/{case_id}/inquiry", {"on_behalf_of": "承办人", "notes": "询问"})
     api.ok("p", f"/cases/{case_id}/review", {"situation": "serious-injury-unpaid", "notes": "符合"})
     path = f"/cases/{case_id}/hearing"
     refused(api, "p", path, {"officers": OFFICERS[:1]}, 422, "invalid-value")
@@ -258,7 +258,7 @@ def test_a_referral_sent_after_the_senders_five_working_days_says_how_late(api: 
         "person_id": api.person("p"),
         "reason": "结案后移送",
         "services": ["temporary-aid"],
-        "requested_by": "承办人",
+        "on_behalf_of": "承办人",
         "found_on": found.isoformat(),
     }
     referral_id = api.ok("p", "/referrals", body)["id"]

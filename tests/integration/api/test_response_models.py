@@ -147,9 +147,7 @@ def ids(api: Api, world: dict[str, str]) -> dict[str, str]:  # noqa: F811
         "members": [{"agency_id": api.ids["p"], "responsibility": "牵头"}],
     }
     erased = str(api.ok("p", "/persons", {"id_number": id_number(), "name": "已删除"})["id"])
-    api.ok(
-        "admin", f"/persons/{erased}/erase", {"legal_basis": "依申请删除", "erased_by": "管理员"}
-    )
+    api.ok("admin", f"/persons/{erased}/erase", {"legal_basis": "依申请删除"})
     sparse = str(api.ok("p", "/persons", {"id_number": id_number(), "name": "只有姓名"})["id"])
     return {
         **world,

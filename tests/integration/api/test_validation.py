@@ -21,7 +21,7 @@ def granted_case(api: Api) -> str:
     officer = api.as_official("p", "case_officer")
     head = api.as_official("p", "department_head")
     for who, step, body in [
-        ("p", "inquiry", {"officer": "承办人", "notes": "询问"}),
+        ("p", "inquiry", {"on_behalf_of": "承办人", "notes": "询问"}),
         ("p", "review", {"situation": "serious-injury-unpaid", "notes": "符合"}),
         (officer, "submission", {"proposed_fen": 20_000}),
         (head, "approval", {"approved": True}),
@@ -38,7 +38,7 @@ def referral_body(api: Api) -> dict[str, Any]:
         "person_id": api.person("p"),
         "reason": "生活困难",
         "services": ["temporary-aid"],
-        "requested_by": "承办人",
+        "on_behalf_of": "承办人",
     }
 
 
@@ -118,9 +118,9 @@ def test_grant_figures_are_integers(api: Api, change: dict[str, Any]) -> None:
 
 def test_provision_amounts_are_integer_fen(api: Api) -> None:
     referral_id = api.referral("p", "ca")
-    api.ok("ca", f"/referrals/{referral_id}/accept", {"actor": "经办人"})
+    api.ok("ca", f"/referrals/{referral_id}/accept", {"on_behalf_of": "经办人"})
     provision = {"kind": "money", "amount_fen": 500_000.0, "provider": "民政局"}
-    body = {"actor": "经办人", "outcome": {"successful": True, "provisions": [provision]}}
+    body = {"on_behalf_of": "经办人", "outcome": {"successful": True, "provisions": [provision]}}
     before = api.log_position()
     assert_problem(api.post("ca", f"/referrals/{referral_id}/complete", body), 422, "validation")
     assert api.log_position() == before
@@ -217,10 +217,10 @@ def test_a_malformed_agency_is_422(api: Api, change: dict[str, Any]) -> None:
         ("/cases", {"source": "rumour", "summary": "x"}),
         ("/cases/{case}/review", {"situation": "felt-sorry", "notes": "x"}),
         ("/cases/{case}/refusal", {"ground": "too-busy", "detail": "x"}),
-        ("/cases/{case}/follow-ups", {"officer": "x", "notes": "x", "new_needs": ["yacht"]}),
-        ("/referrals/{referral}/approve", {"actor": "x"}),  # not an action
-        ("/referrals/not-a-uuid/accept", {"actor": "x"}),
-        ("/cases/not-a-uuid/inquiry", {"officer": "x", "notes": "x"}),
+        ("/cases/{case}/follow-ups", {"on_behalf_of": "x", "notes": "x", "new_needs": ["yacht"]}),
+        ("/referrals/{referral}/approve", {"on_behalf_of": "x"}),  # not an action
+        ("/referrals/not-a-uuid/accept", {"on_behalf_of": "x"}),
+        ("/cases/not-a-uuid/inquiry", {"on_behalf_of": "x", "notes": "x"}),
     ],
 )
 def test_bad_codes_and_ids_are_422(api: Api, path: str, body: dict[str, Any]) -> None:
@@ -255,9 +255,11 @@ def test_domain_rules_on_values_are_422(
 ) -> None:
     referral_id = api.referral("p", "ca")
     if action == "complete":
-        api.ok("ca", f"/referrals/{referral_id}/accept", {"actor": "经办人"})
+        api.ok("ca", f"/referrals/{referral_id}/accept", {"on_behalf_of": "经办人"})
     before = api.log_position()
-    response = api.post("ca", f"/referrals/{referral_id}/{action}", {"actor": "经办人", **body})
+    response = api.post(
+        "ca", f"/referrals/{referral_id}/{action}", {"on_behalf_of": "经办人", **body}
+    )
     assert_problem(response, 422, rule)
     assert api.log_position() == before
 

@@ -37,15 +37,15 @@ READS = [
 ]
 
 CHANGES: list[tuple[str, dict[str, Any]]] = [
-    ("/referrals/{referral}/receive", {"actor": "x"}),
-    ("/referrals/{referral}/accept", {"actor": "x"}),
-    ("/referrals/{referral}/reject", {"actor": "x", "reason": "不是我们的"}),
-    ("/referrals/{referral}/cancel", {"actor": "x", "reason": "撤销"}),
+    ("/referrals/{referral}/receive", {"on_behalf_of": "x"}),
+    ("/referrals/{referral}/accept", {"on_behalf_of": "x"}),
+    ("/referrals/{referral}/reject", {"on_behalf_of": "x", "reason": "不是我们的"}),
+    ("/referrals/{referral}/cancel", {"on_behalf_of": "x", "reason": "撤销"}),
     (
         "/referrals/{referral}/re-refer",
-        {"recipient_id": "{mi}", "reason": "转给医保", "actor": "x"},
+        {"recipient_id": "{mi}", "reason": "转给医保", "on_behalf_of": "x"},
     ),
-    ("/cases/{case}/inquiry", {"officer": "x", "notes": "询问"}),
+    ("/cases/{case}/inquiry", {"on_behalf_of": "x", "notes": "询问"}),
     ("/cases/{case}/closure", {"reason": "结案"}),
     (
         "/persons/{person}/consent",
@@ -53,10 +53,10 @@ CHANGES: list[tuple[str, dict[str, Any]]] = [
             "to_kinds": ["civil-affairs"],
             "services": ["temporary-aid"],
             "evidence": "written",
-            "recorded_by": "x",
+            "on_behalf_of": "x",
         },
     ),
-    ("/persons/{person}/consent/withdraw", {"recorded_by": "x", "reason": "撤回"}),
+    ("/persons/{person}/consent/withdraw", {"on_behalf_of": "x", "reason": "撤回"}),
 ]
 
 
@@ -104,7 +104,7 @@ def test_the_recipient_does_not_handle_the_requesters_case(api: Api, world: dict
     """Civil affairs reads the case it has a referral about, but only ``p`` handles it."""
     assert api.get("ca", f"/cases/{world['case']}").status_code == 200
     before = api.log_position()
-    step = api.post("ca", f"/cases/{world['case']}/inquiry", {"officer": "x", "notes": "询问"})
+    step = api.post("ca", f"/cases/{world['case']}/inquiry", {"on_behalf_of": "x", "notes": "询问"})
     assert_problem(step, 404, "not-found")
     assert api.log_position() == before
 
@@ -175,7 +175,7 @@ def test_an_outsider_cannot_join_a_case_by_referring_to_its_procuratorate(
         "case_id": world["case"],
         "reason": "线索移送",
         "services": ["judicial-relief"],
-        "requested_by": "经办人",
+        "on_behalf_of": "经办人",
     }
     before = api.log_position()
     assert_problem(api.post("mi", "/referrals", body), 404, "not-found")

@@ -61,7 +61,7 @@ class Network:
             "to_agencies": [self.ids["ca"]],
             "services": ["temporary-aid"],
             "evidence": "written",
-            "recorded_by": "承办人",
+            "on_behalf_of": "承办人",
         }
         self.post("p", f"/persons/{person}/consent", consent)
         referral = {
@@ -69,7 +69,7 @@ class Network:
             "person_id": person,
             "reason": "生活困难，申请临时救助",
             "services": ["temporary-aid"],
-            "requested_by": "承办人",
+            "on_behalf_of": "承办人",
         }
         return str(self.post("p", "/referrals", referral)["id"])
 

@@ -26,7 +26,7 @@ class Intake(Connector):
     def handle(self, record: FeedRecord) -> Iterable[Reply]:
         self.seen.append(record.position)
         if record.incoming:
-            yield record.reply("receive", actor="intake")
+            yield record.reply("receive", on_behalf_of="intake")
         if record.referral_id in self.poison:
             raise ValueError("cannot handle this one")
 

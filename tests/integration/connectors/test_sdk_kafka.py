@@ -26,8 +26,8 @@ class Intake(Connector):
 
     def handle(self, record: FeedRecord) -> Iterable[Reply]:
         if record.incoming:
-            yield record.reply("receive", actor="intake")
-            yield record.reply("accept", actor="intake")
+            yield record.reply("receive", on_behalf_of="intake")
+            yield record.reply("accept", on_behalf_of="intake")
 
 
 class Crash(BaseException):

@@ -85,7 +85,7 @@ def test_callback_answers_reach_the_hub_once_and_unsigned_ones_are_refused(
     referral = str(uuid.uuid4())
     done = orjson.dumps(
         {
-            "actor": "王科长",
+            "on_behalf_of": "王科长",
             "outcome": {
                 "successful": True,
                 "provisions": [{"kind": "money", "amount_fen": 300000, "provider": "民政局"}],
@@ -96,20 +96,26 @@ def test_callback_answers_reach_the_hub_once_and_unsigned_ones_are_refused(
         first = post_signed(f"{base}/referrals/{referral}/complete", done)
         again = post_signed(f"{base}/referrals/{referral}/complete", done)
         keyed = post_signed(
-            f"{base}/referrals/{referral}/accept", b'{"actor": "x"}', **{"Idempotency-Key": "a1"}
+            f"{base}/referrals/{referral}/accept",
+            b'{"on_behalf_of": "x"}',
+            **{"Idempotency-Key": "a1"},
         )
-        forged = post_signed(f"{base}/referrals/{referral}/reject", b'{"actor": "x"}', "guess")
+        forged = post_signed(
+            f"{base}/referrals/{referral}/reject", b'{"on_behalf_of": "x"}', "guess"
+        )
         stale = httpx.post(
             f"{base}/referrals/{referral}/accept",
-            content=b'{"actor": "x"}',
-            headers=signed_headers(SECRET, b'{"actor": "x"}', now=time.time() - 600),
+            content=b'{"on_behalf_of": "x"}',
+            headers=signed_headers(SECRET, b'{"on_behalf_of": "x"}', now=time.time() - 600),
         )
-        no_reason = post_signed(f"{base}/referrals/{referral}/reject", b'{"actor": "x"}')
+        no_reason = post_signed(f"{base}/referrals/{referral}/reject", b'{"on_behalf_of": "x"}')
         hub.state.refuse[referral] = (422, "transition-not-allowed")
-        refused = post_signed(f"{base}/referrals/{referral}/start", b'{"actor": "x"}')
+        refused = post_signed(f"{base}/referrals/{referral}/start", b'{"on_behalf_of": "x"}')
         hub.state.refuse.clear()
         hub.state.fail_posts = 100
-        away = post_signed(f"{base}/referrals/{referral}/hold", b'{"actor": "x", "reason": "r"}')
+        away = post_signed(
+            f"{base}/referrals/{referral}/hold", b'{"on_behalf_of": "x", "reason": "r"}'
+        )
     finally:
         server.stop()
         sink.close()
@@ -135,7 +141,9 @@ def test_on_kafka_synchronous_and_callback_answers_become_replies(
     settings = kafka_settings(kafka_bootstrap)
     records = new_referrals(settings, 2)
     produce_feed(kafka_bootstrap, settings, records)
-    target = Target(free_port(), SECRET, {"replies": [{"action": "receive", "actor": "sys"}]})
+    target = Target(
+        free_port(), SECRET, {"replies": [{"action": "receive", "on_behalf_of": "sys"}]}
+    )
     target.start()
     webhook = WebhookConnector(target.url, SECRET)
     parts = build_parts(settings)
@@ -146,7 +154,7 @@ def test_on_kafka_synchronous_and_callback_answers_become_replies(
         run_until(runner.run_once, lambda: runner.stats["committed"] == 2)
         answer = post_signed(
             f"http://127.0.0.1:{server.port}/referrals/{records[0]['referral_id']}/reject",
-            b'{"actor": "sys", "reason": "not our area"}',
+            b'{"on_behalf_of": "sys", "reason": "not our area"}',
         )
         assert answer.status_code == 202
     finally:

@@ -76,7 +76,7 @@ def test_a_connector_answers_a_routed_referral_exactly_once(
         person,
         reason="心理疏导",
         services=["counselling"],
-        requested_by="承办检察官",
+        on_behalf_of="承办检察官",
     )
     router = Router(services.hub, kafka_bootstrap, prefix)
     applier = ReplyApplier(services.hub, kafka_bootstrap, prefix)  # creates the replies topics

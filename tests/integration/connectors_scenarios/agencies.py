@@ -67,8 +67,8 @@ class Decisions:
 class ScenarioAgency(Connector):
     """One receiving agency: answers on its feed what its staff decided, nothing else."""
 
-    def __init__(self, actor: str, decisions: Decisions) -> None:
-        self.actor = actor
+    def __init__(self, on_behalf_of: str, decisions: Decisions) -> None:
+        self.on_behalf_of = on_behalf_of  # the caseworker its replies name (a note)
         self.decisions = decisions
         self._received: set[str] = set()  # referrals addressed to this agency
         self._made: dict[str, set[str]] = defaultdict(set)  # statuses its answers made
@@ -93,7 +93,7 @@ class ScenarioAgency(Connector):
         outcome = fields.get("outcome")
         return record.reply(
             action,
-            self.actor,
+            self.on_behalf_of,
             reason=fields.get("reason"),
             outcome=Outcome.from_dict(outcome) if outcome else None,
         )

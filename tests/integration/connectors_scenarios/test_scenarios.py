@@ -50,7 +50,8 @@ def test_every_answer_was_applied_exactly_once(network: Network, scenarios: dict
         answered = [
             e["details"]["status"]
             for e in history
-            if e["details"].get("actor") == driver.actor(agency)
+            if e["on_behalf_of"] == driver.actor(agency)
+            and (e["by"]["kind"], e["by"]["agency_id"]) == ("connector", driver.id(agency))
         ]
         assert answered == [STATUS_AFTER[action] for _, (action, _) in steps], referral_id
         assert referral["version"] == len(history) == history[-1]["version"]

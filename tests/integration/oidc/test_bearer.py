@@ -10,6 +10,7 @@ import base64
 import logging
 import time
 from typing import Any
+from uuid import UUID
 
 import pytest
 
@@ -250,6 +251,51 @@ def test_a_token_of_an_official_the_hub_knows_acts_as_that_official_with_the_hub
     answer = hub.call("POST", f"/users/{user_id}/disable", hub.admin, {"reason": "调离"})
     assert answer.status_code == 200, answer.text
     refused(hub.call("GET", "/auth/me", token), "user-disabled")
+
+
+def test_a_verified_token_is_remembered_briefly_and_a_disabled_official_refused_within_it(
+    provider: LoopbackProvider, hub_factory: HubFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process remembers a verified token's official ``HUB_OIDC_CACHE_SECONDS`` (by the
+    token's hash): the token is not verified again meanwhile. An official disabled by another
+    process (the command line; here the log is written behind this process's back) is refused
+    once that bound has passed; disabled through this process, at once."""
+    bound = 2.0
+    hub = hub_factory(oidc_cache_seconds=bound)
+    hub.register("p")
+    ca = hub.register("ca")
+    for name in ("zhou", "wu"):
+        provider.add_client(name, hub_agency=ca, hub_roles=["caseworker"])
+    provider.start()
+    zhou = add_official(hub, "p", "zhou", ["case_officer"])
+    wu = add_official(hub, "p", "wu", ["case_officer"])
+    oidc = hub.services.oidc
+    assert oidc is not None
+    verified: list[str] = []
+    verify = oidc.verify
+
+    def counted(token: str, **kwargs: Any) -> dict[str, Any]:
+        verified.append(token)
+        return verify(token, **kwargs)
+
+    monkeypatch.setattr(oidc, "verify", counted)
+    token = provider.token("zhou")
+    first = time.monotonic()
+    for _ in range(3):
+        assert hub.call("GET", "/auth/me", token).status_code == 200
+    if time.monotonic() - first < bound:
+        assert verified == [token]  # verified once, then remembered
+    hub.services.hub.disable_user(UUID(zhou), "调离")  # by another process: not told here
+    while hub.call("GET", "/auth/me", token).status_code == 200:
+        assert time.monotonic() - first < bound + 1.0, "still accepted past the cache bound"
+        time.sleep(0.1)
+    refused(hub.call("GET", "/auth/me", token), "user-disabled")
+    # through this process's API: forgotten at once
+    other = provider.token("wu")
+    assert hub.call("GET", "/auth/me", other).status_code == 200
+    answer = hub.call("POST", f"/users/{wu}/disable", hub.admin, {"reason": "调离"})
+    assert answer.status_code == 200, answer.text
+    refused(hub.call("GET", "/auth/me", other), "user-disabled")
 
 
 def test_a_token_of_an_official_the_hub_does_not_know_falls_back_to_the_claims(

@@ -19,6 +19,7 @@ from hub.bootstrap import Services
 from hub.demo import network as n
 from tests.integration.old_logs.approvals import assert_approvals_upcast
 from tests.integration.old_logs.procedure import CASE_PROCEDURE_KEYS, assert_procedure_upcast
+from tests.integration.old_logs.who import assert_free_text_reads_as_the_note, renamed
 from tests.support.old_logs import assert_aid_reads_with_loans_apart
 
 COMMIT = "af50948"
@@ -80,12 +81,13 @@ def test_cases_referrals_and_aid_read_as_before(services: Services, old: dict[st
     wang = old["scenarios"]["scenario_4_wang"]["person_id"]
     for referral_id, then in old["referrals"].items():
         now = hub.get_referral(UUID(referral_id))
-        assert as_then(now) == then
+        assert as_then(now) == renamed(then)
         assert now["consent_id"] is None
         assert now["basis_lost"] is (then["person_id"] == wang)  # her consent was withdrawn
     for case_id, then in old["cases"].items():
         now = hub.get_case(UUID(case_id))
-        assert {**as_then_case(now), "referrals": [as_then(r) for r in now["referrals"]]} == then
+        as_now = {**as_then_case(now), "referrals": [as_then(r) for r in now["referrals"]]}
+        assert as_now == renamed(then)
         assert now["next_visit_on"] is None and now["without_referral"] is None
     for person_id, then in old["aid"].items():
         assert_aid_reads_with_loans_apart(hub.person_aid(UUID(person_id)), then)
@@ -106,7 +108,7 @@ def test_the_old_consent_still_serves_its_parties_and_only_them(
         person_id=UUID(ye["person_id"]),
         reason="持续关注",
         services=["donation"],
-        requested_by="承办检察官",
+        on_behalf_of="承办检察官",
         case_id=UUID(ye["case_id"]),
     )
     assert hub.get_referral(again)["consent"] is True
@@ -173,3 +175,7 @@ def test_old_approvals_upcast_and_show_their_actors_as_recorded(
     services: Services, old: dict[str, Any]
 ) -> None:
     assert_approvals_upcast(services, old)
+
+
+def test_the_free_text_who_fields_read_as_notes(services: Services, old: dict[str, Any]) -> None:
+    assert assert_free_text_reads_as_the_note(services, old) > 0

@@ -13,6 +13,7 @@ from uuid import UUID
 from hub.bootstrap import Services
 from tests.integration.old_logs.approvals import assert_approvals_upcast
 from tests.integration.old_logs.procedure import CASE_PROCEDURE_KEYS, assert_procedure_upcast
+from tests.integration.old_logs.who import assert_free_text_reads_as_the_note, renamed
 from tests.support.old_logs import assert_aid_reads_with_loans_apart
 
 COMMIT = "e49641c"
@@ -42,7 +43,7 @@ def test_the_log_still_verifies(services: Services, old: dict[str, Any]) -> None
 
 def test_persons_read_as_before(services: Services, old: dict[str, Any]) -> None:
     for person_id, then in old["persons"].items():
-        assert as_then(services.hub.get_person(UUID(person_id))) == then
+        assert as_then(services.hub.get_person(UUID(person_id))) == renamed(then)
 
 
 def test_the_known_person_keeps_each_agencys_record(
@@ -58,10 +59,11 @@ def test_the_known_person_keeps_each_agencys_record(
 def test_cases_referrals_and_aid_read_as_before(services: Services, old: dict[str, Any]) -> None:
     hub = services.hub
     for referral_id, then in old["referrals"].items():
-        assert as_then(hub.get_referral(UUID(referral_id))) == then
+        assert as_then(hub.get_referral(UUID(referral_id))) == renamed(then)
     for case_id, then in old["cases"].items():
         now = hub.get_case(UUID(case_id))
-        assert {**as_then(now), "referrals": [as_then(r) for r in now["referrals"]]} == then
+        as_now = {**as_then(now), "referrals": [as_then(r) for r in now["referrals"]]}
+        assert as_now == renamed(then)
     for person_id, then in old["aid"].items():
         assert_aid_reads_with_loans_apart(hub.person_aid(UUID(person_id)), then)
 
@@ -94,7 +96,7 @@ def test_an_old_closed_case_is_visited_again_and_its_need_answered(
     hub.record_follow_up(
         case_id=UUID(a["case_id"]),
         by_agency=procuratorate,
-        officer="承办检察官",
+        on_behalf_of="承办检察官",
         notes="康复后需要就业",
         new_needs=["job"],
         next_visit_on=hub.today() + timedelta(days=180),
@@ -112,7 +114,7 @@ def test_an_old_closed_case_is_visited_again_and_its_need_answered(
         person_id=UUID(a["person_id"]),
         reason="回访发现就业需求",
         services=["job"],
-        requested_by="承办检察官",
+        on_behalf_of="承办检察官",
         case_id=UUID(a["case_id"]),
         legal_basis="细则第五条",
         invoked_by="承办检察官",
@@ -141,7 +143,8 @@ def test_old_histories_show_their_actors_as_recorded(
                 seen.append(by["name"])
     assert seen
     requested = hub.history(UUID(next(iter(old["referrals"]))))[0]
-    assert requested["by"]["name"] == requested["details"]["requested_by"]
+    assert requested["by"]["name"] == requested["details"]["on_behalf_of"]
+    assert assert_free_text_reads_as_the_note(services, old) > 0
     for case_id in old["cases"]:
         assert all(
             e["by"] is None or e["by"]["kind"] == "recorded" for e in hub.history(UUID(case_id))

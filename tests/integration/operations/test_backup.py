@@ -60,7 +60,7 @@ def test_a_backup_taken_under_load_restores_every_acknowledged_command(tmp_path:
                         "to_agencies": [ids["ca"]],
                         "services": ["temporary-aid"],
                         "evidence": "written",
-                        "recorded_by": "承办人",
+                        "on_behalf_of": "承办人",
                     }
                     headers = {
                         "Authorization": f"Bearer {token}",
@@ -72,7 +72,7 @@ def test_a_backup_taken_under_load_restores_every_acknowledged_command(tmp_path:
                         "person_id": person,
                         "reason": "备份期间转介",
                         "services": ["temporary-aid"],
-                        "requested_by": "承办人",
+                        "on_behalf_of": "承办人",
                     }
                     headers["Idempotency-Key"] = uuid.uuid4().hex
                     answer = own.post("/referrals", json=body, headers=headers)

@@ -102,7 +102,7 @@ def test_hub_serve_keeps_the_views_current(served: tuple[HubServer, Any]) -> Non
         "to_agencies": [ca_id],
         "services": ["temporary-aid"],
         "evidence": "written",
-        "recorded_by": "承办检察官",
+        "on_behalf_of": "承办检察官",
     }
     staff["Idempotency-Key"] = uuid.uuid4().hex
     answer = httpx.post(
@@ -115,7 +115,7 @@ def test_hub_serve_keeps_the_views_current(served: tuple[HubServer, Any]) -> Non
         "person_id": person_id,
         "reason": "重启后转介",
         "services": ["temporary-aid"],
-        "requested_by": "承办检察官",
+        "on_behalf_of": "承办检察官",
     }
     made = httpx.post(f"{server.base}/referrals", json=referral, headers=staff, timeout=10)
     assert made.status_code == 201, made.text

@@ -36,13 +36,13 @@ def test_alternating_writers_keep_every_stream_linked(
 ) -> None:
     first, second = two_writers
     person = first.register_person("659001199001010013", "链测试", family="独居")
-    first.consent_to_all(person, "承办人", ON)  # first remembers version 2
+    first.consent_to_all(person, ON)  # first remembers version 2
     second.withdraw_consent(
-        person, by_agency=None, recorded_by="承办人", reason="本人撤回"
+        person, by_agency=None, on_behalf_of="承办人", reason="本人撤回"
     )  # version 3, by the other writer
-    first.consent_to_all(person, "承办人", ON)  # must link to version 3
+    first.consent_to_all(person, ON)  # must link to version 3
     second.update_person(person, contact="13900000000")
-    first.withdraw_consent(person, by_agency=None, recorded_by="承办人", reason="再次撤回")
+    first.withdraw_consent(person, by_agency=None, on_behalf_of="承办人", reason="再次撤回")
     stored = first.recorder.select_events(person)
     assert [s.originator_version for s in stored] == [1, 2, 3, 4, 5, 6]
     assert stored[0].state[:LINK_SIZE] == GENESIS
@@ -55,7 +55,7 @@ def test_alternating_writers_keep_every_stream_linked(
 def test_the_link_covers_the_stored_bytes(two_writers: tuple[ReliefHub, ReliefHub]) -> None:
     first, _ = two_writers
     person = first.register_person("659001199001010021", "链测试二")
-    first.consent_to_all(person, "承办人", ON)
+    first.consent_to_all(person, ON)
     one, two = first.recorder.select_events(person)
     changed = one.__class__(
         originator_id=one.originator_id,

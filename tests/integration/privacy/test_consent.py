@@ -42,21 +42,21 @@ def refer(d: Driver, recipient: str, person_id: str, **extra: Any) -> Any:
         "person_id": person_id,
         "reason": "生活困难",
         "services": [SERVICE[recipient]],
-        "requested_by": "承办检察官",
+        "on_behalf_of": "承办检察官",
         **extra,
     }
     return d.client.post("/referrals", json=body, headers=d._headers(d.tokens[P]))
 
 
 def consent(d: Driver, person_id: str, body: dict[str, Any], who: str = P) -> Any:
-    full = {"evidence": "written", "recorded_by": "承办人", **body}
+    full = {"evidence": "written", "on_behalf_of": "承办人", **body}
     return d.client.post(
         f"/persons/{person_id}/consent", json=full, headers=d._headers(d.tokens[who])
     )
 
 
 def withdraw(d: Driver, person_id: str, **body: Any) -> Any:
-    full = {"recorded_by": "承办人", "reason": "本人撤回", **body}
+    full = {"on_behalf_of": "承办人", "reason": "本人撤回", **body}
     return d.post(P, f"/persons/{person_id}/consent/withdraw", full)
 
 

@@ -180,9 +180,13 @@ def test_the_api_erases_for_administrators_only(erased: dict[str, Any]) -> None:
     d: Driver = erased["driver"]
     wang = erased["wang"]
     path = f"/persons/{wang['person_id']}/erase"
-    body = {"legal_basis": "本人申请删除", "erased_by": "系统管理员"}
+    body = {"legal_basis": "本人申请删除"}
     staff = d.client.post(path, json=body, headers=d._headers(d.tokens[P]))
     assert staff.status_code == 403, staff.text
+    named = {**body, "erased_by": "系统管理员"}  # who erases comes from the credentials only
+    refused = d.client.post(path, json=named, headers=d._headers(d.admin_token))
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["type"] == "/problems/who-acted-from-credentials"
     assert d.get(P, f"/persons/{wang['person_id']}")["name"] == "王某"
     case_before = d.get(P, f"/cases/{wang['case_id']}")
     key = d._headers(d.admin_token)
@@ -197,6 +201,7 @@ def test_the_api_erases_for_administrators_only(erased: dict[str, Any]) -> None:
         if isinstance(e, Person.Erased)
     ]
     assert len(erasures) == 1
+    assert erasures[0].erased_by == "test administrator"  # the administrator's credentials
 
 
 def test_the_agency_topics_replay_as_the_feed(

@@ -43,7 +43,7 @@ def test_case_list_and_person_find(home: HubHome, services: Services) -> None:
     number = numbered(21)
     person = hub.register_person(number, "查找测试当事人", registered_by=p)
     case = hub.receive_lead(p, person, "applicant", "申请司法救助")
-    hub.record_inquiry(case, p, "检察官李某", "询问")
+    hub.record_inquiry(case, p, "询问", on_behalf_of="检察官李某")
 
     listed = home.cli("case", "list", "--procuratorate", str(p), "--lang", "en", check=True)
     assert str(case) in listed.stdout and "检察官李某" in listed.stdout

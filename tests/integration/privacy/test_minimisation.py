@@ -45,7 +45,7 @@ def person(driver: Driver) -> str:
             person_id,
             reason="生活困难",
             services=["temporary-aid"],
-            requested_by="承办检察官",
+            on_behalf_of="承办检察官",
         )
     return person_id
 

@@ -24,7 +24,7 @@ def test_the_report_lists_who_may_fall_through_in_chinese_and_english(
     )
     person = hub.register_person(numbered(11), "报表测试当事人", registered_by=p)
     case = hub.receive_lead(p, person, "applicant", "申请司法救助")
-    hub.record_inquiry(case, p, "承办检察官", "询问")
+    hub.record_inquiry(case, p, "询问", on_behalf_of="承办检察官")
     hub.review_case(
         case_id=case,
         by_agency=p,

@@ -21,7 +21,7 @@ def test_rows_are_the_notifications_and_verify_in_small_batches(
     try:
         for i in range(7):
             person = hub.register_person(numbered(i), f"行读取{i}")
-            hub.consent_to_all(person, "承办人", date(2026, 1, 5))
+            hub.consent_to_all(person, date(2026, 1, 5))
         monkeypatch.setattr(verify, "ROWS_BATCH", 3)  # several batches, one of them short
         rows = list(log_events(hub.recorder))
         notifications = hub.recorder.select_notifications(1, 1000)

@@ -72,7 +72,7 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
     """One person, one relief case and two referrals: about 14 events."""
     p, partners = net["procuratorate"], net["partners"]
     person = hub.register_person(numbered(i, "654003"), f"当事人{i}", registered_by=p)
-    hub.consent_to_all(person, "承办人", date(2026, 1, 5))
+    hub.consent_to_all(person, date(2026, 1, 5))
     case = hub.receive_lead(
         p,
         person,
@@ -83,7 +83,7 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
         applicant_relation="victim",
         backdate_reason="按纸质卷宗补录",
     )
-    hub.record_inquiry(case, p, "承办检察官", "询问")
+    hub.record_inquiry(case, p, "询问", on_behalf_of="承办检察官")
     hub.review_case(
         case_id=case,
         by_agency=p,
@@ -111,10 +111,10 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
         person_id=person,
         reason="社会化救助",
         services=["donation"],
-        requested_by="承办检察官",
+        on_behalf_of="承办检察官",
         case_id=case,
     )
-    hub.answer_referral(r1, donor, "accept", "经办人")
+    hub.answer_referral(r1, donor, "accept", on_behalf_of="经办人")
     provision = {
         "kind": "money",
         "amount_fen": 50_000 + i,
@@ -122,7 +122,11 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
         "description": "捐助",
     }
     hub.answer_referral(
-        r1, donor, "complete", "经办人", outcome={"successful": True, "provisions": [provision]}
+        r1,
+        donor,
+        "complete",
+        on_behalf_of="经办人",
+        outcome={"successful": True, "provisions": [provision]},
     )
     other = partners[i % 2]
     service = "temporary-aid" if i % 2 == 0 else "medical-aid"
@@ -132,13 +136,13 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
         person_id=person,
         reason="后续帮扶",
         services=[service],
-        requested_by="承办检察官",
+        on_behalf_of="承办检察官",
         case_id=case,
         on=date(2026, 11, 2),
         backdate_reason="按纸质登记补录",
     )
     if i % 3 == 0:
-        hub.answer_referral(r2, other, "accept", "经办人")
+        hub.answer_referral(r2, other, "accept", on_behalf_of="经办人")
     return case
 
 

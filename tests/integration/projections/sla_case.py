@@ -62,7 +62,7 @@ class SlaWatchListCase:
             {ids["p"]: "牵头", ids["a"]: "临时救助"},
         )
         person = hub.register_person("654003199001010011", "测试某", registered_by=ids["p"])
-        hub.consent_to_all(person, "承办人", date(2026, 11, 1))
+        hub.consent_to_all(person, date(2026, 11, 1))
 
         def refer(to: str, on: date, service: str) -> UUID:
             return hub.refer(
@@ -71,7 +71,7 @@ class SlaWatchListCase:
                 person_id=person,
                 reason="测试",
                 services=[service],
-                requested_by="承办检察官",
+                on_behalf_of="承办检察官",
                 on=on,
                 backdate_reason="按纸质登记补录",
             )
@@ -79,9 +79,11 @@ class SlaWatchListCase:
         ids["late"] = refer("a", date(2026, 11, 2), "temporary-aid")  # due Mon 9th
         ids["soon"] = refer("b", date(2026, 11, 6), "medical-aid")  # due Fri 13th
         ids["working"] = refer("a", date(2026, 11, 2), "temporary-aid")  # due 9th, then 23rd
-        hub.answer_referral(ids["working"], ids["a"], "accept", "经办人")
+        hub.answer_referral(ids["working"], ids["a"], "accept", on_behalf_of="经办人")
         ids["done"] = refer("a", date(2026, 11, 2), "temporary-aid")
-        hub.answer_referral(ids["done"], ids["a"], "reject", "经办人", reason="不符合条件")
+        hub.answer_referral(
+            ids["done"], ids["a"], "reject", on_behalf_of="经办人", reason="不符合条件"
+        )
         yield hub, ids
         hub.close()
 

@@ -275,9 +275,9 @@ class ScenarioViewsCase:
         p, ca = UUID(driver.id(n.KUYTUN_PROCURATORATE)), UUID(driver.id(n.KUYTUN_CIVIL_AFFAIRS))
         mi = UUID(driver.id(n.KUYTUN_MEDICAL_INSURANCE))
         person = hub.register_person(numbered(7, "654003"), "脱节测试", registered_by=p)
-        hub.consent_to_all(person, "承办人", date(2026, 1, 5))
+        hub.consent_to_all(person, date(2026, 1, 5))
         case = hub.receive_lead(p, person, "applicant", "申请司法救助")
-        hub.record_inquiry(case, p, "承办检察官", "询问")
+        hub.record_inquiry(case, p, "询问", on_behalf_of="承办检察官")
         hub.review_case(
             case_id=case,
             by_agency=p,
@@ -302,12 +302,12 @@ class ScenarioViewsCase:
             person_id=person,
             reason="临时救助",
             services=["temporary-aid"],
-            requested_by="承办检察官",
+            on_behalf_of="承办检察官",
             case_id=case,
         )
         assert str(person) not in listed()
-        hub.answer_referral(first, ca, "accept", "经办人")
-        hub.answer_referral(first, ca, "fail", "经办人", reason="无法联系")
+        hub.answer_referral(first, ca, "accept", on_behalf_of="经办人")
+        hub.answer_referral(first, ca, "fail", on_behalf_of="经办人", reason="无法联系")
         sources = sorted(x["source"] for x in listed()[str(person)]["needs"])
         assert sources == ["referral-ended", "refused"]
         # re-referred to medical insurance, which helps: nothing open any more
@@ -316,21 +316,21 @@ class ScenarioViewsCase:
             by_agency=p,
             new_recipient_id=mi,
             reason="医疗救助",
-            actor="承办检察官",
+            on_behalf_of="承办检察官",
             services=["medical-aid"],
         )
         assert str(person) not in listed()
-        hub.answer_referral(second, mi, "accept", "经办人")
+        hub.answer_referral(second, mi, "accept", on_behalf_of="经办人")
         aid = {"kind": "allowance", "amount_fen": 100_000, "provider": "医保", "description": ""}
         outcome = {"successful": True, "provisions": [aid]}
-        hub.answer_referral(second, mi, "complete", "经办人", outcome=outcome)
+        hub.answer_referral(second, mi, "complete", on_behalf_of="经办人", outcome=outcome)
         assert str(person) not in listed()
         hub.close_case(case, p, "已移送医疗保障局")
         # one relief, long-term care: a visit after closure finds a need, open till answered
         hub.record_follow_up(
             case_id=case,
             by_agency=p,
-            officer="承办检察官",
+            on_behalf_of="承办检察官",
             notes="孩子上学",
             new_needs=["education-aid"],
         )
@@ -341,10 +341,10 @@ class ScenarioViewsCase:
             person_id=person,
             reason="教育救助",
             services=["temporary-aid"],
-            requested_by="承办检察官",
+            on_behalf_of="承办检察官",
             case_id=case,
             answers=(1, "education-aid"),
         )
-        hub.answer_referral(third, ca, "accept", "经办人")
-        hub.answer_referral(third, ca, "complete", "经办人", outcome=outcome)
+        hub.answer_referral(third, ca, "accept", on_behalf_of="经办人")
+        hub.answer_referral(third, ca, "complete", on_behalf_of="经办人", outcome=outcome)
         assert str(person) not in listed()

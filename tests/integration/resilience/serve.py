@@ -50,7 +50,7 @@ def seed(post: Post, admin: str) -> tuple[dict[str, str], str, str]:
         "to_agencies": [ids["ca"]],
         "services": ["temporary-aid"],
         "evidence": "written",
-        "recorded_by": "承办人",
+        "on_behalf_of": "承办人",
     }
     ok(staff, f"/persons/{person}/consent", consent)
     return ids, staff, person

@@ -75,7 +75,7 @@ def test_a_crash_after_any_step_leaves_the_command_applied_once(
                 "person_id": world["person"],
                 "reason": key,
                 "services": ["temporary-aid"],
-                "requested_by": "承办人",
+                "on_behalf_of": "承办人",
             },
             "key": key,
         }
@@ -120,7 +120,7 @@ def test_a_rebuilt_replica_still_knows_the_first_answer(
             "person_id": world["person"],
             "reason": "重建副本",
             "services": ["temporary-aid"],
-            "requested_by": "承办人",
+            "on_behalf_of": "承办人",
         },
         "key": "rebuild-replica",
         "crash_at": None,

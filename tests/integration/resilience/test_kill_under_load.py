@@ -61,7 +61,7 @@ def test_kill_9_under_load_loses_nothing_and_applies_nothing_twice(
                         "person_id": person,
                         "reason": key,
                         "services": ["temporary-aid"],
-                        "requested_by": "承办人",
+                        "on_behalf_of": "承办人",
                     }
                     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
                     give_up = time.monotonic() + 45

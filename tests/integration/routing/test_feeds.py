@@ -49,10 +49,10 @@ def scenarios(
         case_id=zhao["case_id"],
         reason="医疗费用负担重",
         services=["temporary-aid"],
-        requested_by="承办检察官",
+        on_behalf_of="承办检察官",
     )
     driver.answer(ca, first, "reject", reason="应由医疗救助解决")
-    again = {"recipient_id": driver.id(mi), "reason": "医疗救助", "actor": "承办检察官"}
+    again = {"recipient_id": driver.id(mi), "reason": "医疗救助", "on_behalf_of": "承办检察官"}
     driver.post(p, f"/referrals/{first}/re-refer", {**again, "services": ["medical-aid"]})
     yield services
     services.close()

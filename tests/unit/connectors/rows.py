@@ -23,7 +23,14 @@ def known(ledger: Ledger, status: str = "requested") -> str:
 
 
 def row(referral: str, answer: str, **cells: Any) -> list[Any]:
-    keys = {"reason": 10, "kind": 11, "amount": 12, "provider": 13, "description": 14, "actor": 15}
+    keys = {
+        "reason": 10,
+        "kind": 11,
+        "amount": 12,
+        "provider": 13,
+        "description": 14,
+        "on_behalf_of": 15,
+    }
     values: list[Any] = [""] * len(HEADERS)
     values[0], values[9] = referral, answer
     for key, value in cells.items():

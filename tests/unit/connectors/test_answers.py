@@ -36,7 +36,7 @@ def test_a_good_completion_becomes_accept_then_complete_in_fen(ledger: Ledger) -
     assert c.ok and [r.action for r in c.replies] == ["accept", "complete"]
     accept, complete = c.replies
     assert accept.idempotency_key == idempotency_key(AGENCY, referral, "accept", "batch")
-    assert accept.outcome is None and accept.actor == "批量"
+    assert accept.outcome is None and accept.on_behalf_of == "批量"
     assert complete.outcome is not None and complete.outcome.successful
     [provision] = complete.outcome.provisions
     assert (provision.kind, provision.amount_fen, provision.provider) == (

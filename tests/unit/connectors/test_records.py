@@ -13,8 +13,8 @@ AGENCY = "5b0f1c9e-1111-4000-8000-000000000002"
 
 def test_a_redelivered_record_gives_the_same_reply() -> None:
     value = feed_record(AGENCY, 42)
-    first = FeedRecord.from_json(orjson.dumps(value)).reply("accept", actor="sys")
-    again = FeedRecord.from_dict(value).reply("accept", actor="sys")
+    first = FeedRecord.from_json(orjson.dumps(value)).reply("accept", on_behalf_of="sys")
+    again = FeedRecord.from_dict(value).reply("accept", on_behalf_of="sys")
     assert first == again and first.to_json() == again.to_json()
 
 
@@ -33,7 +33,7 @@ def test_the_reply_record_and_the_http_body_follow_the_contract() -> None:
     outcome = Outcome(True, (Provision("money", "民政局", 1500000, "临时救助"),))
     reply = FeedRecord.from_dict(feed_record(AGENCY, 7)).reply("complete", "王科长", None, outcome)
     body = {
-        "actor": "王科长",
+        "on_behalf_of": "王科长",
         "reason": None,
         "outcome": {
             "successful": True,

@@ -79,7 +79,7 @@ def new_case(**overrides: Any) -> AidCase:
 
 
 def inquire(case: AidCase) -> None:
-    case.record_inquiry("officer Li", "household visited", DAY)
+    case.record_inquiry("household visited", DAY, on_behalf_of="officer Li")
 
 
 def review_eligible(case: AidCase) -> None:
@@ -206,7 +206,7 @@ def new_referral(**overrides: Any) -> Referral:
         "consent": True,
         "legal_basis": None,
         "invoked_by": None,
-        "requested_by": "prosecutor Wang",
+        "on_behalf_of": "prosecutor Wang",
     }
     fields.update(overrides)
     return Referral.request(**fields)
@@ -239,7 +239,7 @@ def set_status(referral: Referral, status: str, side: str) -> None:
     referral.change_status(
         status,
         by_agency=SIDES[side],
-        actor=f"{side} officer",
+        on_behalf_of=f"{side} officer",
         reason="a stated reason",
         outcome=SUCCESS if status == "completed" else None,
     )

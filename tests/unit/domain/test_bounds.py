@@ -79,7 +79,7 @@ def case_at_submission() -> AidCase:
         summary="困难",
         received_on=date(2026, 1, 5),
     )
-    case.record_inquiry("检察官", "询问", date(2026, 1, 6))
+    case.record_inquiry("询问", date(2026, 1, 6), on_behalf_of="检察官")
     case.review(
         situation="serious-injury-unpaid",
         refusal_ground=None,
@@ -163,14 +163,14 @@ def test_a_referral_outcome_and_answer_hold_the_bounds() -> None:
         consent=True,
         legal_basis=None,
         invoked_by=None,
-        requested_by="承办人",
+        on_behalf_of="承办人",
     )
     with pytest.raises(InvalidValue):
         referral.change_status(
-            "rejected", by_agency=recipient, actor="经办人", reason="x" * (MAX_TEXT + 1)
+            "rejected", by_agency=recipient, on_behalf_of="经办人", reason="x" * (MAX_TEXT + 1)
         )
     with pytest.raises(InvalidValue, match="a reason is text"):
-        referral.change_status("rejected", by_agency=recipient, actor="经办人", reason=["x"])  # type: ignore[arg-type]
+        referral.change_status("rejected", by_agency=recipient, on_behalf_of="经办人", reason=["x"])  # type: ignore[arg-type]
     assert referral.version == 1
 
 

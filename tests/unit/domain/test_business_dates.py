@@ -73,7 +73,7 @@ def test_a_step_dated_before_the_previous_step_is_refused(days_before: int) -> N
 def test_a_step_on_or_after_the_previous_step_is_taken(days_after: int) -> None:
     case = new_case()
     later = DAY + timedelta(days=days_after)
-    case.record_inquiry("检察官", "询问", later, backdate_reason="补录")
+    case.record_inquiry("询问", later, backdate_reason="补录", on_behalf_of="检察官")
     assert case.last_on == later
     with refused(case, StepDatedBeforePrevious):
         case.review(

@@ -30,7 +30,7 @@ from tests.unit.domain.support import (
 def follow_up(case: AidCase) -> None:
     case.record_follow_up(
         visited_on=DAY,
-        officer="officer Li",
+        on_behalf_of="officer Li",
         notes="child going to university",
         new_needs=["education-aid"],
     )
@@ -279,10 +279,13 @@ def test_follow_up_needs_are_service_codes() -> None:
     case = case_at("disbursed")
     with refused(case, InvalidValue):
         case.record_follow_up(
-            visited_on=DAY, officer="officer", notes="notes", new_needs=["a-pony"]
+            visited_on=DAY, on_behalf_of="officer", notes="notes", new_needs=["a-pony"]
         )
     case.record_follow_up(
-        visited_on=DAY, officer="officer", notes="notes", new_needs=["job", "education-aid", "job"]
+        visited_on=DAY,
+        on_behalf_of="officer",
+        notes="notes",
+        new_needs=["job", "education-aid", "job"],
     )
     (event,) = [e for e in case.collect_events() if type(e).__name__ == "FollowUpRecorded"]
     assert vars(event)["new_needs"] == ["education-aid", "job"]

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
+from domain.acting import actor_of
 from domain.agency import Agency
 from domain.audit import PersonalDataRead
 from domain.case import AidCase
@@ -80,7 +81,7 @@ STORED: dict[str, tuple[str, ...]] = {
     "domain.case:AidCase.Classified": ("category", "mechanism_id"),
     "domain.case:AidCase.FollowUpRecorded": (
         "visited_on",
-        "officer",
+        "on_behalf_of",
         "notes",
         "new_needs",
         "backdate_reason",
@@ -94,7 +95,7 @@ STORED: dict[str, tuple[str, ...]] = {
         "backdate_reason",
     ),
     "domain.case:AidCase.InquiryRecorded": (
-        "officer",
+        "on_behalf_of",
         "notes",
         "held_on",
         "applicant_relation",
@@ -193,7 +194,7 @@ STORED: dict[str, tuple[str, ...]] = {
     "domain.person:Person.ConsentRecorded": (
         "consent_id",
         "taken_by",
-        "recorded_by",
+        "on_behalf_of",
         "recorded_on",
         "given_by",
         "to_agencies",
@@ -210,7 +211,7 @@ STORED: dict[str, tuple[str, ...]] = {
     ),
     "domain.person:Person.ConsentWithdrawn": (
         "consent_ids",
-        "recorded_by",
+        "on_behalf_of",
         "reason",
         "withdrawn_on",
     ),
@@ -233,7 +234,7 @@ STORED: dict[str, tuple[str, ...]] = {
         "family",
         "registered_by",
     ),
-    "domain.referral:Referral.ReReferred": ("new_referral_id", "by_agency", "actor"),
+    "domain.referral:Referral.ReReferred": ("new_referral_id", "by_agency", "on_behalf_of"),
     "domain.referral:Referral.Requested": (
         "requester_id",
         "recipient_id",
@@ -247,7 +248,7 @@ STORED: dict[str, tuple[str, ...]] = {
         "consent_id",
         "legal_basis",
         "invoked_by",
-        "requested_by",
+        "on_behalf_of",
         "re_referral_of",
         "requested_on",
         "found_on",
@@ -268,7 +269,7 @@ STORED: dict[str, tuple[str, ...]] = {
     "domain.referral:Referral.StatusChanged": (
         "status",
         "by_agency",
-        "actor",
+        "on_behalf_of",
         "reason",
         "outcome",
         "request_key",
@@ -280,7 +281,6 @@ VERSIONS = {
         f"domain.case:AidCase.{name}": 2
         for name in (
             "LeadReceived",
-            "InquiryRecorded",
             "Reviewed",
             "HearingHeld",
             "SubmittedForApproval",
@@ -289,11 +289,15 @@ VERSIONS = {
             "ReliefDisbursed",
         )
     },
-    "domain.case:AidCase.FollowUpRecorded": 3,
+    # the last version of each of these: the free-text "who" field became on_behalf_of
+    "domain.case:AidCase.InquiryRecorded": 3,
+    "domain.case:AidCase.FollowUpRecorded": 4,
     "domain.case:AidCase.CaseClosed": 3,
-    "domain.referral:Referral.Requested": 4,
-    "domain.person:Person.ConsentRecorded": 2,
-    "domain.person:Person.ConsentWithdrawn": 2,
+    "domain.referral:Referral.Requested": 5,
+    "domain.referral:Referral.StatusChanged": 2,
+    "domain.referral:Referral.ReReferred": 2,
+    "domain.person:Person.ConsentRecorded": 3,
+    "domain.person:Person.ConsentWithdrawn": 3,
     # v2 the procedure's backdate reason, v3 the approval's proposer
     "domain.case:AidCase.SubmittedForApproval": 3,
 }
@@ -370,3 +374,107 @@ def test_a_submission_upcasts_in_one_chain_from_either_older_version(
     assert isinstance(event, AidCase.SubmittedForApproval)
     assert {k: getattr(event, k) for k in read} == read
     assert (event.proposed_fen, event.on) == (100_000, date(2026, 3, 2))
+
+
+#: the events whose free-text "who" field became the on-behalf-of note: (class, version before,
+#: the field it had, the other fields a stored event of that version holds)
+WHO_FIELD_UPCASTS = [
+    (
+        Referral.StatusChanged,
+        1,
+        "actor",
+        {"status": "received", "by_agency": uuid4(), "reason": None, "outcome": None},
+    ),
+    (Referral.ReReferred, 1, "actor", {"new_referral_id": uuid4(), "by_agency": uuid4()}),
+    (
+        AidCase.InquiryRecorded,
+        2,
+        "officer",
+        {
+            "notes": "询问",
+            "held_on": date(2026, 3, 2),
+            "applicant_relation": None,
+            "backdate_reason": None,
+        },
+    ),
+    (
+        AidCase.FollowUpRecorded,
+        3,
+        "officer",
+        {
+            "visited_on": date(2026, 3, 2),
+            "notes": "回访",
+            "new_needs": [],
+            "backdate_reason": None,
+            "next_visit_on": None,
+        },
+    ),
+    (
+        Person.ConsentWithdrawn,
+        2,
+        "recorded_by",
+        {"consent_ids": None, "reason": "本人撤回", "withdrawn_on": None},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("event_class", "version", "field", "fields"),
+    WHO_FIELD_UPCASTS,
+    ids=[c.__qualname__ for c, *_ in WHO_FIELD_UPCASTS],
+)
+@pytest.mark.parametrize("typed", ["张某 经办人", ""])
+def test_a_free_text_who_field_reads_as_the_on_behalf_of_note_as_recorded(
+    event_class: type[Any], version: int, field: str, fields: dict[str, Any], typed: str
+) -> None:
+    """An event stored with a free-text ``actor``/``officer``/``recorded_by`` reads with that
+    text as its ``on_behalf_of`` note (blank: no note) and no such field any more; with no
+    stamp, who acted on it is that text, as recorded."""
+    transcoder = hub_transcoder()
+    mapper: Mapper[UUID] = Mapper(transcoder=transcoder)
+    state = {
+        "timestamp": datetime(2026, 3, 2, tzinfo=UTC),
+        **fields,
+        field: typed,
+        "class_version": version,
+    }
+    stored = StoredEvent(uuid4(), 3, get_topic(event_class), transcoder.encode(state))
+    event = mapper.to_domain_event(stored)
+    assert isinstance(event, event_class)
+    assert event.on_behalf_of == (typed or None)
+    assert field not in vars(event)
+    expected = (
+        {"kind": "recorded", "user_id": None, "agency_id": None, "name": typed, "roles": []}
+        if typed
+        else None
+    )
+    assert actor_of(event) == expected
+
+
+def test_a_referral_requested_at_v1_reads_its_requester_as_the_note() -> None:
+    """``Requested`` upcasts v1 to v5 in one chain; ``requested_by`` ends as the note."""
+    transcoder = hub_transcoder()
+    mapper: Mapper[UUID] = Mapper(transcoder=transcoder)
+    state = {
+        "timestamp": datetime(2026, 3, 2, tzinfo=UTC),
+        "originator_topic": get_topic(Referral),
+        "requester_id": uuid4(),
+        "recipient_id": uuid4(),
+        "direction": "outbound",
+        "person_id": uuid4(),
+        "case_id": None,
+        "reason": "困难",
+        "services": ["job"],
+        "due_on": date(2026, 3, 9),
+        "consent": True,
+        "legal_basis": None,
+        "invoked_by": None,
+        "requested_by": "承办检察官",
+        "re_referral_of": None,
+        "class_version": 1,
+    }
+    topic = get_topic(Referral.Requested)
+    event = mapper.to_domain_event(StoredEvent(uuid4(), 1, topic, transcoder.encode(state)))
+    assert isinstance(event, Referral.Requested)
+    assert (event.on_behalf_of, event.consent_id, event.answers_need) == ("承办检察官", None, None)
+    assert "requested_by" not in vars(event)

@@ -75,7 +75,7 @@ def test_follow_up_visits_go_on_after_closure_with_the_next_visits_date(path: st
     case = case_at(path)
     case.record_follow_up(
         visited_on=DAY + timedelta(days=90),
-        officer="检察官",
+        on_behalf_of="检察官",
         notes="孩子上大学",
         new_needs=["education-aid"],
         next_visit_on=DAY + timedelta(days=180),
@@ -93,7 +93,7 @@ def test_the_next_visit_comes_after_this_one(days: int) -> None:
     with pytest.raises(InvalidValue):
         case.record_follow_up(
             visited_on=DAY,
-            officer="检察官",
+            on_behalf_of="检察官",
             notes="",
             new_needs=[],
             next_visit_on=DAY + timedelta(days=days),
@@ -103,16 +103,16 @@ def test_the_next_visit_comes_after_this_one(days: int) -> None:
 def test_a_follow_up_before_relief_or_refusal_is_still_refused() -> None:
     with refused(case_at("submitted"), StepOutOfOrder):
         case_at("submitted").record_follow_up(
-            visited_on=DAY, officer="检察官", notes="", new_needs=[]
+            visited_on=DAY, on_behalf_of="检察官", notes="", new_needs=[]
         )
 
 
 def test_each_visit_is_numbered_with_its_needs() -> None:
     case = case_at("disbursed")
     case.record_follow_up(
-        visited_on=DAY, officer="检察官", notes="", new_needs=["education-aid", "counselling"]
+        visited_on=DAY, on_behalf_of="检察官", notes="", new_needs=["education-aid", "counselling"]
     )
-    case.record_follow_up(visited_on=DAY, officer="检察官", notes="", new_needs=[])
+    case.record_follow_up(visited_on=DAY, on_behalf_of="检察官", notes="", new_needs=[])
     assert case.follow_up_needs == {1: ["counselling", "education-aid"], 2: []}
     assert case.check_need(1, "education-aid") == "education-aid"
     for follow_up, need in [(2, "education-aid"), (3, "education-aid"), (1, "job")]:

@@ -95,7 +95,7 @@ def consent(person: Person, **overrides: Any) -> UUID:
     person.record_consent(
         consent_id=consent_id,
         taken_by=AGENCY,
-        recorded_by="officer Li",
+        on_behalf_of="officer Li",
         recorded_on=DAY,
         scope=scope(**overrides),
     )
@@ -105,14 +105,14 @@ def consent(person: Person, **overrides: Any) -> UUID:
 def test_consent_is_recorded_and_each_withdrawn_alone() -> None:
     person = register()
     with refused(person, InvalidValue):
-        person.withdraw_consent(consent_ids=[], recorded_by="officer", reason="none yet", on=DAY)
+        person.withdraw_consent(consent_ids=[], on_behalf_of="officer", reason="none yet", on=DAY)
     first = consent(person)
     second = consent(person, to_kinds=["civil-affairs"], services=["temporary-aid"])
     assert person.has_consent
-    person.withdraw_consent(consent_ids=[first], recorded_by="officer Li", reason="asked", on=DAY)
+    person.withdraw_consent(consent_ids=[first], on_behalf_of="officer Li", reason="asked", on=DAY)
     assert person.consents[str(first)]["withdrawn"] and person.has_consent
     with refused(person, InvalidValue):
-        person.withdraw_consent(consent_ids=[first], recorded_by="x", reason="twice", on=DAY)
+        person.withdraw_consent(consent_ids=[first], on_behalf_of="x", reason="twice", on=DAY)
     assert not person.consents[str(second)]["withdrawn"]
     events = assert_rebuilds(person)
     assert [type(e).__name__ for e in events] == [
@@ -173,12 +173,24 @@ def test_a_guardian_and_an_oral_consent_before_a_witness_are_recorded() -> None:
     assert_rebuilds(person)
 
 
-def test_consent_names_who_recorded_it() -> None:
+def test_a_consents_note_is_optional_and_bounded() -> None:
+    """Who recorded a consent is the stamp of the credentials; the note is optional."""
     person = register()
     with refused(person, InvalidValue):
         person.record_consent(
-            consent_id=uuid4(), taken_by=AGENCY, recorded_by=" ", recorded_on=DAY, scope=scope()
+            consent_id=uuid4(),
+            taken_by=AGENCY,
+            on_behalf_of="某" * 201,
+            recorded_on=DAY,
+            scope=scope(),
         )
+    first, second = uuid4(), uuid4()
+    person.record_consent(consent_id=first, taken_by=AGENCY, recorded_on=DAY, scope=scope())
+    person.record_consent(
+        consent_id=second, taken_by=AGENCY, on_behalf_of="社工 李某", recorded_on=DAY, scope=scope()
+    )
+    assert person.consents[str(first)]["on_behalf_of"] is None
+    assert person.consents[str(second)]["on_behalf_of"] == "社工 李某"
 
 
 def test_a_second_registration_is_the_agencys_own_record_apart() -> None:

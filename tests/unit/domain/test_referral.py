@@ -97,7 +97,8 @@ def test_with_consent_no_legal_basis_is_recorded() -> None:
         {"services": ["a-pony"]},
         {"direction": "sideways"},
         {"reason": "  "},
-        {"requested_by": ""},
+        {"on_behalf_of": "某" * 201},
+        {"on_behalf_of": 7},
     ],
 )
 def test_a_referral_request_is_validated(overrides: dict[str, Any]) -> None:
@@ -176,7 +177,7 @@ def test_a_third_agency_is_not_a_party(to: str) -> None:
     referral = referral_at("accepted")
     with refused(referral, NotParty) as info:
         referral.change_status(
-            to, by_agency=THIRD, actor="outsider", reason="because", outcome=SUCCESS
+            to, by_agency=THIRD, on_behalf_of="outsider", reason="because", outcome=SUCCESS
         )
     assert info.value.rule == "not-party"
 
@@ -197,9 +198,11 @@ def test_rejected_on_hold_failed_and_cancelled_need_a_reason(
 ) -> None:
     referral = referral_at(start)
     with refused(referral, ReasonRequired) as info:
-        referral.change_status(to, by_agency=side, actor="officer", reason=reason)
+        referral.change_status(to, by_agency=side, on_behalf_of="officer", reason=reason)
     assert info.value.rule == "reason-required"
-    referral.change_status(to, by_agency=side, actor="officer", reason="  no capacity this month ")
+    referral.change_status(
+        to, by_agency=side, on_behalf_of="officer", reason="  no capacity this month "
+    )
     event = referral.collect_events()[-1]
     assert vars(event)["reason"] == "no capacity this month"
 
@@ -207,17 +210,22 @@ def test_rejected_on_hold_failed_and_cancelled_need_a_reason(
 def test_other_statuses_need_no_reason() -> None:
     referral = referral_at("requested")
     for to in ("received", "accepted", "in-progress"):
-        referral.change_status(to, by_agency=RECIPIENT, actor="officer")
+        referral.change_status(to, by_agency=RECIPIENT, on_behalf_of="officer")
     assert referral.status == "in-progress"
 
 
-def test_a_status_change_names_the_acting_person() -> None:
+def test_a_status_changes_note_is_optional_bounded_and_blank_is_none() -> None:
+    """Who acted is the stamp of the credentials; the step's on-behalf-of note is optional."""
     referral = referral_at("requested")
     with refused(referral, InvalidValue):
-        referral.change_status("received", by_agency=RECIPIENT, actor=" ")
+        referral.change_status("received", by_agency=RECIPIENT, on_behalf_of="某" * 201)
+    referral.change_status("received", by_agency=RECIPIENT, on_behalf_of=" ")
+    referral.change_status("accepted", by_agency=RECIPIENT, on_behalf_of=" 张某 ")
+    received, accepted = referral.collect_events()[-2:]
+    assert (received.on_behalf_of, accepted.on_behalf_of) == (None, "张某")
 
 
 def test_an_unknown_status_is_invalid() -> None:
     referral = referral_at("requested")
     with refused(referral, InvalidValue):
-        referral.change_status("draft", by_agency=REQUESTER, actor="officer")
+        referral.change_status("draft", by_agency=REQUESTER, on_behalf_of="officer")

@@ -33,7 +33,9 @@ def test_completing_records_the_outcome() -> None:
             {"kind": "job", "provider": "property company", "description": "near home"},
         ],
     }
-    referral.change_status("completed", by_agency=RECIPIENT, actor="officer", outcome=outcome)
+    referral.change_status(
+        "completed", by_agency=RECIPIENT, on_behalf_of="officer", outcome=outcome
+    )
     assert referral.outcome == {
         "successful": True,
         "reason": None,
@@ -58,14 +60,14 @@ def test_completing_records_the_outcome() -> None:
 def test_completing_without_an_outcome_is_refused() -> None:
     referral = referral_at("in-progress")
     with refused(referral, InvalidValue):
-        referral.change_status("completed", by_agency=RECIPIENT, actor="officer")
+        referral.change_status("completed", by_agency=RECIPIENT, on_behalf_of="officer")
 
 
 def test_only_completion_records_an_outcome() -> None:
     referral = referral_at("in-progress")
     with refused(referral, InvalidValue):
         referral.change_status(
-            "failed", by_agency=RECIPIENT, actor="officer", reason="moved", outcome=SUCCESS
+            "failed", by_agency=RECIPIENT, on_behalf_of="officer", reason="moved", outcome=SUCCESS
         )
 
 
@@ -73,12 +75,12 @@ def test_an_unsuccessful_outcome_needs_a_reason() -> None:
     referral = referral_at("in-progress")
     with refused(referral, ReasonRequired):
         referral.change_status(
-            "completed", by_agency=RECIPIENT, actor="officer", outcome={"successful": False}
+            "completed", by_agency=RECIPIENT, on_behalf_of="officer", outcome={"successful": False}
         )
     referral.change_status(
         "completed",
         by_agency=RECIPIENT,
-        actor="officer",
+        on_behalf_of="officer",
         outcome={"successful": False, "reason": "did not meet the income test"},
     )
     assert referral.outcome is not None and referral.outcome["successful"] is False
@@ -111,7 +113,9 @@ def test_an_unsuccessful_outcome_needs_a_reason() -> None:
 def test_outcomes_and_provisions_are_validated(outcome: dict[str, Any]) -> None:
     referral = referral_at("in-progress")
     with refused(referral, InvalidValue):
-        referral.change_status("completed", by_agency=RECIPIENT, actor="officer", outcome=outcome)
+        referral.change_status(
+            "completed", by_agency=RECIPIENT, on_behalf_of="officer", outcome=outcome
+        )
 
 
 @pytest.mark.parametrize("kind", ["money", "job", "counselling", "loan", "allowance"])
@@ -121,7 +125,7 @@ def test_each_kind_of_provision_the_issue_names_is_known(kind: str) -> None:
     referral.change_status(
         "completed",
         by_agency=RECIPIENT,
-        actor="o",
+        on_behalf_of="o",
         outcome={"successful": True, "provisions": [provision]},
     )
     assert referral.outcome is not None

@@ -102,7 +102,7 @@ def test_status_changes_follow_the_rules_or_change_nothing(
             referral.change_status,
             to,
             by_agency=SIDES[side],
-            actor=f"{side} officer",
+            on_behalf_of=f"{side} officer",
             reason=reason,
             outcome=OUTCOMES[outcome],
         )

@@ -22,7 +22,7 @@ def new_referral() -> tuple[Referral, UUID, UUID]:
         consent=True,
         legal_basis=None,
         invoked_by=None,
-        requested_by="officer",
+        on_behalf_of="officer",
     )
     return referral, requester, recipient
 
@@ -30,12 +30,16 @@ def new_referral() -> tuple[Referral, UUID, UUID]:
 def test_same_key_applies_once() -> None:
     referral, _, recipient = new_referral()
     assert (
-        referral.change_status("accepted", by_agency=recipient, actor="clerk", request_key="k1")
+        referral.change_status(
+            "accepted", by_agency=recipient, on_behalf_of="clerk", request_key="k1"
+        )
         is True
     )
     version = referral.version
     assert (
-        referral.change_status("accepted", by_agency=recipient, actor="clerk", request_key="k1")
+        referral.change_status(
+            "accepted", by_agency=recipient, on_behalf_of="clerk", request_key="k1"
+        )
         is False
     )
     assert referral.version == version
@@ -44,14 +48,14 @@ def test_same_key_applies_once() -> None:
 
 def test_keys_survive_replay() -> None:
     referral, _, recipient = new_referral()
-    referral.change_status("accepted", by_agency=recipient, actor="clerk", request_key="k1")
+    referral.change_status("accepted", by_agency=recipient, on_behalf_of="clerk", request_key="k1")
     events = referral.collect_events()
     copy = None
     for e in events:
         copy = e.mutate(copy)
     assert copy is not None and copy.request_keys == [f"{recipient}:k1"]
     assert (
-        copy.change_status("accepted", by_agency=recipient, actor="clerk", request_key="k1")
+        copy.change_status("accepted", by_agency=recipient, on_behalf_of="clerk", request_key="k1")
         is False
     )
 
@@ -62,16 +66,18 @@ def test_without_key_a_repeat_is_a_transition_error() -> None:
     from domain.errors import TransitionNotAllowed
 
     referral, _, recipient = new_referral()
-    referral.change_status("accepted", by_agency=recipient, actor="clerk")
+    referral.change_status("accepted", by_agency=recipient, on_behalf_of="clerk")
     with pytest.raises(TransitionNotAllowed):
-        referral.change_status("accepted", by_agency=recipient, actor="clerk")
+        referral.change_status("accepted", by_agency=recipient, on_behalf_of="clerk")
 
 
 def test_keys_are_per_agency() -> None:
     referral, requester, recipient = new_referral()
-    referral.change_status("accepted", by_agency=recipient, actor="clerk", request_key="same")
+    referral.change_status(
+        "accepted", by_agency=recipient, on_behalf_of="clerk", request_key="same"
+    )
     assert referral.change_status(
-        "cancelled", by_agency=requester, actor="officer", reason="moved", request_key="same"
+        "cancelled", by_agency=requester, on_behalf_of="officer", reason="moved", request_key="same"
     )
     assert referral.status == "cancelled"
 
@@ -82,6 +88,8 @@ def test_a_third_agency_is_not_party_even_with_a_known_key() -> None:
     from domain.errors import NotParty
 
     referral, _, recipient = new_referral()
-    referral.change_status("accepted", by_agency=recipient, actor="clerk", request_key="k1")
+    referral.change_status("accepted", by_agency=recipient, on_behalf_of="clerk", request_key="k1")
     with pytest.raises(NotParty):
-        referral.change_status("accepted", by_agency=uuid4(), actor="clerk", request_key="k1")
+        referral.change_status(
+            "accepted", by_agency=uuid4(), on_behalf_of="clerk", request_key="k1"
+        )

@@ -38,7 +38,7 @@ def submitted(advance_fen: int = 0, proposed: int = PROPOSED_FEN) -> object:
     case = new_case()
     if advance_fen:
         case.pay_advance(advance_fen, "urgent-treatment-unaffordable", "重伤急需手术", DAY)
-    case.record_inquiry("检察官", "询问", DAY)
+    case.record_inquiry("询问", DAY, on_behalf_of="检察官")
     case.review(
         situation="serious-injury-unpaid", refusal_ground=None, notes="符合", reviewed_on=DAY
     )
@@ -48,7 +48,7 @@ def submitted(advance_fen: int = 0, proposed: int = PROPOSED_FEN) -> object:
 
 def test_the_applicant_relation_is_recorded_before_a_decision() -> None:
     case = new_case(applicant_relation=None)
-    case.record_inquiry("检察官", "询问", DAY)
+    case.record_inquiry("询问", DAY, on_behalf_of="检察官")
     case.review(
         situation="serious-injury-unpaid", refusal_ground=None, notes="符合", reviewed_on=DAY
     )
@@ -68,7 +68,7 @@ def test_the_applicant_relation_is_recorded_before_a_decision() -> None:
 
 def test_the_inquiry_may_record_who_applies() -> None:
     case = new_case(applicant_relation=None)
-    case.record_inquiry("检察官", "询问", DAY, applicant_relation="close-relative")
+    case.record_inquiry("询问", DAY, applicant_relation="close-relative", on_behalf_of="检察官")
     assert case.applicant_relation == "close-relative"
     assert_rebuilds(case)
 
@@ -166,7 +166,7 @@ def test_the_grant_reconciles_the_advance(advance: int, amount: int) -> None:
 def test_a_refusal_after_an_advance_records_it_to_recover() -> None:
     case = new_case()
     case.pay_advance(50_000, "life-threatened", "危及生命", DAY)
-    case.record_inquiry("检察官", "询问", DAY)
+    case.record_inquiry("询问", DAY, on_behalf_of="检察官")
     case.review(
         situation=None, refusal_ground="applicant-at-fault", notes="本人有重大过错", reviewed_on=DAY
     )
