@@ -169,7 +169,7 @@ class Synthetic:
             person = self.hub.register_person(
                 number, f"演示人员{n:05d}", registered_by=county.procuratorate
             )
-            self.hub.consent_to_all(person, "承办人", self.today - timedelta(days=365))
+            self.hub.consent_to_all(person, self.today - timedelta(days=365))
         return UUID(str(person))
 
     def load(self, people: int, batch: int = BATCH) -> dict[str, int]:
@@ -209,7 +209,7 @@ class Synthetic:
             if roll < 0.12:
                 return  # still at the lead: undecided, past its deadline unless recent
             step = min(self.today, received + timedelta(days=3))
-            hub.record_inquiry(case, p, officer["name"], "询问当事人", step, **dated)
+            hub.record_inquiry(case, p, "询问当事人", step, **dated)
             if roll < 0.2:
                 return
             if roll < 0.3:
@@ -266,15 +266,13 @@ class Synthetic:
                 person_id=person,
                 reason="经审查需要社会救助帮扶",
                 services=services,
-                requested_by="承办人",
                 on=on,
                 backdate_reason=BACKDATE,
             )
         self.count("referrals")
         outcome = self.rng.choices(OUTCOMES, WEIGHTS)[0]
-        worker = self.official(partner, "caseworker")
-        with acting_as(worker):
-            self.answer(referral, partner, worker["name"], outcome, kind)
+        with acting_as(self.official(partner, "caseworker")):
+            self.answer(referral, partner, outcome, kind)
         if outcome == "re-referred":
             other_kind = self.rng.choice([k for k, _, _ in PARTNERS if k != kind])
             other = county.partners[other_kind]
@@ -284,29 +282,28 @@ class Synthetic:
                     by_agency=county.procuratorate,
                     new_recipient_id=other,
                     reason="原接收单位退回，转其他单位",
-                    actor="承办人",
                     services=self.services[other][:1],
                 )  # today: a re-referral takes no earlier business date
             self.count("re-referred")
 
-    def answer(self, referral: UUID, partner: UUID, actor: str, outcome: str, kind: str) -> None:
+    def answer(self, referral: UUID, partner: UUID, outcome: str, kind: str) -> None:
         hub = self.hub
         if outcome == "requested":
             return
         if outcome in ("rejected", "re-referred"):
-            hub.answer_referral(referral, partner, "reject", actor, reason="不属于本单位救助范围")
+            hub.answer_referral(referral, partner, "reject", reason="不属于本单位救助范围")
             return
-        hub.answer_referral(referral, partner, "receive", actor)
+        hub.answer_referral(referral, partner, "receive")
         if outcome == "received":
             return
-        hub.answer_referral(referral, partner, "accept", actor)
+        hub.answer_referral(referral, partner, "accept")
         if outcome == "accepted":
             return
-        hub.answer_referral(referral, partner, "start", actor)
+        hub.answer_referral(referral, partner, "start")
         if outcome == "in-progress":
             return
         if outcome == "failed":
-            hub.answer_referral(referral, partner, "fail", actor, reason="当事人已迁出本地")
+            hub.answer_referral(referral, partner, "fail", reason="当事人已迁出本地")
             return
         provision, fen = GIVES[kind]
         amount = None if fen is None else 100 * (self.rng.randrange(*fen) // 100)
@@ -320,7 +317,6 @@ class Synthetic:
             referral,
             partner,
             "complete",
-            actor,
             outcome={"successful": True, "provisions": [given]},
         )
 

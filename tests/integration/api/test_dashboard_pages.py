@@ -35,7 +35,7 @@ def world(api: Api) -> dict[str, Any]:
     }
     mechanism = api.ok("admin", "/mechanisms", body)["id"]
     referral = api.referral("p", "ca")
-    api.ok("ca", f"/referrals/{referral}/accept", {"actor": "经办人"})
+    api.ok("ca", f"/referrals/{referral}/accept", {})
     grant = {
         "kind": "allowance",
         "amount_fen": 123_456,
@@ -43,7 +43,7 @@ def world(api: Api) -> dict[str, Any]:
         "description": "临时",
     }
     outcome = {"successful": True, "provisions": [grant]}
-    api.ok("ca", f"/referrals/{referral}/complete", {"actor": "经办人", "outcome": outcome})
+    api.ok("ca", f"/referrals/{referral}/complete", {"outcome": outcome})
     worker.rebuild(api.services.hub, api.services.views, "dashboard")
     worker.rebuild(api.services.hub, api.services.views, "referrals")
     worker.rebuild(api.services.hub, api.services.views, "case_files")

@@ -20,7 +20,7 @@ def rebuilt(api: Api) -> None:
 def helped_once(api: Api) -> str:
     """A referral from ``p`` to ``ca`` completed with a 3,000.00 yuan grant."""
     referral = api.referral("p", "ca")
-    api.ok("ca", f"/referrals/{referral}/accept", {"actor": "经办人"})
+    api.ok("ca", f"/referrals/{referral}/accept", {})
     grant = {
         "kind": "allowance",
         "amount_fen": 300_000,
@@ -28,7 +28,7 @@ def helped_once(api: Api) -> str:
         "description": "临时救助",
     }
     outcome = {"successful": True, "provisions": [grant]}
-    api.ok("ca", f"/referrals/{referral}/complete", {"actor": "经办人", "outcome": outcome})
+    api.ok("ca", f"/referrals/{referral}/complete", {"outcome": outcome})
     return referral
 
 
