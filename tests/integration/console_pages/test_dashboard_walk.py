@@ -1,0 +1,125 @@
+"""In a real browser (Debian's chromium driven by playwright): a leader of the autonomous
+region's procuratorate opens the Xinjiang dashboard of a synthetic year and drills down
+自治区 → 伊犁州 → 奎屯市, then opens the SLA board; each page is photographed into
+docs/console/ (dashboard-*.png)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from hub.access.tokens import Role
+from hub.api.app import create_app
+from hub.bootstrap import Services, build
+from hub.demo import scenarios
+from hub.demo.synthetic import load_synthetic
+from hub.settings import Settings
+from hub.wage_tables import read_wage_file
+from projections import worker
+from tests.support.tansu import free_port
+
+ROOT = Path(__file__).resolve().parents[3]
+SHOTS = ROOT / "docs" / "console"
+CHROMIUM = shutil.which("chromium")
+PASSWORD = "correct horse battery staple"
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    services: Services = build(Settings(data_dir=tmp_path_factory.mktemp("walk")))
+    hub = services.hub
+    hub.load_wages(read_wage_file(scenarios.WAGE_TABLE), "演示")
+    load_synthetic(hub, 400)
+    for name in worker.VIEWS:
+        worker.rebuild(hub, services.views, name)
+    app = create_app(services)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    admin = services.access.issue(Role.ADMIN, None, "walk administrator")
+    xj = next(a for a in hub.list_agencies() if a["region_code"] == "65")
+    body = {
+        "agency_id": xj["id"],
+        "name": "演示领导",
+        "staff_number": "8001",
+        "roles": ["chief_procurator"],
+        "password": PASSWORD,
+    }
+    made = httpx.post(
+        f"{base}/users",
+        json=body,
+        headers={"Authorization": f"Bearer {admin}", "Idempotency-Key": "walk-leader"},
+    )
+    assert made.status_code == 201, made.text
+    signed = httpx.post(
+        f"{base}/auth/sign-in",
+        json={"agency": xj["name"], "staff_number": "8001", "password": PASSWORD},
+    )
+    assert signed.status_code == 200, signed.text
+    try:
+        yield {"base": base, "token": signed.json()["token"]}
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        services.close()
+
+
+def test_a_leader_drills_down_from_xinjiang_to_kuytun(served: dict[str, Any]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_cookies(
+                [{"name": "hub_console", "value": served["token"], "url": served["base"]}]
+            )
+            page = context.new_page()
+            failed: list[str] = []  # every answer the pages asked for is a success
+            page.on(
+                "response",
+                lambda r: failed.append(f"{r.status} {r.url}")
+                if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                else None,
+            )
+            page.goto(f"{served['base']}/console/dashboards")
+            assert page.locator("h1").inner_text().startswith("新疆维吾尔自治区")
+            assert page.get_by_role("table").count() >= 4
+            page.screenshot(path=str(SHOTS / "dashboard-xinjiang.png"), full_page=True)
+            page.get_by_role("link", name="伊犁哈萨克自治州", exact=True).click()
+            assert page.locator("h1").inner_text().startswith("伊犁哈萨克自治州")
+            page.screenshot(path=str(SHOTS / "dashboard-ili.png"), full_page=True)
+            page.get_by_role("link", name="奎屯市", exact=True).click()
+            assert page.locator("h1").inner_text().startswith("奎屯市")
+            assert (
+                "伊犁哈萨克自治州"
+                in page.get_by_role("link", name="返回上一级：伊犁哈萨克自治州").inner_text()
+            )
+            page.screenshot(path=str(SHOTS / "dashboard-kuytun.png"), full_page=True)
+            page.get_by_role("link", name="超期预警").click()
+            assert page.locator("h1").inner_text().startswith("超期预警")
+            page.screenshot(path=str(SHOTS / "dashboard-sla.png"))
+            page.goto(f"{served['base']}/console/dashboards?region=65&lang=en")
+            assert "People helped" in page.content()
+            assert not failed, failed
+        finally:
+            browser.close()
