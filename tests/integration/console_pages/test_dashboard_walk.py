@@ -1,5 +1,6 @@
 """In a real browser (Debian's chromium driven by playwright): a leader of the autonomous
-region's procuratorate opens the Xinjiang dashboard of a synthetic year and drills down
+region's procuratorate opens the Xinjiang dashboard of a synthetic year (its charts drawn by
+the vendored ECharts, nothing refused by the Content-Security-Policy) and drills down
 自治区 → 伊犁州 → 奎屯市, then opens the SLA board; each page is photographed into
 docs/console/ (dashboard-*.png)."""
 
@@ -97,12 +98,22 @@ def test_a_leader_drills_down_from_xinjiang_to_kuytun(served: dict[str, Any]) ->
             failed: list[str] = []  # every answer the pages asked for is a success
             page.on(
                 "response",
-                lambda r: failed.append(f"{r.status} {r.url}")
-                if r.status >= 400 and not r.url.endswith("/favicon.ico")
-                else None,
+                lambda r: (
+                    failed.append(f"{r.status} {r.url}")
+                    if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                    else None
+                ),
+            )
+            refused: list[str] = []  # scripts or styles the Content-Security-Policy refused
+            page.on(
+                "console",
+                lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
             )
             page.goto(f"{served['base']}/console/dashboards")
             assert page.locator("h1").inner_text().startswith("新疆维吾尔自治区")
+            # ECharts (vendored) drew every chart on a canvas, each above its table
+            page.wait_for_selector("[data-chart] canvas")
+            assert page.locator("[data-chart] canvas").count() == 4
             assert page.get_by_role("table").count() >= 4
             page.screenshot(path=str(SHOTS / "dashboard-xinjiang.png"), full_page=True)
             page.get_by_role("link", name="伊犁哈萨克自治州", exact=True).click()
@@ -121,5 +132,6 @@ def test_a_leader_drills_down_from_xinjiang_to_kuytun(served: dict[str, Any]) ->
             page.goto(f"{served['base']}/console/dashboards?region=65&lang=en")
             assert "People helped" in page.content()
             assert not failed, failed
+            assert not refused, refused
         finally:
             browser.close()
