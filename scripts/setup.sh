@@ -25,3 +25,18 @@ if command -v npm >/dev/null 2>&1; then
     fi
   fi
 fi
+
+# The audit report's Chinese font (embedded in every PDF report: hub/audit/fonts.py) and
+# poppler, with which the tests render the report's pages to check that glyphs are drawn.
+# Debian packages, installed only when missing.
+debs=()
+[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || debs+=(fonts-wqy-zenhei)
+command -v pdftoppm >/dev/null 2>&1 || debs+=(poppler-utils)
+if [ ${#debs[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then
+    echo "setup: cannot install ${debs[*]} (needs apt-get as root): PDF reports fail, their page tests skip" >&2
+  elif ! { apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${debs[@]}" ||
+           { apt-get update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${debs[@]}"; }; } >/dev/null 2>&1; then
+    echo "setup: apt-get could not install ${debs[*]}: PDF reports fail, their page tests skip" >&2
+  fi
+fi

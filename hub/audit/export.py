@@ -1,23 +1,22 @@
-"""Exports of a case replay: JSON Lines, and a PDF report for the file (卷宗).
+"""Exports of a case replay: JSON Lines, and a PDF report an auditor can file (卷宗).
 
-The PDF uses ReportLab's built-in CJK font (STSong-Light), so no font file is needed.
+The PDF is written for people (:mod:`hub.audit.reading`): agencies and officials by name,
+events and fields in Chinese (English with ``lang="en"``), amounts in 元, business dates, and
+on every page the case, the as-of time, the verification result and "page n of N". Its one
+font is a Chinese TrueType font embedded as a subset (:mod:`hub.audit.fonts`), so poppler,
+Acrobat and a printer draw every character; it is made archival (PDF/A-2B) by
+:mod:`hub.audit.pdfa`.
 """
 
 from __future__ import annotations
 
-import io
-import json
+from datetime import datetime
 from typing import Any
 
 import orjson
 
 from domain.officials import describe
-
-TITLE = {"zh": "案件回溯报告", "en": "Case replay report"}
-HEAD = {
-    "zh": ("时间", "版本", "事件", "经办", "内容"),
-    "en": ("at", "version", "event", "who", "details"),
-}
+from hub.audit.reading import CHINA, read_replay, word
 
 
 def who(entry: dict[str, Any], lang: str) -> str:
@@ -26,7 +25,7 @@ def who(entry: dict[str, Any], lang: str) -> str:
     The step's on-behalf-of note follows, when it has one: 胡磊（承办检察官）代张某."""
     by = entry.get("by")
     if not by:
-        return json.dumps(entry.get("who", {}), ensure_ascii=False)
+        return "-"
     if by["kind"] == "recorded":
         return f"{by['name']}（{'记录' if lang == 'zh' else 'as recorded'}）"
     acted = describe(by["name"], by["roles"], lang)
@@ -44,59 +43,13 @@ def to_jsonl(replay: dict[str, Any]) -> bytes:
     return b"\n".join(lines) + b"\n"
 
 
-def to_pdf(replay: dict[str, Any], lang: str = "zh") -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+def to_pdf(replay: dict[str, Any], lang: str = "zh", made: datetime | None = None) -> bytes:
+    """The replay as an archival PDF report in ``lang``; ``made`` is the time printed on it
+    (now by default). Raises :class:`hub.audit.fonts.ReportFontMissing` without a font."""
+    from hub.audit.pdfa import archival
+    from hub.audit.pdfpages import render
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=8, leading=10)
-    title = ParagraphStyle("title", fontName="STSong-Light", fontSize=14, leading=18)
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=TITLE[lang])
-    verification = replay["verification"]
-    ok = (
-        ("通过" if verification["ok"] else "未通过")
-        if lang == "zh"
-        else ("passed" if verification["ok"] else "FAILED")
-    )
-    case = replay["case"] or {}
-    story: list[Any] = [
-        Paragraph(f"{TITLE[lang]} — {replay['case_id']}", title),
-        Paragraph(
-            f"as of: {replay['as_of'] or 'now'} ({replay.get('as_of_basis', 'recorded')}) · stage: {case.get('stage')} · "
-            f"granted: {case.get('granted_fen', 0) / 100:.2f} · "
-            f"disbursed: {case.get('disbursed_fen', 0) / 100:.2f} · "
-            f"verification: {ok} ({verification['checked']})",
-            body,
-        ),
-        Spacer(1, 8),
-    ]
-    rows = [[Paragraph(h, body) for h in HEAD[lang]]]
-    for e in replay["events"]:
-        details = json.dumps(e["details"], ensure_ascii=False)
-        rows.append(
-            [
-                Paragraph(e["at"][:19], body),
-                Paragraph(str(e["version"]), body),
-                Paragraph(f"{e['kind']}.{e['event']}", body),
-                Paragraph(who(e, lang), body),
-                Paragraph(details[:600], body),
-            ]
-        )
-    table = Table(rows, colWidths=[90, 40, 130, 160, 380], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    story.append(table)
-    doc.build(story)
-    return buffer.getvalue()
+    made = (made or datetime.now(CHINA)).astimezone(CHINA)
+    reading = read_replay(replay, lang)
+    title = f"{word('title', lang)} — {replay['case_id']}"
+    return archival(render(reading, made, title), title=title, lang=lang, made=made)

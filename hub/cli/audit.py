@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -87,11 +87,14 @@ def replay(
 ) -> None:
     """Show a case as it stood at a time: every event, who did it, when, and verification."""
     from hub.audit.export import to_jsonl, to_pdf
+    from hub.audit.fonts import ReportFontMissing
 
     if basis not in ("recorded", "business"):
         fail("--basis is recorded or business")
     if output_format not in ("table", "jsonl", "pdf"):
         fail("--format is table, jsonl or pdf")
+    if lang not in ("zh", "en"):
+        fail("--lang is zh or en")
     if output_format == "pdf" and output is None:
         fail("a PDF needs --output FILE")
     if as_of is not None and as_of.tzinfo is None:
@@ -104,22 +107,36 @@ def replay(
         return
     if output_format == "pdf":
         assert output is not None
-        output.write_bytes(to_pdf(result, lang))
+        try:
+            output.write_bytes(to_pdf(result, lang))
+        except ReportFontMissing as e:
+            fail(str(e))
         console.print(f"{output}")
         return
-    on = {"recorded": ("按记录时间", "recorded time"), "business": ("按业务日期", "business date")}
-    title = f"{'案件' if lang == 'zh' else 'case'} {case_id}"
-    if as_of is not None:
-        title += f" — {as_of.isoformat()} ({on[basis][0 if lang == 'zh' else 1]})"
-    table = Table(title=title)
-    for column in ("at", "kind", "event", "who"):
-        table.add_column(column)
-    for e in result["events"]:
-        who = json.dumps(e["who"], ensure_ascii=False)
-        table.add_row(e["at"][:19], e["kind"], e["event"], who)
+    print_replay(result, lang)
+
+
+def print_replay(replay: dict[str, Any], lang: str) -> None:
+    """The replay as a table for people: business date, China time, event, who, details."""
+    from hub.audit.reading import read_replay, word
+
+    reading = read_replay(replay, lang)
+    title = f"{word('title', lang)}: " + " · ".join(f"{k} {v}" for k, v in reading.facts[:3])
+    table = Table(title=title, caption=f"{word('as_of', lang)} {reading.as_of}")
+    for key in ("no", "business_day", "recorded_at", "event", "who", "details"):
+        table.add_column(word(key, lang))
+    for r in reading.rows:
+        details = "\n".join(f"{k}: {v}" for k, v in r.details)
+        table.add_row(
+            str(r.number), r.business_day, r.recorded_at, r.event, "\n".join(r.who), details
+        )
     console.print(table)
-    ok = result["verification"]["ok"]
-    console.print("校验通过 verified" if ok else "[red]校验未通过 verification failed[/red]")
+    for k, v in reading.facts[3:7]:
+        console.print(f"{k}: {v}")
+    verdict = f"{word('verification', lang)}: {reading.verification}"
+    console.print(verdict if reading.verified else f"[red]{verdict}[/red]")
+    for finding in reading.findings:
+        console.print(f"[red]{finding}[/red]")
 
 
 @person_app.command("erase")

@@ -10,29 +10,13 @@ import typer
 from rich.table import Table
 
 from hub.audit.export import who
+from hub.audit.words import EVENTS
 from hub.cli.common import DataDir, Lang, console, open_hub, parse_uuid
 
 case_app = typer.Typer(help="Read aid cases", no_args_is_help=True)
 
-EVENT_NAMES_ZH = {
-    "LeadReceived": "受理线索/申请",
-    "InquiryRecorded": "询问",
-    "Reviewed": "审查",
-    "HearingHeld": "听证",
-    "SubmittedForApproval": "报批",
-    "MatterNamed": "登记原案案号",
-    "AdvancePaid": "先行救助",
-    "FundsArrived": "救助资金到位",
-    "ApplicantNotified": "通知申请人领取",
-    "MeetingRecorded": "检察长办公会/严格审查",
-    "ApprovalDecided": "审批",
-    "ReliefGranted": "决定救助",
-    "ReliefRefused": "决定不予救助",
-    "ReliefDisbursed": "发放救助金",
-    "FollowUpRecorded": "回访",
-    "Classified": "案件分类",
-    "CaseClosed": "结案",
-}
+#: the events' Chinese names, from the audit report's words
+EVENT_NAMES_ZH = {code: words[0] for code, words in EVENTS.items()}
 
 LABELS = {
     "zh": {

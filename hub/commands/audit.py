@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID
@@ -206,6 +206,7 @@ class AuditCommands(HubQueries, HubBase):
                 timeline.append(
                     {
                         "at": e.timestamp.isoformat(),
+                        "on": business_day_of(e).isoformat(),
                         "stream": str(stream),
                         "kind": type(aggregate).__name__,
                         "version": e.originator_version,
@@ -218,11 +219,14 @@ class AuditCommands(HubQueries, HubBase):
                 )
         timeline.sort(key=lambda t: t["at"])
         report = self.verify_log(case_id)
+        case = states.get(str(case_id))
         return {
             "case_id": str(case_id),
             "as_of": as_of.isoformat() if as_of else None,
             "as_of_basis": basis,
-            "case": states.get(str(case_id)),
+            "case": case,
+            "person": self._replayed_person(case),
+            "agencies": self._agency_names(timeline, states.values()),
             "referrals": [v for k, v in states.items() if k != str(case_id)],
             "events": timeline,
             "verification": {
@@ -232,7 +236,35 @@ class AuditCommands(HubQueries, HubBase):
             },
         }
 
+    def _replayed_person(self, case: dict[str, Any] | None) -> dict[str, Any] | None:
+        """Whose case it is, by id, and whether she was erased: never her personal data."""
+        if case is None:
+            return None
+        person_id = UUID(case["person_id"])
+        return {"id": str(person_id), "erased": self.is_erased(person_id)}
 
+    def _agency_names(
+        self, timeline: list[dict[str, Any]], states: Iterable[dict[str, Any]]
+    ) -> dict[str, str]:
+        """The name of every agency the replay names: the case's, the referrals' parties and
+        whoever acted, so a report reads names, not ids."""
+        ids: set[str] = set()
+        for state in states:
+            ids.update(str(state[k]) for k in AGENCY_KEYS if state.get(k))
+        for t in timeline:
+            by = t["by"] or {}
+            ids.update(str(v) for v in (by.get("agency_id"), t["who"].get("by_agency")) if v)
+        names = {}
+        for agency_id in sorted(ids):
+            try:
+                names[agency_id] = self.get_agency(UUID(agency_id))["name"]
+            except (NotFound, ValueError):
+                continue
+        return names
+
+
+#: the keys of a replayed case or referral that name an agency
+AGENCY_KEYS = ("procuratorate_id", "requester_id", "recipient_id")
 #: the times a replay may be "as of": when recorded, or when the steps happened
 TIME_BASES = ("recorded", "business")
 #: the attributes that carry an event's business date, in the order they are looked for

@@ -115,9 +115,10 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.logs": set(),
     "hub.readiness": set(),
     "hub.dashboards": set(),  # labels and exports of the dashboards' figures
+    "hub.words": set(),  # the words officials read for the domain's codes
     "hub.eventlog": {"hub.metrics"},  # the Kafka writer's group sizes
     "hub.vault": {"hub.metrics", "hub.smalldb"},  # appends counted where they are chained
-    "hub.audit": {"hub.vault"},
+    "hub.audit": {"hub.vault", "hub.words"},
     "hub.ports": {"hub.commands"},  # the link index's type, for type checking only
     "hub.access": {"hub.ports", "hub.smalldb"},
     "hub.identity": {"hub.access", "hub.metrics", "hub.settings", "hub.smalldb"},  # sign-ins
@@ -163,10 +164,12 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.console": {
         "hub.access",
         "hub.api",
+        "hub.audit",  # the audit pages read a replay as the PDF report does
         "hub.bootstrap",
         "hub.commands",
         "hub.dashboards",  # the dashboards' labels and exports
         "hub.identity",
+        "hub.words",
     },
     "hub.backup": {"hub.bootstrap", "hub.settings"},
     "hub.demo": {

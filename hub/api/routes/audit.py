@@ -13,6 +13,7 @@ from hub.api.deps import Admin, Auditor, HubDep, OnceDep
 from hub.api.problems import Problem
 from hub.api.schemas import AccessReadPublic, Done, Strict, Text, VerificationPublic
 from hub.audit.export import to_jsonl, to_pdf
+from hub.audit.fonts import ReportFontMissing
 
 router = APIRouter(tags=["audit"])
 
@@ -73,7 +74,13 @@ def replay_case(
     if format == "jsonl":
         return Response(to_jsonl(result), media_type="application/x-ndjson")
     if format == "pdf":
-        return Response(to_pdf(result, lang), media_type="application/pdf")
+        try:
+            pdf = to_pdf(result, lang)
+        except ReportFontMissing as e:
+            raise Problem(
+                503, "report-font-missing", "The report's font is missing", str(e)
+            ) from None
+        return Response(pdf, media_type="application/pdf")
     return result
 
 

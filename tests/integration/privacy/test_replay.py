@@ -77,9 +77,11 @@ def test_every_event_says_who_and_when(services: Services, scenarios: dict[str, 
     replay = services.hub.replay_case(UUID(scenarios["scenario_7_outbound"]["case_id"]))
     times = [e["at"] for e in replay["events"]]
     assert times == sorted(times)
-    assert all(e["who"] for e in replay["events"])
+    # who: the principal stamped from the credentials (the free-text fields are gone)
+    assert all(e["by"] and e["by"]["kind"] == "user" for e in replay["events"])
     completed = [e for e in replay["events"] if e["details"].get("status") == "completed"]
-    assert completed and completed[0]["who"]["actor"] == f"{n.KUYTUN_MEDICAL_INSURANCE}经办人"
+    assert completed and completed[0]["by"]["roles"] == ["caseworker"]
+    assert replay["agencies"][completed[0]["by"]["agency_id"]] == n.KUYTUN_MEDICAL_INSURANCE
 
 
 def test_json_lines_one_header_and_one_line_per_event(
