@@ -1,7 +1,10 @@
-"""The dashboards' words: figure, status, kind and stage labels in Simplified Chinese (the
-default) and English. A code without a label is shown as it is."""
+"""The dashboards' words: figure, table, agency kind and case stage labels in Simplified Chinese
+(the default) and English; a referral's statuses and what a provider gave are the console's and
+the audit report's own (:mod:`hub.words`). A code without a label is shown as it is."""
 
 from __future__ import annotations
+
+from hub.words import PROVISIONS, STATUSES
 
 LANGS = ("zh", "en")
 
@@ -50,24 +53,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     "by_agency_kind": ("按接收单位类别", "Referrals by recipient agency kind"),
     "judicial": ("国家司法救助", "Judicial relief"),
     "social": ("社会救助", "Social aid"),
-    # referral statuses
-    "requested": ("待接收", "Requested"),
-    "received": ("已接收", "Received"),
-    "accepted": ("已受理", "Accepted"),
-    "rejected": ("已退回", "Rejected"),
-    "in-progress": ("办理中", "In progress"),
-    "on-hold": ("暂缓", "On hold"),
-    "completed": ("已办结", "Completed"),
-    "failed": ("未能办结", "Failed"),
-    "cancelled": ("已撤回", "Cancelled"),
-    # provision kinds
-    "money": ("捐款", "Donation"),
-    "allowance": ("救助金、补助", "Grant"),
-    "loan": ("贷款", "Loan"),
-    "in-kind": ("实物", "In kind"),
-    "job": ("就业岗位", "Job"),
-    "counselling": ("心理疏导", "Counselling"),
-    "other": ("其他", "Other"),
     # agency kinds
     "procuratorate": ("检察院", "Procuratorate"),
     "political-legal-committee": ("政法委", "Political-legal committee"),
@@ -91,6 +76,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "refused": ("不予救助", "Refused"),
     "disbursed": ("已发放", "Disbursed"),
 }
+
+
+_LABELS.update(STATUSES)
+_LABELS.update(PROVISIONS)
 
 
 def label(key: str, lang: str = "zh") -> str:

@@ -114,8 +114,8 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.metrics": set(),  # every process's series; reads views through projections
     "hub.logs": set(),
     "hub.readiness": set(),
-    "hub.dashboards": set(),  # labels and exports of the dashboards' figures
     "hub.words": set(),  # the words officials read for the domain's codes
+    "hub.dashboards": {"hub.words"},  # labels and exports of the dashboards' figures
     "hub.eventlog": {"hub.metrics"},  # the Kafka writer's group sizes
     "hub.vault": {"hub.metrics", "hub.smalldb"},  # appends counted where they are chained
     "hub.audit": {"hub.vault", "hub.words"},

@@ -81,7 +81,7 @@ def test_a_region_dashboard_in_json_csv_and_xlsx(api: Api) -> None:
     sheet = book["By sub-region"]
     assert [c.value for c in sheet[1]][:3] == ["Region code", "Region", "People helped"]
     amounts = book["Amounts"]
-    grant_row = next(r for r in amounts.iter_rows(values_only=True) if r[1] == "Grant")
+    grant_row = next(r for r in amounts.iter_rows(values_only=True) if r[1] == "Allowance")
     assert float(grant_row[2]) == board["amounts"]["social"]["by_kind"]["allowance"] / 100
 
 
