@@ -6,10 +6,12 @@ docs/console/ (dashboard-*.png)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,20 @@ ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "docs" / "console"
 CHROMIUM = shutil.which("chromium")
 PASSWORD = "correct horse battery staple"
+#: axe-core, as the browser tests install it (tests/browser, npm); AXE_CORE overrides
+AXE = Path(os.environ.get("AXE_CORE", ROOT / "tests/browser/node_modules/axe-core/axe.min.js"))
+
+
+def axe_findings(page: Any) -> list[str]:
+    """Serious or critical accessibility violations axe-core finds on the page."""
+    page.evaluate(AXE.read_text())  # evaluated by the driver: no script tag for the CSP
+    found = page.evaluate("axe.run().then(r => r.violations)")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
+
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 
@@ -83,10 +99,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         services.close()
 
 
-def test_a_leader_drills_down_from_xinjiang_to_kuytun(served: dict[str, Any]) -> None:
+@contextmanager
+def signed_in_page(served: dict[str, Any]) -> Iterator[Any]:
+    """A chromium page with the leader's console cookie."""
     from playwright.sync_api import sync_playwright
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
@@ -94,44 +111,61 @@ def test_a_leader_drills_down_from_xinjiang_to_kuytun(served: dict[str, Any]) ->
             context.add_cookies(
                 [{"name": "hub_console", "value": served["token"], "url": served["base"]}]
             )
-            page = context.new_page()
-            failed: list[str] = []  # every answer the pages asked for is a success
-            page.on(
-                "response",
-                lambda r: (
-                    failed.append(f"{r.status} {r.url}")
-                    if r.status >= 400 and not r.url.endswith("/favicon.ico")
-                    else None
-                ),
-            )
-            refused: list[str] = []  # scripts or styles the Content-Security-Policy refused
-            page.on(
-                "console",
-                lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
-            )
-            page.goto(f"{served['base']}/console/dashboards")
-            assert page.locator("h1").inner_text().startswith("新疆维吾尔自治区")
-            # ECharts (vendored) drew every chart on a canvas, each above its table
-            page.wait_for_selector("[data-chart] canvas")
-            assert page.locator("[data-chart] canvas").count() == 4
-            assert page.get_by_role("table").count() >= 4
-            page.screenshot(path=str(SHOTS / "dashboard-xinjiang.png"), full_page=True)
-            page.get_by_role("link", name="伊犁哈萨克自治州", exact=True).click()
-            assert page.locator("h1").inner_text().startswith("伊犁哈萨克自治州")
-            page.screenshot(path=str(SHOTS / "dashboard-ili.png"), full_page=True)
-            page.get_by_role("link", name="奎屯市", exact=True).click()
-            assert page.locator("h1").inner_text().startswith("奎屯市")
-            assert (
-                "伊犁哈萨克自治州"
-                in page.get_by_role("link", name="返回上一级：伊犁哈萨克自治州").inner_text()
-            )
-            page.screenshot(path=str(SHOTS / "dashboard-kuytun.png"), full_page=True)
-            page.get_by_role("link", name="超期预警").click()
-            assert page.locator("h1").inner_text().startswith("超期预警")
-            page.screenshot(path=str(SHOTS / "dashboard-sla.png"))
-            page.goto(f"{served['base']}/console/dashboards?region=65&lang=en")
-            assert "People helped" in page.content()
-            assert not failed, failed
-            assert not refused, refused
+            yield context.new_page()
         finally:
             browser.close()
+
+
+def test_a_leader_drills_down_from_xinjiang_to_kuytun(served: dict[str, Any]) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with signed_in_page(served) as page:
+        failed: list[str] = []  # every answer the pages asked for is a success
+        page.on(
+            "response",
+            lambda r: (
+                failed.append(f"{r.status} {r.url}")
+                if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                else None
+            ),
+        )
+        refused: list[str] = []  # scripts or styles the Content-Security-Policy refused
+        page.on(
+            "console",
+            lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.goto(f"{served['base']}/console/dashboards")
+        assert page.locator("h1").inner_text().startswith("新疆维吾尔自治区")
+        # ECharts (vendored) drew every chart on a canvas, each above its table
+        page.wait_for_selector("[data-chart] canvas")
+        assert page.locator("[data-chart] canvas").count() == 4
+        assert page.get_by_role("table").count() >= 4
+        page.screenshot(path=str(SHOTS / "dashboard-xinjiang.png"), full_page=True)
+        page.get_by_role("link", name="伊犁哈萨克自治州", exact=True).click()
+        assert page.locator("h1").inner_text().startswith("伊犁哈萨克自治州")
+        page.screenshot(path=str(SHOTS / "dashboard-ili.png"), full_page=True)
+        page.get_by_role("link", name="奎屯市", exact=True).click()
+        assert page.locator("h1").inner_text().startswith("奎屯市")
+        up = page.get_by_role("link", name="返回上一级：伊犁哈萨克自治州")
+        assert up.count() == 1
+        page.screenshot(path=str(SHOTS / "dashboard-kuytun.png"), full_page=True)
+        page.get_by_role("link", name="超期预警").click()
+        assert page.locator("h1").inner_text().startswith("超期预警")
+        page.screenshot(path=str(SHOTS / "dashboard-sla.png"))
+        page.goto(f"{served['base']}/console/dashboards?region=65&lang=en")
+        assert "People helped" in page.content()
+        assert not failed, failed
+        assert not refused, refused
+
+
+PAGES = ("/console/dashboards", "/console/dashboards?region=654003", "/console/dashboards/sla")
+
+
+@pytest.mark.skipif(not AXE.exists(), reason=f"axe-core is not installed at {AXE}")
+def test_the_dashboard_pages_are_axe_clean(served: dict[str, Any]) -> None:
+    findings: dict[str, list[str]] = {}
+    with signed_in_page(served) as page:
+        for path in PAGES:
+            page.goto(f"{served['base']}{path}")
+            page.wait_for_load_state("load")
+            findings[path] = axe_findings(page)
+    assert findings == {path: [] for path in PAGES}
