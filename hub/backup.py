@@ -7,6 +7,8 @@ position and each file's SHA-256. The stores are copied in an order that keeps t
 consistent with each other:
 
 1. the views, first: a view copied before the log is never ahead of the log copied after it;
+   then the notifier's store, for the same reason (a message sent after its copy is sent
+   again after a restore, with the same ``Message-ID``);
 2. the log (``hub.sqlite``): the backup's position is its last notification id;
 3. the key store: a person's data key is written before her first event, so every event of
    the copied log finds its key (a key erased meanwhile stays erased: crypto-shredding wins);
@@ -34,7 +36,7 @@ from hub.settings import Settings
 MANIFEST = "manifest.json"
 LOG = "hub.sqlite"
 #: the stores, in the order they are copied (see the module's docstring)
-STORES = ("views.sqlite", LOG, "keys.sqlite", "access.sqlite")
+STORES = ("views.sqlite", "notify.sqlite", LOG, "keys.sqlite", "access.sqlite")
 SECRETS = "secrets"
 FORMAT = 1
 
@@ -77,6 +79,7 @@ def sources(settings: Settings) -> dict[str, Path]:
         )
     locations = {
         "views.sqlite": settings.views_location(),
+        "notify.sqlite": settings.notify_location(),
         LOG: str(settings.data_dir / LOG),
         "keys.sqlite": settings.keys_location(),
         "access.sqlite": settings.access_location(),
@@ -195,6 +198,7 @@ def settings_of(directory: Path, given: Settings) -> Settings:
         "keys_url": None,
         "views_url": None,
         "access_url": None,
+        "notify_url": None,
         "kafka_bootstrap_servers": None,
     }
     for name in ("person_key", "cipher_key", "master_key"):

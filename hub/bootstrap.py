@@ -15,7 +15,8 @@ from domain.workdays import WorkCalendar
 from hub.access.read_log import ReadLog
 from hub.access.tokens import AccessStore
 from hub.app import ReliefHub
-from hub.settings import Settings
+from hub.notify.store import NotifyStore
+from hub.settings import PLACEHOLDERS, Settings
 from hub.vault.keystore import KeyStore
 from projections.deadlines import SlaPolicy
 from projections.store import ViewStore
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the feeds bring Kafka's clients, OpenID Connect httpx and j
     from hub.feeds.router import Router
     from hub.identity.oidc import OidcVerifier
     from hub.identity.service import Identity
+    from hub.notify.notifier import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class Services:
     access: AccessStore
     identity: Identity
     views: ViewStore
+    notify: NotifyStore
     dead_letters: DeadLetters | None = None  # None on the embedded log
     oidc: OidcVerifier | None = None  # None unless HUB_OIDC_ISSUER is set
 
@@ -50,6 +53,7 @@ class Services:
         self.hub.close()
         self.access.close()
         self.views.close()
+        self.notify.close()
 
     def sla_policy(self) -> SlaPolicy:
         return sla_policy(self.settings)
@@ -104,6 +108,7 @@ def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services
             oidc_cache_seconds=settings.oidc_cache_seconds,
         ),
         views=open_views(settings),
+        notify=NotifyStore(settings.notify_location()),
         dead_letters=build_dead_letters(settings),
         oidc=oidc,
     )
@@ -172,5 +177,87 @@ def start_projection_worker(settings: Settings, stop: threading.Event) -> thread
             hub.close()
 
     thread = threading.Thread(target=work, name="projection-worker", daemon=True)
+    thread.start()
+    return thread
+
+
+def build_notifier(
+    settings: Settings, hub: ReliefHub, store: NotifyStore, views: ViewStore | None
+) -> Notifier:
+    """The notifier on its Application, its store and the views (for the watch list), with
+    the channels the settings configure: email with ``HUB_SMTP_HOST``, the webhook with
+    ``HUB_NOTIFY_WEBHOOK_URL``; on Kafka the replies' dead letters too."""
+    from hub.notify.channels import SmtpChannel, SmtpConfig, WebhookChannel
+    from hub.notify.notifier import Channel, Notifier, Retry
+    from projections import sla
+
+    channels: dict[str, Channel] = {}
+    if settings.smtp_host:
+        password = settings.smtp_password
+        channels["email"] = SmtpChannel(
+            SmtpConfig(
+                settings.smtp_host,
+                settings.smtp_port,
+                starttls=settings.smtp_starttls,
+                username=settings.smtp_username,
+                password=password.get_secret_value() if password else None,
+                sender=settings.smtp_from,
+            )
+        )
+    if settings.notify_webhook_url:
+        given = settings.notify_webhook_secret
+        secret = given.get_secret_value().strip() if given is not None else ""
+        if not secret:
+            raise ValueError("HUB_NOTIFY_WEBHOOK_URL needs HUB_NOTIFY_WEBHOOK_SECRET")
+        if settings.env == "production" and (secret.lower() in PLACEHOLDERS or len(secret) < 32):
+            raise ValueError("HUB_NOTIFY_WEBHOOK_SECRET must be at least 32 random characters")
+        channels["webhook"] = WebhookChannel(settings.notify_webhook_url, secret.encode())
+    policy = sla_policy(settings)
+    dead_letters = build_dead_letters(settings)
+    return Notifier(
+        hub,
+        store,
+        channels=channels,
+        base_url=settings.console_base(),
+        watch=None
+        if views is None
+        else lambda today: sla.watch_list(views, today=today, policy=policy),
+        is_working_day=policy.calendar.is_working_day,
+        dead_letters=None if dead_letters is None else dead_letters.list,
+        retry=Retry(
+            settings.notify_max_attempts,
+            settings.notify_retry_seconds,
+            settings.notify_retry_max_seconds,
+        ),
+        digest_hour=settings.notify_digest_hour,
+        check_seconds=settings.notify_check_seconds,
+    )
+
+
+def run_notifier(settings: Settings, stop: threading.Event) -> None:
+    """The notifier on its own Application (its own replica on Kafka), store and views,
+    until ``stop`` is set (blocks): ``hub notifications run``, or a thread of ``hub serve``."""
+    hub = build_hub(settings, process="notifier")
+    store = NotifyStore(settings.notify_location())
+    views = open_views(settings)
+    try:
+        build_notifier(settings, hub, store, views).run(stop)
+    finally:
+        views.close()
+        store.close()
+        hub.close()
+
+
+def start_notifier(settings: Settings, stop: threading.Event) -> threading.Thread:
+    """The notifier in a thread of this process (``hub serve`` on the embedded log)."""
+
+    def work() -> None:
+        try:
+            run_notifier(settings, stop)
+        except Exception:
+            log.exception("notifier stopped")
+            raise
+
+    thread = threading.Thread(target=work, name="notifier", daemon=True)
     thread.start()
     return thread

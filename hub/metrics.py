@@ -90,6 +90,7 @@ LIVE_SERIES = frozenset(
         "hub_projection_halted",
         "hub_router_lag_events",
         "hub_dead_letters_waiting",
+        "hub_notifications_waiting",
     }
 )
 
@@ -165,6 +166,18 @@ def log_figures(app: Any, views: Any | None) -> Figures:
             )
         )
     return figures
+
+
+def notification_figures(counts: dict[str, int]) -> Figures:
+    """The notifier's messages not sent yet, by state (``pending``, ``digest``, ``failed``),
+    from its store's counts."""
+    return [
+        (
+            "hub_notifications_waiting",
+            "Notifications to officials not sent yet, by state (failed: given up, to retry)",
+            [({"state": s}, float(counts.get(s, 0))) for s in ("pending", "digest", "failed")],
+        )
+    ]
 
 
 _served: dict[tuple[str, int], Any] = {}

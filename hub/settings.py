@@ -33,6 +33,17 @@
 | ``HUB_OIDC_AGENCY_CLAIM`` / ``HUB_OIDC_ROLES_CLAIM`` | ``hub_agency`` / ``hub_roles`` | the claims naming the official's agency (its id) and roles |
 | ``HUB_OIDC_LEEWAY_SECONDS`` | ``30`` | clock skew allowed on ``exp``, ``nbf`` and ``iat`` |
 | ``HUB_OIDC_JWKS_MAX_AGE_SECONDS`` | ``300`` | how long the provider's keys are used before they are fetched again |
+| ``HUB_NOTIFY_URL`` | ``DATA_DIR/notify.sqlite`` | the notifier's store (items, deliveries, preferences, tracking): a SQLite path or ``postgresql://`` URL |
+| ``HUB_CONSOLE_URL`` | ``http://HOST:PORT`` | the console's address, for the links in notifications |
+| ``HUB_SMTP_HOST`` | unset: no email | the SMTP server notifications are mailed through |
+| ``HUB_SMTP_PORT`` / ``HUB_SMTP_STARTTLS`` | ``25`` / ``false`` | its port; ``true``: STARTTLS before anything is sent |
+| ``HUB_SMTP_USERNAME`` / ``HUB_SMTP_PASSWORD`` | unset | a login, when the server asks for one |
+| ``HUB_SMTP_FROM`` | ``referral-hub@localhost`` | the sender's address |
+| ``HUB_NOTIFY_WEBHOOK_URL`` / ``HUB_NOTIFY_WEBHOOK_SECRET`` | unset | the relay notifications are POSTed to, signed with the secret (both or neither) |
+| ``HUB_NOTIFY_MAX_ATTEMPTS`` | ``12`` | attempts of one message before it is listed as failed (with the defaults below, about 2.5 hours of a channel down) |
+| ``HUB_NOTIFY_RETRY_SECONDS`` / ``HUB_NOTIFY_RETRY_MAX_SECONDS`` | ``5`` / ``3600`` | the first wait before a retry, doubled each time up to the most |
+| ``HUB_NOTIFY_DIGEST_HOUR`` | ``8`` | the hour (China time) daily digests go out |
+| ``HUB_NOTIFY_CHECK_SECONDS`` | ``60`` | how often deadlines and dead letters are looked at |
 | ``HUB_OIDC_JWKS_REFETCH_SECONDS`` | ``10`` | a token with an unknown key fetches the keys again, at most once this often |
 | ``HUB_OIDC_CACHE_SECONDS`` | ``10`` | how long a process remembers a verified bearer token's official (by the token's hash, never past its ``exp``; forgotten at once when this process disables an official or changes roles); ``0``: verify and look up on every request |
 """
@@ -101,6 +112,21 @@ class Settings(BaseSettings):
     oidc_jwks_max_age_seconds: float = Field(default=300.0, gt=0)
     oidc_jwks_refetch_seconds: float = Field(default=10.0, ge=0)
     oidc_cache_seconds: float = Field(default=10.0, ge=0, le=60)
+    notify_url: str | None = None
+    console_url: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "referral-hub@localhost"
+    notify_webhook_url: str | None = None
+    notify_webhook_secret: SecretStr | None = None
+    notify_max_attempts: int = Field(default=12, ge=1)
+    notify_retry_seconds: float = Field(default=5.0, gt=0)
+    notify_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    notify_digest_hour: int = Field(default=8, ge=0, le=23)
+    notify_check_seconds: float = Field(default=60.0, gt=0)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -165,6 +191,12 @@ class Settings(BaseSettings):
 
     def access_location(self) -> str:
         return self.access_url or str(self.data_dir / "access.sqlite")
+
+    def notify_location(self) -> str:
+        return self.notify_url or str(self.data_dir / "notify.sqlite")
+
+    def console_base(self) -> str:
+        return self.console_url or f"http://{self.host}:{self.port}"
 
     def oidc_redirect(self) -> str:
         return self.oidc_redirect_uri or f"http://{self.host}:{self.port}/auth/oidc/callback"

@@ -88,3 +88,8 @@ class _Translating:
 
     def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         self._target.executemany(self._db.sql(statement), rows)
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """One statement inside the transaction; its rows, if it returns any."""
+        cursor = self._target.execute(self._db.sql(statement), params)
+        return list(cursor.fetchall()) if cursor.description else []

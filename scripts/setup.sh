@@ -40,3 +40,29 @@ if [ ${#debs[@]} -gt 0 ]; then
     echo "setup: apt-get could not install ${debs[*]}: PDF reports fail, their page tests skip" >&2
   fi
 fi
+
+# --- browser tests (tests/browser/): Debian's chromium, driven by the `playwright` package of
+# the dev extra (never `playwright install`), and axe-core pinned by tests/browser's lock.
+# Without them the browser tests skip and say why.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "setup: /usr/bin/chromium is missing; installing Debian's chromium" >&2
+  sudo_=""
+  if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then sudo_="sudo"; fi
+  if ! { $sudo_ apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends chromium \
+         >/dev/null 2>&1 \
+       || { $sudo_ apt-get update >/dev/null 2>&1 \
+            && $sudo_ apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends \
+                 chromium >/dev/null 2>&1; }; }; then
+    echo "setup: apt-get could not install chromium; the browser tests will skip" >&2
+  fi
+fi
+if command -v npm >/dev/null 2>&1; then
+  lock=tests/browser/node_modules/.installed-$(sha256sum tests/browser/package-lock.json | cut -c1-16)
+  if [ ! -f "$lock" ]; then
+    if (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+      touch "$lock"
+    else
+      echo "setup: npm ci in tests/browser failed; the browser tests will skip" >&2
+    fi
+  fi
+fi

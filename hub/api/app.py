@@ -25,6 +25,7 @@ from hub.api.routes import (
     dashboards,
     feed,
     health,
+    notifications,
     operations,
     persons,
     referrals,
@@ -72,6 +73,7 @@ def live_figures(services: Services) -> metrics.Figures:
                 [({}, waiting)],
             )
         )
+    figures += metrics.notification_figures(services.notify.counts())
     return figures
 
 
@@ -140,6 +142,7 @@ def create_app(services: Services) -> FastAPI:
         operations,
         sign_in,
         wages,
+        notifications,
     )
     for module in modules:
         # the routes themselves, not the router: FastAPI matches an included router's routes

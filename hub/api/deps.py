@@ -46,12 +46,17 @@ from hub.feeds.dead_letters import DeadLetters
 from hub.idempotency import IdempotentAnswer, unit_of_work
 from hub.identity.acting import acting_as, actor_of
 from hub.identity.service import Identity
+from hub.notify.store import NotifyStore
 
 bearer = HTTPBearer(auto_error=False, description="The token issued to an agency or operator")
 
 
 async def get_hub(request: Request) -> ReliefHub:
     return request.app.state.services.hub  # type: ignore[no-any-return]
+
+
+async def get_notify(request: Request) -> NotifyStore:
+    return request.app.state.services.notify  # type: ignore[no-any-return]
 
 
 async def get_access(request: Request) -> AccessStore:
@@ -64,6 +69,7 @@ async def get_identity(request: Request) -> Identity:
 
 HubDep = Annotated[ReliefHub, Depends(get_hub)]
 AccessDep = Annotated[AccessStore, Depends(get_access)]
+NotifyDep = Annotated[NotifyStore, Depends(get_notify)]
 IdentityDep = Annotated[Identity, Depends(get_identity)]
 
 

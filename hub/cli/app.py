@@ -18,6 +18,7 @@ from hub.cli.common import DataDir, Lang, console, fail, settings_for
 from hub.cli.feeds import dlq_app, replies_app, router_app
 from hub.cli.find import find_person, list_cases
 from hub.cli.log import app as log_app
+from hub.cli.notifications import notifications_app
 from hub.cli.projections import projections_app
 from hub.cli.reports import report_app
 from hub.cli.tokens import token_app
@@ -35,6 +36,7 @@ app.add_typer(router_app, name="router")
 app.add_typer(replies_app, name="replies")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(projections_app, name="projections")
+app.add_typer(notifications_app, name="notifications")
 app.add_typer(log_app, name="log")
 app.add_typer(wages_app, name="wages")
 app.add_typer(report_app, name="report")
@@ -46,7 +48,12 @@ Host = Annotated[str | None, typer.Option(help="default: 127.0.0.1")]
 Port = Annotated[int | None, typer.Option(help="default: 8000")]
 
 LABELS = {
-    "zh": {"agency": "单位", "token": "令牌", "serving": "服务已启动", "loaded": "已载入七个场景及塔城联席会议"},
+    "zh": {
+        "agency": "单位",
+        "token": "令牌",
+        "serving": "服务已启动",
+        "loaded": "已载入七个场景及塔城联席会议",
+    },
     "en": {
         "agency": "agency",
         "token": "token",
@@ -68,6 +75,7 @@ def _serve(settings: Settings, services: Any) -> None:
             settings.metrics_host, settings.metrics_port, api.state.metrics_registry
         )
     console.print(f"{LABELS['zh']['serving']} / serving: http://{settings.host}:{settings.port}")
+    console.print(f"工作台 / console: http://{settings.host}:{settings.port}/console/")
     uvicorn.run(
         api,
         host=settings.host,
@@ -77,14 +85,17 @@ def _serve(settings: Settings, services: Any) -> None:
     )
 
 
-def _elsewhere(settings: Settings, projections: bool) -> list[str]:
+def _elsewhere(settings: Settings, projections: bool, notifications: bool = True) -> list[str]:
     """What this ``hub serve`` leaves to other processes, to say at start."""
     if settings.kafka_bootstrap_servers:
         return [
             "hub projections run  (投影 projection worker)",
             "hub router run  (路由 agency topics)",
+            "hub notifications run  (通知 notifier)",
         ]
-    return [] if projections else ["hub projections run  (投影 projection worker)"]
+    return ([] if projections else ["hub projections run  (投影 projection worker)"]) + (
+        [] if notifications else ["hub notifications run  (通知 notifier)"]
+    )
 
 
 @app.command()
@@ -102,17 +113,29 @@ def serve(
             "(--no-projections: a separate `hub projections run` does)"
         ),
     ] = True,
+    notifications: Annotated[
+        bool,
+        typer.Option(
+            help="on the embedded log: notify officials from this process "
+            "(--no-notifications: a separate `hub notifications run` does)"
+        ),
+    ] = True,
 ) -> None:
     """Serve the API (creates the embedded database on first run).
 
     On the embedded log this one process is the whole hub: it also runs the projection worker
-    (in a thread), unless ``--no-projections``. On the Kafka log the projection worker and the
+    and the notifier (in threads), unless ``--no-projections`` / ``--no-notifications``. On the Kafka log the projection worker and the
     router are separate processes (as in compose), and this process, the log's single writer,
     applies the agencies' answers from ``{prefix}.replies.<agency_id>`` (in a thread), unless
     ``--no-replies``.
     """
     from hub import logs
-    from hub.bootstrap import build, start_background_applier, start_projection_worker
+    from hub.bootstrap import (
+        build,
+        start_background_applier,
+        start_notifier,
+        start_projection_worker,
+    )
 
     settings = settings_for(data_dir, host, port)
     logs.configure(settings.log_level)
@@ -120,10 +143,12 @@ def serve(
     stop = threading.Event()
     applier = None
     try:
-        for piece in _elsewhere(settings, projections):
+        for piece in _elsewhere(settings, projections, notifications):
             console.print(f"另需运行 / expected elsewhere: {piece}")
         if projections and not settings.kafka_bootstrap_servers:
             start_projection_worker(settings, stop)
+        if notifications and not settings.kafka_bootstrap_servers:
+            start_notifier(settings, stop)
         if replies:
             applier = start_background_applier(settings, services.hub)
         _serve(settings, services)
@@ -155,10 +180,10 @@ def demo(
     synthetic: Synthetic = 0,
 ) -> None:
     """Load the seven scenarios of DOMAIN.md (and with ``--synthetic N`` a seeded synthetic
-    history), print the demo agencies' tokens, then serve (with the projection worker beside
-    the server, as ``hub serve`` on the embedded log)."""
+    history), print the demo agencies' tokens, then serve (with the projection worker and the
+    notifier beside the server, as ``hub serve`` on the embedded log)."""
     from hub import logs
-    from hub.bootstrap import build, start_projection_worker
+    from hub.bootstrap import build, start_notifier, start_projection_worker
     from hub.demo.loader import DemoNotLoadable, load_demo
 
     settings = settings_for(data_dir, host, port)
@@ -176,6 +201,7 @@ def demo(
         # JSON log lines from here on: the load above is not logged request by request
         logs.configure(settings.log_level)
         start_projection_worker(settings, stop)
+        start_notifier(settings, stop)
         _serve(settings, services)
     finally:
         stop.set()

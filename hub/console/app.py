@@ -20,7 +20,7 @@ from domain.errors import NotFound
 from hub.api.problems import Problem
 from hub.bootstrap import Services
 from hub.console import labels, nav
-from hub.console.pages import audit, dashboards, sign_in, work
+from hub.console.pages import audit, dashboards, notifications, referral_form, sign_in, work
 from hub.console.render import Pages
 from hub.console.security import PREFIX, SecurityHeaders, csrf_key
 from hub.console.session import CsrfRefused, SignInRequired, sign_in_url
@@ -28,14 +28,21 @@ from hub.console.session import CsrfRefused, SignInRequired, sign_in_url
 STATIC = Path(__file__).parent / "static"
 
 #: the console's areas, in no particular order (the nav sorts itself)
-PAGES: tuple[ModuleType, ...] = (sign_in, work, audit, dashboards)
+PAGES: tuple[ModuleType, ...] = (
+    sign_in,
+    work,
+    referral_form,
+    audit,
+    notifications,
+    dashboards,
+)
 LABELS = labels  # the domain's names, registered in the catalogue on import
 
 
 def create_console(services: Services) -> FastAPI:
     console = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     items: list[nav.NavItem] = [item for module in PAGES for item in getattr(module, "NAV", [])]
-    pages = Pages(items)
+    pages = Pages(items, notifications.unread_of)
     console.state.services = services
     console.state.pages = pages
     console.state.csrf_key = csrf_key(services.settings.secret("cipher_key"))

@@ -87,6 +87,8 @@ register(
         "sla.amber": ("即将到期", "due soon"),
         "sla.red": ("已超期", "overdue"),
         "money.unit": ("元", "yuan"),
+        "colon": ("：", ": "),
+        "list_sep": ("、", ", "),
     }
 )
 
@@ -132,6 +134,32 @@ RULES: dict[str, tuple[str, str]] = {
     "idempotency-key-reused": (
         "该表单已用于另一项操作，请刷新页面后重试。",
         "This form was already used for another request; reload and try again.",
+    ),
+    "no-hub-role": (
+        "您在统一身份认证中没有本系统的角色，请联系管理员。",
+        "Your identity provider account has no role in the hub; ask an administrator.",
+    ),
+    "no-hub-official": (
+        "本系统中没有与您的统一身份认证账号对应的工作人员，请联系管理员。",
+        "No official of the hub has your identity provider account; ask an administrator.",
+    ),
+    "sign-in-state": (
+        "登录已过期或不是在本浏览器中发起的，请重新登录。",
+        "The sign-in expired or was not begun in this browser; sign in again.",
+    ),
+    "sign-in-refused": ("统一身份认证拒绝了登录。", "The identity provider refused the sign-in."),
+    "invalid-token": ("统一身份认证的凭据无效。", "The identity provider's token is not valid."),
+    "provider-unavailable": (
+        "统一身份认证暂时无法访问，请稍后再试。",
+        "The identity provider does not answer; try again later.",
+    ),
+    "identity-provider-unavailable": (
+        "统一身份认证暂时无法访问，请稍后再试。",
+        "The identity provider does not answer; try again later.",
+    ),
+    "view-not-built": (
+        "数据视图正在生成，请稍后刷新页面。",
+        "The view is still being built; reload the page in a moment.",
     ),
     "validation": ("填写的内容不完整或格式不对。", "Some fields are missing or malformed."),
 }

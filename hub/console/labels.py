@@ -1,7 +1,7 @@
 """Names officials read for the domain's codes: statuses, services, provisions, agency kinds,
 referral actions and events, in the catalogue (:mod:`hub.console.i18n`) under
 ``status.<code>``, ``service.<code>``, ``provision.<code>``, ``kind.<code>``, ``action.<code>``,
-``event.<Name>``, ``direction.<code>``. Every page may use them; an area adds its own codes here
+``event.<Name>``, ``direction.<code>``, ``evidence.<code>``. Every page may use them; an area adds its own codes here
 or in its module."""
 
 from __future__ import annotations
@@ -41,6 +41,10 @@ EVENTS = {
     "StatusChanged": ("状态变更", "Status changed"),
     "ReReferred": ("再转介", "Re-referred"),
 }
+EVIDENCE = {
+    "written": ("书面同意", "Written"),
+    "oral": ("口头同意（有见证人）", "Oral, before a witness"),
+}
 
 for prefix, table in (
     ("status", STATUSES),
@@ -50,5 +54,6 @@ for prefix, table in (
     ("action", ACTIONS),
     ("event", EVENTS),
     ("direction", DIRECTIONS),
+    ("evidence", EVIDENCE),
 ):
     i18n.register({f"{prefix}.{code}": names for code, names in table.items()})

@@ -8,6 +8,7 @@ and ``prefix``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -76,9 +77,15 @@ def environment() -> Environment:
 class Pages:
     """Renders the console's templates with the request's context."""
 
-    def __init__(self, nav_items: list[nav.NavItem]) -> None:
+    def __init__(
+        self,
+        nav_items: list[nav.NavItem],
+        unread: Callable[[Request, Any], int | None] | None = None,
+    ) -> None:
         self.env = environment()
         self.nav_items = nav_items
+        #: the header bell's unread count for the caller (None: no bell)
+        self.unread = unread
 
     def context(self, request: Request) -> dict[str, Any]:
         lang = lang_of(request)
@@ -97,6 +104,7 @@ class Pages:
             "rule_text": lambda rule: i18n.rule_text(rule, lang),
             "principal": principal,
             "nav": nav.for_principal(self.nav_items, principal) if principal else [],
+            "unread": self.unread(request, principal) if self.unread else None,
             "csrf": csrf_token(key, bound) if bound else "",
             "prefix": PREFIX,
             "path": request.url.path,

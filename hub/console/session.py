@@ -92,3 +92,5 @@ async def check_csrf(request: Request) -> None:
 
 
 Csrf = Depends(check_csrf)
+#: a signed-in official's form: anonymous callers go to sign-in first, then the token counts
+SIGNED_FORM = [Depends(get_official), Csrf]

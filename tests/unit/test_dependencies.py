@@ -133,12 +133,14 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.wage_tables",
     },
     "hub.feeds": {"hub.eventlog", "hub.identity", "hub.ports", "hub.vault"},
+    "hub.notify": {"hub.metrics", "hub.smalldb"},  # reads the hub through what it is given
     "hub.app": {"hub.commands", "hub.transcodings", "hub.vault"},
     "hub.bootstrap": {
         "hub.access",
         "hub.app",
         "hub.feeds",
         "hub.identity",
+        "hub.notify",
         "hub.settings",
         "hub.vault",
     },
@@ -156,6 +158,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.identity",
         "hub.logs",
         "hub.metrics",
+        "hub.notify",
         "hub.privacy",
         "hub.readiness",
         "hub.wage_tables",
@@ -169,6 +172,8 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.commands",
         "hub.dashboards",  # the dashboards' labels and exports
         "hub.identity",
+        "hub.notify",  # the bell and the list read the notifier's store
+        "hub.privacy",
         "hub.words",
     },
     "hub.backup": {"hub.bootstrap", "hub.settings"},
@@ -194,6 +199,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.identity",
         "hub.logs",
         "hub.metrics",
+        "hub.notify",
         "hub.settings",
         "hub.wage_tables",
     },

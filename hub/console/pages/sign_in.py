@@ -29,7 +29,7 @@ from hub.console.security import (
     new_pre_session,
     set_session_cookie,
 )
-from hub.console.session import Csrf, Official, principal_or_none, services_of
+from hub.console.session import SIGNED_FORM, Csrf, Official, principal_or_none, services_of
 from hub.identity.oidc import ProviderUnavailable
 from hub.identity.oidc_login import COOKIE as OIDC_COOKIE
 from hub.identity.oidc_login import SIGN_IN_SECONDS, BrowserSignIn
@@ -113,7 +113,7 @@ async def sign_in(
     return response
 
 
-@router.post("/sign-out", dependencies=[Csrf])
+@router.post("/sign-out", dependencies=SIGNED_FORM)
 async def sign_out(request: Request, principal: Official) -> Response:
     await run_in_threadpool(services_of(request).identity.sign_out, principal)
     response = RedirectResponse(f"{PREFIX}/sign-in", status_code=303)

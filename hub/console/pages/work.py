@@ -32,7 +32,7 @@ from hub.console import i18n
 from hub.console.commands import new_key, run_once
 from hub.console.nav import NavItem, anyone
 from hub.console.security import PREFIX
-from hub.console.session import Csrf, Official, lang_of, services_of
+from hub.console.session import SIGNED_FORM, Official, lang_of, services_of
 from projections import referrals as referral_view
 from projections.deadlines import standing
 
@@ -68,6 +68,7 @@ i18n.register(
         "work.reason": ("转介理由", "Reason"),
         "work.status_reason": ("状态说明", "Status reason"),
         "work.on_behalf_of": ("代为办理", "On behalf of"),
+        "work.requested_by": ("发起人", "Requested by"),
         "work.requested_on": ("转介日期", "Requested on"),
         "work.outcome": ("办理结果", "Outcome"),
         "work.successful": ("办成", "Successful"),
@@ -89,6 +90,7 @@ i18n.register(
         "work.provider": ("提供方", "Provider"),
         "work.description": ("说明", "Description"),
         "work.done": ("已{action}。", "{action}: done."),
+        "work.refer_on": ("转介给其他单位", "Refer to another agency"),
         "work.agencies": ("选择单位", "Choose an agency"),
         "work.amount_invalid": (
             "金额须为不超过两位小数的数字。",
@@ -118,6 +120,7 @@ def box_page(
     service: str | None,
     when: str,
     cursor: str | None,
+    limit: int = 50,
 ) -> dict[str, Any]:
     services = services_of(request)
     statuses = [status] if status else None
@@ -127,7 +130,7 @@ def box_page(
         status=statuses,
         service=Service(service) if service else None,
         overdue=True if when == "overdue" else (False if when == "soon" else None),
-        limit=50,
+        limit=limit,
         cursor=cursor,
     )
     page = read_box(
@@ -144,6 +147,19 @@ def box_page(
         if when != "soon" or item["level"] == "amber":
             items.append(item)
     return {**page, "items": items}
+
+
+COUNTED = 200  # beyond this a count reads "200+"
+
+
+def counts(request: Request, principal: Principal, agency_id: UUID, box: str) -> dict[str, str]:
+    """How many are new, due soon and overdue (each read as its filter reads it)."""
+    found = {}
+    for when in ("new", "soon", "overdue"):
+        page = box_page(request, principal, agency_id, box, None, None, when, None, COUNTED)
+        n = len(page["items"])
+        found[when] = f"{n}+" if page["next_cursor"] and n >= COUNTED else str(n)
+    return found
 
 
 def _choice(value: str | None, allowed: tuple[str, ...] | list[str]) -> str | None:
@@ -176,6 +192,7 @@ def queue(
     values = {
         "box": box,
         "page": page,
+        "counts": counts(request, principal, agency_id, box),
         "filters": {"status": status, "service": service, "when": when},
         "agency_id": agency_id if agency_id != principal.agency_id else None,
         "agency_name": services.hub.get_agency(agency_id)["name"],
@@ -275,7 +292,7 @@ def yuan_to_fen(text: str) -> int | None:
     return int(whole) * 100 + int(cents.ljust(2, "0") or 0)
 
 
-@router.post("/referrals/{referral_id}/{action}", dependencies=[Csrf])
+@router.post("/referrals/{referral_id}/{action}", dependencies=SIGNED_FORM)
 def act(
     request: Request,
     principal: Official,

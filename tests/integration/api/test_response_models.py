@@ -27,6 +27,7 @@ from hub.api.routes import (
     dashboards,
     feed,
     health,
+    notifications,
     operations,
     persons,
     referrals,
@@ -80,6 +81,9 @@ READS: dict[str, str] = {
     "/users": "/users",
     "/users/{user_id}": "/users/{user}",
     "/tokens": "/tokens",
+    "/notifications": "/notifications",
+    "/notifications/preferences": "/notifications/preferences",
+    "/notifications/failed": "/notifications/failed",
 }
 #: more requests of the same routes: an erased person, the other referrals, another box
 MORE_READS = (
@@ -124,6 +128,7 @@ def without_models(services: Services) -> FastAPI:
             audit,
             operations,
             wages,
+            notifications,
         )
         for route in module.router.routes
         if isinstance(route, APIRoute) and "GET" in route.methods

@@ -176,7 +176,7 @@ def test_a_separate_projection_worker_exports_its_lag(demo_dir: Path) -> None:
     assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
 
 
-@pytest.mark.parametrize("flags", [(), ("--no-projections",)])
+@pytest.mark.parametrize("flags", [(), ("--no-projections",), ("--no-notifications",)])
 def test_hub_serve_says_which_workers_it_expects_elsewhere(
     log_kind: str, tmp_path: Path, request: pytest.FixtureRequest, flags: tuple[str, ...]
 ) -> None:
@@ -207,8 +207,10 @@ def test_hub_serve_says_which_workers_it_expects_elsewhere(
         out, _ = process.communicate(timeout=30)
     expected = set(re.findall(r"expected elsewhere: (hub \w+ run)", out.decode()))
     if log_kind == "kafka":
-        assert expected == {"hub projections run", "hub router run"}
-    elif flags:
+        assert expected == {"hub projections run", "hub router run", "hub notifications run"}
+    elif flags == ("--no-projections",):
         assert expected == {"hub projections run"}
+    elif flags:
+        assert expected == {"hub notifications run"}
     else:
         assert expected == set()
