@@ -22,6 +22,10 @@ def stores(postgres_dsn: str) -> Iterator[StoreMaker]:
         yield make
 
 
+class TestDashboardOnPostgres(DashboardCase):
+    """First: its exact figures are the scenarios' alone (later tests add to the log)."""
+
+
 class TestViewsOnPostgres(ScenarioViewsCase):
     pass
 
@@ -31,8 +35,4 @@ class TestSlaOnPostgres(SlaWatchListCase):
 
 
 class TestRealWorkerKillOnPostgres(RealWorkerKillCase):
-    pass
-
-
-class TestDashboardOnPostgres(DashboardCase):
     pass
