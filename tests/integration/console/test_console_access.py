@@ -126,6 +126,22 @@ MATRIX: list[Row] = [
         lambda w, a: f"/console/audit/cases/{w.case}/replay.jsonl?day=0",
     ),
     Row("GET", "/audit/access-log", AUDIT, lambda w, a: "/console/audit/access-log"),
+    # the bell and the list: every official's own (another's notification is not found; the
+    # list's own page, tests/integration/console/test_notification_pages.py, shows whose)
+    Row("GET", "/notifications", signed(200), lambda w, a: "/console/notifications"),
+    Row("GET", "/notifications/bell", signed(200), lambda w, a: "/console/notifications/bell"),
+    Row(
+        "POST",
+        "/notifications/read-all",
+        signed(303),
+        lambda w, a: "/console/notifications/read-all",
+    ),
+    Row(
+        "POST",
+        "/notifications/{item_id}/read",
+        signed(404),
+        lambda w, a: "/console/notifications/nobodys-notification/read",
+    ),
 ]
 
 
