@@ -74,22 +74,21 @@ class Dashboard(DirectoryHandlers):
             "CREATE INDEX IF NOT EXISTS {p}_referrals_among ON {referrals} "
             "(requester_id, requested_on)",
         ],
-        # rollups, kept in the same transaction as the rows: per month of ``requested_on``,
-        # the referrals' count per cell of the dashboard's grouping, and the exact histogram
-        # (whole tenths) of hours to the first answer and days to completion
+        # the rollup, kept in the same transaction as the rows: per month of ``requested_on``,
+        # the referrals' count per cell of the dashboard's grouping (a status change moves
+        # one count from one cell to another). The percentiles stay a scan of the rows: a
+        # per-month histogram of exact tenths has more rows than the referrals it counts
         "ref_months": [
             "CREATE TABLE IF NOT EXISTS {ref_months} (id TEXT PRIMARY KEY, month TEXT NOT NULL, "
             "requester_region TEXT NOT NULL, recipient_region TEXT NOT NULL, "
             "recipient_kind TEXT NOT NULL, status TEXT NOT NULL, direction TEXT NOT NULL, "
             "successful INTEGER, re_referral INTEGER NOT NULL, n BIGINT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS {p}_ref_months_on ON {ref_months} (month)",
-        ],
-        "tenth_months": [
-            "CREATE TABLE IF NOT EXISTS {tenth_months} (id TEXT PRIMARY KEY, "
-            "month TEXT NOT NULL, requester_region TEXT NOT NULL, "
-            "recipient_region TEXT NOT NULL, measure TEXT NOT NULL, tenths BIGINT NOT NULL, "
-            "n BIGINT NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS {p}_tenth_months_on ON {tenth_months} (month, measure)",
+            # a county's or prefecture's dashboard: either party's region first
+            "CREATE INDEX IF NOT EXISTS {p}_ref_months_rq ON {ref_months} "
+            "(requester_region, month)",
+            "CREATE INDEX IF NOT EXISTS {p}_ref_months_rc ON {ref_months} "
+            "(recipient_region, month)",
         ],
         "given": [
             "CREATE TABLE IF NOT EXISTS {given} (referral_id TEXT NOT NULL, n BIGINT NOT NULL, "
@@ -177,7 +176,6 @@ class Dashboard(DirectoryHandlers):
     def referral_status_changed(self, tx: Tx, e: Referral.StatusChanged) -> None:
         referral = tx.existing("referrals", str(e.originator_id))
         _count(tx, referral, -1)
-        before = dict(referral)
         referral["status"] = e.status
         hours = (e.timestamp - datetime.fromisoformat(referral["requested_at"])).total_seconds()
         hours /= 3600
@@ -194,9 +192,6 @@ class Dashboard(DirectoryHandlers):
                     if p["amount_fen"] and p["kind"] not in COUNTED_ELSEWHERE:
                         tx.append("given", _given(referral, n, p, on))
         _count(tx, referral, 1)
-        for measure in ("answer_tenths", "completion_tenths"):
-            if referral[measure] is not None and before[measure] is None:
-                _tally(tx, referral, measure)
         tx.put("referrals", referral)
 
 
@@ -211,28 +206,12 @@ REF_CELL = (
 )
 
 
-def _month_row(tx: Tx, table: str, key: dict[str, Any]) -> dict[str, Any]:
-    rid = "|".join("" if v is None else str(v) for v in key.values())
-    return tx.row(table, rid) or {"id": rid, **key, "n": 0}
-
-
 def _count(tx: Tx, referral: dict[str, Any], by: int) -> None:
     """Moves the referral's count in its month's cell (a status change: out of one, into one)."""
     key = {"month": referral["requested_on"][:7], **{c: referral[c] for c in REF_CELL}}
-    row = _month_row(tx, "ref_months", key)
+    rid = "|".join("" if v is None else str(v) for v in key.values())
+    row = tx.row("ref_months", rid) or {"id": rid, **key, "n": 0}
     tx.put("ref_months", {**row, "n": row["n"] + by})
-
-
-def _tally(tx: Tx, referral: dict[str, Any], measure: str) -> None:
-    key = {
-        "month": referral["requested_on"][:7],
-        "requester_region": referral["requester_region"],
-        "recipient_region": referral["recipient_region"],
-        "measure": measure,
-        "tenths": referral[measure],
-    }
-    row = _month_row(tx, "tenth_months", key)
-    tx.put("tenth_months", {**row, "n": row["n"] + 1})
 
 
 def _given(referral: dict[str, Any], n: int, provision: dict[str, Any], on: str) -> dict[str, Any]:

@@ -21,7 +21,9 @@
 - ``subregions``: the same figures per direct sub-region (an agency registered at the
   region's own level counts under the region's own code), for drill-down.
 
-Every figure is a grouped SQL scan; Python only folds the grouped rows.
+Every figure is a grouped SQL scan; Python only folds the grouped rows. The referrals' counts
+read whole months from the view's monthly rollup (``ref_months``) and only the partial months
+at the period's ends from the rows.
 """
 
 from __future__ import annotations
@@ -229,11 +231,10 @@ class _Query:
         return referrals, {"closed": closed, "successful": successful, "share": share}
 
     def percentiles(self, column: str) -> dict[str, Any]:
-        rows = self._by_month(
-            f"SELECT r.{column} AS t, COUNT(*) AS n FROM {{{{referrals}}}} r "
-            f"WHERE {{either}} AND r.{column} IS NOT NULL GROUP BY r.{column}",
-            "SELECT r.tenths AS t, SUM(r.n) AS n FROM {{tenth_months}} r "
-            f"WHERE {{either}} AND r.measure = '{column}' GROUP BY r.tenths",
+        rows = self.view.read(
+            f"SELECT r.{column} AS t, COUNT(*) AS n FROM {{referrals}} r "
+            f"WHERE {self._either()} AND r.{column} IS NOT NULL GROUP BY r.{column}",
+            (self.lo, self.hi),
         )
         counts = sorted((int(r["t"]), int(r["n"])) for r in rows)
         total = sum(n for _, n in counts)
