@@ -13,6 +13,7 @@ reads as a missing one); the combined aid is ``GET /persons/{id}/aid`` under
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -184,18 +185,25 @@ def case_list(
     principal: Official,
     stage: str | None = None,
     officer: Annotated[str, Query(max_length=100)] = "",
+    due_before: Annotated[str, Query(max_length=10)] = "",
     procuratorate: UUID | None = None,
     cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
 ) -> Response:
-    """The cases in the order received, by stage and officer, with the deadline's badge."""
+    """The cases in the order received, by stage, officer and decision deadline, with the
+    deadline's badge (a date that is not one reads as no filter)."""
     hub = services_of(request).hub
     stage = _choice(stage, [s.value for s in Stage])
+    try:
+        due = date.fromisoformat(due_before) if due_before else None
+    except ValueError:
+        due = None
     agency = reading_agency(principal)
     procuratorate_id = agency if agency is not None else procuratorate
     page = hub.list_cases(
         procuratorate_id,
         stage=stage,
         officer=officer.strip() or None,
+        due_before=due,
         cursor=int(cursor) if cursor else 0,
         limit=50,
     )
@@ -205,7 +213,11 @@ def case_list(
         request,
         "cases/list.html",
         page=page,
-        filters={"stage": stage, "officer": officer.strip()},
+        filters={
+            "stage": stage,
+            "officer": officer.strip(),
+            "due_before": due.isoformat() if due else "",
+        },
         stages=[s.value for s in Stage],
         procuratorates=_names(request, {i["procuratorate_id"] for i in page["items"]}),
     )
@@ -223,12 +235,32 @@ class Step:
     events: list[dict[str, Any]] = field(default_factory=list)
 
 
+#: where an event keeps its business date (the day it happened, not the day it was recorded)
+DAYS = (
+    "received_on",
+    "held_on",
+    "reviewed_on",
+    "on",
+    "decided_on",
+    "paid_on",
+    "arrived_on",
+    "notified_on",
+    "visited_on",
+    "closed_on",
+)
+
+
+def business_day(event: dict[str, Any]) -> str | None:
+    return next((event["details"][k] for k in DAYS if event["details"].get(k)), None)
+
+
 def procedure(case: dict[str, Any], history: list[dict[str, Any]]) -> list[Step]:
     """The eight steps, each done (with its events), current, not held, or still to come."""
     steps = {key: Step(key) for key in STEPS}
     order = list(STEPS)
     last = 0
     for event in history:
+        event["day"] = business_day(event)
         key = STEP_OF.get(event["event"], order[last])
         steps[key].events.append(event)
         last = max(last, order.index(key))

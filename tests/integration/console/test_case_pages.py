@@ -37,7 +37,12 @@ def granted(api: Api) -> dict[str, Any]:
     referral = api.referral("p", "ca", person_id=person, case_id=case_id)
     for action in ("accept", "start"):
         api.ok("ca", f"/referrals/{referral}/{action}", {})
-    provision = {"kind": "money", "amount_fen": 50_000, "provider": "测试县民政局", "description": ""}
+    provision = {
+        "kind": "money",
+        "amount_fen": 50_000,
+        "provider": "测试县民政局",
+        "description": "",
+    }
     outcome = {"successful": True, "reason": None, "provisions": [provision]}
     api.ok("ca", f"/referrals/{referral}/complete", {"outcome": outcome})
     return {"case": case_id, "person": person, "number": number, "referral": referral}
@@ -59,6 +64,10 @@ def test_the_list_is_the_apis_with_stage_and_officer_filters(
     by_officer = b.get("/console/cases", params={"officer": "承办检察官甲"}).text
     assert granted["case"] in by_officer and waiting not in by_officer
     assert "承办检察官甲" in by_officer
+    due = api.get("p", "/cases?limit=200").json()["items"]
+    deadline = next(c["decision_due_on"] for c in due if c["id"] == waiting)
+    by_deadline = b.get("/console/cases", params={"due_before": deadline}).text
+    assert waiting in by_deadline and granted["case"] not in by_deadline  # decided: none
     # an agency lists only its own: civil affairs has no case of its own
     assert granted["case"] not in browser("ca").get("/console/cases").text
 
@@ -94,7 +103,9 @@ def test_a_non_party_reads_not_found_and_a_party_its_own_part(
 ) -> None:
     other = browser("mi").get(f"/console/cases/{granted['case']}")
     assert other.status_code == 404 and "没有找到该页面或记录" in other.text
-    made_up = browser("p", "case_officer").get("/console/cases/00000000-0000-4000-8000-000000000000")
+    made_up = browser("p", "case_officer").get(
+        "/console/cases/00000000-0000-4000-8000-000000000000"
+    )
     assert made_up.status_code == 404
     party = browser("ca").get(f"/console/cases/{granted['case']}")
     assert party.status_code == 200
