@@ -43,7 +43,9 @@ LABELS = {
 def list_cases(
     procuratorate: Annotated[str, typer.Option("--procuratorate", help="its id")],
     stage: Annotated[str | None, typer.Option(help="received, inquired, …, closed")] = None,
-    officer: Annotated[str | None, typer.Option(help="an officer who handled it")] = None,
+    officer: Annotated[
+        str | None, typer.Option(help="an official who acted on it (their name)")
+    ] = None,
     due_before: Annotated[
         str | None, typer.Option("--due-before", help="decision due on or before (YYYY-MM-DD)")
     ] = None,

@@ -105,8 +105,8 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
 ) -> dict[str, Any]:
-    """A procuratorate's own cases in the order received, by stage, by an officer who
-    handled them, and by decision deadline (not yet decided, due on or before
+    """A procuratorate's own cases in the order received, by stage, by an official who acted
+    on them (by name, from the credentials each step was taken with), and by decision deadline (not yet decided, due on or before
     ``due_before``); ``next_cursor`` asks for the next page. An agency lists only its own
     cases; auditors and administrators any procuratorate's (``procuratorate_id``) or all."""
     due = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from uuid import UUID
 
 import orjson
 import pytest
@@ -284,3 +285,37 @@ def test_operators_list_and_retry_dead_letters_over_http(
         "/operations/dlq", headers={"Authorization": f"Bearer {driver.tokens[n.KUYTUN_VOLUNTEERS]}"}
     )
     assert staff.status_code == 403
+
+
+def test_a_reply_naming_its_actor_as_connectors_did_before_is_applied_with_it_as_the_note(
+    kafka_hub: tuple[Services, dict[str, str], Driver], kafka_bootstrap: str
+) -> None:
+    """Who acted on a reply is the agency's connector (its topic proves it). A connector written
+    before ``on_behalf_of`` names an ``actor``: applied, with that text as the note; one that
+    sends ``on_behalf_of`` keeps it; one that names nobody carries no note."""
+    services, env, driver = kafka_hub
+    prefix = prefix_of(env)
+    referral = new_referral(driver)
+    older = reply(driver, referral, "receive", "older-receive")
+    del older["on_behalf_of"]
+    older["actor"] = "志愿者协会 陈某"
+    newer = reply(driver, referral, "accept", "newer-accept", on_behalf_of="志愿者协会 林某")
+    bare = reply(driver, referral, "start", "bare-start")
+    del bare["on_behalf_of"]
+    for answer in (older, newer, bare):
+        send(kafka_bootstrap, prefix, answer)
+    applier = ReplyApplier(services.hub, kafka_bootstrap, prefix)
+    try:
+        assert drain(applier) == (3, 0)
+    finally:
+        applier.close()
+    answered = services.hub.history(UUID(referral))[1:]
+    assert [(e["details"]["status"], e["on_behalf_of"]) for e in answered] == [
+        ("received", "志愿者协会 陈某"),
+        ("accepted", "志愿者协会 林某"),
+        ("in-progress", None),
+    ]
+    assert {(e["by"]["kind"], e["by"]["agency_id"]) for e in answered} == {
+        ("connector", driver.id(n.KUYTUN_VOLUNTEERS))
+    }
+    assert all("actor" not in e["details"] for e in answered)

@@ -154,7 +154,7 @@ def test_import_applies_the_good_rows_and_reports_the_bad_ones(
         (records[0]["referral_id"], "complete"),
     ]
     assert applied[1]["outcome"]["provisions"][0]["amount_fen"] == 300050
-    assert applied[1]["actor"] == "李四"
+    assert applied[1]["on_behalf_of"] == "李四"
     # importing again sends the same keys: the hub applies nothing twice
     assert [r.result[1] for r in again.results] == ["applied", "error, not applied", "applied"]
     assert len(hub.state.applied) == 3

@@ -55,7 +55,8 @@ def test_replies_posted_with_token_and_key_and_the_cursor_survives_a_restart(
         r["referral_id"] for r in first
     }
     assert all(
-        a["action"] == "receive" and a["actor"] == "intake" for a in hub.state.applied.values()
+        a["action"] == "receive" and a["on_behalf_of"] == "intake"
+        for a in hub.state.applied.values()
     )
     cursor = http_settings.state_dir / f"cursor-{agency}.json"
     assert orjson.loads(cursor.read_bytes()) == {"after": 9}

@@ -58,7 +58,7 @@ def test_replies_arrive_once_with_key_on_the_agencys_own_topic(kafka_bootstrap: 
         assert v["agency_id"] == settings.agency_id
         assert dict(m.headers) == {"idempotency_key": v["idempotency_key"].encode()}
         assert v["agency_id"] == settings.agency_id
-        assert (v["actor"], v["reason"], v["outcome"]) == ("intake", None, None)
+        assert (v["on_behalf_of"], v["reason"], v["outcome"]) == ("intake", None, None)
 
 
 def test_a_crash_before_the_commit_redelivers_and_the_reply_is_identical(

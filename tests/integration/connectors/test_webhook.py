@@ -128,7 +128,10 @@ def test_callback_answers_reach_the_hub_once_and_unsigned_ones_are_refused(
     )
     assert away.status_code == 503
     applied = list(hub.state.applied.values())
-    assert [(a["action"], a["actor"]) for a in applied] == [("complete", "王科长"), ("accept", "x")]
+    assert [(a["action"], a["on_behalf_of"]) for a in applied] == [
+        ("complete", "王科长"),
+        ("accept", "x"),
+    ]
     assert applied[0]["outcome"]["provisions"][0]["amount_fen"] == 300000
 
 

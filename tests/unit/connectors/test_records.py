@@ -6,6 +6,7 @@ import orjson
 import pytest
 
 from connectors.records import FeedRecord, Outcome, Provision, Reply, idempotency_key
+from connectors.webhook.callback import reply_from_callback
 from tests.integration.connectors.feed import feed_record
 
 AGENCY = "5b0f1c9e-1111-4000-8000-000000000002"
@@ -60,12 +61,12 @@ def test_the_reply_record_and_the_http_body_follow_the_contract() -> None:
 
 
 @pytest.mark.parametrize(
-    ("action", "reason", "actor"),
+    ("action", "reason", "note"),
     [("approve", None, "x"), ("reject", None, "x"), ("fail", "  ", "x"), ("accept", None, " ")],
 )
-def test_invalid_replies_are_refused(action: str, reason: str | None, actor: str) -> None:
+def test_invalid_replies_are_refused(action: str, reason: str | None, note: str) -> None:
     with pytest.raises(ValueError):
-        Reply("k", AGENCY, "r", action, actor, reason)
+        Reply("k", AGENCY, "r", action, note, reason)
 
 
 def test_bytes_that_are_not_a_record_are_kept_as_broken() -> None:
@@ -96,3 +97,23 @@ def test_incoming_only_for_requests_to_this_agency() -> None:
 def test_invalid_outcomes_are_refused_before_they_reach_the_hub(make: object) -> None:
     with pytest.raises(ValueError):
         make()  # type: ignore[operator]
+
+
+def test_a_reply_names_whom_it_answers_for_as_a_note_and_reads_actor_from_before() -> None:
+    """The SDK sends ``on_behalf_of``; a reply, a receiver's answer or a callback written before
+    it that says ``actor`` reads the same."""
+    record = FeedRecord.from_dict(feed_record(AGENCY, 3))
+    reply = record.reply("receive", "张某")
+    assert reply.body() == {"on_behalf_of": "张某", "reason": None, "outcome": None}
+    assert "actor" not in reply.to_dict()
+    older = {**reply.to_dict(), "actor": "张某"}
+    del older["on_behalf_of"]
+    assert Reply.from_dict(older) == reply
+    assert record.reply("receive").body()["on_behalf_of"] is None
+    body = orjson.dumps({"actor": "张某"})
+    called = reply_from_callback(AGENCY, record.referral_id, "receive", body, "k")
+    assert called.on_behalf_of == "张某"
+    with pytest.raises(ValueError):
+        reply_from_callback(AGENCY, record.referral_id, "receive", b'{"on_behalf_of": 7}', "k")
+    with pytest.raises(ValueError):
+        Reply("k", AGENCY, "r", "receive", "某" * 201)
