@@ -70,6 +70,10 @@ def test_the_list_is_the_apis_with_stage_and_officer_filters(
     assert waiting in by_deadline and granted["case"] not in by_deadline  # decided: none
     # an agency lists only its own: civil affairs has no case of its own
     assert granted["case"] not in browser("ca").get("/console/cases").text
+    english = browser("p", "case_officer").get("/console/cases?lang=en").text
+    assert "Aid cases" in english and "Granted" in english and "Find a person" in english
+    assert not KEY_LEFT.search(english), KEY_LEFT.search(english)
+    assert not KEY_LEFT.search(page), KEY_LEFT.search(page)
 
 
 def test_the_case_file_shows_the_procedure_cap_approvals_referrals_and_aid(
@@ -130,3 +134,4 @@ def test_the_lookup_finds_the_person_and_records_the_read(
     assert refused.status_code == unknown.status_code == 404
     assert "案件页当事人" not in refused.text
     assert "未找到本单位可查阅的当事人" in refused.text
+    assert not KEY_LEFT.search(found.text), KEY_LEFT.search(found.text)
