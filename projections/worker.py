@@ -14,6 +14,7 @@ from typing import Any
 
 from projections import rebuild as rebuilding
 from projections.case_files import CaseFiles
+from projections.dashboard import Dashboard
 from projections.fall_through import FallThrough
 from projections.person_aid import PersonAid
 from projections.referrals import Referrals
@@ -24,7 +25,7 @@ from projections.view import View
 
 #: every view, by name; the SLA watch list reads the ``referrals`` view
 VIEWS: dict[str, type[View]] = {
-    v.name: v for v in (Referrals, CaseFiles, PersonAid, RegionStats, FallThrough)
+    v.name: v for v in (Referrals, CaseFiles, PersonAid, RegionStats, FallThrough, Dashboard)
 }
 
 

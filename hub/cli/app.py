@@ -159,11 +159,29 @@ def serve(
         services.close()
 
 
+Synthetic = Annotated[
+    int,
+    typer.Option(
+        "--synthetic",
+        min=0,
+        max=100_000,
+        help="after the scenarios, N synthetic people across Xinjiang's counties over the last "
+        "year (合成演示数据); 0: none",
+    ),
+]
+
+
 @app.command()
-def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: Lang = "zh") -> None:
-    """Load the seven scenarios of DOMAIN.md, print the demo agencies' tokens, then serve
-    (with the projection worker and the notifier beside the server, as ``hub serve`` on the
-    embedded log)."""
+def demo(
+    data_dir: DataDir = None,
+    host: Host = None,
+    port: Port = None,
+    lang: Lang = "zh",
+    synthetic: Synthetic = 0,
+) -> None:
+    """Load the seven scenarios of DOMAIN.md (and with ``--synthetic N`` a seeded synthetic
+    history), print the demo agencies' tokens, then serve (with the projection worker and the
+    notifier beside the server, as ``hub serve`` on the embedded log)."""
     from hub import logs
     from hub.bootstrap import build, start_notifier, start_projection_worker
     from hub.demo.loader import DemoNotLoadable, load_demo
@@ -173,7 +191,7 @@ def demo(data_dir: DataDir = None, host: Host = None, port: Port = None, lang: L
     stop = threading.Event()
     try:
         try:
-            tokens = load_demo(services)
+            tokens = load_demo(services, synthetic=synthetic)
         except DemoNotLoadable as e:
             fail(str(e))
         labels = LABELS[lang]

@@ -83,10 +83,11 @@ class HubBase(Application[UUID]):
         unit.collect(objs)
         return []
 
-    def commit_unit(self, unit: Unit, answer: IdempotentAnswer) -> None:
-        """Records a unit's events and the key's answer atomically (one ``insert_events``)."""
+    def commit_unit(self, unit: Unit, answer: IdempotentAnswer | None = None) -> None:
+        """Records a unit's events and the key's answer atomically (one ``insert_events``);
+        without an answer, a batch of commands recorded together (the demo's history)."""
         processing = ProcessingEvent[UUID]()
-        processing.collect_events(*unit.events, answer)
+        processing.collect_events(*unit.events, *([answer] if answer is not None else []))
         self._notify(self._record(processing))
 
     def recorded_answer(self, scope: str, key: str) -> IdempotentAnswer | None:

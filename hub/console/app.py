@@ -20,7 +20,15 @@ from domain.errors import NotFound
 from hub.api.problems import Problem
 from hub.bootstrap import Services
 from hub.console import labels, nav
-from hub.console.pages import audit, cases, notifications, referral_form, sign_in, work
+from hub.console.pages import (
+    audit,
+    cases,
+    dashboards,
+    notifications,
+    referral_form,
+    sign_in,
+    work,
+)
 from hub.console.render import Pages
 from hub.console.security import PREFIX, SecurityHeaders, csrf_key
 from hub.console.session import CsrfRefused, SignInRequired, sign_in_url
@@ -28,7 +36,15 @@ from hub.console.session import CsrfRefused, SignInRequired, sign_in_url
 STATIC = Path(__file__).parent / "static"
 
 #: the console's areas, in no particular order (the nav sorts itself)
-PAGES: tuple[ModuleType, ...] = (sign_in, work, referral_form, cases, audit, notifications)
+PAGES: tuple[ModuleType, ...] = (
+    sign_in,
+    work,
+    referral_form,
+    cases,
+    audit,
+    notifications,
+    dashboards,
+)
 LABELS = labels  # the domain's names, registered in the catalogue on import
 
 

@@ -10,6 +10,7 @@ from hub.api.app import create_app
 from hub.bootstrap import Services
 from hub.demo.driver import Driver
 from hub.demo.scenarios import load_all
+from hub.demo.synthetic import load_synthetic
 
 TOKENS_FILE = "demo-tokens.json"
 
@@ -18,8 +19,9 @@ class DemoNotLoadable(Exception):
     """The data directory holds a hub that is not the demo's."""
 
 
-def load_demo(services: Services) -> dict[str, str]:
-    """Runs the scenarios on an empty log; returns what to print (kept for re-runs): the
+def load_demo(services: Services, *, synthetic: int = 0) -> dict[str, str]:
+    """Runs the scenarios on an empty log, then ``synthetic`` people's synthetic history
+    (:mod:`hub.demo.synthetic`); returns what to print (kept for re-runs): the
     break-glass administrator's token, each agency's connector token, and each named
     official's (an auditor's too) staff number and password (sign in at ``POST /auth/sign-in``)."""
     path = services.settings.data_dir / TOKENS_FILE
@@ -39,6 +41,8 @@ def load_demo(services: Services) -> dict[str, str]:
     with services.hub.backdating(services.settings.demo_backdate_days):
         load_all(driver)
     driver.add_auditor()
+    if synthetic:
+        load_synthetic(services.hub, synthetic)
     tokens = {"管理员 administrator": admin, **driver.tokens}
     del tokens["auditor"]  # the auditor signs in as an official, listed below
     for o in driver.officials.values():

@@ -115,6 +115,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.logs": set(),
     "hub.readiness": set(),
     "hub.words": set(),  # the words officials read for the domain's codes
+    "hub.dashboards": {"hub.words"},  # labels and exports of the dashboards' figures
     "hub.eventlog": {"hub.metrics"},  # the Kafka writer's group sizes
     "hub.vault": {"hub.metrics", "hub.smalldb"},  # appends counted where they are chained
     "hub.audit": {"hub.vault", "hub.words"},
@@ -150,6 +151,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.bootstrap",
         "hub.commands",
         "hub.console",  # create_app mounts the console; the gate and the OIDC callback set its cookie
+        "hub.dashboards",
         "hub.eventlog",
         "hub.feeds",
         "hub.idempotency",
@@ -168,13 +170,22 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.audit",  # the audit pages read a replay as the PDF report does
         "hub.bootstrap",
         "hub.commands",
+        "hub.dashboards",  # the dashboards' labels and exports
         "hub.identity",
         "hub.notify",  # the bell and the list read the notifier's store
         "hub.privacy",
         "hub.words",
     },
     "hub.backup": {"hub.bootstrap", "hub.settings"},
-    "hub.demo": {"hub.access", "hub.api", "hub.bootstrap", "hub.settings", "hub.wage_tables"},
+    "hub.demo": {
+        "hub.access",
+        "hub.api",
+        "hub.bootstrap",
+        "hub.idempotency",  # the synthetic history, recorded in batches
+        "hub.identity",  # as the synthetic officials
+        "hub.settings",
+        "hub.wage_tables",
+    },
     "hub.cli": {
         "hub.access",
         "hub.api",

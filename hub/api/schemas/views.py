@@ -59,6 +59,36 @@ class RegionStatsPublic(Public):
     freshness: FreshnessPublic
 
 
+class DashboardPublic(Public):
+    """A region's dashboard over a period, and the same per direct sub-region."""
+
+    region: Fields
+    as_of: str
+    people_helped: int
+    amounts: Fields
+    cases: Fields
+    referrals: Fields
+    timing: Fields
+    success: Fields
+    overdue: Fields
+    subregions: list[Fields]
+    freshness: FreshnessPublic
+
+
+class MechanismActivityPublic(Public):
+    """A linkage mechanism's members, the referrals among them, how fast each answers."""
+
+    id: Id
+    name: str
+    region_code: str
+    lead_agency_id: Id
+    signed_on: str
+    as_of: str
+    referrals: int
+    members: list[Fields]
+    freshness: FreshnessPublic
+
+
 class FallThroughPublic(Public):
     """People with an open need and no live referral (可能脱节), with counts per agency and
     region; people by id only."""

@@ -68,7 +68,7 @@ def world(api: Api) -> dict[str, str]:
             {"agency_id": api.ids["mm"], "responsibility": "康复救助"},
         ],
     }
-    api.ok("admin", "/mechanisms", mechanism)
+    mechanism_id = str(api.ok("admin", "/mechanisms", mechanism)["id"])
     number = id_number()
     person = str(api.ok("p", "/persons", {"id_number": number, **YE})["id"])
     to_ca = {"to_agencies": [api.ids["ca"]], "services": ["temporary-aid"], "evidence": "written"}
@@ -118,6 +118,7 @@ def world(api: Api) -> dict[str, str]:
         "req_referral": by_req,
         "id_number": number,
         "p": api.ids["p"],
+        "mechanism": mechanism_id,
     }
 
 
@@ -135,6 +136,9 @@ RESOURCES = {
     "feed": "/agencies/{p}/feed",
     "statistics": "/statistics/regions/659001?from=2020-01-01&to=2099-12-31",
     "watch_list": "/sla/watch-list",
+    "dashboard": "/views/dashboard/659001?from=2020-01-01&to=2099-12-31",
+    "dashboard_export": "/views/dashboard/659001/export?format=xlsx&lang=en",
+    "mechanism_view": "/views/mechanisms/{mechanism}",
     "fall_through": "/views/may-fall-through",  # an agency: the needs it owns
     "fall_through_of_p": "/views/may-fall-through?agency_id={p}",
     "case_list": "/cases",  # an agency: its own cases
@@ -151,6 +155,9 @@ NOBODY = {r: 404 for r in RESOURCES} | {"statistics": 200, "watch_list": 200}
 NOBODY |= {"fall_through": 200, "fall_through_of_p": 403, "case_list": 200, "case_list_of_p": 403}
 NOBODY |= {"audit_replay": 403, "access_log": 403, "wages": 200}  # wages: public statistics
 NOBODY |= {"metrics": 403}
+#: dashboards: the region's and those below it, as the statistics; a mechanism's its members too
+DASHBOARDS = ("dashboard", "dashboard_export", "mechanism_view")
+NOBODY |= dict.fromkeys(DASHBOARDS, 200)
 #: liveness and readiness answer anyone, without a token too; only administrators get figures
 HEALTH = {"live": 200, "ready": 200}
 NOBODY |= HEALTH
@@ -169,7 +176,8 @@ EVERYTHING = dict.fromkeys(RESOURCES, 200)
 MATRIX: dict[
     str, tuple[str | None, dict[str, int], set[str] | None, tuple[int, set[str]] | None]
 ] = {
-    "none": ("out", row(statistics=403), None, None),  # its own region's watch list only
+    # its own region's watch list only; another county's dashboards and mechanisms are not its
+    "none": ("out", row(statistics=403, **dict.fromkeys(DASHBOARDS, 403)), None, None),
     "registered only": (
         "yl",
         row(person=200, aid=200, aid_view=200),

@@ -24,6 +24,7 @@ from hub.api.routes import (
     audit,
     auth,
     cases,
+    dashboards,
     feed,
     health,
     notifications,
@@ -69,6 +70,8 @@ READS: dict[str, str] = {
     "/views/persons/{person_id}/aid": "/views/persons/{person}/aid",
     "/statistics/regions/{region_code}": "/statistics/regions/659001?from=2000-01-01&to=2099-12-31",
     "/sla/watch-list": "/sla/watch-list?include_green=true",
+    "/views/dashboard/{region_code}": "/views/dashboard/659001?from=2000-01-01&to=2099-12-31",
+    "/views/mechanisms/{mechanism_id}": "/views/mechanisms/{world_mechanism}",
     "/views/may-fall-through": "/views/may-fall-through",
     "/audit/verify": "/audit/verify",
     "/audit/access-log": "/audit/access-log",
@@ -97,7 +100,11 @@ MORE_READS = (
 )
 #: reads of a replay in several formats: no response model (JSON, JSON Lines or PDF); the
 #: Prometheus text format
-WITHOUT_MODEL = {"/audit/cases/{case_id}/replay", "/metrics"}
+WITHOUT_MODEL = {
+    "/audit/cases/{case_id}/replay",
+    "/metrics",
+    "/views/dashboard/{region_code}/export",  # CSV or XLSX
+}
 
 
 def without_models(services: Services) -> FastAPI:
@@ -117,6 +124,7 @@ def without_models(services: Services) -> FastAPI:
             referrals,
             feed,
             views,
+            dashboards,
             audit,
             operations,
             wages,
@@ -148,6 +156,7 @@ def ids(api: Api, world: dict[str, str]) -> dict[str, str]:  # noqa: F811
     sparse = str(api.ok("p", "/persons", {"id_number": id_number(), "name": "只有姓名"})["id"])
     return {
         **world,
+        "world_mechanism": world["mechanism"],  # in the views (the world rebuilt them)
         "sparse": sparse,
         **api.ids,
         "mechanism": str(api.ok("admin", "/mechanisms", mechanism)["id"]),

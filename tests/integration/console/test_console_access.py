@@ -143,6 +143,22 @@ MATRIX: list[Row] = [
         lambda w, a: f"/console/audit/cases/{w.case}/replay.jsonl?day=0",
     ),
     Row("GET", "/audit/access-log", AUDIT, lambda w, a: "/console/audit/access-log"),
+    # the dashboards: an agency reads its own region and those below it (everyone here is in
+    # 659001); tests/integration/api/test_dashboard_pages.py holds another county's refusal
+    Row("GET", "/dashboards", signed(200), lambda w, a: "/console/dashboards?region=659001"),
+    Row(
+        "GET",
+        "/dashboards/export",
+        signed(200),
+        lambda w, a: "/console/dashboards/export?region=659001&format=csv",
+    ),
+    Row("GET", "/dashboards/sla", signed(200), lambda w, a: "/console/dashboards/sla?region=659001"),
+    Row(
+        "GET",
+        "/dashboards/mechanisms/{mechanism_id}",
+        signed(404),
+        lambda w, a: "/console/dashboards/mechanisms/00000000-0000-4000-8000-000000000000",
+    ),
     # the bell and the list: every official's own (another's notification is not found; the
     # list's own page, tests/integration/console/test_notification_pages.py, shows whose)
     Row("GET", "/notifications", signed(200), lambda w, a: "/console/notifications"),

@@ -30,12 +30,15 @@ PROCURATORATE = "奎屯市人民检察院"
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir with the seven scenarios in its log and no view built (as the demo leaves
-    it when stopped before its worker caught up)."""
+    """A data dir with the seven scenarios and a small synthetic history in its log and no
+    view built (as the demo leaves it when stopped before its worker caught up)."""
     data_dir = tmp_path_factory.mktemp("demo")
     services = build(Settings(data_dir=data_dir))
     try:
-        tokens = load_demo(services)
+        tokens = load_demo(services, synthetic=40)
+        # the synthetic history's agencies in every county, beside the scenarios' (the
+        # synthetic history itself: tests/integration/demo/test_synthetic.py)
+        assert len(services.hub.list_agencies()) > 400
     finally:
         services.close()
     assert CIVIL_AFFAIRS in tokens

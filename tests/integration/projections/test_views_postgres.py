@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import driver, scenarios, services  # noqa: F401  (the scenario fixtures)
+from tests.integration.projections.dashboard_case import DashboardCase
 from tests.integration.projections.kill_case import RealWorkerKillCase
 from tests.integration.projections.sla_case import SlaWatchListCase
 from tests.integration.projections.stores import StoreMaker, postgres_stores
@@ -19,6 +20,10 @@ pytestmark = pytest.mark.postgres
 def stores(postgres_dsn: str) -> Iterator[StoreMaker]:
     with postgres_stores(postgres_dsn) as make:
         yield make
+
+
+class TestDashboardOnPostgres(DashboardCase):
+    """First: its exact figures are the scenarios' alone (later tests add to the log)."""
 
 
 class TestViewsOnPostgres(ScenarioViewsCase):

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.e2e.conftest import driver, scenarios, services  # noqa: F401  (the scenario fixtures)
+from tests.integration.projections.dashboard_case import DashboardCase
 from tests.integration.projections.kill_case import RealWorkerKillCase
 from tests.integration.projections.sla_case import SlaWatchListCase
 from tests.integration.projections.stores import StoreMaker, sqlite_stores
@@ -17,6 +18,10 @@ from tests.integration.projections.views_case import ScenarioViewsCase
 def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreMaker]:
     with sqlite_stores(tmp_path_factory.mktemp("views")) as make:
         yield make
+
+
+class TestDashboardOnSQLite(DashboardCase):
+    """First: its exact figures are the scenarios' alone (later tests add to the log)."""
 
 
 class TestViewsOnSQLite(ScenarioViewsCase):
