@@ -20,7 +20,15 @@ from domain.errors import NotFound
 from hub.api.problems import Problem
 from hub.bootstrap import Services
 from hub.console import labels, nav
-from hub.console.pages import audit, dashboards, notifications, referral_form, sign_in, work
+from hub.console.pages import (
+    audit,
+    cases,
+    dashboards,
+    notifications,
+    referral_form,
+    sign_in,
+    work,
+)
 from hub.console.render import Pages
 from hub.console.security import PREFIX, SecurityHeaders, csrf_key
 from hub.console.session import CsrfRefused, SignInRequired, sign_in_url
@@ -32,6 +40,7 @@ PAGES: tuple[ModuleType, ...] = (
     sign_in,
     work,
     referral_form,
+    cases,
     audit,
     notifications,
     dashboards,

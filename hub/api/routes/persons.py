@@ -14,6 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header
 
 from domain.consent import consent_terms
+from hub.access.principal import Principal
 from hub.api.deps import (
     HubDep,
     OnceDep,
@@ -36,6 +37,7 @@ from hub.api.schemas import (
     PersonFind,
     PersonPublic,
 )
+from hub.app import ReliefHub
 from hub.privacy import person_view
 
 router = APIRouter(tags=["persons"])
@@ -75,6 +77,14 @@ def get_person(
     ] = "casework",
 ) -> dict[str, Any]:
     """The person as far as the reader's part needs; every read is recorded (access log)."""
+    return read_person(hub, person_id, reader, unquote(purpose), "api")
+
+
+def read_person(
+    hub: ReliefHub, person_id: UUID, reader: Principal, purpose: str, channel: str
+) -> dict[str, Any]:
+    """The person as far as ``reader``'s part needs (404 for a non-party), the read recorded
+    (the console's lookup reads her through this too, with its own channel)."""
     require_party(hub, person_id, reader)
     if hub.is_erased(person_id):
         return {"id": str(person_id), "erased": True}
@@ -84,7 +94,7 @@ def get_person(
     else:
         view = hub.person_for(person_id, agency)
     hub.record_personal_read(
-        person_id, reader.label, reader.role.value, reader.agency_id, unquote(purpose), "api"
+        person_id, reader.label, reader.role.value, reader.agency_id, purpose, channel
     )
     return view
 

@@ -27,7 +27,8 @@ SIGN_IN = "/console/sign-in"
 @dataclass
 class World:
     """A person (registered by the procuratorate ``p``, her ID number known), and a referral
-    of hers from ``p`` to civil affairs ``ca``: ``ca`` is the party, ``mi`` is not."""
+    of hers, on her case, from ``p`` to civil affairs ``ca``: ``ca`` is the party (of the
+    referral and the case), ``mi`` is not."""
 
     person: str
     id_number: str
@@ -109,6 +110,22 @@ MATRIX: list[Row] = [
         },
     ),
     Row("GET", "/static", same(200), lambda w, a: "/console/static/console.css"),
+    # the Cases pages: every official lists its own agency's cases (none for civil affairs);
+    # the case file and the lookup for its parties (the referral makes ``ca`` one)
+    Row("GET", "/cases", signed(200), lambda w, a: "/console/cases"),
+    Row(
+        "GET",
+        "/cases/{case_id}",
+        signed(200, non_party=404),
+        lambda w, a: f"/console/cases/{w.case}",
+    ),
+    Row(
+        "POST",
+        "/cases/lookup",
+        signed(200, non_party=404),
+        lambda w, a: "/console/cases/lookup",
+        lambda w, a, b: {"id_number": w.id_number},
+    ),
     # the audit pages: auditors and administrators; any agency's official, party or not, is
     # told "not allowed" (as the API's audit routes answer 403)
     Row("GET", "/audit", AUDIT, lambda w, a: "/console/audit"),
@@ -165,8 +182,9 @@ def world(api: Api) -> World:
     number = id_number()
     person = str(api.ok("p", "/persons", {"id_number": number, "name": "矩阵当事人"})["id"])
     api.ok("p", f"/persons/{person}/consent", api.consent_to_all())
-    referral = api.referral("p", "ca", person_id=person)
-    return World(person, number, referral, api.case("p", person))
+    case = api.case("p", person)
+    referral = api.referral("p", "ca", person_id=person, case_id=case)
+    return World(person, number, referral, case)
 
 
 @pytest.fixture(scope="module")
@@ -220,4 +238,7 @@ def test_each_caller_gets_what_the_matrix_says(
     if answer.status_code == 303 and who == "anonymous" and row.route not in ("/", "/sign-out"):
         assert answer.headers["location"].startswith(SIGN_IN)
     if answer.status_code == 404:  # the console's page, the same as for a missing one
-        assert "没有找到该页面或记录" in answer.text or "未找到可由本单位转介" in answer.text
+        assert any(
+            text in answer.text
+            for text in ("没有找到该页面或记录", "未找到可由本单位转介", "未找到本单位可查阅")
+        )
