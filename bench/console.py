@@ -165,8 +165,6 @@ def main() -> None:
                     get(f"/statistics/regions/{code}?{period}"),
                 ),
             ]
-            if place == "xinjiang":  # the watch list of a whole region: see docs/performance.md
-                pairs = [pair for pair in pairs if "sla" not in pair[0]]
             for name, call, base_name, base in pairs:
                 # side by side: the baseline and the measured one alternate run by run
                 measured, baseline = [], []

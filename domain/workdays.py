@@ -46,22 +46,34 @@ class WorkCalendar:
         """The day ``days`` working days after ``start`` (``start`` itself not counted)."""
         if days < 0:
             raise ValueError("days must not be negative")
-        current = start
-        remaining = days
-        while remaining:
-            current += timedelta(days=1)
-            if self.is_working_day(current):
-                remaining -= 1
-        return current
+        return _added(self, start, days)
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end``; negative if end < start."""
         if end < start:
-            return -self.working_days_between(end, start)
-        count = 0
-        current = start
-        while current < end:
-            current += timedelta(days=1)
-            if self.is_working_day(current):
-                count += 1
-        return count
+            return -_between(self, end, start)
+        return _between(self, start, end)
+
+
+# Memoised on (calendar, days): a region's watch list asks the same few hundred pairs of
+# days for thousands of referrals (the calendar is frozen, so hashable and unchanging).
+@lru_cache(maxsize=65536)
+def _added(calendar: WorkCalendar, start: date, days: int) -> date:
+    current = start
+    remaining = days
+    while remaining:
+        current += timedelta(days=1)
+        if calendar.is_working_day(current):
+            remaining -= 1
+    return current
+
+
+@lru_cache(maxsize=65536)
+def _between(calendar: WorkCalendar, start: date, end: date) -> int:
+    count = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if calendar.is_working_day(current):
+            count += 1
+    return count

@@ -34,7 +34,7 @@ ANSWERS = ("received", "accepted", "rejected")
 
 class Dashboard(DirectoryHandlers):
     name = "dashboard"
-    code_version = 1
+    code_version = 2
     tables: ClassVar[dict[str, list[str]]] = {
         **DIRECTORY_TABLES,
         "cases": [
@@ -73,6 +73,22 @@ class Dashboard(DirectoryHandlers):
             "(completed_on, successful, recipient_region, person_id)",
             "CREATE INDEX IF NOT EXISTS {p}_referrals_among ON {referrals} "
             "(requester_id, requested_on)",
+        ],
+        # the rollup, kept in the same transaction as the rows: per month of ``requested_on``,
+        # the referrals' count per cell of the dashboard's grouping (a status change moves
+        # one count from one cell to another). The percentiles stay a scan of the rows: a
+        # per-month histogram of exact tenths has more rows than the referrals it counts
+        "ref_months": [
+            "CREATE TABLE IF NOT EXISTS {ref_months} (id TEXT PRIMARY KEY, month TEXT NOT NULL, "
+            "requester_region TEXT NOT NULL, recipient_region TEXT NOT NULL, "
+            "recipient_kind TEXT NOT NULL, status TEXT NOT NULL, direction TEXT NOT NULL, "
+            "successful INTEGER, re_referral INTEGER NOT NULL, n BIGINT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS {p}_ref_months_on ON {ref_months} (month)",
+            # a county's or prefecture's dashboard: either party's region first
+            "CREATE INDEX IF NOT EXISTS {p}_ref_months_rq ON {ref_months} "
+            "(requester_region, month)",
+            "CREATE INDEX IF NOT EXISTS {p}_ref_months_rc ON {ref_months} "
+            "(recipient_region, month)",
         ],
         "given": [
             "CREATE TABLE IF NOT EXISTS {given} (referral_id TEXT NOT NULL, n BIGINT NOT NULL, "
@@ -154,10 +170,12 @@ class Dashboard(DirectoryHandlers):
                 "successful": None,
             },
         )
+        _count(tx, tx.existing("referrals", str(e.originator_id)), 1)
 
     @handles(Referral.StatusChanged)
     def referral_status_changed(self, tx: Tx, e: Referral.StatusChanged) -> None:
         referral = tx.existing("referrals", str(e.originator_id))
+        _count(tx, referral, -1)
         referral["status"] = e.status
         hours = (e.timestamp - datetime.fromisoformat(referral["requested_at"])).total_seconds()
         hours /= 3600
@@ -173,7 +191,27 @@ class Dashboard(DirectoryHandlers):
                 for n, p in enumerate(e.outcome["provisions"]):
                     if p["amount_fen"] and p["kind"] not in COUNTED_ELSEWHERE:
                         tx.append("given", _given(referral, n, p, on))
+        _count(tx, referral, 1)
         tx.put("referrals", referral)
+
+
+REF_CELL = (
+    "requester_region",
+    "recipient_region",
+    "recipient_kind",
+    "status",
+    "direction",
+    "successful",
+    "re_referral",
+)
+
+
+def _count(tx: Tx, referral: dict[str, Any], by: int) -> None:
+    """Moves the referral's count in its month's cell (a status change: out of one, into one)."""
+    key = {"month": referral["requested_on"][:7], **{c: referral[c] for c in REF_CELL}}
+    rid = "|".join("" if v is None else str(v) for v in key.values())
+    row = tx.row("ref_months", rid) or {"id": rid, **key, "n": 0}
+    tx.put("ref_months", {**row, "n": row["n"] + by})
 
 
 def _given(referral: dict[str, Any], n: int, provision: dict[str, Any], on: str) -> dict[str, Any]:

@@ -21,7 +21,9 @@
 - ``subregions``: the same figures per direct sub-region (an agency registered at the
   region's own level counts under the region's own code), for drill-down.
 
-Every figure is a grouped SQL scan; Python only folds the grouped rows.
+Every figure is a grouped SQL scan; Python only folds the grouped rows. The referrals' counts
+read whole months from the view's monthly rollup (``ref_months``) and only the partial months
+at the period's ends from the rows.
 """
 
 from __future__ import annotations
@@ -127,6 +129,7 @@ class _Query:
         # a prefix as a range of text (``6540`` ≤ code < ``6541``): an index range, not LIKE
         self.upper = str(int(region) + 1).zfill(len(region))
         self.cut = len(region) + 2 if len(region) < 6 else 6
+        self.parts, self.months = _spans(date.fromisoformat(lo), date.fromisoformat(hi))
 
     def sub(self, column: str) -> str:
         return f"substr({column}, 1, {self.cut})"
@@ -135,11 +138,21 @@ class _Query:
         """``column`` (a region code) lies in the region; digits only, so inlined."""
         return f"({column} >= '{self.region}' AND {column} < '{self.upper}')"
 
-    def _either(self) -> str:
+    def _either(self, on: str = "r.requested_on") -> str:
         return (
-            "r.requested_on >= ? AND r.requested_on <= ? "
+            f"{on} >= ? AND {on} <= ? "
             f"AND ({self.within('r.requester_region')} OR {self.within('r.recipient_region')})"
         )
+
+    def _by_month(self, rows_sql: str, months_sql: str) -> list[dict[str, Any]]:
+        """Grouped rows of the referrals requested in the period: whole months from a rollup,
+        the partial months at its ends from the rows (the caller adds the groups up)."""
+        rows = []
+        for lo, hi in self.parts:
+            rows += self.view.read(rows_sql.format(either=self._either()), (lo, hi))
+        if self.months:
+            rows += self.view.read(months_sql.format(either=self._either("r.month")), self.months)
+        return rows
 
     def _helped(self, select: str) -> tuple[str, list[Any]]:
         """Persons paid relief or helped successfully by an agency of the region."""
@@ -176,14 +189,18 @@ class _Query:
         return {"total": sum(by_stage.values()), "by_stage": by_stage}
 
     def referrals(self, sub: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        rows = self.view.read(
+        select = (
             f"SELECT {self.sub('r.requester_region')} AS qs, "
             f"{self.sub('r.recipient_region')} AS ts, r.recipient_kind AS kind, r.status, "
-            "r.direction, r.successful, r.re_referral, COUNT(*) AS n FROM {referrals} r "
-            f"WHERE {self._either()} "
+            "r.direction, r.successful, r.re_referral, {count} AS n FROM {table} r "
+            "WHERE {{either}} "
             "GROUP BY qs, ts, r.recipient_kind, r.status, r.direction, r.successful, "
-            "r.re_referral",
-            (self.lo, self.hi),
+            "r.re_referral"
+        )
+        rows = self._by_month(
+            select.format(count="COUNT(*)", table="{{referrals}}"),
+            # a cell a status change emptied stays, at 0
+            select.format(count="SUM(r.n)", table="{{ref_months}}") + " HAVING SUM(r.n) > 0",
         )
         by_status: dict[str, int] = {}
         by_direction: dict[str, int] = {}
@@ -312,6 +329,29 @@ class _Query:
             totals["cases_undecided"] += int(r["n"])
             sub(r["s"])["overdue"] += int(r["n"])
         return {**totals, "total": sum(totals.values())}
+
+
+def _spans(lo: date, hi: date) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+    """``[lo, hi]`` as the partial months at its ends (day ranges, read from the rows) and
+    the whole months between (a month range ``YYYY-MM``, read from the rollups)."""
+    if hi < lo:
+        return [(lo.isoformat(), hi.isoformat())], None
+    first = lo if lo.day == 1 else _next_month(lo)
+    after = _next_month(hi)  # the first day after hi's month
+    end = after if hi == after - timedelta(days=1) else hi.replace(day=1)
+    if first >= end:  # no whole month inside
+        return [(lo.isoformat(), hi.isoformat())], None
+    parts = []
+    if lo < first:
+        parts.append((lo.isoformat(), (first - timedelta(days=1)).isoformat()))
+    if end <= hi:
+        parts.append((end.isoformat(), hi.isoformat()))
+    last = end - timedelta(days=1)
+    return parts, (first.isoformat()[:7], last.isoformat()[:7])
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 def decision_cutoff(today: date, policy: SlaPolicy) -> str:

@@ -122,3 +122,23 @@ def overdue_cutoffs(today: date, policy: SlaPolicy) -> tuple[str, str]:
     while cal.add_working_days(work, policy.completion_days) >= last:
         work -= timedelta(days=1)
     return answer.isoformat(), work.isoformat()
+
+
+def watch_cutoffs(today: date, policy: SlaPolicy) -> tuple[str, str]:
+    """``(answer, work)``: a referral is amber or red iff ``due_on`` ≤ the cutoff of its stage.
+
+    A deadline's colour only gets worse as its day comes earlier, and the completion deadline
+    only moves with ``due_on``, so the latest ``due_on`` that is not green bounds a SQL filter:
+    only the referrals near or past their deadline reach Python.
+    """
+    cal = policy.calendar
+
+    def last_watched(on_of: Any) -> str:
+        day = today - timedelta(days=3 * policy.completion_days + 60)  # red: long past
+        while standing("", on_of(day + timedelta(days=1)), today, policy).level != "green":
+            day += timedelta(days=1)
+        return day.isoformat()
+
+    answer = last_watched(lambda due: due)
+    work = last_watched(lambda due: cal.add_working_days(due, policy.completion_days))
+    return answer, work

@@ -30,6 +30,7 @@ from projections.deadlines import (
     case_deadline,
     deadline,
     standing,
+    watch_cutoffs,
 )
 from projections.directory import agency_names, escalation_target
 from projections.fall_through import FallThrough, unreferred_needs
@@ -51,12 +52,19 @@ def watch_list(
     """``{"items": [...], "counts": {"amber": n, "red": n}, "freshness": {...}}``."""
     policy = policy or SlaPolicy()
     view = read_active(store, Referrals)
-    open_statuses = (*ANSWER_STAGE, *WORK_STAGE)
-    sql = (
-        "SELECT r.* FROM {referrals} r JOIN {agencies} a ON a.id = r.recipient_id "
-        f"WHERE r.status IN ({', '.join('?' for _ in open_statuses)})"
-    )
-    params: list[Any] = list(open_statuses)
+    answer_stage = ", ".join("?" for _ in ANSWER_STAGE)
+    work_stage = ", ".join("?" for _ in WORK_STAGE)
+    sql = "SELECT r.* FROM {referrals} r JOIN {agencies} a ON a.id = r.recipient_id WHERE "
+    if include_green:
+        sql += f"r.status IN ({answer_stage}, {work_stage})"
+        params: list[Any] = [*ANSWER_STAGE, *WORK_STAGE]
+    else:  # only those near or past their deadline: the rest are green
+        answer_cut, work_cut = watch_cutoffs(today, policy)
+        sql += (
+            f"((r.status IN ({answer_stage}) AND r.due_on <= ?) "
+            f"OR (r.status IN ({work_stage}) AND r.due_on <= ?))"
+        )
+        params = [*ANSWER_STAGE, answer_cut, *WORK_STAGE, work_cut]
     if region_code:
         sql += " AND a.region_code LIKE ?"
         params.append(f"{region_code}%")

@@ -7,7 +7,13 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projections.deadlines import SlaPolicy, case_deadline, sender_lateness
+from projections.deadlines import (
+    SlaPolicy,
+    case_deadline,
+    deadline,
+    sender_lateness,
+    watch_cutoffs,
+)
 
 POLICY = SlaPolicy()
 CAL = POLICY.calendar
@@ -63,3 +69,22 @@ def test_a_decided_case_has_no_decision_deadline() -> None:
             case_deadline({"stage": stage, "received_on": "2021-01-04"}, date(2022, 1, 1), POLICY)
             is None
         )
+
+
+@given(
+    today=st.dates(min_value=date(2021, 1, 1), max_value=date(2026, 12, 31)),
+    amber=st.integers(min_value=0, max_value=5),
+    completion=st.integers(min_value=1, max_value=20),
+)
+def test_the_watch_cutoffs_select_exactly_the_amber_and_red_referrals(
+    today: date, amber: int, completion: int
+) -> None:
+    # the SQL filter of the watch list: due_on <= cutoff iff the referral is not green
+    policy = SlaPolicy(amber_days=amber, completion_days=completion)
+    answer_cut, work_cut = watch_cutoffs(today, policy)
+    for offset in range(-40, 40):
+        due = today + timedelta(days=offset)
+        for status, cut in (("received", answer_cut), ("on-hold", work_cut)):
+            found = deadline(status, due, today, policy)
+            assert found is not None
+            assert (found.level != "green") == (due.isoformat() <= cut), (status, due)

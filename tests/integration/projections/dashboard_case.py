@@ -6,6 +6,7 @@ row by row) and against what the scenarios did.
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -15,7 +16,7 @@ import pytest
 from domain.case import AidCase
 from domain.referral import Referral
 from hub.bootstrap import Services
-from projections import worker
+from projections import dashboard_query, worker
 from projections.dashboard import Dashboard
 from projections.dashboard_query import dashboard
 from projections.mechanism_activity import mechanism_activity
@@ -27,6 +28,7 @@ from tests.support import view_events as ev
 
 EVER = (date(2020, 1, 1), date(2030, 12, 31))
 TODAY = date(2026, 11, 29)
+REGIONS = ("65", "6540", "654003")
 
 
 def helped_in(services: Services, region: str) -> set[str]:
@@ -191,3 +193,30 @@ class DashboardCase:
         assert members[str(p)]["sent"] == 4
         assert members[str(c)]["received"] == 1 and members[str(c)]["successful"] == 0
         assert mechanism_activity(store, str(uuid4()), *year, today=today) is None
+
+    def test_the_monthly_rollups_give_the_figures_of_a_row_scan(
+        self, stores: StoreMaker, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # random history and random periods: whole months read from the rollups, partial
+        # months from the rows, against the same query reading every day from the rows
+        store = stores().store
+        events = list(ev.synthetic_history(600, 60, seed=11))
+        version = store.add_version(Dashboard.name, Dashboard.code_version, "building")
+        view = Dashboard(store, version)
+        view.create_tables()
+        for start in range(0, len(events), 400):  # several transactions
+            batch = list(enumerate(events[start : start + 400], start=start + 1))
+            view.apply_batch(batch, start + len(batch))
+        store.activate(Dashboard.name, version)
+        rng = random.Random(5)
+        periods = [(date(2025, 1, 1), date(2025, 12, 31))]
+        for _ in range(6):
+            lo = date(2025, 1, 1) + timedelta(days=rng.randrange(365))
+            periods.append((lo, lo + timedelta(days=rng.randrange(20, 200))))
+        rolled = [dashboard(store, code, *p, today=TODAY) for p in periods for code in REGIONS]
+        assert any(r["referrals"]["total"] for r in rolled)
+        monkeypatch.setattr(
+            dashboard_query, "_spans", lambda lo, hi: ([(lo.isoformat(), hi.isoformat())], None)
+        )
+        scanned = [dashboard(store, code, *p, today=TODAY) for p in periods for code in REGIONS]
+        assert rolled == scanned
