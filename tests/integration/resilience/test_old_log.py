@@ -37,15 +37,21 @@ def test_an_old_log_reads_the_same_and_replays_its_old_answers(tmp_path: Path) -
             log = client.get("/audit/access-log", headers=tokens["auditor"]).json()
             assert log == expected["access_log"]
 
-            retry = client.post(
+            # the body as that hub's clients sent it names who acted, which is now refused
+            # (who acted comes from the credentials) and writes nothing
+            refused = client.post(
                 "/referrals",
                 json=expected["referral_body"],
                 headers={**tokens["p"], "Idempotency-Key": expected["referral_key"]},
             )
-            assert retry.status_code == 201
-            assert retry.headers["idempotent-replayed"] == "true"
-            assert retry.json() == expected["referral_answer"]
+            assert refused.status_code == 422
+            assert refused.json()["type"].endswith("/who-acted-from-credentials")
             assert services.hub.recorder.max_notification_id() == expected["log_position"]
+            # ... and what that hub acknowledged is there, read as it answered then
+            made = expected["referral_answer"]["id"]
+            again = client.get(f"/referrals/{made}", headers=tokens["p"])
+            assert again.status_code == 200 and again.json()["id"] == made
+            assert again.json()["on_behalf_of"] == expected["referral_body"]["requested_by"]
 
             person = expected["person"]
             read = client.get(f"/persons/{person}", headers={**tokens["p"], "X-Purpose": "new"})

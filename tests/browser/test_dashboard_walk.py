@@ -29,7 +29,7 @@ from hub.wage_tables import read_wage_file
 from projections import worker
 from tests.support.tansu import free_port
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "docs" / "console"
 CHROMIUM = shutil.which("chromium")
 PASSWORD = "correct horse battery staple"
@@ -100,25 +100,24 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 
 
 @contextmanager
-def signed_in_page(served: dict[str, Any]) -> Iterator[Any]:
-    """A chromium page with the leader's console cookie."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.add_cookies(
-                [{"name": "hub_console", "value": served["token"], "url": served["base"]}]
-            )
-            yield context.new_page()
-        finally:
-            browser.close()
+def signed_in_page(served: dict[str, Any], chromium: Any) -> Iterator[Any]:
+    """A page of the browser tests' chromium (one playwright per session) with the leader's
+    console cookie."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        context.add_cookies(
+            [{"name": "hub_console", "value": served["token"], "url": served["base"]}]
+        )
+        yield context.new_page()
+    finally:
+        context.close()
 
 
-def test_a_leader_drills_down_from_xinjiang_to_kuytun(served: dict[str, Any]) -> None:
+def test_a_leader_drills_down_from_xinjiang_to_kuytun(
+    served: dict[str, Any], chromium: Any
+) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with signed_in_page(served) as page:
+    with signed_in_page(served, chromium) as page:
         failed: list[str] = []  # every answer the pages asked for is a success
         page.on(
             "response",
@@ -161,9 +160,9 @@ PAGES = ("/console/dashboards", "/console/dashboards?region=654003", "/console/d
 
 
 @pytest.mark.skipif(not AXE.exists(), reason=f"axe-core is not installed at {AXE}")
-def test_the_dashboard_pages_are_axe_clean(served: dict[str, Any]) -> None:
+def test_the_dashboard_pages_are_axe_clean(served: dict[str, Any], chromium: Any) -> None:
     findings: dict[str, list[str]] = {}
-    with signed_in_page(served) as page:
+    with signed_in_page(served, chromium) as page:
         for path in PAGES:
             page.goto(f"{served['base']}{path}")
             page.wait_for_load_state("load")
