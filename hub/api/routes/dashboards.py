@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from domain.values import EARLIEST_DATE, LATEST_DATE
 from hub.access.tokens import Principal
-from hub.api.deps import HubDep, Reader, reading_agency, within_region
+from hub.api.deps import Reader, reading_agency, within_region
 from hub.api.problems import Problem
 from hub.api.routes.views import ServicesDep, answer
 from hub.api.schemas import DashboardPublic, MechanismActivityPublic
@@ -129,13 +129,25 @@ def export_dashboard(
 def mechanism_view(
     mechanism_id: UUID,
     services: ServicesDep,
-    hub: HubDep,
     reader: Reader,
     date_from: From = None,
     date_to: To = None,
 ) -> Any:
     """A linkage mechanism's members, the referrals among them in the period, and how fast
     each member answers; for its members and for those who may read its region."""
+    return read_mechanism(services, reader, mechanism_id, date_from, date_to)
+
+
+def read_mechanism(
+    services: Services,
+    reader: Principal,
+    mechanism_id: UUID,
+    date_from: str | None,
+    date_to: str | None,
+) -> dict[str, Any]:
+    """A mechanism's activity for ``reader`` (the console's page too): its members read it,
+    others as far as they may read its region."""
+    hub = services.hub
     mechanism = hub.get_mechanism(mechanism_id)
     members = {str(m["agency_id"]) for m in mechanism["members"]}
     agency = reading_agency(reader)

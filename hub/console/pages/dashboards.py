@@ -20,14 +20,12 @@ from fastapi.responses import Response
 from domain.regions import PREFECTURES, XINJIANG, region_name
 from hub.access.principal import Principal
 from hub.api.deps import reading_agency, within_region
-from hub.api.problems import Problem
-from hub.api.routes.dashboards import ISO_DAY, period, read_dashboard
+from hub.api.routes.dashboards import ISO_DAY, period, read_dashboard, read_mechanism
 from hub.api.routes.dashboards import export_dashboard as api_export
 from hub.api.routes.views import answer
 from hub.console import i18n
 from hub.console.nav import NavItem, anyone
 from hub.console.session import Official, lang_of, services_of
-from projections.mechanism_activity import mechanism_activity
 from projections.sla import watch_list
 
 router = APIRouter(prefix="/dashboards")
@@ -221,28 +219,7 @@ def mechanism_page(
     date_to: Annotated[str | None, Query(alias="to", pattern=ISO_DAY)] = None,
 ) -> Response:
     """A mechanism's members, the referrals among them, and how fast each answers."""
-    services = services_of(request)
-    hub = services.hub
-    mechanism = hub.get_mechanism(mechanism_id)
-    members = {str(m["agency_id"]) for m in mechanism["members"]}
-    agency = reading_agency(principal)
-    if agency is None or str(agency) not in members:
-        within_region(hub, principal, mechanism["region_code"])
-    start, to = period(services, date_from, date_to)
-    found = answer(
-        services,
-        lambda head: mechanism_activity(
-            services.views,
-            str(mechanism_id),
-            start,
-            to,
-            today=hub.today(),
-            policy=services.sla_policy(),
-            log_position=head,
-        ),
-    )
-    if found is None:
-        raise Problem(404, "not-found", "Not found", "not in the view yet")
+    found = read_mechanism(services_of(request), principal, mechanism_id, date_from, date_to)
     return request.app.state.pages.render(  # type: ignore[no-any-return]
         request,
         "dashboards/mechanism.html",
