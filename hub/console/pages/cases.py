@@ -27,6 +27,7 @@ from hub.api.deps import aid_part, may_read, reading_agency
 from hub.api.problems import Problem
 from hub.api.routes.persons import read_person
 from hub.audit.words import EVENTS, say
+from hub.commands.audit import BUSINESS_DATE_FIELDS
 from hub.console import i18n
 from hub.console.nav import NavItem, anyone
 from hub.console.session import SIGNED_FORM, Official, lang_of, services_of
@@ -235,23 +236,11 @@ class Step:
     events: list[dict[str, Any]] = field(default_factory=list)
 
 
-#: where an event keeps its business date (the day it happened, not the day it was recorded)
-DAYS = (
-    "received_on",
-    "held_on",
-    "reviewed_on",
-    "on",
-    "decided_on",
-    "paid_on",
-    "arrived_on",
-    "notified_on",
-    "visited_on",
-    "closed_on",
-)
-
-
 def business_day(event: dict[str, Any]) -> str | None:
-    return next((event["details"][k] for k in DAYS if event["details"].get(k)), None)
+    """The day the event happened (not the day it was recorded), where it says."""
+    return next(
+        (event["details"][k] for k in BUSINESS_DATE_FIELDS if event["details"].get(k)), None
+    )
 
 
 def procedure(case: dict[str, Any], history: list[dict[str, Any]]) -> list[Step]:
