@@ -29,6 +29,7 @@ from eventsourcing.persistence import (
     ListenNotifySubscription,
     ProcessRecorder,
     StoredEvent,
+    Tracking,
 )
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
@@ -39,6 +40,7 @@ from eventsourcing.sqlite import (
 from eventsourcing.utils import Environment, EnvType
 
 from hub.eventlog.replica import uuid_text
+from hub.eventlog.sqlite_group import Done, GroupWriter
 
 DEFAULT_POLL_INTERVAL = 0.2
 
@@ -125,12 +127,33 @@ class SubscribableRecorderMixin(SQLiteApplicationRecorder):
 
     poll_interval: float = DEFAULT_POLL_INTERVAL
 
+    #: appends handed over without waiting (:meth:`submit_events`), written by one thread
+    group_writer: GroupWriter | None = None
+
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         notification_ids = super().insert_events(stored_events, **kwargs)
-        _wakers.wake(self.database_key)
+        self.wake_subscriptions()
         return notification_ids
+
+    def submit_events(
+        self, stored_events: Sequence[StoredEvent], tracking: Tracking | None, done: Done
+    ) -> bool:
+        """Hands an append to the log's writer thread (group commit, :mod:`hub.eventlog.
+        sqlite_group`) and returns at once; ``done`` is called from that thread with the
+        notification ids or the error once the append's transaction committed or failed."""
+        if self.group_writer is None:
+            self.group_writer = GroupWriter(self)
+        self.group_writer.submit(stored_events, tracking, done)
+        return True
+
+    def close_group_writer(self) -> None:
+        if self.group_writer is not None:
+            self.group_writer.close()
+
+    def wake_subscriptions(self) -> None:
+        _wakers.wake(self.database_key)
 
     @cached_property
     def database_key(self) -> str:
@@ -184,15 +207,25 @@ class Factory(SQLiteFactory):
             ) from None
         if self.poll_interval <= 0:
             raise OSError(f"'{self.SQLITE_POLL_INTERVAL}' must be positive: {raw!r}")
+        self._writing: list[SubscribableRecorderMixin] = []
 
     def application_recorder(self) -> ApplicationRecorder:
         recorder = super().application_recorder()
         if isinstance(recorder, SubscribableRecorderMixin):
             recorder.poll_interval = self.poll_interval
+            self._writing.append(recorder)
         return recorder
 
     def process_recorder(self) -> ProcessRecorder:
         recorder = super().process_recorder()
         if isinstance(recorder, SubscribableRecorderMixin):
             recorder.poll_interval = self.poll_interval
+            self._writing.append(recorder)
         return recorder
+
+    def close(self) -> None:
+        """Stops the recorders' writer threads (each answers what it took), then closes."""
+        writing, self._writing = self._writing, []
+        for recorder in writing:
+            recorder.close_group_writer()
+        super().close()

@@ -59,9 +59,9 @@ def refer_command(
 
 
 @router.post("/referrals", status_code=201, response_model=Created)
-def refer(body: ReferralCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+async def refer(body: ReferralCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
     """Refers a person to another agency; due in the recipient's target in working days."""
-    return once(refer_command(hub, staff, body), 201)
+    return await once.run(refer_command(hub, staff, body), 201)
 
 
 @router.get(

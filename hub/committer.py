@@ -1,0 +1,138 @@
+"""Commands on the event loop, their commits group-committed by the log's one writer thread.
+
+For the API's commands (``POST /referrals`` first): the command's own work (checks, loads
+from the aggregate cache, the new events, encoding, encryption, the hash chain) runs where the
+request is, on the event loop, without handing the request to a worker thread; only the
+durable commit is handed over, to the log's writer thread (:mod:`hub.eventlog.sqlite_group`
+on the embedded log, :mod:`hub.eventlog.writer` on Kafka), which writes every unit waiting in
+one transaction and resolves each request's future with ``loop.call_soon_threadsafe``. Under
+concurrency one wake of the writer serves several commands, and the loop never waits on a
+disk or a broker.
+
+What keeps it correct:
+
+- A request is answered only after its unit's transaction is durable; a unit the log refuses
+  (``IntegrityError``: a version already recorded) fails alone, and a failed transaction
+  (a fenced writer, an unreachable broker, a disk error) fails every unit in it: no command is
+  acknowledged that the log does not hold.
+- No command acts on a state the log may never hold: loads read the log (the aggregate cache
+  is fast-forwarded from it), never a unit's uncommitted changes; and a command that loads a
+  stream which a unit waiting for its commit changes stops (:class:`hub.idempotency.Pending`)
+  and runs again, from the start, once that unit is settled. Commands run whole between two
+  awaits, so the streams pending are exactly those of the units handed over before it.
+- The hash chain's links of a unit are remembered (:meth:`ReliefHub.unit_recorded`) only once
+  it is recorded.
+
+When a store that a command touches beside the log is a database server (the access store or
+the person keys on PostgreSQL), the command runs in one worker thread instead (a round trip
+must not stall the loop); its commit is still handed to the writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from starlette.concurrency import run_in_threadpool
+
+from hub.eventlog.errors import LogUnavailable
+from hub.idempotency import IdempotentAnswer, Pending, Unit, unit_of_work
+
+if TYPE_CHECKING:
+    from hub.app import ReliefHub
+
+T = TypeVar("T")
+
+#: how long a request waits for its commit before answering 503 (the unit may still be
+#: recorded: a retry with the same key then finds its answer)
+COMMIT_TIMEOUT = 60.0
+
+
+class Committer:
+    """Runs commands in units and hands their commits to the log's writer (see the module)."""
+
+    def __init__(self, hub: ReliefHub, *, on_loop: bool = True) -> None:
+        self.hub = hub
+        #: whether commands run on the event loop (else each in one worker thread)
+        self.on_loop = on_loop
+        #: streams changed by units handed over and not yet settled → the unit's future
+        self.pending: dict[UUID, asyncio.Future[None]] = {}
+
+    async def run(self, command: Callable[[], T]) -> tuple[Unit, T]:
+        """Runs ``command`` in a unit (its saves held back); again, after the unit it waited
+        for is settled, whenever it loaded a stream with a commit pending."""
+        while True:
+            try:
+                if self.on_loop:
+                    return self._run_unit(command)
+                return await run_in_threadpool(self._run_unit, command)
+            except Pending as pending:
+                settled = pending.settled
+                assert isinstance(settled, asyncio.Future)
+                await settled
+
+    def _run_unit(self, command: Callable[[], T]) -> tuple[Unit, T]:
+        with unit_of_work(self.pending) as unit:
+            result = command()
+        return unit, result
+
+    async def commit(self, unit: Unit, answer: IdempotentAnswer | None = None) -> None:
+        """Records the unit's events and the key's answer in one append of the log, handed to
+        its writer; returns once they are durable, or raises the log's refusal or failure."""
+        hub = self.hub
+        prepared = hub.prepare_unit(unit, answer)
+        loop = asyncio.get_running_loop()
+        settled: asyncio.Future[None] = loop.create_future()
+        recorded: asyncio.Future[None] = loop.create_future()
+        streams = prepared.streams
+        for stream in streams:
+            self.pending[stream] = settled
+
+        def settle(ids: Sequence[int] | None, error: BaseException | None) -> None:
+            """On the loop: the unit's append is settled (recorded, refused or failed)."""
+            try:
+                if error is None:
+                    hub.unit_recorded(prepared, ids)
+            except BaseException as failure:  # answered to the request, not raised here
+                error = failure
+            finally:
+                for stream in streams:
+                    if self.pending.get(stream) is settled:
+                        del self.pending[stream]
+                settled.set_result(None)
+            if not recorded.done():
+                if error is None:
+                    recorded.set_result(None)
+                else:
+                    recorded.set_exception(error)
+
+        def done(ids: Sequence[int] | None, error: BaseException | None) -> None:
+            """In the writer's thread."""
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
+                loop.call_soon_threadsafe(settle, ids, error)
+
+        submit: Callable[..., bool] | None = getattr(hub.recorder, "submit_events", None)
+        try:
+            handed = submit is not None and submit(prepared.stored, None, done)
+        except BaseException as error:
+            settle(None, error)
+            raise
+        if not handed:  # the writer is not ready (taking the Kafka log over waits): a thread
+            try:
+                ids = await run_in_threadpool(hub.recorder.insert_events, prepared.stored)
+            except BaseException as error:
+                settle(None, error)
+                raise
+            settle(ids, None)
+        finished, _ = await asyncio.wait({recorded}, timeout=COMMIT_TIMEOUT)
+        if not finished:
+            recorded.add_done_callback(lambda late: late.cancelled() or late.exception())
+            raise LogUnavailable("the log's writer did not answer in time", 5)
+        recorded.result()
+
+    async def blocking(self, call: Callable[..., T], *args: Any) -> T:
+        """``call(*args)`` where it may wait on a store: in a worker thread."""
+        return await run_in_threadpool(call, *args)
