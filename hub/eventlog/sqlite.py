@@ -23,6 +23,7 @@ import weakref
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
@@ -41,6 +42,7 @@ from eventsourcing.utils import Environment, EnvType
 
 from hub.eventlog.replica import uuid_text
 from hub.eventlog.sqlite_group import Done, GroupWriter
+from hub.eventlog.sqlite_reads import ThreadReads
 
 DEFAULT_POLL_INTERVAL = 0.2
 
@@ -148,9 +150,59 @@ class SubscribableRecorderMixin(SQLiteApplicationRecorder):
         self.group_writer.submit(stored_events, tracking, done)
         return True
 
-    def close_group_writer(self) -> None:
+    def close_own(self) -> None:
+        """Stops the writer thread (it answers what it took) and closes the reads' connections."""
         if self.group_writer is not None:
             self.group_writer.close()
+        reads = self.__dict__.get("_reads")
+        if reads is not None:
+            reads.close()
+
+    @cached_property
+    def _reads(self) -> ThreadReads | None:
+        pool = self.datastore.pool
+        if pool.is_sqlite_memory_mode:  # one shared in-memory database: the pool's interlocking
+            return None
+        return ThreadReads(pool.db_name, pool.lock_timeout or 5)
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """The library's ``select_events``, read on this thread's connection in one statement
+        (:mod:`hub.eventlog.sqlite_reads`): what every load of an aggregate asks."""
+        reads = self._reads
+        if reads is None:
+            return super().select_events(originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
+        sql = (
+            "SELECT originator_id, originator_version, topic, state "
+            f"FROM {self.events_table_name} WHERE originator_id=? "
+        )
+        params: list[Any] = [
+            originator_id.hex if isinstance(originator_id, UUID) else originator_id
+        ]
+        if gt is not None:
+            sql += "AND originator_version>? "
+            params.append(gt)
+        if lte is not None:
+            sql += "AND originator_version<=? "
+            params.append(lte)
+        sql += "ORDER BY originator_version " + ("DESC " if desc else "ASC ")
+        if limit is not None:
+            sql += "LIMIT ? "
+            params.append(limit)
+        convert = self.convert_originator_id
+        return [
+            StoredEvent(
+                originator_id=convert(r[0]), originator_version=r[1], topic=r[2], state=r[3]
+            )
+            for r in reads.rows(sql, params)
+        ]
 
     def wake_subscriptions(self) -> None:
         _wakers.wake(self.database_key)
@@ -227,5 +279,5 @@ class Factory(SQLiteFactory):
         """Stops the recorders' writer threads (each answers what it took), then closes."""
         writing, self._writing = self._writing, []
         for recorder in writing:
-            recorder.close_group_writer()
+            recorder.close_own()
         super().close()
