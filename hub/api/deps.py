@@ -371,7 +371,8 @@ def _response(status: int, body: bytes, replayed: bool = False) -> Response:
 async def _fingerprint(request: Request) -> bytes:
     """What a key's first request is told apart by: method, path (as ``request.url.path``
     gives it, without building the URL) and body."""
-    path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    path: str = request.scope["path"]
+    path = path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
     return request.method.encode() + path.encode() + b"\n" + await request.body()
 
 
