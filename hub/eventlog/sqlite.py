@@ -28,6 +28,7 @@ from uuid import UUID
 from eventsourcing.persistence import (
     ApplicationRecorder,
     ListenNotifySubscription,
+    Notification,
     ProcessRecorder,
     StoredEvent,
     Tracking,
@@ -211,6 +212,50 @@ class SubscribableRecorderMixin(SQLiteApplicationRecorder):
     def database_key(self) -> str:
         """:func:`database_key` of this recorder's datastore, resolved once (a real path)."""
         return database_key(self.datastore)
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        """The library's ``select_notifications``, read as :meth:`select_events` is: what the
+        link index, the subscriptions and the feeds ask after each append."""
+        reads = self._reads
+        if reads is None:
+            return super().select_notifications(
+                start, limit, stop, topics, inclusive_of_start=inclusive_of_start
+            )
+        sql = (
+            "SELECT rowid, originator_id, originator_version, topic, state "
+            f"FROM {self.events_table_name} WHERE 1=1 "
+        )
+        params: list[Any] = []
+        if start is not None:
+            sql += "AND rowid>=? " if inclusive_of_start else "AND rowid>? "
+            params.append(start)
+        if stop is not None:
+            sql += "AND rowid<=? "
+            params.append(stop)
+        if topics:
+            sql += f"AND topic IN ({','.join('?' * len(topics))}) "
+            params.extend(topics)
+        sql += "ORDER BY rowid LIMIT ?"
+        params.append(limit)
+        convert = self.convert_originator_id
+        return [
+            Notification(
+                id=r[0],
+                originator_id=convert(r[1]),
+                originator_version=r[2],
+                topic=r[3],
+                state=r[4],
+            )
+            for r in reads.rows(sql, params)
+        ]
 
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> SQLiteSubscription:
         return SQLiteSubscription(recorder=self, gt=gt, topics=topics)
