@@ -21,7 +21,7 @@ What keeps it correct:
   and runs again, from the start, once that unit is settled. Commands run whole between two
   awaits, so the streams pending are exactly those of the units handed over before it.
 - The hash chain's links of a unit are remembered (:meth:`ReliefHub.unit_recorded`) only once
-  it is recorded.
+  it is recorded, in the writer's thread, before the log's followers are woken.
 
 When a store that a command touches beside the log is a database server (the access store or
 the person keys on PostgreSQL), the command runs in one worker thread instead (a round trip
@@ -91,18 +91,24 @@ class Committer:
         for stream in streams:
             self.pending[stream] = settled
 
-        def settle(ids: Sequence[int] | None, error: BaseException | None) -> None:
-            """On the loop: the unit's append is settled (recorded, refused or failed)."""
-            try:
-                if error is None:
+        def now_recorded(
+            ids: Sequence[int] | None, error: BaseException | None
+        ) -> BaseException | None:
+            """Where the append was settled (the writer's thread): what follows a recording
+            (the chain's links remembered, the link index told) before anyone can read it."""
+            if error is None:
+                try:
                     hub.unit_recorded(prepared, ids)
-            except BaseException as failure:  # answered to the request, not raised here
-                error = failure
-            finally:
-                for stream in streams:
-                    if self.pending.get(stream) is settled:
-                        del self.pending[stream]
-                settled.set_result(None)
+                except BaseException as failure:  # answered to the request, not raised here
+                    return failure
+            return error
+
+        def settle(error: BaseException | None) -> None:
+            """On the loop: the unit's append is settled (recorded, refused or failed)."""
+            for stream in streams:
+                if self.pending.get(stream) is settled:
+                    del self.pending[stream]
+            settled.set_result(None)
             if not recorded.done():
                 if error is None:
                     recorded.set_result(None)
@@ -111,22 +117,23 @@ class Committer:
 
         def done(ids: Sequence[int] | None, error: BaseException | None) -> None:
             """In the writer's thread."""
+            error = now_recorded(ids, error)
             with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
-                loop.call_soon_threadsafe(settle, ids, error)
+                loop.call_soon_threadsafe(settle, error)
 
         submit: Callable[..., bool] | None = getattr(hub.recorder, "submit_events", None)
         try:
             handed = submit is not None and submit(prepared.stored, None, done)
         except BaseException as error:
-            settle(None, error)
+            settle(error)
             raise
         if not handed:  # the writer is not ready (taking the Kafka log over waits): a thread
             try:
                 ids = await run_in_threadpool(hub.recorder.insert_events, prepared.stored)
             except BaseException as error:
-                settle(None, error)
+                settle(error)
                 raise
-            settle(ids, None)
+            settle(now_recorded(ids, None))
         finished, _ = await asyncio.wait({recorded}, timeout=COMMIT_TIMEOUT)
         if not finished:
             recorded.add_done_callback(lambda late: late.cancelled() or late.exception())

@@ -117,10 +117,10 @@ class GroupWriter:
             for each in group:
                 if each.error is None:
                     each.ids, each.error = None, error
-        if any(each.error is None for each in group):
-            recorder.wake_subscriptions()
-        for each in group:
+        for each in group:  # answered first: what follows a recording is done before followers read
             try:
                 each.done(each.ids, each.error)
             except Exception:  # an answer that cannot be delivered must not stop the writer
                 log.exception("hub log: answering an append failed")
+        if any(each.error is None for each in group):
+            recorder.wake_subscriptions()
