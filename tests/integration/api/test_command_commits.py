@@ -45,9 +45,16 @@ def statuses(api: Api, referral_id: str) -> list[str]:
     return [e["details"]["status"] for e in history if "status" in e["details"]]
 
 
-def test_a_command_reading_a_stream_with_a_commit_pending_runs_after_it(api: Api) -> None:
+#: commands on the loop (stores beside the log are files) or in a worker thread (PostgreSQL)
+WHERE = pytest.mark.parametrize("on_loop", [True, False], ids=["on-loop", "in-thread"])
+
+
+@WHERE
+def test_a_command_reading_a_stream_with_a_commit_pending_runs_after_it(
+    api: Api, on_loop: bool
+) -> None:
     referral_id = api.referral()
-    committer = Committer(api.services.hub)
+    committer = Committer(api.services.hub, on_loop=on_loop)
 
     async def both() -> list[Any]:
         # the first is handed to the writer before the second runs: the second loads the
@@ -62,11 +69,14 @@ def test_a_command_reading_a_stream_with_a_commit_pending_runs_after_it(api: Api
     assert committer.pending == {}
 
 
-def test_a_unit_the_log_refuses_fails_alone_and_what_waited_runs_on_the_log(api: Api) -> None:
+@WHERE
+def test_a_unit_the_log_refuses_fails_alone_and_what_waited_runs_on_the_log(
+    api: Api, on_loop: bool
+) -> None:
     referral_id = UUID(api.referral())
     hub = api.services.hub
     recipient = UUID(api.ids["ca"])
-    committer = Committer(hub)
+    committer = Committer(hub, on_loop=on_loop)
     before = api.log_position()
 
     async def race() -> list[Any]:
