@@ -136,6 +136,9 @@ def test_the_console_shows_her_as_erased(keyless: dict[str, Any]) -> None:
     page = officer.get(f"/console/cases/{keyless['case']}")
     assert page.status_code == 200, page.text
     assert NAME not in page.text
+    page = officer.get(f"/console/work/new?person={keyless['person']}")
+    assert page.status_code == 200, page.text
+    assert NAME not in page.text
     worker = sign_in(keyless, keyless["worker"])
     page = worker.get(f"/console/work/referrals/{keyless['referral']}")
     assert page.status_code == 200, page.text
