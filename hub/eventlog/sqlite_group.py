@@ -92,7 +92,13 @@ class GroupWriter:
                     self._queue.put(None)  # stop after this group
                     break
                 group.append(more)
-            self._write(group)
+            try:
+                self._write(group)
+            except Exception as error:  # never let the writer die: this group fails, it goes on
+                log.exception("hub log: writing a group failed")
+                for each in group:
+                    if each.ids is None and each.error is None:
+                        each.done(None, LogUnavailable(f"the log writer failed ({error})", 5))
 
     def _write(self, group: list[Submitted]) -> None:
         from hub import metrics  # here, not at import: commands that only read start faster
