@@ -36,7 +36,10 @@ ROLLUP_TABLES: dict[str, list[str]] = {
         "requester_region TEXT NOT NULL, recipient_region TEXT NOT NULL, "
         "recipient_kind TEXT NOT NULL, status TEXT NOT NULL, direction TEXT NOT NULL, "
         "successful INTEGER, re_referral INTEGER NOT NULL, n BIGINT NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS {p}_ref_months_on ON {ref_months} (month)",
+        # covering: a province's dashboard reads this index alone
+        "CREATE INDEX IF NOT EXISTS {p}_ref_months_on ON {ref_months} (month, "
+        "requester_region, recipient_region, recipient_kind, status, direction, successful, "
+        "re_referral, n)",
         # a county's or prefecture's dashboard: either party's region first
         "CREATE INDEX IF NOT EXISTS {p}_ref_months_rq ON {ref_months} (requester_region, month)",
         "CREATE INDEX IF NOT EXISTS {p}_ref_months_rc ON {ref_months} (recipient_region, month)",
