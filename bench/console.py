@@ -11,8 +11,7 @@ Then, for all of Xinjiang (``65``) over the year and for one county (奎屯市 `
 
 - the dashboard query (:func:`projections.dashboard_query.dashboard`) beside the regional
   statistics query that reads its own view row by row (:func:`projections.region_stats.
-  region_stats`, the baseline), ratio dashboard ÷ statistics; and its scans run side by side
-  (``SCANS_AT_ONCE``) beside the same scans run one after the other;
+  region_stats`, the baseline), ratio dashboard ÷ statistics;
 - the endpoints through the ASGI app, as an administrator: ``GET /views/dashboard/{code}``
   beside ``GET /statistics/regions/{code}``, and the XLSX export;
 - the console's pages (server time, through the same app, with the session cookie): the
@@ -140,12 +139,6 @@ def main() -> None:
                     lambda code=code: dashboard(store, code, *YEAR, today=TODAY),
                     f"query region_stats {place} (baseline)",
                     lambda code=code: region_stats(store, code, *YEAR),
-                ),
-                (
-                    f"query dashboard {place}, scans at once",
-                    lambda code=code: dashboard(store, code, *YEAR, today=TODAY),
-                    f"query dashboard {place}, in turn (baseline)",
-                    lambda code=code: dashboard(store, code, *YEAR, today=TODAY, scans_at_once=1),
                 ),
                 (
                     f"GET /views/dashboard/{code}",

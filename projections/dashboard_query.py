@@ -29,8 +29,6 @@ at the period's ends from the rows.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
 
@@ -63,11 +61,6 @@ def _marks(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)  # our own constants, never input
 
 
-#: the dashboard's scans run this many at a time, each on its own connection of the store
-#: (SQLite and psycopg let other threads run while a query runs); 1 runs them in turn
-SCANS_AT_ONCE = 2
-
-
 def dashboard(
     store: Any,
     region_code: str,
@@ -77,52 +70,34 @@ def dashboard(
     today: date,
     policy: SlaPolicy | None = None,
     log_position: int | None = None,
-    scans_at_once: int = SCANS_AT_ONCE,
 ) -> dict[str, Any]:
     policy = policy or SlaPolicy()
     view = read_active(store, Dashboard)
     q = _Query(view, region_code, date_from.isoformat(), date_to.isoformat())
-    # independent scans, the slowest first; each folds into its own sub-regions' figures
-    scans: dict[str, Callable[[_Subs], Any]] = {
-        "people": q.people_helped,
-        "answer": lambda _: q.percentiles("answer"),
-        "referrals": q.referrals,
-        "completion": lambda _: q.percentiles("completion"),
-        "amounts": q.amounts,
-        "cases": q.cases,
-        "overdue": lambda sub: q.overdue(sub, today, policy),
-    }
-    subs = {name: _Subs() for name in scans}
-    if scans_at_once > 1:
-        with ThreadPoolExecutor(scans_at_once, thread_name_prefix="dashboard") as pool:
-            futures = {name: pool.submit(scan, subs[name]) for name, scan in scans.items()}
-            got = {name: future.result() for name, future in futures.items()}
-    else:
-        got = {name: scan(subs[name]) for name, scan in scans.items()}
-    by_code = _Subs()
-    for part in subs.values():
-        for code, figures in part.items():
-            for figure, n in figures.items():
-                by_code(code)[figure] += n
-    referrals, success = got["referrals"]
+    sub = _Subs()
+    people = q.people_helped(sub)
+    cases = q.cases(sub)
+    referrals, success = q.referrals(sub)
+    amounts = q.amounts(sub)
+    overdue = q.overdue(sub, today, policy)
     return {
         "region": _region(region_code),
         "from": q.lo,
         "to": q.hi,
         "as_of": today.isoformat(),
-        "people_helped": got["people"],
-        "amounts": got["amounts"],
-        "cases": got["cases"],
+        "people_helped": people,
+        "amounts": amounts,
+        "cases": cases,
         "referrals": referrals,
         "timing": {
-            "hours_to_first_answer": got["answer"],
-            "days_to_completion": got["completion"],
+            "hours_to_first_answer": q.percentiles("answer"),
+            "days_to_completion": q.percentiles("completion"),
         },
         "success": success,
-        "overdue": got["overdue"],
+        "overdue": overdue,
         "subregions": [
             {**_region(code), **figures}
-            for code, figures in sorted(by_code.items())
+            for code, figures in sorted(sub.items())
             if len(region_code) < 6
         ],
         "freshness": freshness(view, log_position),
