@@ -6,8 +6,9 @@ the row is written: an agency's region never changes), so that a dashboard for a
 Xinjiang over a year is a handful of grouped scans, not a loop over rows in Python.
 Durations are stored as whole tenths (of an hour to the first answer, of a day to
 completion) so that their percentiles come from a grouped count (:mod:`projections.
-dashboard_query`). Like every view it is rebuilt from the log (``hub projections rebuild
-dashboard``) and runs on SQLite and PostgreSQL.
+dashboard_query`). The same handlers keep, in the same transaction, the monthly rollups and
+the people helped of :mod:`projections.dashboard_rollups`. Like every view it is rebuilt
+from the log (``hub projections rebuild dashboard``) and runs on SQLite and PostgreSQL.
 
 Whose region a fact counts in: a case, its grant and its payments in the region of its
 procuratorate; a referral in the regions of both its parties; what a referral gave (and the

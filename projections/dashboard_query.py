@@ -21,9 +21,11 @@
 - ``subregions``: the same figures per direct sub-region (an agency registered at the
   region's own level counts under the region's own code), for drill-down.
 
-Every figure is a grouped SQL scan; Python only folds the grouped rows. The referrals' counts
-read whole months from the view's monthly rollup (``ref_months``) and only the partial months
-at the period's ends from the rows.
+Every figure is a grouped SQL scan; Python only folds the grouped rows. The referrals'
+counts, the amounts paid and given and a province's percentiles read whole months from the
+view's monthly rollups (:mod:`projections.dashboard_rollups`) and only the partial months at
+the period's ends from the rows; people helped are a count of first helps in the period, not
+a distinct count.
 """
 
 from __future__ import annotations
