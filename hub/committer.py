@@ -18,8 +18,10 @@ What keeps it correct:
 - No command acts on a state the log may never hold: loads read the log (the aggregate cache
   is fast-forwarded from it), never a unit's uncommitted changes; and a command that loads a
   stream which a unit waiting for its commit changes stops (:class:`hub.idempotency.Pending`)
-  and runs again, from the start, once that unit is settled. Commands run whole between two
-  awaits, so the streams pending are exactly those of the units handed over before it.
+  and runs again, from the start, once that unit is settled. Commands run one at a time (on
+  the loop, whole between two awaits; in worker threads, one after the other), and a unit's
+  streams are pending from the moment its command returned until it is recorded, refused or
+  released, so every command sees the units run before it.
 - The hash chain's links of a unit are remembered (:meth:`ReliefHub.unit_recorded`) only once
   it is recorded, in the writer's thread, before the log's followers are woken.
 
@@ -58,17 +60,21 @@ class Committer:
         self.hub = hub
         #: whether commands run on the event loop (else each in one worker thread)
         self.on_loop = on_loop
-        #: streams changed by units handed over and not yet settled → the unit's future
+        #: streams changed by units run or handed over and not yet settled → the unit's future
         self.pending: dict[UUID, asyncio.Future[None]] = {}
+        self._held: dict[int, asyncio.Future[None]] = {}  # units run, not yet committed
+        self._serial = asyncio.Lock()
 
     async def run(self, command: Callable[[], T]) -> tuple[Unit, T]:
         """Runs ``command`` in a unit (its saves held back); again, after the unit it waited
-        for is settled, whenever it loaded a stream with a commit pending."""
+        for is settled, whenever it loaded a stream with a commit pending. The streams the
+        unit changes are pending from then on: :meth:`commit` it, or :meth:`release` it."""
         while True:
             try:
-                if self.on_loop:
-                    return self._run_unit(command)
-                return await run_in_threadpool(self._run_unit, command)
+                if self.on_loop:  # whole between two awaits: commands run one at a time
+                    return self._hold(*self._run_unit(command))
+                async with self._serial:  # in threads too, so none reads what another changes
+                    return self._hold(*await run_in_threadpool(self._run_unit, command))
             except Pending as pending:
                 settled = pending.settled
                 assert isinstance(settled, asyncio.Future)
@@ -79,13 +85,37 @@ class Committer:
             result = command()
         return unit, result
 
+    def _hold(self, unit: Unit, result: T) -> tuple[Unit, T]:
+        if unit.events:
+            settled = asyncio.get_running_loop().create_future()
+            self._held[id(unit)] = settled
+            for stream in {e.originator_id for e in unit.events}:
+                self.pending[stream] = settled
+        return unit, result
+
+    def release(self, unit: Unit) -> None:
+        """A unit run but not committed (refused, or nothing to record): its streams are no
+        longer pending, and whoever waited runs again."""
+        settled = self._held.pop(id(unit), None)
+        if settled is None:
+            return
+        for stream, waiting in list(self.pending.items()):
+            if waiting is settled:
+                del self.pending[stream]
+        settled.set_result(None)
+
     async def commit(self, unit: Unit, answer: IdempotentAnswer | None = None) -> None:
         """Records the unit's events and the key's answer in one append of the log, handed to
         its writer; returns once they are durable, or raises the log's refusal or failure."""
         hub = self.hub
-        prepared = hub.prepare_unit(unit, answer)
         loop = asyncio.get_running_loop()
-        settled: asyncio.Future[None] = loop.create_future()
+        settled = self._held.pop(id(unit), None) or loop.create_future()
+        try:
+            prepared = hub.prepare_unit(unit, answer)
+        except BaseException:
+            self._held[id(unit)] = settled
+            self.release(unit)
+            raise
         recorded: asyncio.Future[None] = loop.create_future()
         streams = prepared.streams
         for stream in streams:

@@ -298,8 +298,11 @@ class Once:
 
         if self.key is None:
             unit, (response, _) = await committer.run(acted)
-            if unit.events and response.status_code < 400:
-                await committer.commit(unit)
+            try:
+                if unit.events and response.status_code < 400:
+                    await committer.commit(unit)
+            finally:
+                committer.release(unit)  # nothing if the commit took it
             return response
         key = self.key
         try:
@@ -318,14 +321,18 @@ class Once:
             if replayed is not None:
                 return replayed
             unit, (response, body) = await committer.run(acted)
-            if unit.events and response.status_code < 400:
-                answer = self._answer_of(key, response.status_code, body)
-                await committer.commit(unit, answer)
-                self.access.release(self.scope, key)
-            else:  # nothing appended: the answer is kept in the access store (a durable write)
-                await committer.blocking(
-                    self.access.finish, self.scope, key, response.status_code, body
-                )
+            try:
+                if unit.events and response.status_code < 400:
+                    answer = self._answer_of(key, response.status_code, body)
+                    await committer.commit(unit, answer)
+                    self.access.release(self.scope, key)
+                    return response
+            finally:
+                committer.release(unit)  # nothing if the commit took it
+            # nothing appended: the answer is kept in the access store (a durable write)
+            await committer.blocking(
+                self.access.finish, self.scope, key, response.status_code, body
+            )
             return response
         except BaseException:
             self.access.release(self.scope, key)
