@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import ClassVar
 from uuid import UUID
 
-from eventsourcing.persistence import EventStore, Mapper, Transcoder
+from eventsourcing.persistence import EventStore, Mapper, Recording, Transcoder
 
 from domain.values import DEFAULT_MAX_BACKDATE_DAYS
 from domain.workdays import WorkCalendar
@@ -88,6 +88,11 @@ class ReliefHub(
             yield
         finally:
             self.max_backdate_days = before
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        """Events just recorded (the library's hook): the link index keeps those it follows."""
+        self.links.remember(recordings)
+        super()._notify(recordings)
 
     def construct_mapper(self) -> Mapper[UUID]:
         return HubMapper(self.construct_transcoder(), self.hub_key, self.keys)

@@ -9,11 +9,16 @@ answer). The answer's stream id is derived from the key's scope and the key, so 
 an index look-up in the log (or the Kafka log's replica, which a rebuild restores).
 
 Commands that append nothing (refusals, no-ops) keep their answer in the access store as before.
+
+A unit run while other units wait for their commit (:mod:`hub.committer`) is given their
+streams (``pending``): a command that loads one of them stops with :class:`Pending`, to run
+again once that unit is settled, so that no command acts on a state the log may never hold,
+nor on one about to be superseded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -58,6 +63,16 @@ class IdempotentAnswer(Aggregate):
         )
 
 
+class Pending(Exception):
+    """The command read a stream that a unit waiting for its commit changes: ``settled`` is
+    that unit's (an awaitable done once it is recorded or refused); run the command again
+    then."""
+
+    def __init__(self, stream: UUID, settled: object) -> None:
+        super().__init__(f"stream {stream} has a commit pending")
+        self.settled = settled
+
+
 @dataclass
 class Unit:
     """What one command saved, held back until its answer is known, and what it loaded.
@@ -69,6 +84,15 @@ class Unit:
     aggregates: dict[UUID, Aggregate] = field(default_factory=dict)
     loaded: dict[UUID, Aggregate] = field(default_factory=dict)
     events: list[DomainEventProtocol[UUID]] = field(default_factory=list)
+    #: streams changed by units not yet committed, each with its unit's settled-awaitable
+    pending: Mapping[UUID, object] | None = None
+
+    def check_pending(self, stream: UUID) -> None:
+        """Raises :class:`Pending` if ``stream`` has a commit pending."""
+        if self.pending:
+            settled = self.pending.get(stream)
+            if settled is not None:
+                raise Pending(stream, settled)
 
     def collect(self, objs: tuple[Any, ...]) -> None:
         for obj in objs:
@@ -90,9 +114,10 @@ def current_unit() -> Unit | None:
 
 
 @contextmanager
-def unit_of_work() -> Iterator[Unit]:
-    """Collects the saves of the commands run inside it (in this thread) into one unit."""
-    unit = Unit()
+def unit_of_work(pending: Mapping[UUID, object] | None = None) -> Iterator[Unit]:
+    """Collects the saves of the commands run inside it (in this thread) into one unit;
+    ``pending``: the streams of units waiting for their commit (see :class:`Pending`)."""
+    unit = Unit(pending=pending)
     token = _current.set(unit)
     try:
         yield unit

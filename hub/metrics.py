@@ -58,7 +58,7 @@ append_events = Histogram(
 )
 group_sizes = Histogram(
     "hub_log_group_appends",
-    "Appends sharing one Kafka transaction (group commit), per transaction",
+    "Appends sharing one transaction of the log (group commit), per transaction",
     buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
     registry=REGISTRY,
 )

@@ -35,6 +35,7 @@ from hub.api.routes import (
     wages,
 )
 from hub.bootstrap import Services
+from hub.committer import Committer
 from hub.console import app as console
 from hub.eventlog.errors import LogUnavailable
 
@@ -96,6 +97,11 @@ def create_app(services: Services) -> FastAPI:
         default_response_class=OrjsonResponse,
     )
     app.state.services = services
+    # commands' commits handed to the log's writer; commands on the loop unless a store they
+    # touch beside the log is a database server
+    app.state.committer = Committer(
+        services.hub, on_loop=not (services.access.db.is_postgres or services.hub.keys.is_remote)
+    )
     app.state.metrics_registry = metrics.process_registry(lambda: live_figures(services))
     # Middleware added last runs first: unexpected errors are caught around the gate too,
     # and every answer, the gate's too, is observed.

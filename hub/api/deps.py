@@ -27,6 +27,7 @@ import orjson
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from domain.acting import Actor
 from domain.errors import DomainError
@@ -42,6 +43,7 @@ from hub.access.tokens import (
 from hub.api.gate import resolve_bearer
 from hub.api.problems import Problem, from_domain
 from hub.app import ReliefHub
+from hub.committer import Committer
 from hub.feeds.dead_letters import DeadLetters
 from hub.idempotency import IdempotentAnswer, unit_of_work
 from hub.identity.acting import acting_as, actor_of
@@ -220,6 +222,9 @@ class Once:
     request: bytes
     hub: ReliefHub
     actor: Actor | None = None
+    committer: Committer | None = None
+    #: the caller (set by :func:`get_staff_once`)
+    principal: Principal | None = None
 
     def __call__(self, command: Callable[[], Any], status: int = 200) -> Response:
         if self.actor is not None:
@@ -276,6 +281,88 @@ class Once:
             self.access.finish(self.scope, key, response.status_code, body)
         return response
 
+    async def run(self, command: Callable[[], Any], status: int = 200) -> Response:
+        """As calling it, for an ``async`` route: the command runs where the request is (or in
+        one worker thread) and its commit is handed to the log's writer (:mod:`hub.committer`);
+        answered once that commit is durable."""
+        committer = self.committer
+        if committer is None:
+            return await run_in_threadpool(self, command, status)
+        actor = self.actor
+
+        def acted() -> tuple[Response, bytes]:
+            if actor is None:
+                return self._answer(command, status)
+            with acting_as(actor):
+                return self._answer(command, status)
+
+        if self.key is None:
+            unit, (response, _) = await committer.run(acted)
+            try:
+                if unit.events and response.status_code < 400:
+                    await committer.commit(unit)
+            finally:
+                committer.release(unit)  # nothing if the commit took it
+            return response
+        key = self.key
+        try:
+            if committer.on_loop:
+                first = self.access.begin(self.scope, key, self.request)
+            else:
+                first = await committer.blocking(self.access.begin, self.scope, key, self.request)
+        except IdempotencyConflict as e:
+            raise Problem(409, e.rule, "Idempotency conflict", str(e)) from None
+        if first is not None:
+            code, body = first
+            metrics.idempotency_replays.inc()
+            return _response(code, body, replayed=True)
+        try:
+            replayed = self._replay(key)
+            if replayed is not None:
+                return replayed
+            unit, (response, body) = await committer.run(acted)
+            try:
+                if unit.events and response.status_code < 400:
+                    answer = self._answer_of(key, response.status_code, body)
+                    await committer.commit(unit, answer)
+                    self.access.release(self.scope, key)
+                    return response
+            finally:
+                committer.release(unit)  # nothing if the commit took it
+            # nothing appended: the answer is kept in the access store (a durable write)
+            await committer.blocking(
+                self.access.finish, self.scope, key, response.status_code, body
+            )
+            return response
+        except BaseException:
+            self.access.release(self.scope, key)
+            raise
+
+    def _replay(self, key: str) -> Response | None:
+        """The answer the log holds for ``key`` (the claim let go), or ``None``."""
+        recorded = self.hub.recorded_answer(self.scope, key)
+        if recorded is None:
+            return None
+        self.access.release(self.scope, key)
+        if recorded.request_hash != hashlib.sha256(self.request).hexdigest():
+            raise Problem(
+                409,
+                IdempotencyKeyReused.rule,
+                "Idempotency conflict",
+                "the Idempotency-Key was used for a different request",
+            )
+        metrics.idempotency_replays.inc()
+        return _response(recorded.status, recorded.body.encode(), replayed=True)
+
+    def _answer_of(self, key: str, status: int, body: bytes) -> IdempotentAnswer:
+        return IdempotentAnswer.record(
+            scope=self.scope,
+            key=key,
+            request_hash=hashlib.sha256(self.request).hexdigest(),
+            status=status,
+            body=body,
+        )
+
     @staticmethod
     def _answer(command: Callable[[], Any], status: int) -> tuple[Response, bytes]:
         try:
@@ -293,6 +380,14 @@ def _response(status: int, body: bytes, replayed: bool = False) -> Response:
     return Response(body, status_code=status, media_type=media, headers=headers)
 
 
+async def _fingerprint(request: Request) -> bytes:
+    """What a key's first request is told apart by: method, path (as ``request.url.path``
+    gives it, without building the URL) and body."""
+    path: str = request.scope["path"]
+    path = path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    return request.method.encode() + path.encode() + b"\n" + await request.body()
+
+
 async def get_once(
     request: Request,
     access: AccessDep,
@@ -306,10 +401,42 @@ async def get_once(
         ),
     ] = None,
 ) -> Once:
-    body = await request.body()
-    fingerprint = request.method.encode() + request.url.path.encode() + b"\n" + body
+    fingerprint = await _fingerprint(request)
     scope = str(principal.agency_id or principal.token_id)
-    return Once(access, scope, idempotency_key, fingerprint, hub, actor_of(principal))
+    committer = getattr(request.app.state, "committer", None)
+    return Once(access, scope, idempotency_key, fingerprint, hub, actor_of(principal), committer)
 
 
 OnceDep = Annotated[Once, Depends(get_once)]
+
+
+async def get_staff_once(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=200,
+            description="Makes the POST safe to retry: a retry returns the first answer",
+        ),
+    ] = None,
+) -> Once:
+    """:data:`Staff` and :data:`OnceDep` in one dependency, for the busiest commands: what
+    FastAPI solves per request is one dependency instead of six (the same checks: the
+    caller is an agency's staff or connector, acting for its agency)."""
+    staff = await get_staff(await get_principal(request, credentials))
+    fingerprint = await _fingerprint(request)
+    services = request.app.state.services
+    return Once(
+        services.access,
+        str(staff.agency_id or staff.token_id),
+        idempotency_key,
+        fingerprint,
+        services.hub,
+        actor_of(staff),
+        request.app.state.committer,
+        staff,
+    )
+
+
+StaffOnce = Annotated[Once, Depends(get_staff_once)]

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.persistence import ProcessRecorder, Recording, StoredEvent, Tracking
 
 from domain.dates import BusinessDate, business_date
 from domain.errors import NotFound
 from domain.workdays import WorkCalendar
 from hub.idempotency import IdempotentAnswer, Unit, answer_id, current_unit
 from hub.identity.acting import stamp
+from hub.vault.chain import ChainedEventStore
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -53,6 +55,7 @@ class HubBase(Application[UUID]):
             elif uuid in unit.loaded:  # a command's checks read it again: loaded once
                 aggregate = unit.loaded[uuid]
             else:
+                unit.check_pending(uuid)
                 aggregate = unit.loaded[uuid] = self.repository.get(uuid)
         except (AggregateNotFoundError, ValueError):
             raise NotFound(f"{kind.__name__} {aggregate_id} not found") from None
@@ -69,8 +72,10 @@ class HubBase(Application[UUID]):
 
     def exists(self, aggregate_id: UUID) -> bool:
         unit = current_unit()
-        if unit is not None and aggregate_id in unit.aggregates:
-            return True
+        if unit is not None:
+            if aggregate_id in unit.aggregates:
+                return True
+            unit.check_pending(aggregate_id)
         return self.repository.__contains__(aggregate_id)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
@@ -86,9 +91,26 @@ class HubBase(Application[UUID]):
     def commit_unit(self, unit: Unit, answer: IdempotentAnswer | None = None) -> None:
         """Records a unit's events and the key's answer atomically (one ``insert_events``);
         without an answer, a batch of commands recorded together (the demo's history)."""
+        prepared = self.prepare_unit(unit, answer)
+        self.unit_recorded(prepared, self.recorder.insert_events(prepared.stored))
+
+    def prepare_unit(self, unit: Unit, answer: IdempotentAnswer | None = None) -> PreparedUnit:
+        """A unit's events and the key's answer as they will be stored (encoded, encrypted,
+        chained), to hand to the log in one append; :meth:`unit_recorded` once it is in."""
         processing = ProcessingEvent[UUID]()
         processing.collect_events(*unit.events, *([answer] if answer is not None else []))
-        self._notify(self._record(processing))
+        events = self.events
+        assert isinstance(events, ChainedEventStore)
+        stored, links = events.prepare(processing.events)
+        return PreparedUnit(processing.events, stored, links)
+
+    def unit_recorded(self, prepared: PreparedUnit, notification_ids: Sequence[int] | None) -> None:
+        """What :meth:`prepare_unit` made is in the log (with these notification ids)."""
+        events = self.events
+        assert isinstance(events, ChainedEventStore)
+        self._notify(
+            events.recorded(prepared.events, prepared.stored, prepared.links, notification_ids)
+        )
 
     def recorded_answer(self, scope: str, key: str) -> IdempotentAnswer | None:
         """The answer kept in the log for ``key`` within ``scope``, if a command recorded one."""
@@ -97,6 +119,19 @@ class HubBase(Application[UUID]):
             return None
         answer = events[0].mutate(None)
         return answer if isinstance(answer, IdempotentAnswer) else None
+
+
+@dataclass(frozen=True)
+class PreparedUnit:
+    """A unit ready for the log: its domain events, them as stored, each stream's new link."""
+
+    events: Sequence[DomainEventProtocol[UUID]]
+    stored: list[StoredEvent]
+    links: dict[UUID | str, bytes]
+
+    @property
+    def streams(self) -> set[UUID]:
+        return {e.originator_id for e in self.events}
 
 
 def plain(value: Any) -> Any:

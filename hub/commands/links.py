@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from eventsourcing.persistence import Recording
 from eventsourcing.utils import get_topic
 
 from domain.agency import Agency
@@ -23,10 +25,12 @@ if TYPE_CHECKING:
     from hub.ports import LogPort
 
 TOPICS = [
-    get_topic(c)
-    for c in (Referral.Requested, AidCase.LeadReceived, Agency.Registered, User.Added)
+    get_topic(c) for c in (Referral.Requested, AidCase.LeadReceived, Agency.Registered, User.Added)
 ]
 BATCH = 1000
+_FOLLOWED = frozenset(TOPICS)
+#: events recorded by this process, kept until a look-up reaches them (at most this many)
+RECENT = 1000
 
 
 class LinkIndex:
@@ -46,6 +50,24 @@ class LinkIndex:
         self.users: list[UUID] = []
         self.users_by_agency: defaultdict[UUID, list[UUID]] = defaultdict(list)
         self.user_by_external_id: dict[str, UUID] = {}
+        # notification id → the domain event this process recorded with it (not decoded again)
+        self._recent: dict[int, object] = {}
+        self._recent_lock = threading.Lock()
+
+    def remember(self, recordings: Sequence[Recording[UUID]]) -> None:
+        """Events this process just recorded: the next look-up takes those it follows as they
+        are, instead of reading them back from the log and decoding (decrypting) them."""
+        followed = [
+            (r.notification.id, r.domain_event)
+            for r in recordings
+            if r.notification.topic in _FOLLOWED
+        ]
+        if not followed:
+            return
+        with self._recent_lock:
+            self._recent.update(followed)
+            while len(self._recent) > RECENT:
+                del self._recent[next(iter(self._recent))]
 
     def refresh(self, hub: LogPort) -> LinkIndex:
         """Reads what the log gained since the last look-up; returns the index."""
@@ -53,7 +75,11 @@ class LinkIndex:
             while True:
                 batch = hub.recorder.select_notifications(self._position + 1, BATCH, topics=TOPICS)
                 for notification in batch:
-                    self._add(hub.mapper.to_domain_event(notification))
+                    with self._recent_lock:
+                        event = self._recent.pop(notification.id, None)
+                    if event is None:
+                        event = hub.mapper.to_domain_event(notification)
+                    self._add(event)
                     self._position = notification.id
                 if len(batch) < BATCH:
                     return self

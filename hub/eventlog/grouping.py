@@ -10,7 +10,7 @@ ids, in order, and their records; an append's records are never split.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
@@ -32,10 +32,15 @@ class Append:
     done: threading.Event = field(default_factory=threading.Event)
     ids: list[int] = field(default_factory=list)
     error: BaseException | None = None
+    #: called (in the writer's thread) with the ids or the error, for a caller that does not
+    #: wait on :attr:`done`
+    on_done: Callable[[Sequence[int] | None, BaseException | None], None] | None = None
 
     def finish(self, error: BaseException | None = None) -> None:
         self.error = error
         self.done.set()
+        if self.on_done is not None:
+            self.on_done(None if error is not None else self.ids, error)
 
 
 def admit(replica: Replica, group: list[Append]) -> tuple[list[Append], list[KeyedRecord]]:

@@ -11,7 +11,7 @@ recorders on a local file (``HUB_LOCAL_PATH``), not part of the log.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -73,6 +73,17 @@ class KafkaApplicationRecorder(ApplicationRecorder):
         if not stored_events and tracking is None:
             return []
         return self.log.append(stored_events, tracking)
+
+    def submit_events(
+        self,
+        stored_events: Sequence[StoredEvent],
+        tracking: Tracking | None,
+        done: Callable[[Sequence[int] | None, BaseException | None], None],
+    ) -> bool:
+        """Queues an append for the log's writer and returns at once; ``done`` is called from
+        the writer's thread once the group's transaction is settled. ``False`` (nothing
+        queued) while the writer is not ready: the caller appends with :meth:`insert_events`."""
+        return self.log.submit(stored_events, tracking, done)
 
     def select_events(
         self,

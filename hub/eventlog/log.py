@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from eventsourcing.persistence import StoredEvent, Tracking
@@ -49,6 +49,14 @@ class Log:
 
     def append(self, events: Sequence[StoredEvent], tracking: Tracking | None = None) -> list[int]:
         return self.writer.append(events, tracking)
+
+    def submit(
+        self,
+        events: Sequence[StoredEvent],
+        tracking: Tracking | None,
+        on_done: Callable[[Sequence[int] | None, BaseException | None], None],
+    ) -> bool:
+        return self.writer.submit(events, tracking, on_done)
 
     def changed(self) -> None:
         with self._lock:

@@ -23,12 +23,15 @@ import weakref
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import (
     ApplicationRecorder,
     ListenNotifySubscription,
+    Notification,
     ProcessRecorder,
     StoredEvent,
+    Tracking,
 )
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
@@ -39,6 +42,8 @@ from eventsourcing.sqlite import (
 from eventsourcing.utils import Environment, EnvType
 
 from hub.eventlog.replica import uuid_text
+from hub.eventlog.sqlite_group import Done, GroupWriter
+from hub.eventlog.sqlite_reads import ThreadReads
 
 DEFAULT_POLL_INTERVAL = 0.2
 
@@ -125,17 +130,132 @@ class SubscribableRecorderMixin(SQLiteApplicationRecorder):
 
     poll_interval: float = DEFAULT_POLL_INTERVAL
 
+    #: appends handed over without waiting (:meth:`submit_events`), written by one thread
+    group_writer: GroupWriter | None = None
+
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         notification_ids = super().insert_events(stored_events, **kwargs)
-        _wakers.wake(self.database_key)
+        self.wake_subscriptions()
         return notification_ids
+
+    def submit_events(
+        self, stored_events: Sequence[StoredEvent], tracking: Tracking | None, done: Done
+    ) -> bool:
+        """Hands an append to the log's writer thread (group commit, :mod:`hub.eventlog.
+        sqlite_group`) and returns at once; ``done`` is called from that thread with the
+        notification ids or the error once the append's transaction committed or failed."""
+        if self.group_writer is None:
+            self.group_writer = GroupWriter(self)
+        self.group_writer.submit(stored_events, tracking, done)
+        return True
+
+    def close_own(self) -> None:
+        """Stops the writer thread (it answers what it took) and closes the reads' connections."""
+        if self.group_writer is not None:
+            self.group_writer.close()
+        reads = self.__dict__.get("_reads")
+        if reads is not None:
+            reads.close()
+
+    @cached_property
+    def _reads(self) -> ThreadReads | None:
+        pool = self.datastore.pool
+        if pool.is_sqlite_memory_mode:  # one shared in-memory database: the pool's interlocking
+            return None
+        return ThreadReads(pool.db_name, pool.lock_timeout or 5)
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """The library's ``select_events``, read on this thread's connection in one statement
+        (:mod:`hub.eventlog.sqlite_reads`): what every load of an aggregate asks."""
+        reads = self._reads
+        if reads is None:
+            return super().select_events(originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
+        sql = (
+            "SELECT originator_id, originator_version, topic, state "
+            f"FROM {self.events_table_name} WHERE originator_id=? "
+        )
+        params: list[Any] = [
+            originator_id.hex if isinstance(originator_id, UUID) else originator_id
+        ]
+        if gt is not None:
+            sql += "AND originator_version>? "
+            params.append(gt)
+        if lte is not None:
+            sql += "AND originator_version<=? "
+            params.append(lte)
+        sql += "ORDER BY originator_version " + ("DESC " if desc else "ASC ")
+        if limit is not None:
+            sql += "LIMIT ? "
+            params.append(limit)
+        convert = self.convert_originator_id
+        return [
+            StoredEvent(
+                originator_id=convert(r[0]), originator_version=r[1], topic=r[2], state=r[3]
+            )
+            for r in reads.rows(sql, params)
+        ]
+
+    def wake_subscriptions(self) -> None:
+        _wakers.wake(self.database_key)
 
     @cached_property
     def database_key(self) -> str:
         """:func:`database_key` of this recorder's datastore, resolved once (a real path)."""
         return database_key(self.datastore)
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        """The library's ``select_notifications``, read as :meth:`select_events` is: what the
+        link index, the subscriptions and the feeds ask after each append."""
+        reads = self._reads
+        if reads is None:
+            return super().select_notifications(
+                start, limit, stop, topics, inclusive_of_start=inclusive_of_start
+            )
+        sql = (
+            "SELECT rowid, originator_id, originator_version, topic, state "
+            f"FROM {self.events_table_name} WHERE 1=1 "
+        )
+        params: list[Any] = []
+        if start is not None:
+            sql += "AND rowid>=? " if inclusive_of_start else "AND rowid>? "
+            params.append(start)
+        if stop is not None:
+            sql += "AND rowid<=? "
+            params.append(stop)
+        if topics:
+            sql += f"AND topic IN ({','.join('?' * len(topics))}) "
+            params.extend(topics)
+        sql += "ORDER BY rowid LIMIT ?"
+        params.append(limit)
+        convert = self.convert_originator_id
+        return [
+            Notification(
+                id=r[0],
+                originator_id=convert(r[1]),
+                originator_version=r[2],
+                topic=r[3],
+                state=r[4],
+            )
+            for r in reads.rows(sql, params)
+        ]
 
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> SQLiteSubscription:
         return SQLiteSubscription(recorder=self, gt=gt, topics=topics)
@@ -184,15 +304,25 @@ class Factory(SQLiteFactory):
             ) from None
         if self.poll_interval <= 0:
             raise OSError(f"'{self.SQLITE_POLL_INTERVAL}' must be positive: {raw!r}")
+        self._writing: list[SubscribableRecorderMixin] = []
 
     def application_recorder(self) -> ApplicationRecorder:
         recorder = super().application_recorder()
         if isinstance(recorder, SubscribableRecorderMixin):
             recorder.poll_interval = self.poll_interval
+            self._writing.append(recorder)
         return recorder
 
     def process_recorder(self) -> ProcessRecorder:
         recorder = super().process_recorder()
         if isinstance(recorder, SubscribableRecorderMixin):
             recorder.poll_interval = self.poll_interval
+            self._writing.append(recorder)
         return recorder
+
+    def close(self) -> None:
+        """Stops the recorders' writer threads (each answers what it took), then closes."""
+        writing, self._writing = self._writing, []
+        for recorder in writing:
+            recorder.close_own()
+        super().close()

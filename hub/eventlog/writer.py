@@ -71,6 +71,23 @@ class Writer:
             raise request.error
         return request.ids
 
+    def submit(
+        self,
+        events: Sequence[StoredEvent],
+        tracking: Tracking | None,
+        on_done: Callable[[Sequence[int] | None, BaseException | None], None],
+    ) -> bool:
+        """Queues an append and returns at once (``False``, queuing nothing, unless the writer
+        is ready: taking the log over waits on the broker); ``on_done`` is called from the
+        writer's thread with the ids, or the error, once the group's transaction is settled."""
+        if self._state != "ready" or self._closed.is_set():
+            return False
+        request = Append(events, tracking, on_done=on_done)
+        with self._wakeup:
+            self._queue.append(request)
+            self._wakeup.notify()
+        return True
+
     def close(self) -> None:
         self._closed.set()
         with self._wakeup:

@@ -60,6 +60,15 @@ class ChainedEventStore(EventStore[UUID]):
     def put(
         self, domain_events: Sequence[DomainEventProtocol[UUID]], **kwargs: Any
     ) -> list[Recording[UUID]]:
+        stored_events, links = self.prepare(domain_events)
+        notification_ids = self.recorder.insert_events(stored_events, **kwargs)
+        return self.recorded(domain_events, stored_events, links, notification_ids)
+
+    def prepare(
+        self, domain_events: Sequence[DomainEventProtocol[UUID]]
+    ) -> tuple[list[StoredEvent], dict[UUID | str, bytes]]:
+        """The events as they will be stored (encoded, encrypted, chained), and each stream's
+        new last link, to remember once they are recorded (:meth:`recorded`)."""
         links: dict[UUID | str, bytes] = {}
         stored_events = []
         for event in domain_events:
@@ -75,7 +84,16 @@ class ChainedEventStore(EventStore[UUID]):
             )
             links[stream] = link_of(chained)
             stored_events.append(chained)
-        notification_ids = self.recorder.insert_events(stored_events, **kwargs)
+        return stored_events, links
+
+    def recorded(
+        self,
+        domain_events: Sequence[DomainEventProtocol[UUID]],
+        stored_events: Sequence[StoredEvent],
+        links: dict[UUID | str, bytes],
+        notification_ids: Sequence[int] | None,
+    ) -> list[Recording[UUID]]:
+        """What :meth:`prepare` made, now in the log: its links remembered, its recordings."""
         from hub import metrics  # here, not at import: commands that only read start faster
 
         metrics.appends.inc()

@@ -58,6 +58,11 @@ class KeyStore:
     def _run(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         return self._db.run(sql, params)
 
+    @property
+    def is_remote(self) -> bool:
+        """Whether a key not cached is a round trip to a database server (PostgreSQL)."""
+        return self._db.is_postgres
+
     def _add_key_id_column(self) -> None:
         """Stores made before spare keys lack ``key_id``; it is added (empty) to them."""
         if self._db.is_postgres:

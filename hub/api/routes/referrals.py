@@ -10,7 +10,16 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query
 
 from hub.access.principal import Principal, PrincipalKind
-from hub.api.deps import HubDep, OnceDep, Reader, Staff, agency_of, may_read, own_agency
+from hub.api.deps import (
+    HubDep,
+    OnceDep,
+    Reader,
+    Staff,
+    StaffOnce,
+    agency_of,
+    may_read,
+    own_agency,
+)
 from hub.api.problems import who_acted_problem
 from hub.api.schemas import (
     Created,
@@ -59,9 +68,10 @@ def refer_command(
 
 
 @router.post("/referrals", status_code=201, response_model=Created)
-def refer(body: ReferralCreate, hub: HubDep, staff: Staff, once: OnceDep) -> Any:
+async def refer(body: ReferralCreate, once: StaffOnce) -> Any:
     """Refers a person to another agency; due in the recipient's target in working days."""
-    return once(refer_command(hub, staff, body), 201)
+    assert once.principal is not None
+    return await once.run(refer_command(once.hub, once.principal, body), 201)
 
 
 @router.get(

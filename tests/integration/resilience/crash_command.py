@@ -72,7 +72,8 @@ def install(crash_at: str) -> None:
     always: Callable[..., bool] = lambda *a, **k: True  # noqa: E731
     after(AccessStore, "begin", "claimed", crash_at, always)
     after(ReliefHub, "recorded_answer", "looked-up", crash_at, always)
-    before(ReliefHub, "commit_unit", "ran", crash_at)
+    # the unit is prepared for the log (on the API's loop, or by commit_unit), then recorded
+    before(ReliefHub, "prepare_unit", "ran", crash_at)
     # the group's records (the command's events and the answer), not the writer's own mark
     before_replica = Replica.apply
 
@@ -83,7 +84,7 @@ def install(crash_at: str) -> None:
         return before_replica(self, records, position)
 
     Replica.apply = apply  # type: ignore[method-assign]
-    after(ReliefHub, "commit_unit", "recorded", crash_at, always)
+    after(ReliefHub, "unit_recorded", "recorded", crash_at, always)
     after(AccessStore, "release", "released", crash_at, always)
 
 

@@ -1,0 +1,130 @@
+"""Commands on the event loop with their commits handed to the log's writer (hub.committer).
+
+A command that loads a stream a unit waiting for its commit changes runs again once that unit
+is settled, so it acts on the recorded state (never on one the log may not hold); a unit the
+log refuses fails alone, and what waited on it runs against the log as it is; concurrent
+commands through the API are each answered once their commit is durable, and each is in the
+log exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from uuid import UUID
+
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from hub.committer import Committer
+from hub.identity.acting import acting_as, connector_actor
+from tests.integration.api.conftest import Api
+
+
+def answer(api: Api, committer: Committer, referral_id: UUID, action: str):  # type: ignore[no-untyped-def]
+    """A recipient's answer, run as the API runs it: in a unit, then its commit handed over."""
+    hub = api.services.hub
+    recipient = UUID(api.ids["ca"])
+
+    def command() -> str:
+        with acting_as(connector_actor(recipient, "测试")):
+            return hub.answer_referral(referral_id, recipient, action)
+
+    async def run() -> str:
+        unit, status = await committer.run(command)
+        await committer.commit(unit)
+        return status
+
+    return run()
+
+
+def statuses(api: Api, referral_id: str) -> list[str]:
+    history = api.get("p", f"/referrals/{referral_id}/history").json()
+    return [e["details"]["status"] for e in history if "status" in e["details"]]
+
+
+#: commands on the loop (stores beside the log are files) or in a worker thread (PostgreSQL)
+WHERE = pytest.mark.parametrize("on_loop", [True, False], ids=["on-loop", "in-thread"])
+
+
+@WHERE
+def test_a_command_reading_a_stream_with_a_commit_pending_runs_after_it(
+    api: Api, on_loop: bool
+) -> None:
+    referral_id = api.referral()
+    committer = Committer(api.services.hub, on_loop=on_loop)
+
+    async def both() -> list[Any]:
+        # the first is handed to the writer before the second runs: the second loads the
+        # referral the first changes, waits for it, and runs again on what the log holds
+        return await asyncio.gather(
+            answer(api, committer, UUID(referral_id), "receive"),
+            answer(api, committer, UUID(referral_id), "accept"),
+        )
+
+    assert asyncio.run(both()) == ["received", "accepted"]
+    assert statuses(api, referral_id)[-2:] == ["received", "accepted"]
+    assert committer.pending == {}
+
+
+@WHERE
+def test_a_unit_the_log_refuses_fails_alone_and_what_waited_runs_on_the_log(
+    api: Api, on_loop: bool
+) -> None:
+    referral_id = UUID(api.referral())
+    hub = api.services.hub
+    recipient = UUID(api.ids["ca"])
+    committer = Committer(hub, on_loop=on_loop)
+    before = api.log_position()
+
+    async def race() -> list[Any]:
+        def stale() -> str:
+            with acting_as(connector_actor(recipient, "测试")):
+                return hub.answer_referral(referral_id, recipient, "receive")
+
+        unit, _ = await committer.run(stale)  # held back, not yet handed over
+        with acting_as(connector_actor(recipient, "测试")):  # meanwhile, outside any unit
+            hub.answer_referral(referral_id, recipient, "receive")
+        return await asyncio.gather(
+            committer.commit(unit),  # the same version: refused
+            answer(api, committer, referral_id, "accept"),  # waits for it, then runs
+            return_exceptions=True,
+        )
+
+    refused, accepted = asyncio.run(race())
+    assert isinstance(refused, IntegrityError)
+    assert accepted == "accepted"
+    assert statuses(api, str(referral_id))[-2:] == ["received", "accepted"]
+    assert api.log_position() == before + 2  # the direct receive and the accept, no more
+    assert committer.pending == {}
+
+
+@pytest.mark.parametrize("concurrency", [8])
+def test_concurrent_referrals_are_each_answered_once_recorded(api: Api, concurrency: int) -> None:
+    person = api.person()
+    before = api.log_position()
+    keys = [uuid.uuid4().hex for _ in range(40)]
+    body = {
+        "recipient_id": api.ids["ca"],
+        "person_id": person,
+        "reason": "生活困难，申请救助",
+        "services": ["temporary-aid"],
+        "on_behalf_of": "承办人",
+    }
+
+    def post(key: str) -> Any:
+        response = api.post("p", "/referrals", body, key=key)
+        assert response.status_code == 201, response.text
+        made = response.json()["id"]
+        assert api.get("p", f"/referrals/{made}").status_code == 200  # readable once answered
+        return made
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        made = list(pool.map(post, keys))
+    assert len(set(made)) == len(keys)
+    assert api.log_position() == before + 2 * len(keys)  # each referral and its key's answer
+    replay = api.post("p", "/referrals", body, key=keys[0])
+    assert replay.status_code == 201 and replay.json()["id"] == made[0]
+    assert replay.headers["idempotent-replayed"] == "true"
