@@ -16,7 +16,6 @@ overdue first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -32,7 +31,7 @@ from projections.deadlines import (
     standing,
     watch_cutoffs,
 )
-from projections.directory import agency_names, escalation_target
+from projections.directory import agency_names, escalation_targets
 from projections.fall_through import FallThrough, unreferred_needs
 from projections.rebuild import freshness, read_active
 from projections.referrals import Referrals, referral_dict
@@ -115,7 +114,7 @@ def referral_entries(
     names = agency_names(
         view, {r["requester_id"] for _, r in watched} | {r["recipient_id"] for _, r in watched}
     )
-    escalate = _escalation(view)
+    escalate = escalation_targets(view, {r["recipient_id"] for _, r in watched}).get
     return [
         (
             due,
@@ -129,18 +128,6 @@ def referral_entries(
         )
         for due, row in watched
     ]
-
-
-def _escalation(view: View) -> Callable[[str], dict[str, Any] | None]:
-    """Whom to escalate a bound agency's items to, looked up once per agency."""
-    targets: dict[str, dict[str, Any] | None] = {}
-
-    def escalate(agency_id: str) -> dict[str, Any] | None:
-        if agency_id not in targets:
-            targets[agency_id] = escalation_target(view, agency_id)
-        return targets[agency_id]
-
-    return escalate
 
 
 def _standing(due: Deadline, escalate_to: dict[str, Any] | None) -> dict[str, Any]:
@@ -197,7 +184,7 @@ def case_entries(
 ) -> list[tuple[Deadline, dict[str, Any]]]:
     """The watch list's items of case rows (:data:`CASE_COLUMNS`, each with its deadline)."""
     names = agency_names(view, {r["procuratorate_id"] for _, r in found})
-    escalate = _escalation(view)
+    escalate = escalation_targets(view, {r["procuratorate_id"] for _, r in found}).get
     entries = []
     for due, row in found:
         p = row["procuratorate_id"]
@@ -243,7 +230,7 @@ def need_entries(
         if include_green or due.level != "green":
             found.append((due, row))
     names = agency_names(view, {r["agency_id"] for _, r in found})
-    escalate = _escalation(view)
+    escalate = escalation_targets(view, {r["agency_id"] for _, r in found}).get
     entries = []
     for due, row in found:
         owner = row["agency_id"]

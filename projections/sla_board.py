@@ -48,16 +48,22 @@ def _marks(values: Sequence[Any]) -> str:
 
 
 def _where(
-    statuses: Sequence[str], column: str, party: str, region_code: str | None, agency_id: str | None
+    statuses: Sequence[str], region_code: str | None, agency_id: str | None
 ) -> tuple[str, list[Any]]:
-    """The filter of a kind of deadline (its statuses or stages, then its region or agency)."""
-    sql = f"{column} IN ({_marks(statuses)})"
+    """Referrals of these statuses whose recipient is in the region (and is the agency).
+
+    The recipient as ``IN`` the region's agencies: each agency's range of the index
+    ``(recipient_id, status, due_on)``, which also answers a count alone.
+    """
+    sql = f"r.status IN ({_marks(statuses)})"
     params: list[Any] = list(statuses)
     if region_code:
-        sql += " AND a.region_code LIKE ?"
+        sql += " AND r.recipient_id IN (SELECT id FROM {agencies} WHERE region_code LIKE ?)"
         params.append(f"{region_code}%")
+    else:
+        sql += " AND r.recipient_id IN (SELECT id FROM {agencies})"
     if agency_id:
-        sql += f" AND {party} = ?"
+        sql += " AND r.recipient_id = ?"
         params.append(str(agency_id))
     return sql, params
 
@@ -67,12 +73,11 @@ def _referral_counts(
 ) -> dict[str, int]:
     counts = {"amber": 0, "red": 0}
     for statuses, cut in ((ANSWER_STAGE, cuts["answer"]), (WORK_STAGE, cuts["completion"])):
-        where, params = _where(statuses, "r.status", "r.recipient_id", region_code, agency_id)
+        where, params = _where(statuses, region_code, agency_id)
         row = view.read(
             "SELECT COUNT(*) AS watched, "
             "COALESCE(SUM(CASE WHEN r.due_on <= ? THEN 1 ELSE 0 END), 0) AS red "
-            "FROM {referrals} r JOIN {agencies} a ON a.id = r.recipient_id "
-            f"WHERE {where} AND r.due_on <= ?",
+            f"FROM {{referrals}} r WHERE {where} AND r.due_on <= ?",
             [cut.red, *params, cut.watched],
         )[0]
         counts["red"] += int(row["red"])
@@ -89,20 +94,31 @@ def _referral_firsts(
     policy: SlaPolicy,
     n: int,
 ) -> list[tuple[Entry, str]]:
-    """The first ``n`` watched referrals of each stage: ((deadline, light item), id)."""
+    """The first ``n`` watched referrals of each status: ((deadline, light item), id).
+
+    All of Xinjiang (or no region) holds most agencies: the index ``(status, due_on)`` in
+    order, each row's recipient looked up, stops after ``n``. A smaller region: its agencies'
+    ranges of ``(recipient_id, status, due_on)``, sorted (few rows).
+    """
     found = []
     for statuses, cut in ((ANSWER_STAGE, cuts["answer"]), (WORK_STAGE, cuts["completion"])):
-        where, params = _where(statuses, "r.status", "r.recipient_id", region_code, agency_id)
-        rows = view.read(
-            "SELECT r.id, r.status, r.due_on "
-            "FROM {referrals} r JOIN {agencies} a ON a.id = r.recipient_id "
-            f"WHERE {where} AND r.due_on <= ? ORDER BY r.due_on, r.id LIMIT {n}",
-            [*params, cut.watched],
-        )
-        for row in rows:
-            due = deadline(row["status"], date.fromisoformat(row["due_on"]), today, policy)
-            if due is not None:  # an open status has one
-                found.append(((due, {"kind": "referral", **row}), row["id"]))
+        for status in statuses:
+            if len(region_code or "") <= 2 and not agency_id:
+                where = "r.status = ? AND a.region_code LIKE ?"
+                sql = "{referrals} r JOIN {agencies} a ON a.id = r.recipient_id"
+                params: list[Any] = [status, f"{region_code or ''}%"]
+            else:
+                where, params = _where([status], region_code, agency_id)
+                sql = "{referrals} r"
+            rows = view.read(
+                f"SELECT r.id, r.status, r.due_on FROM {sql} WHERE {where} AND r.due_on <= ? "
+                f"ORDER BY r.due_on, r.id LIMIT {n}",
+                [*params, cut.watched],
+            )
+            for row in rows:
+                due = deadline(row["status"], date.fromisoformat(row["due_on"]), today, policy)
+                if due is not None:  # an open status has one
+                    found.append(((due, {"kind": "referral", **row}), row["id"]))
     return found
 
 
