@@ -23,7 +23,7 @@ Goals (issue 15): the dashboard for all of Xinjiang over a year under 200 ms; ev
 server time p99 under 150 ms.
 
 Usage: ``python bench/console.py [--referrals 100000] [--cases 20000] [--runs 40]
-[--views-url postgresql://…]`` (default: an SQLite file in a temporary data dir).
+[--views-url postgresql://…] [--only sla]`` (default: an SQLite file in a temporary data dir).
 """
 
 from __future__ import annotations
@@ -106,6 +106,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--views-url", default=None)
+    parser.add_argument("--only", default="", help="only the rows whose name holds this")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-console-"))
@@ -173,6 +174,8 @@ def main() -> None:
                 ),
             ]
             for name, call, base_name, base in pairs:
+                if args.only not in name:
+                    continue
                 # side by side: the baseline and the measured one alternate run by run
                 measured, baseline = [], []
                 for _ in range(2):
