@@ -94,25 +94,29 @@ def _referral_firsts(
     policy: SlaPolicy,
     n: int,
 ) -> list[tuple[Entry, str]]:
-    """The first ``n`` watched referrals of each status: ((deadline, light item), id).
+    """The first ``n`` watched referrals of each stage: ((deadline, light item), id).
 
     All of Xinjiang (or no region) holds most agencies: the index ``(status, due_on)`` in
-    order, each row's recipient looked up, stops after ``n``. A smaller region: its agencies'
-    ranges of ``(recipient_id, status, due_on)``, sorted (few rows).
+    order, one status at a time, each row's recipient looked up, stops after ``n``. A smaller
+    region: its agencies' ranges of ``(recipient_id, status, due_on)``, sorted (few rows).
     """
     found = []
     for statuses, cut in ((ANSWER_STAGE, cuts["answer"]), (WORK_STAGE, cuts["completion"])):
-        for status in statuses:
-            if len(region_code or "") <= 2 and not agency_id:
-                where = "r.status = ? AND a.region_code LIKE ?"
-                sql = "{referrals} r JOIN {agencies} a ON a.id = r.recipient_id"
-                params: list[Any] = [status, f"{region_code or ''}%"]
-            else:
-                where, params = _where([status], region_code, agency_id)
-                sql = "{referrals} r"
+        if len(region_code or "") <= 2 and not agency_id:
+            queries = [
+                (
+                    "{referrals} r JOIN {agencies} a ON a.id = r.recipient_id",
+                    "r.status = ? AND a.region_code LIKE ?",
+                    [status, f"{region_code or ''}%"],
+                )
+                for status in statuses
+            ]
+        else:
+            queries = [("{referrals} r", *_where(statuses, region_code, agency_id))]
+        for table, where, params in queries:
             rows = view.read(
-                f"SELECT r.id, r.status, r.due_on FROM {sql} WHERE {where} AND r.due_on <= ? "
-                f"ORDER BY r.due_on, r.id LIMIT {n}",
+                f"SELECT r.id, r.status, r.due_on FROM {table} WHERE {where} "
+                f"AND r.due_on <= ? ORDER BY r.due_on, r.id LIMIT {n}",
                 [*params, cut.watched],
             )
             for row in rows:
