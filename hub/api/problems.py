@@ -98,6 +98,20 @@ def from_domain(error: errors.DomainError) -> Problem:
     return Problem(status, error.rule, error.title, error.message)
 
 
+def log_unexpected(error: BaseException, scope: Scope) -> None:
+    """Logs an unexpected error for operators: its type and where it was raised, not its
+    message (it may quote the data); the route template, not the path (paths hold the ids
+    of persons and cases)."""
+    route = getattr(scope.get("route"), "path", "unmatched")
+    log.error(
+        "unexpected %s answering %s %s\n%s",
+        type(error).__name__,
+        scope.get("method"),
+        route,
+        "".join(traceback.format_tb(error.__traceback__)),
+    )
+
+
 class UnexpectedErrors:
     """ASGI middleware: an error nothing else handled becomes a 500 problem, and is logged."""
 
@@ -119,16 +133,7 @@ class UnexpectedErrors:
         try:
             await self.app(scope, receive, tracked)
         except Exception as error:
-            # The type and where it was raised, not the message: it may quote the data.
-            # The route template, not the path: paths hold the ids of persons and cases.
-            route = getattr(scope.get("route"), "path", "unmatched")
-            log.error(
-                "unexpected %s answering %s %s\n%s",
-                type(error).__name__,
-                scope.get("method"),
-                route,
-                "".join(traceback.format_tb(error.__traceback__)),
-            )
+            log_unexpected(error, scope)
             if started:
                 raise
             problem = Problem(

@@ -155,7 +155,10 @@ class PersonCommands(HubBase):
         return chosen
 
     def is_erased(self, person_id: UUID) -> bool:
-        return self.load(Person, person_id).erased
+        """Erased, or unreadable as if erased: her ID number, sealed in her registration, reads
+        empty only when her data key was destroyed or is missing from the key store."""
+        person = self.load(Person, person_id)
+        return person.erased or person.id_number is None
 
     def get_person(self, person_id: UUID) -> dict[str, Any]:
         """All of a person: what auditors read (agencies read :meth:`person_for`)."""

@@ -1,4 +1,5 @@
-"""The console's application: pages, static files, security headers, error pages.
+"""The console's application: pages, static files, security headers, error pages
+(:mod:`hub.console.errors`).
 
 :func:`mount` is what the API's ``create_app`` calls: it mounts the console under
 :data:`~hub.console.security.PREFIX` and sends ``/`` there. :data:`PAGES` lists the page
@@ -10,16 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException
 
-from domain.errors import NotFound
-from hub.api.problems import Problem
 from hub.bootstrap import Services
-from hub.console import labels, nav
+from hub.console import errors, labels, nav
 from hub.console.pages import (
     audit,
     cases,
@@ -31,7 +28,6 @@ from hub.console.pages import (
 )
 from hub.console.render import Pages
 from hub.console.security import PREFIX, SecurityHeaders, csrf_key
-from hub.console.session import CsrfRefused, SignInRequired, sign_in_url
 
 STATIC = Path(__file__).parent / "static"
 
@@ -56,46 +52,11 @@ def create_console(services: Services) -> FastAPI:
     console.state.pages = pages
     console.state.csrf_key = csrf_key(services.settings.secret("cipher_key"))
     console.state.https = services.settings.console_https
+    errors.install(console)  # its middleware inside the security headers
     console.add_middleware(SecurityHeaders)
     console.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in PAGES:
         console.include_router(module.router)
-
-    def error_page(request: Request, kind: str, status: int, detail: str = "") -> Response:
-        return pages.render(request, "error.html", status, kind=kind, detail=detail)
-
-    @console.exception_handler(SignInRequired)
-    async def _sign_in(request: Request, exc: SignInRequired) -> Response:
-        return RedirectResponse(sign_in_url(exc.next_path), status_code=303)
-
-    @console.exception_handler(CsrfRefused)
-    async def _csrf(request: Request, exc: CsrfRefused) -> Response:
-        return error_page(request, "csrf", 403)
-
-    @console.exception_handler(Problem)
-    async def _problem(request: Request, exc: Problem) -> Response:
-        if exc.status == 404:
-            return error_page(request, "not_found", 404)
-        if exc.status == 403:
-            return error_page(request, "forbidden", 403)
-        return error_page(request, "other", exc.status, exc.rule)
-
-    @console.exception_handler(NotFound)
-    async def _not_found(request: Request, exc: NotFound) -> Response:
-        return error_page(request, "not_found", 404)
-
-    @console.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        # a malformed id in a path reads as an unknown one; a malformed form as what it is
-        if any(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
-            return error_page(request, "not_found", 404)
-        return error_page(request, "other", 422, "validation")
-
-    @console.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> Response:
-        kind = {404: "not_found", 403: "forbidden"}.get(exc.status_code, "other")
-        return error_page(request, kind, exc.status_code)
-
     return console
 
 

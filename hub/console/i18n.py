@@ -78,6 +78,14 @@ register(
             "Go back, reload the page and try again.",
         ),
         "error.other.title": ("无法完成", "Could not be done"),
+        "error.unexpected.title": ("系统错误", "System error"),
+        "error.unexpected.body": (
+            "系统出现意外错误，本次操作可能未完成。请稍后重试；如仍出错，请将下面的请求编号告知系统管理员。",
+            "The hub met an unexpected error; what you did may not have been done. Try again "
+            "later; if it fails again, give the request id below to the hub's administrator.",
+        ),
+        "error.status": ("状态码", "Status"),
+        "error.request_id": ("请求编号", "Request id"),
         "error.back": ("返回工作台", "Back to the console"),
         "fresh.label": ("数据更新至日志第 {position} 条", "Views up to log entry {position}"),
         "fresh.behind": ("落后 {behind} 条，正在追赶", "{behind} behind, catching up"),
@@ -162,6 +170,14 @@ RULES: dict[str, tuple[str, str]] = {
         "The view is still being built; reload the page in a moment.",
     ),
     "validation": ("填写的内容不完整或格式不对。", "Some fields are missing or malformed."),
+    "version-conflict": (
+        "该记录刚被他人修改，请刷新页面后重试。",
+        "The record changed meanwhile; reload the page and try again.",
+    ),
+    "log-unavailable": (
+        "系统暂时无法保存，请稍后重试。",
+        "The hub cannot record anything just now; try again in a moment.",
+    ),
 }
 
 

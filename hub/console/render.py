@@ -103,7 +103,11 @@ class Pages:
             "sla": lambda level: sla_badge(level, lang),
             "rule_text": lambda rule: i18n.rule_text(rule, lang),
             "principal": principal,
-            "nav": nav.for_principal(self.nav_items, principal) if principal else [],
+            "nav": (
+                nav.for_principal(self.nav_items, principal, request.app.state.services)
+                if principal
+                else []
+            ),
             "unread": self.unread(request, principal) if self.unread else None,
             "csrf": csrf_token(key, bound) if bound else "",
             "prefix": PREFIX,

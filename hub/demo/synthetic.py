@@ -11,20 +11,31 @@ cases are still in procedure (a few past their decision deadline), most granted 
 
 People are obviously synthetic: named 演示人员00001 …, with ID numbers of the county, born
 1960–2005, sequence numbers from 900, and a valid GB 11643 check digit.
+
+A referral's events carry the instants a hub running through that year would have stamped
+them with, as the real commands are stamped when they run: the request in office hours of its
+business date, the first answer hours later (most within a working day or two, some after the
+five working days agencies commonly promise), acceptance and start a day or so after that,
+completion or failure days to weeks after the request, never after the history is loaded. The
+dashboard times answers by those stamps (:mod:`projections.dashboard`), so the demo's hours to
+first answer and days to completion show varied, plausible figures, not the milliseconds the
+loading took. The stamps are drawn from a generator of their own, so the history's shape (who
+was referred where, with what outcome) is the same as without them.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from uuid import UUID
 
 from domain.acting import Actor
 from domain.regions import PREFECTURES, XINJIANG
 from domain.values import id_check_digit
-from hub.idempotency import unit_of_work
+from hub.idempotency import current_unit, unit_of_work
 from hub.identity.acting import acting_as
 
 BACKDATE = "演示数据（按纸质台账补录）"
@@ -58,6 +69,13 @@ OUTCOMES = (
     "re-referred",
 )
 TITLES = {"case_officer": "承办人", "department_head": "负责人"}
+CHINA = timezone(timedelta(hours=8))
+#: hours after the step before, as the median and spread of a log-normal draw, and a cap:
+#: the first answer (receive or reject), then accept and start; completion and failure come
+#: days to weeks after the request itself
+HOURS_TO_ANSWER = (14.0, 0.9, 240.0)
+HOURS_TO_NEXT = (20.0, 0.7, 120.0)
+HOURS_TO_FINISH = (12 * 24.0, 0.6, 90 * 24.0)
 
 
 def id_number(county: str, born: date, sequence: int) -> str:
@@ -82,12 +100,44 @@ class Synthetic:
     today: date
     seed: int = 2260
     rng: random.Random = field(init=False)
+    clock: random.Random = field(init=False)  # the stamps' own draws (see the module's doc)
+    now: datetime = field(init=False)
     officials: dict[tuple[UUID, str], Actor] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     services: dict[UUID, list[str]] = field(default_factory=dict)  # what each agency offers
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
+        self.clock = random.Random(self.seed + 1)
+        self.now = datetime.now(UTC)
+
+    def later(self, after: datetime, median_spread_cap: tuple[float, float, float]) -> datetime:
+        """An instant after ``after``: a log-normal number of hours, capped; never in the
+        future (a recent request's steps crowd towards now)."""
+        median, spread, cap = median_spread_cap
+        hours = min(cap, self.clock.lognormvariate(math.log(median), spread))
+        return max(after + timedelta(seconds=1), min(self.now, after + timedelta(hours=hours)))
+
+    def office_hours(self, day: date) -> datetime:
+        """An instant in office hours (09:00–17:30, China time) of ``day``, not after now."""
+        minute = self.clock.randrange(9 * 60, 17 * 60 + 30)
+        at = datetime.combine(day, time(minute // 60, minute % 60), CHINA).astimezone(UTC)
+        return min(self.now, at)
+
+    def stamped(self, aggregate_id: UUID, since: int, at: datetime) -> None:
+        """Stamps the events of ``aggregate_id`` held in the batch's unit from ``since`` on
+        with ``at``, the instant the step would have been recorded (see the module's doc)."""
+        unit = current_unit()
+        assert unit is not None, "the synthetic history is recorded in units of work"
+        for event in unit.events[since:]:
+            if event.originator_id == aggregate_id:
+                object.__setattr__(event, "timestamp", at)
+
+    def held(self) -> int:
+        """How many events the batch's unit holds so far."""
+        unit = current_unit()
+        assert unit is not None, "the synthetic history is recorded in units of work"
+        return len(unit.events)
 
     def count(self, what: str) -> None:
         self.counts[what] = self.counts.get(what, 0) + 1
@@ -259,6 +309,7 @@ class Synthetic:
         partner = county.partners[kind]
         services = self.services[partner][:1]
         on = self.day()
+        since = self.held()
         with acting_as(self.official(county.procuratorate, "case_officer")):
             referral = hub.refer(
                 requester_id=county.procuratorate,
@@ -269,10 +320,12 @@ class Synthetic:
                 on=on,
                 backdate_reason=BACKDATE,
             )
+        requested = self.office_hours(on)
+        self.stamped(referral, since, requested)
         self.count("referrals")
         outcome = self.rng.choices(OUTCOMES, WEIGHTS)[0]
         with acting_as(self.official(partner, "caseworker")):
-            self.answer(referral, partner, outcome, kind)
+            self.answer(referral, partner, outcome, kind, requested)
         if outcome == "re-referred":
             other_kind = self.rng.choice([k for k, _, _ in PARTNERS if k != kind])
             other = county.partners[other_kind]
@@ -286,24 +339,40 @@ class Synthetic:
                 )  # today: a re-referral takes no earlier business date
             self.count("re-referred")
 
-    def answer(self, referral: UUID, partner: UUID, outcome: str, kind: str) -> None:
-        hub = self.hub
+    def answer(
+        self, referral: UUID, partner: UUID, outcome: str, kind: str, requested: datetime
+    ) -> None:
+        """The recipient's answers up to ``outcome``, each stamped hours or days after the
+        one before (the request was stamped ``requested``)."""
+        at = requested
+
+        def step(
+            action: str, after: tuple[float, float, float], *, from_request: bool = False, **kw: Any
+        ) -> None:
+            nonlocal at
+            since = self.held()
+            self.hub.answer_referral(referral, partner, action, **kw)
+            at = max(
+                at + timedelta(seconds=1), self.later(requested if from_request else at, after)
+            )
+            self.stamped(referral, since, at)
+
         if outcome == "requested":
             return
         if outcome in ("rejected", "re-referred"):
-            hub.answer_referral(referral, partner, "reject", reason="不属于本单位救助范围")
+            step("reject", HOURS_TO_ANSWER, reason="不属于本单位救助范围")
             return
-        hub.answer_referral(referral, partner, "receive")
+        step("receive", HOURS_TO_ANSWER)
         if outcome == "received":
             return
-        hub.answer_referral(referral, partner, "accept")
+        step("accept", HOURS_TO_NEXT)
         if outcome == "accepted":
             return
-        hub.answer_referral(referral, partner, "start")
+        step("start", HOURS_TO_NEXT)
         if outcome == "in-progress":
             return
         if outcome == "failed":
-            hub.answer_referral(referral, partner, "fail", reason="当事人已迁出本地")
+            step("fail", HOURS_TO_FINISH, from_request=True, reason="当事人已迁出本地")
             return
         provision, fen = GIVES[kind]
         amount = None if fen is None else 100 * (self.rng.randrange(*fen) // 100)
@@ -313,12 +382,8 @@ class Synthetic:
             "provider": "演示单位",
             "description": "帮扶",
         }
-        hub.answer_referral(
-            referral,
-            partner,
-            "complete",
-            outcome={"successful": True, "provisions": [given]},
-        )
+        done = {"successful": True, "provisions": [given]}
+        step("complete", HOURS_TO_FINISH, from_request=True, outcome=done)
 
 
 def load_synthetic(hub: Any, people: int, *, seed: int = 2260) -> dict[str, int]:

@@ -9,12 +9,16 @@ Built on the library's :class:`~eventsourcing.persistence.Mapper` and its AES-GC
   referral stands in clear in the log, the replica or a copy of either.
 
 Once a person is erased, their sealed fields read back as empty (``None``, or ``{}`` for
-``details``) and the rest of the history reads as before. Stored states carry the 32-byte
+``details``) and the rest of the history reads as before. A key missing from the key store
+(a key store restored from a backup older than the key, or that lost it) reads the same way:
+without the key her fields are as unreadable as an erased person's, and the hub answers as
+for one (``docs/operations.md``); operators are warned (once), never told whose. Stored states carry the 32-byte
 hash-chain link in front (see :mod:`hub.vault.chain`); it is stripped here on the way in.
 """
 
 from __future__ import annotations
 
+import logging
 from base64 import b64decode, b64encode
 from collections.abc import Iterable
 from typing import Any
@@ -36,6 +40,8 @@ SEALED_FIELDS = frozenset(
 #: the stored field naming the data key a Person's event was sealed under, when made ahead
 KEY_FIELD = "_key"
 
+log = logging.getLogger(__name__)
+
 
 def aes_cipher(key: bytes) -> AESCipher:
     return AESCipher(Environment(env={AESCipher.CIPHER_KEY: b64encode(key).decode()}))
@@ -51,6 +57,7 @@ class HubMapper(Mapper[UUID]):
         super().__init__(transcoder=transcoder, cipher=self.hub_cipher)
         self.keys = keys
         self._person_ciphers: dict[bytes, AESCipher] = {}
+        self._missing_warned = False
 
     def _person_cipher(
         self, person_id: UUID | str, *, create: bool
@@ -108,15 +115,29 @@ class HubMapper(Mapper[UUID]):
             sealed = b64decode(state.pop("_sealed"))
             fields = state.pop("_sealed_fields")
             key_id = state.pop(KEY_FIELD, None)
-            if key_id is None:  # sealed under a key made for the person alone
-                cipher = self._person_cipher(stored_event.originator_id, create=False)[1]
-            else:
-                cipher = self._cipher(self.keys.key_by_id(key_id))
+            try:
+                if key_id is None:  # sealed under a key made for the person alone
+                    cipher = self._person_cipher(stored_event.originator_id, create=False)[1]
+                else:
+                    cipher = self._cipher(self.keys.key_by_id(key_id))
+            except PersonErased:  # no such key in the store: unreadable, as if erased
+                self._warn_missing_key()
+                cipher = None
             if cipher is None:
                 state.update({f: erased_value(f) for f in fields})
             else:
                 state.update(self.transcoder.decode(cipher.decrypt(sealed)))
         return event
+
+    def _warn_missing_key(self) -> None:
+        """Tells operators, once per mapper (one per hub), that a person's data key is missing from the
+        key store; not whose (the person's id and the key's are left out of the log)."""
+        if not self._missing_warned:
+            self._missing_warned = True
+            log.warning(
+                "a person's data key is missing from the key store: her personal fields read "
+                "as erased (a key store older than the log? see docs/operations.md, Backup)"
+            )
 
     def key_ids(self, stored_events: Iterable[StoredEvent]) -> set[str]:
         """The ids of the data keys made ahead that ``stored_events`` were sealed under."""

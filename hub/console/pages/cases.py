@@ -22,19 +22,34 @@ from fastapi.responses import Response
 
 from domain.case import Stage
 from domain.errors import DomainError
+from domain.values import AgencyKind
 from hub.access.principal import Principal
 from hub.api.deps import aid_part, may_read, reading_agency
 from hub.api.problems import Problem
 from hub.api.routes.persons import read_person
 from hub.audit.words import EVENTS, say
+from hub.bootstrap import Services
 from hub.commands.audit import BUSINESS_DATE_FIELDS
 from hub.console import i18n
-from hub.console.nav import NavItem, anyone
+from hub.console.nav import NavItem
 from hub.console.session import SIGNED_FORM, Official, lang_of, services_of
 from projections.deadlines import case_deadline
 
 router = APIRouter(prefix="/cases")
-NAV = [NavItem("nav.cases", "/cases", order=20, visible=anyone)]
+
+
+def lists_cases(principal: Principal, services: Services) -> bool:
+    """Who the case list is for (its nav entry and its page): a procuratorate's officials,
+    who list their own cases, and auditors and administrators, who list every one. Another
+    agency handles no case, so has none to list (``GET /cases`` answers it an empty list);
+    it opens a case it is party to from its referral, and looks a person up in the work queue."""
+    agency = reading_agency(principal)
+    if agency is None:
+        return True
+    return bool(services.hub.get_agency(agency)["kind"] == AgencyKind.PROCURATORATE)
+
+
+NAV = [NavItem("nav.cases", "/cases", order=20, visible=lists_cases)]
 
 #: the procedure's steps, in order, and the events that belong to each
 STEPS: dict[str, tuple[str, ...]] = {
@@ -192,7 +207,10 @@ def case_list(
 ) -> Response:
     """The cases in the order received, by stage, officer and decision deadline, with the
     deadline's badge (a date that is not one reads as no filter)."""
-    hub = services_of(request).hub
+    services = services_of(request)
+    if not lists_cases(principal, services):
+        raise Problem(403, "forbidden", "Forbidden", "only procuratorates list aid cases")
+    hub = services.hub
     stage = _choice(stage, [s.value for s in Stage])
     try:
         due = date.fromisoformat(due_before) if due_before else None

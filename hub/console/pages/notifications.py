@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from hub.access.principal import Principal
 from hub.api.problems import Problem
+from hub.bootstrap import Services
 from hub.console import i18n
 from hub.console.nav import NavItem
 from hub.console.security import PREFIX
@@ -26,7 +27,8 @@ from hub.notify.messages import TRIGGER_LABELS, link, render
 router = APIRouter(prefix="/notifications")
 
 
-def officials(principal: Principal) -> bool:
+def officials(principal: Principal, _: Services | None = None) -> bool:
+    """Notifications are a signed-in official's own (not a break-glass token's)."""
     return principal.user_id is not None
 
 
@@ -53,14 +55,14 @@ i18n.register(
 
 
 def own_user(principal: Principal) -> str:
-    if principal.user_id is None:
+    if not officials(principal):
         raise Problem(403, "forbidden", "Forbidden", "only an official signed in has notifications")
     return str(principal.user_id)
 
 
 def unread_of(request: Request, principal: Principal | None) -> int | None:
     """The bell's count for the page header (None: no bell for this caller)."""
-    if principal is None or principal.user_id is None:
+    if principal is None or not officials(principal):
         return None
     return services_of(request).notify.unread_count(str(principal.user_id))
 

@@ -68,8 +68,9 @@ def test_the_list_is_the_apis_with_stage_and_officer_filters(
     deadline = next(c["decision_due_on"] for c in due if c["id"] == waiting)
     by_deadline = b.get("/console/cases", params={"due_before": deadline}).text
     assert waiting in by_deadline and granted["case"] not in by_deadline  # decided: none
-    # an agency lists only its own: civil affairs has no case of its own
-    assert granted["case"] not in browser("ca").get("/console/cases").text
+    # an agency lists only its own: civil affairs handles no case, and has no list
+    refused = browser("ca").get("/console/cases")
+    assert refused.status_code == 403 and granted["case"] not in refused.text
     english = browser("p", "case_officer").get("/console/cases?lang=en").text
     assert "Aid cases" in english and "Granted" in english and "Find a person" in english
     assert not KEY_LEFT.search(english), KEY_LEFT.search(english)

@@ -110,9 +110,11 @@ MATRIX: list[Row] = [
         },
     ),
     Row("GET", "/static", same(200), lambda w, a: "/console/static/console.css"),
-    # the Cases pages: every official lists its own agency's cases (none for civil affairs);
-    # the case file and the lookup for its parties (the referral makes ``ca`` one)
-    Row("GET", "/cases", signed(200), lambda w, a: "/console/cases"),
+    # the Cases pages: the list for procuratorates (their own cases; tested in
+    # test_case_pages.py), auditors and administrators: another agency handles no case and is
+    # told "not allowed", as its nav does not offer it (test_console_nav.py); the case file and
+    # the lookup for its parties (the referral makes ``ca`` one)
+    Row("GET", "/cases", signed(403, auditor=200, admin=200), lambda w, a: "/console/cases"),
     Row(
         "GET",
         "/cases/{case_id}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,28 @@ def test_every_dashboard_figure_has_something_to_show(demo: Services) -> None:
     assert kuytun["referrals"]["total"] > 0
     sla = watch_list(demo.views, today=today, policy=demo.sla_policy())
     assert sla["counts"]["red"] > 0
+
+
+def test_answers_and_completions_take_plausible_varied_times(demo: Services) -> None:
+    """Answers are stamped hours after the request and completions days after it, as a hub
+    running through the year would have stamped them: the dashboard's times are not 0.0."""
+    hub = demo.hub
+    today = hub.today()
+    year = (today.replace(year=today.year - 1), today)
+    timing = dashboard(demo.views, "65", *year, today=today)["timing"]
+    answer, completion = timing["hours_to_first_answer"], timing["days_to_completion"]
+    assert answer["count"] > PEOPLE // 2 and completion["count"] > PEOPLE // 5
+    assert 2 <= answer["median"] <= 72 and answer["median"] < answer["p90"] <= 240
+    assert 3 <= completion["median"] <= 45 and completion["median"] < completion["p90"] <= 90
+    # Each referral's events stay in order, none after now; completions spread over the year.
+    completed_on = set()
+    for event in hub.scan(Referral.Requested):
+        stamps = [e.timestamp for e in hub.events.get(event.originator_id)]
+        assert stamps == sorted(stamps) and stamps[-1] <= datetime.now(UTC)
+        referral = hub.get_referral(event.originator_id)
+        if referral["status"] == "completed":
+            completed_on.add(stamps[-1].date())
+    assert len(completed_on) > 30
 
 
 def test_the_demo_agencies_get_synthetic_work_too(demo: Services) -> None:
