@@ -6,8 +6,9 @@ the row is written: an agency's region never changes), so that a dashboard for a
 Xinjiang over a year is a handful of grouped scans, not a loop over rows in Python.
 Durations are stored as whole tenths (of an hour to the first answer, of a day to
 completion) so that their percentiles come from a grouped count (:mod:`projections.
-dashboard_query`). Like every view it is rebuilt from the log (``hub projections rebuild
-dashboard``) and runs on SQLite and PostgreSQL.
+dashboard_query`). The same handlers keep, in the same transaction, the monthly rollups and
+the people helped of :mod:`projections.dashboard_rollups`. Like every view it is rebuilt
+from the log (``hub projections rebuild dashboard``) and runs on SQLite and PostgreSQL.
 
 Whose region a fact counts in: a case, its grant and its payments in the region of its
 procuratorate; a referral in the regions of both its parties; what a referral gave (and the
@@ -23,6 +24,13 @@ from typing import Any, ClassVar
 from domain.case import AidCase
 from domain.referral import Referral
 from domain.values import COUNTED_ELSEWHERE
+from projections.dashboard_rollups import (
+    ROLLUP_TABLES,
+    add_amount,
+    add_helped,
+    count_referral,
+    count_tenths,
+)
 from projections.directory import DIRECTORY_TABLES, DirectoryHandlers
 from projections.region_stats import STAGES, CaseMove, china_date
 from projections.store import Tx
@@ -34,7 +42,7 @@ ANSWERS = ("received", "accepted", "rejected")
 
 class Dashboard(DirectoryHandlers):
     name = "dashboard"
-    code_version = 2
+    code_version = 3  # 2: the referrals' monthly rollup; 3: rollups of amounts, timings, helped
     tables: ClassVar[dict[str, list[str]]] = {
         **DIRECTORY_TABLES,
         "cases": [
@@ -53,8 +61,7 @@ class Dashboard(DirectoryHandlers):
             "CREATE TABLE IF NOT EXISTS {paid} (case_id TEXT NOT NULL, version BIGINT NOT NULL, "
             "person_id TEXT NOT NULL, region_code TEXT NOT NULL, amount_fen BIGINT NOT NULL, "
             "paid_on TEXT NOT NULL, PRIMARY KEY (case_id, version))",
-            "CREATE INDEX IF NOT EXISTS {p}_paid_on ON {paid} "
-            "(paid_on, region_code, person_id, amount_fen)",
+            "CREATE INDEX IF NOT EXISTS {p}_paid_on ON {paid} (paid_on, region_code, amount_fen)",
         ],
         "referrals": [
             "CREATE TABLE IF NOT EXISTS {referrals} (id TEXT PRIMARY KEY, "
@@ -69,26 +76,8 @@ class Dashboard(DirectoryHandlers):
             "successful, re_referral, answer_tenths, completion_tenths)",
             "CREATE INDEX IF NOT EXISTS {p}_referrals_open ON {referrals} "
             "(status, recipient_region, due_on)",
-            "CREATE INDEX IF NOT EXISTS {p}_referrals_done ON {referrals} "
-            "(completed_on, successful, recipient_region, person_id)",
             "CREATE INDEX IF NOT EXISTS {p}_referrals_among ON {referrals} "
             "(requester_id, requested_on)",
-        ],
-        # the rollup, kept in the same transaction as the rows: per month of ``requested_on``,
-        # the referrals' count per cell of the dashboard's grouping (a status change moves
-        # one count from one cell to another). The percentiles stay a scan of the rows: a
-        # per-month histogram of exact tenths has more rows than the referrals it counts
-        "ref_months": [
-            "CREATE TABLE IF NOT EXISTS {ref_months} (id TEXT PRIMARY KEY, month TEXT NOT NULL, "
-            "requester_region TEXT NOT NULL, recipient_region TEXT NOT NULL, "
-            "recipient_kind TEXT NOT NULL, status TEXT NOT NULL, direction TEXT NOT NULL, "
-            "successful INTEGER, re_referral INTEGER NOT NULL, n BIGINT NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS {p}_ref_months_on ON {ref_months} (month)",
-            # a county's or prefecture's dashboard: either party's region first
-            "CREATE INDEX IF NOT EXISTS {p}_ref_months_rq ON {ref_months} "
-            "(requester_region, month)",
-            "CREATE INDEX IF NOT EXISTS {p}_ref_months_rc ON {ref_months} "
-            "(recipient_region, month)",
         ],
         "given": [
             "CREATE TABLE IF NOT EXISTS {given} (referral_id TEXT NOT NULL, n BIGINT NOT NULL, "
@@ -98,6 +87,7 @@ class Dashboard(DirectoryHandlers):
             "CREATE INDEX IF NOT EXISTS {p}_given_on ON {given} "
             "(completed_on, recipient_region, recipient_kind, kind, amount_fen)",
         ],
+        **ROLLUP_TABLES,
     }
 
     @handles(AidCase.LeadReceived)
@@ -127,17 +117,18 @@ class Dashboard(DirectoryHandlers):
         elif isinstance(e, AidCase.ReliefDisbursed | AidCase.AdvancePaid):
             if isinstance(e, AidCase.ReliefDisbursed):
                 case["stage"] = "disbursed"
-            tx.append(
-                "paid",
-                {
-                    "case_id": case["id"],
-                    "version": e.originator_version,
-                    "person_id": case["person_id"],
-                    "region_code": case["region_code"],
-                    "amount_fen": e.amount_fen,
-                    "paid_on": e.paid_on.isoformat(),
-                },
-            )
+            paid = {
+                "case_id": case["id"],
+                "version": e.originator_version,
+                "person_id": case["person_id"],
+                "region_code": case["region_code"],
+                "amount_fen": e.amount_fen,
+                "paid_on": e.paid_on.isoformat(),
+            }
+            tx.append("paid", paid)
+            add_amount(tx, "paid_months", paid["paid_on"], paid["amount_fen"], case["region_code"])
+            key = f"paid|{case['id']}|{e.originator_version}"
+            add_helped(tx, key, case["person_id"], case["region_code"], paid["paid_on"])
         else:
             case["stage"] = STAGES[type(e)]
         tx.put("cases", case)
@@ -170,48 +161,39 @@ class Dashboard(DirectoryHandlers):
                 "successful": None,
             },
         )
-        _count(tx, tx.existing("referrals", str(e.originator_id)), 1)
+        count_referral(tx, tx.existing("referrals", str(e.originator_id)), 1)
 
     @handles(Referral.StatusChanged)
     def referral_status_changed(self, tx: Tx, e: Referral.StatusChanged) -> None:
         referral = tx.existing("referrals", str(e.originator_id))
-        _count(tx, referral, -1)
+        count_referral(tx, referral, -1)
         referral["status"] = e.status
         hours = (e.timestamp - datetime.fromisoformat(referral["requested_at"])).total_seconds()
         hours /= 3600
         if e.status in ANSWERS and referral["answer_tenths"] is None:
             referral["answer_tenths"] = round(hours * 10)
+            count_tenths(tx, referral, "answer", 1)
         if e.status in FINAL and referral["successful"] is None:
             successful = bool(e.status == "completed" and e.outcome and e.outcome["successful"])
             referral["successful"] = 1 if successful else 0
         if e.status == "completed":
             on = china_date(e.timestamp)
+            if referral["completion_tenths"] is not None:  # completed again: moves
+                count_tenths(tx, referral, "completion", -1)
             referral.update(completion_tenths=round(hours / 24 * 10), completed_on=on)
+            count_tenths(tx, referral, "completion", 1)
+            if referral["successful"] == 1:  # set by the first final status, as rows count it
+                key = f"referral|{referral['id']}"
+                add_helped(tx, key, referral["person_id"], referral["recipient_region"], on)
             if e.outcome and e.outcome["successful"]:
                 for n, p in enumerate(e.outcome["provisions"]):
                     if p["amount_fen"] and p["kind"] not in COUNTED_ELSEWHERE:
-                        tx.append("given", _given(referral, n, p, on))
-        _count(tx, referral, 1)
+                        given = _given(referral, n, p, on)
+                        tx.append("given", given)
+                        cell = (given["recipient_region"], given["recipient_kind"], given["kind"])
+                        add_amount(tx, "given_months", on, given["amount_fen"], *cell)
+        count_referral(tx, referral, 1)
         tx.put("referrals", referral)
-
-
-REF_CELL = (
-    "requester_region",
-    "recipient_region",
-    "recipient_kind",
-    "status",
-    "direction",
-    "successful",
-    "re_referral",
-)
-
-
-def _count(tx: Tx, referral: dict[str, Any], by: int) -> None:
-    """Moves the referral's count in its month's cell (a status change: out of one, into one)."""
-    key = {"month": referral["requested_on"][:7], **{c: referral[c] for c in REF_CELL}}
-    rid = "|".join("" if v is None else str(v) for v in key.values())
-    row = tx.row("ref_months", rid) or {"id": rid, **key, "n": 0}
-    tx.put("ref_months", {**row, "n": row["n"] + by})
 
 
 def _given(referral: dict[str, Any], n: int, provision: dict[str, Any], on: str) -> dict[str, Any]:

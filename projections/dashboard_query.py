@@ -21,9 +21,11 @@
 - ``subregions``: the same figures per direct sub-region (an agency registered at the
   region's own level counts under the region's own code), for drill-down.
 
-Every figure is a grouped SQL scan; Python only folds the grouped rows. The referrals' counts
-read whole months from the view's monthly rollup (``ref_months``) and only the partial months
-at the period's ends from the rows.
+Every figure is a grouped SQL scan; Python only folds the grouped rows. The referrals'
+counts, the amounts paid and given and a province's percentiles read whole months from the
+view's monthly rollups (:mod:`projections.dashboard_rollups`) and only the partial months at
+the period's ends from the rows; people helped are a count of first helps in the period, not
+a distinct count.
 """
 
 from __future__ import annotations
@@ -74,14 +76,8 @@ def dashboard(
     policy = policy or SlaPolicy()
     view = read_active(store, Dashboard)
     q = _Query(view, region_code, date_from.isoformat(), date_to.isoformat())
-    subs: dict[str, dict[str, int]] = {}
-
-    def sub(code: str) -> dict[str, int]:
-        return subs.setdefault(code, dict.fromkeys(FIGURES, 0))
-
-    people = q.people_helped()
-    for code, n in q.people_helped_by_subregion():
-        sub(code)["people_helped"] = n
+    sub = _Subs()
+    people = q.people_helped(sub)
     cases = q.cases(sub)
     referrals, success = q.referrals(sub)
     amounts = q.amounts(sub)
@@ -96,18 +92,25 @@ def dashboard(
         "cases": cases,
         "referrals": referrals,
         "timing": {
-            "hours_to_first_answer": q.percentiles("answer_tenths"),
-            "days_to_completion": q.percentiles("completion_tenths"),
+            "hours_to_first_answer": q.percentiles("answer"),
+            "days_to_completion": q.percentiles("completion"),
         },
         "success": success,
         "overdue": overdue,
         "subregions": [
             {**_region(code), **figures}
-            for code, figures in sorted(subs.items())
+            for code, figures in sorted(sub.items())
             if len(region_code) < 6
         ],
         "freshness": freshness(view, log_position),
     }
+
+
+class _Subs(dict[str, dict[str, int]]):
+    """Figures by sub-region code; ``subs(code)`` is a code's, made at zero if new."""
+
+    def __call__(self, code: str) -> dict[str, int]:
+        return self.setdefault(code, dict.fromkeys(FIGURES, 0))
 
 
 def _region(code: str) -> dict[str, Any]:
@@ -147,35 +150,38 @@ class _Query:
     def _by_month(self, rows_sql: str, months_sql: str) -> list[dict[str, Any]]:
         """Grouped rows of the referrals requested in the period: whole months from a rollup,
         the partial months at its ends from the rows (the caller adds the groups up)."""
+        return self._split(
+            rows_sql.format(either=self._either()),
+            months_sql.format(either=self._either("r.month")),
+        )
+
+    def _split(self, rows_sql: str, months_sql: str) -> list[dict[str, Any]]:
+        """``rows_sql`` for each partial month (its two ``?``: the first and last day),
+        ``months_sql`` for the whole months (its two ``?``: the first and last month)."""
         rows = []
         for lo, hi in self.parts:
-            rows += self.view.read(rows_sql.format(either=self._either()), (lo, hi))
+            rows += self.view.read(rows_sql, (lo, hi))
         if self.months:
-            rows += self.view.read(months_sql.format(either=self._either("r.month")), self.months)
+            rows += self.view.read(months_sql, self.months)
         return rows
 
-    def _helped(self, select: str) -> tuple[str, list[Any]]:
-        """Persons paid relief or helped successfully by an agency of the region."""
-        sql = (
-            f"SELECT {select.format(region='region_code')} FROM {{paid}} "
-            f"WHERE {self.within('region_code')} AND paid_on >= ? AND paid_on <= ? UNION "
-            f"SELECT {select.format(region='recipient_region')} FROM {{referrals}} "
-            f"WHERE successful = 1 AND {self.within('recipient_region')} "
-            "AND completed_on >= ? AND completed_on <= ?"
+    def people_helped(self, sub: _Subs) -> int:
+        """Persons paid relief or helped successfully by an agency of the region, and by
+        sub-region, in one scan: a help counts if it is the person's first in the period in
+        the region (her help before it there, ``before_{digits}``, is before the period)."""
+        first = "SUM(CASE WHEN before_{0} IS NULL OR before_{0} < ? THEN 1 ELSE 0 END)"
+        rows = self.view.read(
+            f"SELECT {self.sub('region_code')} AS s, {first.format(len(self.region))} AS n, "
+            f"{first.format(self.cut)} AS ns FROM {{helped}} "
+            f"WHERE helped_on >= ? AND helped_on <= ? AND {self.within('region_code')} "
+            "GROUP BY s",
+            (self.lo, self.lo, self.lo, self.hi),
         )
-        return sql, [self.lo, self.hi] * 2
+        for r in rows:
+            sub(r["s"])["people_helped"] = int(r["ns"])
+        return sum(int(r["n"]) for r in rows)
 
-    def people_helped(self) -> int:
-        sql, params = self._helped("person_id")
-        rows = self.view.read(f"SELECT COUNT(*) AS n FROM ({sql}) u", params)
-        return int(rows[0]["n"])
-
-    def people_helped_by_subregion(self) -> list[tuple[str, int]]:
-        sql, params = self._helped(f"{self.sub('{region}')} AS s, person_id")
-        rows = self.view.read(f"SELECT s, COUNT(*) AS n FROM ({sql}) u GROUP BY s", params)
-        return [(r["s"], int(r["n"])) for r in rows]
-
-    def cases(self, sub: Any) -> dict[str, Any]:
+    def cases(self, sub: _Subs) -> dict[str, Any]:
         rows = self.view.read(
             f"SELECT {self.sub('region_code')} AS s, stage, COUNT(*) AS n FROM {{cases}} "
             f"WHERE {self.within('region_code')} AND received_on >= ? AND received_on <= ? "
@@ -188,7 +194,7 @@ class _Query:
             sub(r["s"])["cases"] += int(r["n"])
         return {"total": sum(by_stage.values()), "by_stage": by_stage}
 
-    def referrals(self, sub: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    def referrals(self, sub: _Subs) -> tuple[dict[str, Any], dict[str, Any]]:
         select = (
             f"SELECT {self.sub('r.requester_region')} AS qs, "
             f"{self.sub('r.recipient_region')} AS ts, r.recipient_kind AS kind, r.status, "
@@ -230,12 +236,23 @@ class _Query:
         share = round(successful / closed, 4) if closed else None
         return referrals, {"closed": closed, "successful": successful, "share": share}
 
-    def percentiles(self, column: str) -> dict[str, Any]:
-        rows = self.view.read(
-            f"SELECT r.{column} AS t, COUNT(*) AS n FROM {{referrals}} r "
-            f"WHERE {self._either()} AND r.{column} IS NOT NULL GROUP BY r.{column}",
-            (self.lo, self.hi),
+    def percentiles(self, measure: str) -> dict[str, Any]:
+        """``answer`` or ``completion``: median and p90 of its tenths, from a histogram
+        (a province's whole months from the rollup, which has no finer regions)."""
+        rows_sql = (
+            f"SELECT r.{measure}_tenths AS t, COUNT(*) AS n FROM {{{{referrals}}}} r "
+            f"WHERE {{either}} AND r.{measure}_tenths IS NOT NULL GROUP BY r.{measure}_tenths"
         )
+        if len(self.region) == 2:
+            rows = self._by_month(
+                rows_sql,
+                f"SELECT tenths AS t, SUM(n) AS n FROM {{{{tenths_months}}}} r "
+                f"WHERE measure = '{measure}' AND r.month >= ? AND r.month <= ? AND "
+                f"(requester_province = '{self.region}' OR recipient_province = '{self.region}') "
+                "GROUP BY tenths HAVING SUM(n) > 0",
+            )
+        else:
+            rows = self.view.read(rows_sql.format(either=self._either()), (self.lo, self.hi))
         counts = sorted((int(r["t"]), int(r["n"])) for r in rows)
         total = sum(n for _, n in counts)
 
@@ -251,24 +268,28 @@ class _Query:
 
         return {"count": total, "median": rank(0.5), "p90": rank(0.9)}
 
-    def amounts(self, sub: Any) -> dict[str, Any]:
+    def amounts(self, sub: _Subs) -> dict[str, Any]:
         granted = self.view.read(
             f"SELECT {self.sub('region_code')} AS s, SUM(granted_fen) AS fen FROM {{cases}} "
             f"WHERE {self.within('region_code')} AND decided_on >= ? AND decided_on <= ? "
             "GROUP BY s",
             (self.lo, self.hi),
         )
-        paid = self.view.read(
+        paid = self._split(
             f"SELECT {self.sub('region_code')} AS s, SUM(amount_fen) AS fen FROM {{paid}} "
             f"WHERE {self.within('region_code')} AND paid_on >= ? AND paid_on <= ? GROUP BY s",
-            (self.lo, self.hi),
+            f"SELECT {self.sub('region_code')} AS s, SUM(fen) AS fen FROM {{paid_months}} "
+            f"WHERE {self.within('region_code')} AND month >= ? AND month <= ? GROUP BY s",
         )
-        given = self.view.read(
+        given = self._split(
             f"SELECT {self.sub('recipient_region')} AS s, recipient_kind, kind, "
             "SUM(amount_fen) AS fen FROM {given} "
             f"WHERE {self.within('recipient_region')} "
             "AND completed_on >= ? AND completed_on <= ? GROUP BY s, recipient_kind, kind",
-            (self.lo, self.hi),
+            f"SELECT {self.sub('recipient_region')} AS s, recipient_kind, kind, "
+            "SUM(fen) AS fen FROM {given_months} "
+            f"WHERE {self.within('recipient_region')} "
+            "AND month >= ? AND month <= ? GROUP BY s, recipient_kind, kind",
         )
         for r in granted:
             sub(r["s"])["granted_fen"] += int(r["fen"])
@@ -301,7 +322,7 @@ class _Query:
             },
         }
 
-    def overdue(self, sub: Any, today: date, policy: SlaPolicy) -> dict[str, int]:
+    def overdue(self, sub: _Subs, today: date, policy: SlaPolicy) -> dict[str, int]:
         answer_cut, work_cut = overdue_cutoffs(today, policy)
         rows = self.view.read(
             f"SELECT {self.sub('recipient_region')} AS s, "

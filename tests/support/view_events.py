@@ -185,12 +185,19 @@ GIVEN = (("money", 200_000), ("allowance", 150_000), ("loan", 800_000), ("in-kin
 
 
 def synthetic_history(
-    referrals: int, cases: int, *, seed: int = 2260, year: int = 2025
+    referrals: int, cases: int, *, seed: int = 2260, year: int = 2025, people: int = 0
 ) -> Iterator[Event]:
     """Agencies in every listed county, then ``cases`` aid cases and ``referrals`` referrals
-    spread over ``year``, in the order a log would hold them (by recording time per stream)."""
+    spread over ``year``, in the order a log would hold them (by recording time per stream);
+    each about a person of her own, or, given ``people``, one of that many (helped again,
+    and in other counties)."""
     rng = random.Random(seed)
     ids = (UUID(int=rng.getrandbits(128), version=4) for _ in iter(int, 1))
+    pool = [UUID(int=rng.getrandbits(128), version=4) for _ in range(people)]
+
+    def person() -> UUID:
+        return rng.choice(pool) if pool else next(ids)
+
     yield agency(next(ids), XINJIANG, "procuratorate")
     counties: list[tuple[UUID, list[UUID]]] = []
     for prefecture, (_, towns) in PREFECTURES.items():
@@ -209,13 +216,13 @@ def synthetic_history(
         roll = rng.random()
         granted = None if roll < 0.15 else 100_000 * rng.randrange(5, 60)
         paid = received + timedelta(days=12) if roll > 0.3 else None
-        yield from case_events(next(ids), p, next(ids), received, granted_fen=granted, paid_on=paid)
+        yield from case_events(next(ids), p, person(), received, granted_fen=granted, paid_on=paid)
     for _ in range(referrals):
         p, partners = rng.choice(counties)
         recipient = rng.choice(partners)
         at = start + timedelta(days=rng.randrange(365), minutes=rng.randrange(600))
         rid = next(ids)
-        yield requested(rid, p, recipient, next(ids), at, at.date() + timedelta(days=7))
+        yield requested(rid, p, recipient, person(), at, at.date() + timedelta(days=7))
         roll = rng.random()
         if roll < 0.08:
             continue  # never answered

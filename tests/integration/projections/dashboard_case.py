@@ -20,6 +20,7 @@ from projections import dashboard_query, worker
 from projections.dashboard import Dashboard
 from projections.dashboard_query import dashboard
 from projections.mechanism_activity import mechanism_activity
+from projections.rebuild import read_active
 from projections.region_stats import region_stats
 from projections.store import ViewStore
 from tests.integration.projections.harness import follow
@@ -198,9 +199,10 @@ class DashboardCase:
         self, stores: StoreMaker, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         # random history and random periods: whole months read from the rollups, partial
-        # months from the rows, against the same query reading every day from the rows
+        # months from the rows, against the same query reading every day from the rows; 40
+        # persons, each helped again and again, in several counties, days out of order
         store = stores().store
-        events = list(ev.synthetic_history(600, 60, seed=11))
+        events = list(ev.synthetic_history(600, 60, seed=11, people=40))
         version = store.add_version(Dashboard.name, Dashboard.code_version, "building")
         view = Dashboard(store, version)
         view.create_tables()
@@ -213,8 +215,36 @@ class DashboardCase:
         for _ in range(6):
             lo = date(2025, 1, 1) + timedelta(days=rng.randrange(365))
             periods.append((lo, lo + timedelta(days=rng.randrange(20, 200))))
-        rolled = [dashboard(store, code, *p, today=TODAY) for p in periods for code in REGIONS]
+        asked = [(code, p) for p in periods for code in REGIONS]
+        rolled = [dashboard(store, code, *p, today=TODAY) for code, p in asked]
         assert any(r["referrals"]["total"] for r in rolled)
+        # people helped: what the rows say, each person once in the region and in each
+        # sub-region she was helped in
+        facts = read_active(store, Dashboard).read(
+            "SELECT person_id, region_code, paid_on AS day FROM {paid} UNION ALL "
+            "SELECT person_id, recipient_region, completed_on FROM {referrals} "
+            "WHERE successful = 1"
+        )
+        counties: dict[str, set[str]] = {}
+        for f in facts:
+            counties.setdefault(f["person_id"], set()).add(f["region_code"])
+        assert max(len(c) for c in counties.values()) > 3
+        for (code, (lo, hi)), board in zip(asked, rolled, strict=True):
+            cut = len(code) + 2
+            inside = [
+                f
+                for f in facts
+                if f["region_code"].startswith(code)
+                and lo.isoformat() <= f["day"] <= hi.isoformat()
+            ]
+            assert board["people_helped"] == len({f["person_id"] for f in inside})
+            by_sub: dict[str, set[str]] = {}
+            for f in inside:
+                by_sub.setdefault(f["region_code"][:cut], set()).add(f["person_id"])
+            assert {s["code"]: s["people_helped"] for s in board["subregions"]} == {
+                s["code"]: len(by_sub.get(s["code"], ())) for s in board["subregions"]
+            }
+            assert set(by_sub) <= {s["code"] for s in board["subregions"]} or len(code) == 6
         monkeypatch.setattr(
             dashboard_query, "_spans", lambda lo, hi: ([(lo.isoformat(), hi.isoformat())], None)
         )
