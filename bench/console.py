@@ -15,14 +15,15 @@ Then, for all of Xinjiang (``65``) over the year and for one county (奎屯市 `
 - the endpoints through the ASGI app, as an administrator: ``GET /views/dashboard/{code}``
   beside ``GET /statistics/regions/{code}``, and the XLSX export;
 - the console's pages (server time, through the same app, with the session cookie): the
-  dashboard page beside the JSON endpoint that reads the same view, the SLA board beside
-  ``GET /sla/watch-list``.
+  dashboard page beside the JSON endpoint that reads the same view, the SLA board (its counts
+  and first page of 50) beside the same page of ``GET /sla/watch-list?limit=50``, and that
+  beside the whole list.
 
 Goals (issue 15): the dashboard for all of Xinjiang over a year under 200 ms; every page's
 server time p99 under 150 ms.
 
 Usage: ``python bench/console.py [--referrals 100000] [--cases 20000] [--runs 40]
-[--views-url postgresql://…]`` (default: an SQLite file in a temporary data dir).
+[--views-url postgresql://…] [--only sla]`` (default: an SQLite file in a temporary data dir).
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--views-url", default=None)
+    parser.add_argument("--only", default="", help="only the rows whose name holds this")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-console-"))
@@ -152,10 +154,16 @@ def main() -> None:
                     f"GET /views/dashboard/{code} (baseline)",
                     get(f"/views/dashboard/{code}?{period}"),
                 ),
-                (
+                (  # the board's first page of 50 and its counts, beside the same page's JSON
                     f"page /console/dashboards/sla?region={code}",
                     get(f"/console/dashboards/sla?region={code}"),
-                    f"GET /sla/watch-list?region_code={code} (baseline)",
+                    f"GET /sla/watch-list?region_code={code}&limit=50",
+                    get(f"/sla/watch-list?region_code={code}&limit=50"),
+                ),
+                (
+                    f"GET /sla/watch-list?region_code={code}&limit=50",
+                    get(f"/sla/watch-list?region_code={code}&limit=50"),
+                    f"GET /sla/watch-list?region_code={code} (all)",
                     get(f"/sla/watch-list?region_code={code}"),
                 ),
                 (
@@ -166,6 +174,8 @@ def main() -> None:
                 ),
             ]
             for name, call, base_name, base in pairs:
+                if args.only not in name:
+                    continue
                 # side by side: the baseline and the measured one alternate run by run
                 measured, baseline = [], []
                 for _ in range(2):

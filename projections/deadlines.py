@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from domain.workdays import WorkCalendar
@@ -104,41 +105,70 @@ def sender_lateness(found_on: date, requested_on: date, policy: SlaPolicy) -> di
     return {"found_on": found_on.isoformat(), "due_on": due.isoformat(), "late_days": late}
 
 
-def last_working_day(day: date, calendar: WorkCalendar) -> date:
-    while not calendar.is_working_day(day):
-        day -= timedelta(days=1)
-    return day
+@dataclass(frozen=True)
+class Cutoffs:
+    """For one kind of deadline, as of a day: its deadline is red iff the day it runs from
+    (``due_on``, ``received_on``, ``funds_arrived_on``, ``found_on``) ≤ ``red``, and amber or
+    red (not green) iff that day ≤ ``watched`` (ISO dates, to compare with a view's text)."""
+
+    red: str
+    watched: str
+
+
+def _cutoffs(today: date, policy: SlaPolicy, on_of: Any, span: int) -> Cutoffs:
+    """The :class:`Cutoffs` of a deadline on ``on_of(day)``, at most ``span`` working days
+    after ``day``.
+
+    A deadline's colour only gets worse as its day comes earlier, and ``on_of`` never moves a
+    deadline back when its day moves on, so the latest day of each colour bounds a filter.
+    """
+
+    def last(levels: tuple[str, ...]) -> str:
+        day = today - timedelta(days=3 * span + 60)  # red: long past
+        while standing("", on_of(day + timedelta(days=1)), today, policy).level in levels:
+            day += timedelta(days=1)
+        return day.isoformat()
+
+    return Cutoffs(red=last(("red",)), watched=last(("red", "amber")))
+
+
+@lru_cache(maxsize=64)
+def sla_cutoffs(today: date, policy: SlaPolicy) -> dict[str, Cutoffs]:
+    """The :class:`Cutoffs` of each deadline the SLA watches, by its stage: a referral's
+    ``answer`` (on ``due_on``) and ``completion`` (``due_on`` + ``completion_days``), a
+    case's ``decision`` (``received_on`` + ``decision_days``) and ``notice``
+    (``funds_arrived_on`` + ``notice_days``), a need's ``referral`` (``found_on`` +
+    ``sender_days``). Lets a view count and page by colour in SQL, on stored days alone.
+    Cached per day and policy (do not change the answer)."""
+    cal = policy.calendar
+
+    def after(days: int) -> Any:
+        return lambda day: cal.add_working_days(day, days)
+
+    return {
+        "answer": _cutoffs(today, policy, lambda day: day, 0),
+        "completion": _cutoffs(
+            today, policy, after(policy.completion_days), policy.completion_days
+        ),
+        "decision": _cutoffs(today, policy, after(policy.decision_days), policy.decision_days),
+        "notice": _cutoffs(today, policy, after(policy.notice_days), policy.notice_days),
+        "referral": _cutoffs(today, policy, after(policy.sender_days), policy.sender_days),
+    }
 
 
 def overdue_cutoffs(today: date, policy: SlaPolicy) -> tuple[str, str]:
-    """``(answer, work)``: a referral is overdue iff ``due_on`` ≤ the cutoff of its stage.
+    """``(answer, work)``: a referral is overdue (red) iff ``due_on`` ≤ the cutoff of its stage.
 
     Lets a view filter overdue referrals in SQL, on the stored ``due_on`` alone.
     """
-    cal = policy.calendar
-    last = last_working_day(today, cal)
-    answer = last - timedelta(days=1)
-    work = answer
-    while cal.add_working_days(work, policy.completion_days) >= last:
-        work -= timedelta(days=1)
-    return answer.isoformat(), work.isoformat()
+    found = sla_cutoffs(today, policy)
+    return found["answer"].red, found["completion"].red
 
 
 def watch_cutoffs(today: date, policy: SlaPolicy) -> tuple[str, str]:
     """``(answer, work)``: a referral is amber or red iff ``due_on`` ≤ the cutoff of its stage.
 
-    A deadline's colour only gets worse as its day comes earlier, and the completion deadline
-    only moves with ``due_on``, so the latest ``due_on`` that is not green bounds a SQL filter:
-    only the referrals near or past their deadline reach Python.
+    Only the referrals near or past their deadline reach Python (see :func:`_cutoffs`).
     """
-    cal = policy.calendar
-
-    def last_watched(on_of: Any) -> str:
-        day = today - timedelta(days=3 * policy.completion_days + 60)  # red: long past
-        while standing("", on_of(day + timedelta(days=1)), today, policy).level != "green":
-            day += timedelta(days=1)
-        return day.isoformat()
-
-    answer = last_watched(lambda due: due)
-    work = last_watched(lambda due: cal.add_working_days(due, policy.completion_days))
-    return answer, work
+    found = sla_cutoffs(today, policy)
+    return found["answer"].watched, found["completion"].watched

@@ -20,10 +20,12 @@ from domain.referral import Referral
 from projections.deadlines import (
     ANSWER_STAGE,
     WORK_STAGE,
+    Cutoffs,
     SlaPolicy,
     deadline,
     overdue_cutoffs,
     sender_lateness,
+    sla_cutoffs,
 )
 from projections.directory import DIRECTORY_TABLES, DirectoryHandlers, agency_names
 from projections.rebuild import freshness, read_active
@@ -38,7 +40,8 @@ MAX_PAGE = 200
 
 class Referrals(DirectoryHandlers):
     name = "referrals"
-    code_version = 2  # 2: the referral's business date and the sender's found-on date
+    # 2: the referral's business date and the sender's found-on date; 3: indexes by status
+    code_version = 3
     tables: ClassVar[dict[str, list[str]]] = {
         **DIRECTORY_TABLES,
         "referrals": [
@@ -52,6 +55,11 @@ class Referrals(DirectoryHandlers):
             "CREATE INDEX IF NOT EXISTS {p}_recipient ON {referrals} (recipient_id, due_on, id)",
             "CREATE INDEX IF NOT EXISTS {p}_requester ON {referrals} (requester_id, due_on, id)",
             "CREATE INDEX IF NOT EXISTS {p}_referrals_status ON {referrals} (status, due_on)",
+            # a box's counts by status and due date, from the index alone
+            "CREATE INDEX IF NOT EXISTS {p}_recipient_status "
+            "ON {referrals} (recipient_id, status, due_on)",
+            "CREATE INDEX IF NOT EXISTS {p}_requester_status "
+            "ON {referrals} (requester_id, status, due_on)",
         ],
     }
 
@@ -170,8 +178,49 @@ class ReferralFilters:
     case_id: str | None = None
     service: str | None = None  # one of the referral's services
     overdue: bool | None = None  # True: only overdue; False: only in time (as of ``today``)
+    due_soon: bool = False  # only those due soon: amber, not yet overdue (as of ``today``)
     limit: int = 50  # at most MAX_PAGE
     cursor: str | None = None  # ``next_cursor`` of the previous page
+
+
+def _amber(params: list[Any], cuts: dict[str, Cutoffs]) -> str:
+    """The SQL condition "amber as of the day of ``cuts``" (its values added to ``params``)."""
+    answer, work = cuts["answer"], cuts["completion"]
+    params += [*ANSWER_STAGE, answer.red, answer.watched, *WORK_STAGE, work.red, work.watched]
+    return (
+        f"((status IN ({_marks(ANSWER_STAGE)}) AND due_on > ? AND due_on <= ?) "
+        f"OR (status IN ({_marks(WORK_STAGE)}) AND due_on > ? AND due_on <= ?))"
+    )
+
+
+def _red(params: list[Any], cuts: dict[str, Cutoffs]) -> str:
+    """The SQL condition "overdue (red) as of the day of ``cuts``"."""
+    params += [*ANSWER_STAGE, cuts["answer"].red, *WORK_STAGE, cuts["completion"].red]
+    return (
+        f"((status IN ({_marks(ANSWER_STAGE)}) AND due_on <= ?) "
+        f"OR (status IN ({_marks(WORK_STAGE)}) AND due_on <= ?))"
+    )
+
+
+def box_counts(
+    store: ViewStore, box: str, agency_id: str, today: date, policy: SlaPolicy | None = None
+) -> dict[str, int]:
+    """How many of an agency's ``box`` (``inbox`` | ``outbox``) are ``new`` (requested),
+    ``soon`` (amber) and ``overdue`` (red) as of ``today``, as :func:`deadline` colours them:
+    one count over the index of the box's open referrals."""
+    cuts = sla_cutoffs(today, policy or SlaPolicy())
+    side = "recipient_id" if box == "inbox" else "requester_id"
+    params: list[Any] = []
+    red, amber = _red(params, cuts), _amber(params, cuts)
+    open_ = (*ANSWER_STAGE, *WORK_STAGE)
+    rows = read_active(store, Referrals).read(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'requested' THEN 1 ELSE 0 END), 0) AS new, "
+        f"COALESCE(SUM(CASE WHEN {red} THEN 1 ELSE 0 END), 0) AS overdue, "
+        f"COALESCE(SUM(CASE WHEN {amber} THEN 1 ELSE 0 END), 0) AS soon "
+        f"FROM {{referrals}} WHERE {side} = ? AND status IN ({_marks(open_)})",
+        [*params, str(agency_id), *open_],
+    )
+    return {key: int(rows[0][key]) for key in ("new", "soon", "overdue")}
 
 
 def _page(
@@ -207,6 +256,8 @@ def _page(
         )
         where.append(late if filters.overdue else f"NOT {late}")
         params += [*ANSWER_STAGE, answer, *WORK_STAGE, work]
+    if filters.due_soon:
+        where.append(_amber(params, sla_cutoffs(today, policy)))
     if filters.cursor:
         due_on, rid = decode_cursor(filters.cursor)
         where.append("(due_on > ? OR (due_on = ? AND id > ?))")

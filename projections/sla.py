@@ -16,7 +16,6 @@ overdue first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -32,7 +31,7 @@ from projections.deadlines import (
     standing,
     watch_cutoffs,
 )
-from projections.directory import agency_names, escalation_target
+from projections.directory import agency_names, escalation_targets
 from projections.fall_through import FallThrough, unreferred_needs
 from projections.rebuild import freshness, read_active
 from projections.referrals import Referrals, referral_dict
@@ -77,42 +76,58 @@ def watch_list(
         due = deadline(row["status"], date.fromisoformat(row["due_on"]), today, policy)
         if due is not None and (include_green or due.level != "green"):
             watched.append((due, row))
-    names = agency_names(
-        view, {r["requester_id"] for _, r in watched} | {r["recipient_id"] for _, r in watched}
-    )
-    escalate = _escalation(view)
-    entries: list[tuple[Deadline, dict[str, Any]]] = []
-    for due, row in watched:
-        entries.append(
-            (
-                due,
-                {
-                    "kind": "referral",
-                    **referral_dict(row, names, today, policy),
-                    "level": due.level,
-                    "working_days_left": due.working_days_left,
-                    "escalate_to": escalate(row["recipient_id"]),
-                },
-            )
-        )
+    entries = referral_entries(view, watched, today, policy)
     entries += _case_entries(store, today, policy, region_code, agency_id, include_green)
-    entries += _need_entries(store, today, policy, region_code, agency_id, include_green)
-    entries.sort(key=lambda pair: (pair[0].level != "red", -pair[0].days_overdue, pair[0].on))
+    entries += need_entries(store, today, policy, region_code, agency_id, include_green)
+    entries.sort(key=order)
     items = [item for _, item in entries]
     counts = {level: sum(1 for i in items if i["level"] == level) for level in ("amber", "red")}
     return {"items": items, "counts": counts, "freshness": freshness(view, log_position)}
 
 
-def _escalation(view: View) -> Callable[[str], dict[str, Any] | None]:
-    """Whom to escalate a bound agency's items to, looked up once per agency."""
-    targets: dict[str, dict[str, Any] | None] = {}
+#: the kinds of item in the order they come on the same deadline
+KINDS = ("referral", "case", "need")
 
-    def escalate(agency_id: str) -> dict[str, Any] | None:
-        if agency_id not in targets:
-            targets[agency_id] = escalation_target(view, agency_id)
-        return targets[agency_id]
 
-    return escalate
+def order(entry: tuple[Deadline, dict[str, Any]]) -> tuple[date, int, str, str]:
+    """Red first, most overdue first, then by deadline (the same as: by deadline, since a
+    deadline's colour and days overdue only get worse as it comes earlier); on the same
+    deadline referrals, cases, needs, each by the day it runs from and its id (a total order,
+    so that a page of the list is the same slice of it on every read)."""
+    due, item = entry
+    return due.on, KINDS.index(item["kind"]), base_day(item), item["id"]
+
+
+def base_day(item: dict[str, Any]) -> str:
+    """The stored day an item's deadline runs from (what the view filters and orders by)."""
+    if item["kind"] == "referral":
+        return str(item["due_on"])
+    if item["kind"] == "case":
+        return str(item["received_on"] if item["stage"] != "granted" else item["funds_arrived_on"])
+    return str(item["found_on"])
+
+
+def referral_entries(
+    view: View, watched: list[tuple[Deadline, dict[str, Any]]], today: date, policy: SlaPolicy
+) -> list[tuple[Deadline, dict[str, Any]]]:
+    """The watch list's items of referral rows (each with its deadline)."""
+    names = agency_names(
+        view, {r["requester_id"] for _, r in watched} | {r["recipient_id"] for _, r in watched}
+    )
+    escalate = escalation_targets(view, {r["recipient_id"] for _, r in watched}).get
+    return [
+        (
+            due,
+            {
+                "kind": "referral",
+                **referral_dict(row, names, today, policy),
+                "level": due.level,
+                "working_days_left": due.working_days_left,
+                "escalate_to": escalate(row["recipient_id"]),
+            },
+        )
+        for due, row in watched
+    ]
 
 
 def _standing(due: Deadline, escalate_to: dict[str, Any] | None) -> dict[str, Any]:
@@ -141,8 +156,7 @@ def _case_entries(
     except LookupError:
         return []
     sql = (
-        "SELECT c.id, c.procuratorate_id, c.stage, c.received_on, c.funds_arrived_on, "
-        "c.notified_on FROM {cases} c JOIN {agencies} a ON a.id = c.procuratorate_id "
+        f"SELECT {CASE_COLUMNS} FROM {{cases}} c JOIN {{agencies}} a ON a.id = c.procuratorate_id "
         f"WHERE (c.stage IN ({', '.join('?' for _ in UNDECIDED)}) "
         "OR (c.stage = 'granted' AND c.funds_arrived_on IS NOT NULL AND c.notified_on IS NULL))"
     )
@@ -158,8 +172,19 @@ def _case_entries(
         due = case_deadline(row, today, policy)
         if due is not None and (include_green or due.level != "green"):
             found.append((due, row))
+    return case_entries(view, found)
+
+
+#: the columns of a case row the watch list reads
+CASE_COLUMNS = "c.id, c.procuratorate_id, c.stage, c.received_on, c.funds_arrived_on, c.notified_on"
+
+
+def case_entries(
+    view: View, found: list[tuple[Deadline, dict[str, Any]]]
+) -> list[tuple[Deadline, dict[str, Any]]]:
+    """The watch list's items of case rows (:data:`CASE_COLUMNS`, each with its deadline)."""
     names = agency_names(view, {r["procuratorate_id"] for _, r in found})
-    escalate = _escalation(view)
+    escalate = escalation_targets(view, {r["procuratorate_id"] for _, r in found}).get
     entries = []
     for due, row in found:
         p = row["procuratorate_id"]
@@ -180,7 +205,7 @@ def _case_entries(
     return entries
 
 
-def _need_entries(
+def need_entries(
     store: Any,
     today: date,
     policy: SlaPolicy,
@@ -205,7 +230,7 @@ def _need_entries(
         if include_green or due.level != "green":
             found.append((due, row))
     names = agency_names(view, {r["agency_id"] for _, r in found})
-    escalate = _escalation(view)
+    escalate = escalation_targets(view, {r["agency_id"] for _, r in found}).get
     entries = []
     for due, row in found:
         owner = row["agency_id"]

@@ -8,8 +8,8 @@ appended since the previous one (filtered by topic) and costs the new events, no
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -31,6 +31,7 @@ BATCH = 1000
 _FOLLOWED = frozenset(TOPICS)
 #: events recorded by this process, kept until a look-up reaches them (at most this many)
 RECENT = 1000
+OFFICERS_KEPT = 5000  # as many as the aggregates the hub caches
 
 
 class LinkIndex:
@@ -41,6 +42,9 @@ class LinkIndex:
         self.referrals_by: defaultdict[UUID, list[UUID]] = defaultdict(list)  # case/person/agency
         self.cases: list[UUID] = []
         self.cases_by_person: defaultdict[UUID, list[UUID]] = defaultdict(list)
+        self.cases_by_procuratorate: defaultdict[UUID, list[UUID]] = defaultdict(list)
+        # the officials who acted on a case, by (case, version): what a list page shows
+        self._officers: OrderedDict[tuple[UUID, int], list[str]] = OrderedDict()
         # the parties of a person's referrals and cases, as their creation events name them
         # (never changed afterwards): what access checks ask on every request
         self.requesters_by_person: defaultdict[UUID, set[UUID]] = defaultdict(set)
@@ -84,6 +88,22 @@ class LinkIndex:
                 if len(batch) < BATCH:
                     return self
 
+    def officers(self, case_id: UUID, version: int, read: Callable[[], list[str]]) -> list[str]:
+        """The officials who acted on the case up to ``version`` (``read`` once per version:
+        a case's events up to a version never change); the last ``OFFICERS_KEPT`` kept."""
+        key = (case_id, version)
+        with self._lock:
+            found = self._officers.get(key)
+            if found is not None:
+                self._officers.move_to_end(key)
+                return list(found)
+        found = read()
+        with self._lock:
+            self._officers[key] = list(found)
+            while len(self._officers) > OFFICERS_KEPT:
+                self._officers.popitem(last=False)
+        return found
+
     def _add(self, event: object) -> None:
         if isinstance(event, Referral.Requested):
             self.referrals.append(event.originator_id)
@@ -97,6 +117,7 @@ class LinkIndex:
         elif isinstance(event, AidCase.LeadReceived):
             self.cases.append(event.originator_id)
             self.cases_by_person[event.person_id].append(event.originator_id)
+            self.cases_by_procuratorate[event.procuratorate_id].append(event.originator_id)
             self.procuratorates_by_person[event.person_id].add(event.procuratorate_id)
         elif isinstance(event, Agency.Registered):
             self.agencies.append(event.originator_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import partial
 from typing import Any, cast
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from eventsourcing.utils import get_topic
 from domain.acting import ACTED_BY, actor_of, on_behalf_of
 from domain.agency import Agency
 from domain.case import DECISION_WORKING_DAYS, AidCase
+from domain.errors import NotFound
 from domain.mechanism import LinkageMechanism
 from domain.person import Person
 from domain.referral import Referral
@@ -181,17 +183,20 @@ class HubQueries(HubBase):
         filtered by stage, by an official who acted on them (by name), and by the decision deadline
         (received + :data:`DECISION_WORKING_DAYS` working days, for cases not yet decided)
         falling on or before ``due_before``; a page of ``limit`` from ``cursor``."""
-        ids = self.case_ids()
+        links = self.links.refresh(self)
+        ids = (
+            links.cases
+            if procuratorate_id is None
+            else links.cases_by_procuratorate.get(UUID(str(procuratorate_id)), [])
+        )
         items: list[dict[str, Any]] = []
         position = cursor
         while position < len(ids) and len(items) < limit:
-            case = self.load(AidCase, ids[position])
+            case = self._read_case(ids[position])
             position += 1
-            if procuratorate_id is not None and case.procuratorate_id != procuratorate_id:
-                continue
             if stage is not None and case.stage != stage:
                 continue
-            officers = self.officials_of(case.id)
+            officers = links.officers(case.id, case.version, partial(self.officials_of, case.id))
             if officer is not None and officer not in officers:
                 continue
             due = None
@@ -209,6 +214,14 @@ class HubQueries(HubBase):
             )
         more = position < len(ids)
         return {"items": items, "next_cursor": str(position) if more else None}
+
+    def _read_case(self, case_id: UUID) -> AidCase:
+        """A case to read and not change: the cached aggregate brought up to date, not a copy
+        of it (a list page reads 50; :meth:`load` deep-copies each, for commands)."""
+        case: object = self.repository.get(case_id, deepcopy_from_cache=False)
+        if not isinstance(case, AidCase):
+            raise NotFound(f"AidCase {case_id} not found")
+        return case
 
     def officials_of(self, case_id: UUID) -> list[str]:
         """The names of the officials who acted on the case, in the order they first did (the

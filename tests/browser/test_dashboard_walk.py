@@ -156,7 +156,27 @@ def test_a_leader_drills_down_from_xinjiang_to_kuytun(
         assert not refused, refused
 
 
-PAGES = ("/console/dashboards", "/console/dashboards?region=654003", "/console/dashboards/sla")
+def test_the_sla_board_pages_by_keyboard(served: dict[str, Any], chromium: Any) -> None:
+    # all of Xinjiang: the counts of every item, 50 of them a page, the next page by keyboard
+    with signed_in_page(served, chromium) as page:
+        page.goto(f"{served['base']}/console/dashboards/sla?region=65")
+        pages = page.get_by_role("navigation", name="分页")
+        assert page.locator("#sla-shown").inner_text().startswith("第 1–50 项")
+        assert page.get_by_role("table").locator("tbody tr").count() == 50
+        nxt = pages.get_by_role("link", name="下一页")
+        nxt.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url("**page=2")
+        assert page.locator("#sla-shown").inner_text().startswith("第 51–")
+        assert pages.get_by_role("link", name="上一页").count() == 1
+
+
+PAGES = (
+    "/console/dashboards",
+    "/console/dashboards?region=654003",
+    "/console/dashboards/sla",
+    "/console/dashboards/sla?region=65&page=2",
+)
 
 
 @pytest.mark.skipif(not AXE.exists(), reason=f"axe-core is not installed at {AXE}")

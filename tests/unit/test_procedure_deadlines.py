@@ -12,6 +12,8 @@ from projections.deadlines import (
     case_deadline,
     deadline,
     sender_lateness,
+    sla_cutoffs,
+    standing,
     watch_cutoffs,
 )
 
@@ -88,3 +90,53 @@ def test_the_watch_cutoffs_select_exactly_the_amber_and_red_referrals(
             found = deadline(status, due, today, policy)
             assert found is not None
             assert (found.level != "green") == (due.isoformat() <= cut), (status, due)
+
+
+@given(
+    today=st.dates(min_value=date(2021, 1, 1), max_value=date(2026, 12, 31)),
+    amber=st.integers(min_value=0, max_value=5),
+    completion=st.integers(min_value=1, max_value=20),
+    decision=st.integers(min_value=1, max_value=20),
+    notice=st.integers(min_value=1, max_value=5),
+    sender=st.integers(min_value=1, max_value=10),
+)
+def test_the_sla_cutoffs_give_exactly_the_red_and_amber_of_each_deadline(
+    today: date, amber: int, completion: int, decision: int, notice: int, sender: int
+) -> None:
+    # the SQL counts and pages of the SLA board and the work queue: a day ≤ ``red`` iff its
+    # deadline is red, ≤ ``watched`` iff it is not green, as deadline() and case_deadline() say
+    policy = SlaPolicy(
+        amber_days=amber,
+        completion_days=completion,
+        decision_days=decision,
+        notice_days=notice,
+        sender_days=sender,
+    )
+    cuts = sla_cutoffs(today, policy)
+
+    def levels(day: date) -> dict[str, str]:
+        iso = day.isoformat()
+        answer, work = (
+            deadline("received", day, today, policy),
+            deadline("on-hold", day, today, policy),
+        )
+        undecided = case_deadline({"stage": "heard", "received_on": iso}, today, policy)
+        unnoticed = case_deadline(
+            {"stage": "granted", "received_on": iso, "funds_arrived_on": iso}, today, policy
+        )
+        on = policy.calendar.add_working_days(day, policy.sender_days)
+        assert answer and work and undecided and unnoticed
+        return {
+            "answer": answer.level,
+            "completion": work.level,
+            "decision": undecided.level,
+            "notice": unnoticed.level,
+            "referral": standing("referral", on, today, policy).level,
+        }
+
+    for offset in range(-60, 40):
+        day = today + timedelta(days=offset)
+        for stage, level in levels(day).items():
+            cut = cuts[stage]
+            assert (level == "red") == (day.isoformat() <= cut.red), (stage, day)
+            assert (level != "green") == (day.isoformat() <= cut.watched), (stage, day)

@@ -35,7 +35,15 @@ from hub.api.schemas import (
     WatchListPublic,
 )
 from hub.bootstrap import Services
-from projections import case_files, fall_through, person_aid, referrals, region_stats, sla
+from projections import (
+    case_files,
+    fall_through,
+    person_aid,
+    referrals,
+    region_stats,
+    sla,
+    sla_board,
+)
 
 router = APIRouter(tags=["views"])
 T = TypeVar("T")
@@ -193,15 +201,21 @@ def watch_list(
     region_code: Annotated[str | None, Query(pattern=r"^\d{2}(\d{2}){0,2}$")] = None,
     agency_id: UUID | None = None,
     include_green: bool = False,
+    limit: Annotated[int | None, Query(ge=1, le=sla_board.MAX_PAGE)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """Referrals unanswered or unfinished, and aid cases undecided or the applicant not told,
-    near or past their deadline (amber, red), with the escalation target. An agency sees its own region's; auditors every region's."""
+    near or past their deadline (amber, red), with the escalation target. An agency sees its
+    own region's; auditors every region's. With ``limit``: items ``offset`` to ``offset +
+    limit`` of the list, with the counts and ``total`` of all of it."""
     agency = reading_agency(reader)
     if agency is not None and not region_code:
         region_code = services.hub.get_agency(agency)["region_code"]
     if region_code:
         within_region(services.hub, reader, region_code)
-    return answer(
+    if limit is not None and not include_green:
+        return read_watch_page(services, region_code, agency_id, limit, offset)
+    found = answer(
         services,
         lambda head: sla.watch_list(
             services.views,
@@ -210,6 +224,31 @@ def watch_list(
             region_code=region_code,
             agency_id=str(agency_id) if agency_id else None,
             include_green=include_green,
+            log_position=head,
+        ),
+    )
+    if limit is not None:  # green too: a slice of the whole list
+        total = len(found["items"])
+        found.update(items=found["items"][offset : offset + limit], total=total)
+        found.update(offset=offset, limit=limit)
+    return found
+
+
+def read_watch_page(
+    services: Services, region_code: str | None, agency_id: UUID | None, limit: int, offset: int
+) -> dict[str, Any]:
+    """A page of the SLA watch list of a region the caller may read (the console's too), with
+    the counts of all of it (:func:`projections.sla_board.watch_page`)."""
+    return answer(
+        services,
+        lambda head: sla_board.watch_page(
+            services.views,
+            today=services.hub.today(),
+            policy=services.sla_policy(),
+            region_code=region_code,
+            agency_id=str(agency_id) if agency_id else None,
+            limit=limit,
+            offset=offset,
             log_position=head,
         ),
     )

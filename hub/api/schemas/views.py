@@ -96,6 +96,9 @@ class FallThroughPublic(Public):
     items: list[Fields]
     counts: Fields
     freshness: FreshnessPublic
+    total: int | None = None  # with ``limit``: amber and red items in all, and this page's
+    offset: int | None = None
+    limit: int | None = None
 
 
 class WatchListPublic(Public):

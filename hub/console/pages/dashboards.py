@@ -4,9 +4,9 @@ each chart with its table beneath and CSV/XLSX export; the SLA board; a mechanis
 Reads are the API's: the dashboard view's query (:func:`hub.api.routes.dashboards.
 read_dashboard`, with its ``freshness``) behind the same rule (:func:`hub.api.deps.
 within_region`: an agency its own region and those below it, auditors and administrators
-every region), the SLA watch list (:func:`projections.sla.watch_list`) and a mechanism's
-activity. Charts are bars drawn on the server (HTML and CSS: no script, readable without one),
-their numbers in the table beneath.
+every region), a page of the SLA watch list with its counts (:func:`hub.api.routes.views.
+read_watch_page`) and a mechanism's activity. Charts are bars drawn on the server (HTML and
+CSS: no script, readable without one), their numbers in the table beneath.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ from hub.access.principal import Principal
 from hub.api.deps import reading_agency, within_region
 from hub.api.routes.dashboards import ISO_DAY, period, read_dashboard, read_mechanism
 from hub.api.routes.dashboards import export_dashboard as api_export
-from hub.api.routes.views import answer
+from hub.api.routes.views import read_watch_page
 from hub.console import i18n
 from hub.console.nav import NavItem, anyone
 from hub.console.session import Official, lang_of, services_of
-from projections.sla import watch_list
 
 router = APIRouter(prefix="/dashboards")
 NAV = [NavItem("nav.dashboards", "/dashboards", order=30, visible=anyone)]
@@ -84,6 +83,13 @@ i18n.register(
         "dash.sla.kind.case": ("司法救助案件", "Relief case"),
         "dash.sla.kind.need": ("待转介需求", "Need not yet referred"),
         "dash.sla.empty": ("没有临近或超过期限的事项。", "Nothing near or past its deadline."),
+        "dash.sla.pages": ("分页", "Pages"),
+        "dash.sla.shown": (
+            "第 {first}–{last} 项，共 {total} 项（第 {page}/{pages} 页）",
+            "Items {first}–{last} of {total} (page {page} of {pages})",
+        ),
+        "dash.sla.previous": ("上一页", "Previous page"),
+        "dash.sla.next": ("下一页", "Next page"),
         "dash.mechanism": ("衔接机制", "Linkage mechanism"),
         "dash.members": ("成员单位", "Members"),
         "dash.sent": ("发出", "Sent"),
@@ -182,28 +188,36 @@ def export(
     )
 
 
+SLA_PAGE = 50  # items on a page of the SLA board
+
+
 @router.get("/sla")
-def sla_board(request: Request, principal: Official, region: Region = None) -> Response:
-    """The SLA board: referrals, cases and needs near (amber) or past (red) their deadline,
-    with whom to escalate to, for the region."""
+def sla_board(
+    request: Request,
+    principal: Official,
+    region: Region = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    """The SLA board: the region's counts of referrals, cases and needs near (amber) or past
+    (red) their deadline, and a page of them, with whom to escalate to."""
     services = services_of(request)
     code = region or _default_region(request, principal)
     within_region(services.hub, principal, code)
-    found = answer(
-        services,
-        lambda head: watch_list(
-            services.views,
-            today=services.hub.today(),
-            policy=services.sla_policy(),
-            region_code=code,
-            log_position=head,
-        ),
-    )
+    found = read_watch_page(services, code, None, SLA_PAGE, (page - 1) * SLA_PAGE)
+    pages = max(1, -(-found["total"] // SLA_PAGE))
+    if page > pages:  # past the end (the list got shorter): its last page
+        page = pages
+        found = read_watch_page(services, code, None, SLA_PAGE, (page - 1) * SLA_PAGE)
     return request.app.state.pages.render(  # type: ignore[no-any-return]
         request,
         "dashboards/sla.html",
-        items=found["items"][:200],
+        items=found["items"],
         counts=found["counts"],
+        total=found["total"],
+        first=found["offset"] + 1,
+        last=found["offset"] + len(found["items"]),
+        page=page,
+        pages=pages,
         code=code,
         name=region_name(code) or code,
         freshness=found["freshness"],

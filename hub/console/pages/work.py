@@ -11,6 +11,7 @@ once per form; a rule the domain refuses is shown in the official's language.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -22,7 +23,7 @@ from pydantic import ValidationError
 from domain.referral import RECIPIENT_SETS, TRANSITIONS
 from domain.values import ProvisionKind, ReferralStatus, Service
 from hub.access.principal import Principal
-from hub.api.deps import may_read
+from hub.api.deps import may_read, own_agency
 from hub.api.problems import Problem
 from hub.api.routes.referrals import answer_command
 from hub.api.routes.views import BoxQuery, read_box
@@ -129,10 +130,12 @@ def box_page(
     query = BoxQuery(
         status=statuses,
         service=Service(service) if service else None,
-        overdue=True if when == "overdue" else (False if when == "soon" else None),
+        overdue=True if when == "overdue" else None,
         limit=limit,
         cursor=cursor,
     )
+    if when == "soon":
+        query.filters = replace(query.filters, due_soon=True)
     page = read_box(
         referral_view.inbox if box == "inbox" else referral_view.outbox,
         agency_id,
@@ -141,25 +144,19 @@ def box_page(
         query,
     )
     today, policy = services.hub.today(), services.sla_policy()
-    items = []
     for item in page["items"]:
         item["level"] = level_of(item, today, policy)
-        if when != "soon" or item["level"] == "amber":
-            items.append(item)
-    return {**page, "items": items}
+    return page
 
 
-COUNTED = 200  # beyond this a count reads "200+"
-
-
-def counts(request: Request, principal: Principal, agency_id: UUID, box: str) -> dict[str, str]:
-    """How many are new, due soon and overdue (each read as its filter reads it)."""
-    found = {}
-    for when in ("new", "soon", "overdue"):
-        page = box_page(request, principal, agency_id, box, None, None, when, None, COUNTED)
-        n = len(page["items"])
-        found[when] = f"{n}+" if page["next_cursor"] and n >= COUNTED else str(n)
-    return found
+def counts(request: Request, principal: Principal, agency_id: UUID, box: str) -> dict[str, int]:
+    """How many are new, due soon and overdue, as their filters read them: one count of the
+    box's open referrals in the view (:func:`projections.referrals.box_counts`)."""
+    services = services_of(request)
+    own_agency(principal, agency_id)
+    return referral_view.box_counts(
+        services.views, box, str(agency_id), services.hub.today(), services.sla_policy()
+    )
 
 
 def _choice(value: str | None, allowed: tuple[str, ...] | list[str]) -> str | None:

@@ -2,12 +2,14 @@
 
 Used by the real-view exactly-once test and by ``bench/projections.py``. Each case goes
 lead → inquiry → review → submission → grant → disbursement, with two referrals: one
-completed with a donation, one left accepted or unanswered (so SLA and inbox rows vary).
+completed with a donation, one left accepted or unanswered (so SLA and inbox rows vary);
+``referrals`` > 2 adds more, to each partner in turn, dated over November 2026 and left
+requested, received, in progress or rejected.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -68,8 +70,9 @@ def network(hub: ReliefHub, tag: str = "") -> dict[str, Any]:
     return {"procuratorate": p, "partners": partners}
 
 
-def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
-    """One person, one relief case and two referrals: about 14 events."""
+def one_case(hub: ReliefHub, net: dict[str, Any], i: int, referrals: int = 2) -> UUID:
+    """One person, one relief case and ``referrals`` referrals (at least two): about 14
+    events with two, and one or two more for each further referral."""
     p, partners = net["procuratorate"], net["partners"]
     person = hub.register_person(numbered(i, "654003"), f"当事人{i}", registered_by=p)
     hub.consent_to_all(person, date(2026, 1, 5))
@@ -143,7 +146,36 @@ def one_case(hub: ReliefHub, net: dict[str, Any], i: int) -> UUID:
     )
     if i % 3 == 0:
         hub.answer_referral(r2, other, "accept", on_behalf_of="经办人")
+    for k in range(2, referrals):
+        more_referral(hub, p, partners, person, case, i, k)
     return case
+
+
+def more_referral(
+    hub: ReliefHub, p: UUID, partners: list[UUID], person: UUID, case: UUID, i: int, k: int
+) -> None:
+    """The case's ``k``-th referral (k ≥ 2), to each partner in turn, in one of four states."""
+    j = (i + k) % len(partners)
+    recipient = partners[j]
+    r = hub.refer(
+        requester_id=p,
+        recipient_id=recipient,
+        person_id=person,
+        reason="综合帮扶",
+        services=BUREAUS[j][1],
+        on_behalf_of="承办检察官",
+        case_id=case,
+        on=date(2026, 11, 2) + timedelta(days=(7 * i + 3 * k) % 28),
+        backdate_reason="按纸质登记补录",
+    )
+    state = (i + 2 * k) % 4
+    if state == 1:
+        hub.answer_referral(r, recipient, "receive", on_behalf_of="经办人")
+    elif state == 2:
+        hub.answer_referral(r, recipient, "accept", on_behalf_of="经办人")
+        hub.answer_referral(r, recipient, "start", on_behalf_of="经办人")
+    elif state == 3:
+        hub.answer_referral(r, recipient, "reject", "不属于本单位职责", on_behalf_of="经办人")
 
 
 def generate(hub: ReliefHub, cases: int, tag: str = "") -> dict[str, Any]:

@@ -9,6 +9,7 @@ import pytest
 from tests.e2e.conftest import driver, scenarios, services  # noqa: F401  (the scenario fixtures)
 from tests.integration.projections.dashboard_case import DashboardCase
 from tests.integration.projections.kill_case import RealWorkerKillCase
+from tests.integration.projections.sla_board_case import SlaBoardCase
 from tests.integration.projections.sla_case import SlaWatchListCase
 from tests.integration.projections.stores import StoreMaker, postgres_stores
 from tests.integration.projections.views_case import ScenarioViewsCase
@@ -31,6 +32,10 @@ class TestViewsOnPostgres(ScenarioViewsCase):
 
 
 class TestSlaOnPostgres(SlaWatchListCase):
+    pass
+
+
+class TestSlaBoardOnPostgres(SlaBoardCase):
     pass
 
 

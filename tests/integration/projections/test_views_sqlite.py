@@ -9,6 +9,7 @@ import pytest
 from tests.e2e.conftest import driver, scenarios, services  # noqa: F401  (the scenario fixtures)
 from tests.integration.projections.dashboard_case import DashboardCase
 from tests.integration.projections.kill_case import RealWorkerKillCase
+from tests.integration.projections.sla_board_case import SlaBoardCase
 from tests.integration.projections.sla_case import SlaWatchListCase
 from tests.integration.projections.stores import StoreMaker, sqlite_stores
 from tests.integration.projections.views_case import ScenarioViewsCase
@@ -29,6 +30,10 @@ class TestViewsOnSQLite(ScenarioViewsCase):
 
 
 class TestSlaOnSQLite(SlaWatchListCase):
+    pass
+
+
+class TestSlaBoardOnSQLite(SlaBoardCase):
     pass
 
 
