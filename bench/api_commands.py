@@ -71,9 +71,7 @@ def set_up_with(c: httpx.Client, admin: str) -> tuple[str, dict[str, Any]]:
         ids[kind] = post(admin, "/agencies", {**agency, "services": services})["id"]
     staff = {"role": "staff", "agency_id": ids["procuratorate"], "label": "bench"}
     token = str(post(admin, "/tokens", staff)["token"])
-    person_id = post(token, "/persons", {"id_number": "659001199001010013", "name": "基准"})[
-        "id"
-    ]
+    person_id = post(token, "/persons", {"id_number": "659001199001010013", "name": "基准"})["id"]
     consent = {
         "to_agencies": [ids["civil-affairs"]],
         "services": ["temporary-aid"],

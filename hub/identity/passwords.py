@@ -118,9 +118,7 @@ class Passwords:
             raise LockedOut(max(1, int(row.locked_until - now + 0.999)))
         matched = _hasher.verify(password, row.password_hash if row else _DECOY)
         if matched and row is not None and row.totp_secret is not None:
-            matched = code is not None and pyotp.TOTP(row.totp_secret).verify(
-                code, valid_window=1
-            )
+            matched = code is not None and pyotp.TOTP(row.totp_secret).verify(code, valid_window=1)
         if row is None or user_id is None:
             raise SignInRefused("sign-in refused")
         if not matched:

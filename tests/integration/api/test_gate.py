@@ -24,7 +24,12 @@ def every_route(api: Api) -> list[tuple[str, str]]:
     (sign-in answers without a token; its refusals are tested in test_officials)."""
     routes = []
     for template, operations in api.client.get("/openapi.json").json()["paths"].items():
-        if template in ("/health", "/health/live", "/health/ready", "/auth/sign-in"):  # public: hub.api.gate.PUBLIC
+        if template in (
+            "/health",
+            "/health/live",
+            "/health/ready",
+            "/auth/sign-in",
+        ):  # public: hub.api.gate.PUBLIC
             continue
         path = template.replace("{letter_id}", "1:1").replace("{action}", "accept")
         path = re.sub(r"\{[a-z_]+\}", str(uuid.uuid4()), path)

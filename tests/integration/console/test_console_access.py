@@ -154,7 +154,9 @@ MATRIX: list[Row] = [
         signed(200),
         lambda w, a: "/console/dashboards/export?region=659001&format=csv",
     ),
-    Row("GET", "/dashboards/sla", signed(200), lambda w, a: "/console/dashboards/sla?region=659001"),
+    Row(
+        "GET", "/dashboards/sla", signed(200), lambda w, a: "/console/dashboards/sla?region=659001"
+    ),
     Row(
         "GET",
         "/dashboards/mechanisms/{mechanism_id}",
