@@ -113,7 +113,10 @@ def log_unexpected(error: BaseException, scope: Scope) -> None:
 
 
 class UnexpectedErrors:
-    """ASGI middleware: an error nothing else handled becomes a 500 problem, and is logged."""
+    """ASGI middleware: an error nothing else handled becomes a 500 problem, and is logged.
+
+    Subclasses answer it otherwise (the console with a page) by overriding :meth:`answer`.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -136,13 +139,17 @@ class UnexpectedErrors:
             log_unexpected(error, scope)
             if started:
                 raise
-            problem = Problem(
-                500,
-                "unexpected",
-                "Unexpected error",
-                "the hub met an unexpected error; it is logged for operators",
-            )
-            await problem.response(scope.get("path"))(scope, receive, send)
+            await self.answer(scope)(scope, receive, send)
+
+    def answer(self, scope: Scope) -> ASGIApp:
+        """The 500 answer, once the error is logged."""
+        problem = Problem(
+            500,
+            "unexpected",
+            "Unexpected error",
+            "the hub met an unexpected error; it is logged for operators",
+        )
+        return problem.response(scope.get("path"))
 
 
 def who_acted_problem(field: str) -> Problem:

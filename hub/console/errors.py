@@ -19,10 +19,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import escape
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
 from domain.errors import DomainError, NotFound
-from hub.api.problems import Problem, from_domain, log_unexpected
+from hub.api.problems import Problem, UnexpectedErrors, from_domain
 from hub.console import i18n
 from hub.console.render import Pages
 from hub.console.security import PREFIX
@@ -73,37 +73,16 @@ def bare_page(request: Request) -> Response:
     return HTMLResponse(html, status_code=500)
 
 
-class UnexpectedPage:
-    """ASGI middleware of the console: an error no handler took is logged and answers the
-    500 page (the API's :class:`~hub.api.problems.UnexpectedErrors` would answer JSON)."""
+class UnexpectedPage(UnexpectedErrors):
+    """The console's :class:`~hub.api.problems.UnexpectedErrors`: an error no handler took is
+    logged and answers the 500 page, not JSON."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+    def answer(self, scope: Scope) -> ASGIApp:
+        request = Request(scope)
         try:
-            await self.app(scope, receive, tracked)
-        except Exception as error:
-            log_unexpected(error, scope)
-            if started:
-                raise
-            request = Request(scope)
-            try:
-                response = error_page(request, "unexpected", 500)
-            except Exception:  # the layout reads the hub too: the words without it
-                response = bare_page(request)
-            await response(scope, receive, send)
+            return error_page(request, "unexpected", 500)
+        except Exception:  # the layout reads the hub too: the words without it
+            return bare_page(request)
 
 
 def install(console: FastAPI) -> None:
