@@ -252,30 +252,13 @@ class Once:
     def _run_claimed(self, key: str, command: Callable[[], Any], status: int) -> Response:
         """Replays the answer the log holds for ``key``, or runs the command and records its
         events and answer in one commit (or, if it appended nothing, the answer in the store)."""
-        digest = hashlib.sha256(self.request).hexdigest()
-        recorded = self.hub.recorded_answer(self.scope, key)
-        if recorded is not None:
-            self.access.release(self.scope, key)
-            if recorded.request_hash != digest:
-                raise Problem(
-                    409,
-                    IdempotencyKeyReused.rule,
-                    "Idempotency conflict",
-                    "the Idempotency-Key was used for a different request",
-                )
-            metrics.idempotency_replays.inc()
-            return _response(recorded.status, recorded.body.encode(), replayed=True)
+        replayed = self._replay(key)
+        if replayed is not None:
+            return replayed
         with unit_of_work() as unit:
             response, body = self._answer(command, status)
         if unit.events and response.status_code < 400:
-            answer = IdempotentAnswer.record(
-                scope=self.scope,
-                key=key,
-                request_hash=digest,
-                status=response.status_code,
-                body=body,
-            )
-            self.hub.commit_unit(unit, answer)
+            self.hub.commit_unit(unit, self._answer_of(key, response.status_code, body))
             self.access.release(self.scope, key)
         else:  # nothing appended: what the command held back (if it failed) is dropped
             self.access.finish(self.scope, key, response.status_code, body)
