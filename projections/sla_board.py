@@ -74,15 +74,21 @@ def _referral_counts(
     counts = {"amber": 0, "red": 0}
     for statuses, cut in ((ANSWER_STAGE, cuts["answer"]), (WORK_STAGE, cuts["completion"])):
         where, params = _where(statuses, region_code, agency_id)
-        row = view.read(
-            "SELECT COUNT(*) AS watched, "
-            "COALESCE(SUM(CASE WHEN r.due_on <= ? THEN 1 ELSE 0 END), 0) AS red "
-            f"FROM {{referrals}} r WHERE {where} AND r.due_on <= ?",
-            [cut.red, *params, cut.watched],
-        )[0]
-        counts["red"] += int(row["red"])
-        counts["amber"] += int(row["watched"]) - int(row["red"])
+        _tally(counts, view, "r.due_on", f"{{referrals}} r WHERE {where}", params, cut)
     return counts
+
+
+def _tally(
+    counts: dict[str, int], view: View, day: str, source: str, params: list[Any], cut: Cutoffs
+) -> None:
+    """Adds to ``counts`` the amber and red of ``source`` (``FROM … WHERE …``) by ``day``."""
+    row = view.read(
+        f"SELECT COUNT(*) AS watched, COALESCE(SUM(CASE WHEN {day} <= ? THEN 1 ELSE 0 END), 0) "
+        f"AS red FROM {source} AND {day} <= ?",
+        [cut.red, *params, cut.watched],
+    )[0]
+    counts["red"] += int(row["red"])
+    counts["amber"] += int(row["watched"]) - int(row["red"])
 
 
 def _referral_firsts(
@@ -156,16 +162,9 @@ def _case_counts(
 ) -> dict[str, int]:
     counts = {"amber": 0, "red": 0}
     for name, open_sql, open_params, day in CASE_DEADLINES:
-        cut = cuts[name]
         where, params = _case_where(open_sql, open_params, region_code, agency_id)
-        row = view.read(
-            f"SELECT COUNT(*) AS watched, COALESCE(SUM(CASE WHEN {day} <= ? THEN 1 ELSE 0 END), 0) "
-            "AS red FROM {cases} c JOIN {agencies} a ON a.id = c.procuratorate_id "
-            f"WHERE {where} AND {day} <= ?",
-            [cut.red, *params, cut.watched],
-        )[0]
-        counts["red"] += int(row["red"])
-        counts["amber"] += int(row["watched"]) - int(row["red"])
+        source = f"{{cases}} c JOIN {{agencies}} a ON a.id = c.procuratorate_id WHERE {where}"
+        _tally(counts, view, day, source, params, cuts[name])
     return counts
 
 
