@@ -43,6 +43,33 @@ CREATE TABLE IF NOT EXISTS log_meta (
 """
 
 
+def notifications_query(
+    select: str,
+    position: str,
+    start: int | None,
+    limit: int,
+    stop: int | None,
+    topics: Sequence[str],
+    inclusive_of_start: bool,
+) -> tuple[str, list[object]]:
+    """``select`` (``SELECT … FROM table``) narrowed as ``select_notifications`` asks, by the
+    column ``position``: SQL and its parameters (the replica's and the embedded log's)."""
+    sql = f"{select} WHERE 1=1 "
+    params: list[object] = []
+    if start is not None:
+        sql += f"AND {position}>=? " if inclusive_of_start else f"AND {position}>? "
+        params.append(start)
+    if stop is not None:
+        sql += f"AND {position}<=? "
+        params.append(stop)
+    if topics:
+        sql += f"AND topic IN ({','.join('?' * len(topics))}) "
+        params.extend(topics)
+    sql += f"ORDER BY {position} LIMIT ?"
+    params.append(limit)
+    return sql, params
+
+
 class ReplicaDiverged(Exception):
     """The topic and the replica disagree (the topic was lost, truncated or replaced)."""
 
@@ -175,20 +202,16 @@ class Replica:
         topics: Sequence[str],
         inclusive_of_start: bool,
     ) -> list[Notification]:
-        sql = "SELECT notification_id, originator_id, id_is_uuid, originator_version, topic, state"
-        sql += " FROM events WHERE 1=1 "
-        params: list[object] = []
-        if start is not None:
-            sql += "AND notification_id>=? " if inclusive_of_start else "AND notification_id>? "
-            params.append(start)
-        if stop is not None:
-            sql += "AND notification_id<=? "
-            params.append(stop)
-        if topics:
-            sql += f"AND topic IN ({','.join('?' * len(topics))}) "
-            params.extend(topics)
-        sql += "ORDER BY notification_id LIMIT ?"
-        params.append(limit)
+        sql, params = notifications_query(
+            "SELECT notification_id, originator_id, id_is_uuid, originator_version, topic, state "
+            "FROM events",
+            "notification_id",
+            start,
+            limit,
+            stop,
+            topics,
+            inclusive_of_start,
+        )
         rows = self._query(sql, params, every=True)
         return [
             Notification(

@@ -41,7 +41,7 @@ from eventsourcing.sqlite import (
 )
 from eventsourcing.utils import Environment, EnvType
 
-from hub.eventlog.replica import uuid_text
+from hub.eventlog.replica import notifications_query, uuid_text
 from hub.eventlog.sqlite_group import Done, GroupWriter
 from hub.eventlog.sqlite_reads import ThreadReads
 
@@ -229,22 +229,16 @@ class SubscribableRecorderMixin(SQLiteApplicationRecorder):
             return super().select_notifications(
                 start, limit, stop, topics, inclusive_of_start=inclusive_of_start
             )
-        sql = (
+        sql, params = notifications_query(
             "SELECT rowid, originator_id, originator_version, topic, state "
-            f"FROM {self.events_table_name} WHERE 1=1 "
+            f"FROM {self.events_table_name}",
+            "rowid",
+            start,
+            limit,
+            stop,
+            topics,
+            inclusive_of_start,
         )
-        params: list[Any] = []
-        if start is not None:
-            sql += "AND rowid>=? " if inclusive_of_start else "AND rowid>? "
-            params.append(start)
-        if stop is not None:
-            sql += "AND rowid<=? "
-            params.append(stop)
-        if topics:
-            sql += f"AND topic IN ({','.join('?' * len(topics))}) "
-            params.extend(topics)
-        sql += "ORDER BY rowid LIMIT ?"
-        params.append(limit)
         convert = self.convert_originator_id
         return [
             Notification(
