@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import pytest
@@ -21,6 +22,8 @@ from eventsourcing.persistence import IntegrityError
 from hub.committer import Committer
 from hub.identity.acting import acting_as, connector_actor
 from tests.integration.api.conftest import Api
+
+T = TypeVar("T")
 
 
 def answer(api: Api, committer: Committer, referral_id: UUID, action: str):  # type: ignore[no-untyped-def]
@@ -38,6 +41,13 @@ def answer(api: Api, committer: Committer, referral_id: UUID, action: str):  # t
         return status
 
     return run()
+
+
+def run_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: in a whole run, the browser tests' playwright
+    keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def statuses(api: Api, referral_id: str) -> list[str]:
@@ -64,7 +74,7 @@ def test_a_command_reading_a_stream_with_a_commit_pending_runs_after_it(
             answer(api, committer, UUID(referral_id), "accept"),
         )
 
-    assert asyncio.run(both()) == ["received", "accepted"]
+    assert run_loop(both()) == ["received", "accepted"]
     assert statuses(api, referral_id)[-2:] == ["received", "accepted"]
     assert committer.pending == {}
 
@@ -93,7 +103,7 @@ def test_a_unit_the_log_refuses_fails_alone_and_what_waited_runs_on_the_log(
             return_exceptions=True,
         )
 
-    refused, accepted = asyncio.run(race())
+    refused, accepted = run_loop(race())
     assert isinstance(refused, IntegrityError)
     assert accepted == "accepted"
     assert statuses(api, str(referral_id))[-2:] == ["received", "accepted"]
