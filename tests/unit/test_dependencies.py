@@ -135,6 +135,8 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.feeds": {"hub.eventlog", "hub.identity", "hub.ports", "hub.vault"},
     "hub.notify": {"hub.metrics", "hub.smalldb"},  # reads the hub through what it is given
     "hub.app": {"hub.commands", "hub.transcodings", "hub.vault"},
+    # commands on the event loop, their commits handed to the log's writer
+    "hub.committer": {"hub.app", "hub.eventlog", "hub.idempotency"},
     "hub.bootstrap": {
         "hub.access",
         "hub.app",
@@ -150,6 +152,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.audit",
         "hub.bootstrap",
         "hub.commands",
+        "hub.committer",  # POST /referrals's command on the loop
         "hub.console",  # create_app mounts the console; the gate and the OIDC callback set its cookie
         "hub.dashboards",
         "hub.eventlog",
@@ -171,7 +174,9 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
         "hub.bootstrap",
         "hub.commands",
         "hub.dashboards",  # the dashboards' labels and exports
+        "hub.eventlog",  # the page of an unavailable log (503)
         "hub.identity",
+        "hub.logs",  # the request's id on the 500 page
         "hub.notify",  # the bell and the list read the notifier's store
         "hub.privacy",
         "hub.words",
