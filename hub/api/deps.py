@@ -371,18 +371,22 @@ async def _fingerprint(request: Request) -> bytes:
     return request.method.encode() + path.encode() + b"\n" + await request.body()
 
 
+#: the ``Idempotency-Key`` header of a POST
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        max_length=200,
+        description="Makes the POST safe to retry: a retry returns the first answer",
+    ),
+]
+
+
 async def get_once(
     request: Request,
     access: AccessDep,
     hub: HubDep,
     principal: Reader,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            max_length=200,
-            description="Makes the POST safe to retry: a retry returns the first answer",
-        ),
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Once:
     fingerprint = await _fingerprint(request)
     scope = str(principal.agency_id or principal.token_id)
@@ -396,13 +400,7 @@ OnceDep = Annotated[Once, Depends(get_once)]
 async def get_staff_once(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            max_length=200,
-            description="Makes the POST safe to retry: a retry returns the first answer",
-        ),
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Once:
     """:data:`Staff` and :data:`OnceDep` in one dependency, for the busiest commands: what
     FastAPI solves per request is one dependency instead of six (the same checks: the
