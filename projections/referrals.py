@@ -79,7 +79,7 @@ class Referrals(DirectoryHandlers):
 
     @handles(Referral.Requested)
     def requested(self, tx: Tx, e: Referral.Requested) -> None:
-        at = e.timestamp.isoformat()
+        at, due_on = e.timestamp.isoformat(), e.due_on.isoformat()
         tx.put(
             "referrals",
             {
@@ -92,7 +92,7 @@ class Referrals(DirectoryHandlers):
                 "services": json.dumps(e.services),
                 "reason": e.reason,
                 "status": "requested",
-                "due_on": text(e.due_on),
+                "due_on": due_on,
                 "requested_at": at,
                 "first_answer_at": None,
                 "closed_at": None,
@@ -105,7 +105,7 @@ class Referrals(DirectoryHandlers):
                 "found_on": text(e.found_on),
             },
         )
-        tally(tx, str(e.requester_id), str(e.recipient_id), "requested", text(e.due_on), 1)
+        tally(tx, str(e.requester_id), str(e.recipient_id), "requested", due_on, 1)
 
     @handles(Referral.StatusChanged)
     def status_changed(self, tx: Tx, e: Referral.StatusChanged) -> None:
