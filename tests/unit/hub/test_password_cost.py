@@ -27,9 +27,12 @@ def test_the_standard_cost_is_the_default(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_the_light_cost_is_refused_in_production() -> None:
-    with pytest.raises(ValidationError, match="HUB_PASSWORD_COST"):
-        Settings(env="production", password_cost="light")
-    assert Settings(env="production", password_cost="standard").password_cost == "standard"
+    with pytest.raises(ValueError, match="HUB_PASSWORD_COST"):
+        Settings(env="production", password_cost="light").password_hashing()
+    assert Settings(env="production", password_cost="standard").password_hashing() == "standard"
+    assert Settings(env="development", password_cost="light").password_hashing() == "light"
+    with pytest.raises(ValidationError):
+        Settings(password_cost="cheapest")
 
 
 @pytest.mark.parametrize(
