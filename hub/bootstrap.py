@@ -106,6 +106,7 @@ def build(settings: Settings, log_env: dict[str, str] | None = None) -> Services
             hub,
             session_minutes=settings.session_minutes,
             oidc_cache_seconds=settings.oidc_cache_seconds,
+            password_cost=settings.password_hashing(),
         ),
         views=open_views(settings),
         notify=NotifyStore(settings.notify_location()),

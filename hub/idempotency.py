@@ -78,11 +78,13 @@ class Unit:
     """What one command saved, held back until its answer is known, and what it loaded.
 
     ``loaded`` keeps each aggregate the command loaded (its own copy), so that a command that
-    reads the same agency or person in several checks loads it once.
+    reads the same agency or person in several checks loads it once; ``read``, each it only
+    read (the aggregate cache's own object, never changed).
     """
 
     aggregates: dict[UUID, Aggregate] = field(default_factory=dict)
     loaded: dict[UUID, Aggregate] = field(default_factory=dict)
+    read: dict[UUID, Aggregate] = field(default_factory=dict)
     events: list[DomainEventProtocol[UUID]] = field(default_factory=list)
     #: streams changed by units not yet committed, each with its unit's settled-awaitable
     pending: Mapping[UUID, object] | None = None

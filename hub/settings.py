@@ -45,6 +45,7 @@
 | ``HUB_NOTIFY_DIGEST_HOUR`` | ``8`` | the hour (China time) daily digests go out |
 | ``HUB_NOTIFY_CHECK_SECONDS`` | ``60`` | how often deadlines and dead letters are looked at |
 | ``HUB_OIDC_JWKS_REFETCH_SECONDS`` | ``10`` | a token with an unknown key fetches the keys again, at most once this often |
+| ``HUB_PASSWORD_COST`` | ``standard`` | the argon2id cost of new officials' passwords: ``standard`` (64 MiB, 3 passes) or ``light`` (1 MiB, 1 pass: for the test suite and demos only; refused in production) |
 | ``HUB_OIDC_CACHE_SECONDS`` | ``10`` | how long a process remembers a verified bearer token's official (by the token's hash, never past its ``exp``; forgotten at once when this process disables an official or changes roles); ``0``: verify and look up on every request |
 """
 
@@ -88,6 +89,8 @@ class Settings(BaseSettings):
     access_log_flush_seconds: float = Field(default=1.0, gt=0)
     #: how long a signed-in official's session token lasts
     session_minutes: float = Field(default=30.0, gt=0, le=24 * 60)
+    #: the argon2id cost of new passwords (hub.identity.passwords.COSTS)
+    password_cost: Literal["standard", "light"] = "standard"
     #: the console is served behind HTTPS: its cookies are marked Secure
     console_https: bool = False
     sla_completion_days: int = 10
@@ -143,6 +146,13 @@ class Settings(BaseSettings):
     @property
     def topic_prefix(self) -> str:
         return self.log_topic.rsplit(".", 1)[0]
+
+    def password_hashing(self) -> Literal["standard", "light"]:
+        """``HUB_PASSWORD_COST``, refused in production unless standard (checked where the
+        hub is built, as the secrets are)."""
+        if self.env == "production" and self.password_cost != "standard":
+            raise ValueError("HUB_PASSWORD_COST=light is for tests and demos, not production")
+        return self.password_cost
 
     def secret(self, name: str) -> bytes:
         """A 32-byte secret from ``HUB_<NAME>``; generated into the data dir in development."""

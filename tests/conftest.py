@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,18 @@ def pytest_configure(config: pytest.Config) -> None:
     # the seed report tells them; ``hub demo`` widens the window the same way
     # (HUB_DEMO_BACKDATE_DAYS). Tests of the window set their own.
     os.environ.setdefault("HUB_MAX_BACKDATE_DAYS", "3650")
+    # the demo's network alone adds 77 officials (a hash and a sign-in each), and many
+    # fixtures load it: at argon2id's standard cost that is half a minute of CPU every time.
+    # The tests hash at the light cost unless told otherwise; the standard one is held to
+    # its parameters in tests/unit/hub/test_password_cost.py.
+    os.environ.setdefault("HUB_PASSWORD_COST", "light")
+    # Hypothesis's deadline (200 ms an example) measures the machine, not the code: with the
+    # suite's workers and other jobs on two cores an example sometimes takes longer, and the
+    # test then fails as flaky. The properties themselves are checked as before.
+    from hypothesis import settings
+
+    settings.register_profile("suite", deadline=None)
+    settings.load_profile("suite")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,6 +48,56 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="both",
         help="which event log the hub's tests run on (default: both)",
     )
+
+
+#: test modules that share one session fixture, so they run in one xdist worker: the browser
+#: tests' ``hub demo`` and chromium (tests/browser/conftest.py) are started once, not per worker
+SHARED_SESSION = ("tests/browser/",)
+
+#: modules whose tests each go to a worker of their own (each long, the module's fixture cheap)
+EACH_TEST_APART = ("tests/integration/api/test_schemathesis.py",)
+
+#: the units of work that take longest (minutes, not their number of tests), handed out first
+#: so that none of them is left to run alone at the end
+LONGEST_FIRST = (
+    "tests/integration/api/test_schemathesis.py",
+    "tests/browser/",
+    "tests/integration/resilience/test_crash_points.py",
+    "tests/integration/resilience/test_kill_under_load.py",
+    "tests/integration/projections/test_views_postgres.py",
+    "tests/integration/operations/test_backup.py",
+    "tests/integration/operations/test_backup_kafka.py",
+)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under ``--dist loadscope`` (scripts/test.sh), a worker takes a whole module (its
+    module-scoped fixtures, such as a loaded demo or a served hub, are built once), every
+    folder of ``SHARED_SESSION`` as one unit, each test of ``EACH_TEST_APART`` as one, and
+    ``LONGEST_FIRST`` before the others (which go largest first)."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        ordered = False
+
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            if module in EACH_TEST_APART:
+                return nodeid
+            return next((f for f in SHARED_SESSION if module.startswith(f)), module)
+
+        def _assign_work_unit(self, node: Any) -> None:
+            if not self.ordered:
+                self.ordered = True
+                for first in reversed(LONGEST_FIRST):
+                    for scope in [s for s in self.workqueue if s.startswith(first)]:
+                        self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
+
+    return ModuleScheduling(config, log)
 
 
 def selected_logs(config: pytest.Config) -> list[str]:

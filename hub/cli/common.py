@@ -36,8 +36,9 @@ def settings_for(
 
 
 def fail(message: str) -> NoReturn:
-    """A plain message on stderr and exit status 1."""
-    Console(stderr=True).print(f"[red]{message}[/red]")
+    """A plain message on stderr and exit status 1, on one line however narrow the terminal
+    (a path in it stays whole, to be copied)."""
+    Console(stderr=True).print(f"[red]{message}[/red]", soft_wrap=True)
     raise typer.Exit(1)
 
 

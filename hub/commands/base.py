@@ -45,18 +45,31 @@ class HubBase(Application[UUID]):
         return self.factory.process_recorder()
 
     def load(self, kind: type[A], aggregate_id: UUID | str) -> A:
+        """The aggregate, the command's own copy (it may change it and save it)."""
+        return self._get(kind, aggregate_id, copy=True)
+
+    def read(self, kind: type[A], aggregate_id: UUID | str) -> A:
+        """The aggregate, for a command that only reads it: the aggregate cache's own object
+        brought up to date, not a copy (the library's ``deepcopy_from_cache=False``). What it
+        returns is never changed: a command that changes an aggregate loads it (:meth:`load`)."""
+        return self._get(kind, aggregate_id, copy=False)
+
+    def _get(self, kind: type[A], aggregate_id: UUID | str, *, copy: bool) -> A:
         unit = current_unit()
         try:
-            uuid = UUID(str(aggregate_id))
+            uuid = aggregate_id if isinstance(aggregate_id, UUID) else UUID(aggregate_id)
             if unit is None:
-                aggregate = self.repository.get(uuid)
+                aggregate = self.repository.get(uuid, deepcopy_from_cache=copy)
             elif uuid in unit.aggregates:
                 aggregate = unit.aggregates[uuid]
             elif uuid in unit.loaded:  # a command's checks read it again: loaded once
                 aggregate = unit.loaded[uuid]
+            elif not copy and uuid in unit.read:
+                aggregate = unit.read[uuid]
             else:
                 unit.check_pending(uuid)
-                aggregate = unit.loaded[uuid] = self.repository.get(uuid)
+                aggregate = self.repository.get(uuid, deepcopy_from_cache=copy)
+                (unit.loaded if copy else unit.read)[uuid] = aggregate
         except (AggregateNotFoundError, ValueError):
             raise NotFound(f"{kind.__name__} {aggregate_id} not found") from None
         if not isinstance(aggregate, kind):
@@ -97,12 +110,11 @@ class HubBase(Application[UUID]):
     def prepare_unit(self, unit: Unit, answer: IdempotentAnswer | None = None) -> PreparedUnit:
         """A unit's events and the key's answer as they will be stored (encoded, encrypted,
         chained), to hand to the log in one append; :meth:`unit_recorded` once it is in."""
-        processing = ProcessingEvent[UUID]()
-        processing.collect_events(*unit.events, *([answer] if answer is not None else []))
+        pending = [*unit.events, *(answer.collect_events() if answer is not None else ())]
         events = self.events
         assert isinstance(events, ChainedEventStore)
-        stored, links = events.prepare(processing.events)
-        return PreparedUnit(processing.events, stored, links)
+        stored, links = events.prepare(pending)
+        return PreparedUnit(pending, stored, links)
 
     def unit_recorded(self, prepared: PreparedUnit, notification_ids: Sequence[int] | None) -> None:
         """What :meth:`prepare_unit` made is in the log (with these notification ids)."""

@@ -178,7 +178,7 @@ class PersonCommands(HubBase):
     # What an agency may do with a person
 
     def _kind(self, agency_id: UUID) -> str:
-        return str(self.load(Agency, agency_id).kind)
+        return str(self.read(Agency, agency_id).kind)
 
     def _taker(self, person: Person, consent: dict[str, Any]) -> str | None:
         """Who took a consent; one recorded before consents were scoped, the registrant."""
@@ -208,7 +208,7 @@ class PersonCommands(HubBase):
 
     def person_facts(self, person_id: UUID, agency_id: UUID) -> privacy.PersonFacts:
         """The facts :mod:`hub.privacy` decides on, for one agency and one person."""
-        person = self.load(Person, person_id)
+        person = self.read(Person, person_id)
         links = self.links.refresh(self)  # parties never change: no referral or case loaded
         recipient = agency_id in links.recipients_by_person.get(person.id, ())
         requester = agency_id in links.requesters_by_person.get(person.id, ())
@@ -252,7 +252,7 @@ class PersonCommands(HubBase):
     ) -> dict[str, Any] | None:
         """The consent a new referral relies on (``None``: none serves); a requester that may
         not refer the person gets the answer an unknown person gets."""
-        person = self.load(Person, person_id)
+        person = self.read(Person, person_id)
         facts = self.person_facts(person_id, requester_id)
         if not privacy.may_refer(facts):
             raise NotFound(f"Person {person_id} not found")

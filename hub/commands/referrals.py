@@ -60,8 +60,8 @@ class ReferralCommands(HubBase):
         backdate_reason: str | None = None,
         answers: tuple[int, str] | None = None,
     ) -> Referral:
-        requester = self.load(Agency, requester_id)
-        recipient = self.load(Agency, recipient_id)
+        requester = self.read(Agency, requester_id)
+        recipient = self.read(Agency, recipient_id)
         day = self.business_day(on, backdate_reason, "requested on")
         requested_on = day.on
         if found_on is not None:
@@ -82,7 +82,7 @@ class ReferralCommands(HubBase):
                 f"{recipient.name} does not offer: {', '.join(sorted(missing))}"
             )
         if case_id is not None:
-            case = self.load(AidCase, case_id)
+            case = self.read(AidCase, case_id)
             if case.procuratorate_id not in (requester_id, recipient_id):
                 raise NotParty("the case belongs to neither side of the referral")
             if requester_id not in self.case_parties(case_id):

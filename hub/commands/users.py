@@ -77,7 +77,7 @@ class UserCommands(HubBase):
     def list_users(self, agency_id: UUID | None = None) -> list[dict[str, Any]]:
         links = self.links.refresh(self)
         ids = links.users if agency_id is None else links.users_by_agency.get(agency_id, [])
-        return [user_dict(self.load(User, i)) for i in ids]
+        return [user_dict(self.read(User, i)) for i in ids]
 
     def user_id_for_external_id(self, external_id: str) -> UUID | None:
         """The official an identity provider's subject maps to, if any."""

@@ -283,6 +283,16 @@ class Router:
                 log_.unlisten(news)
 
     def close(self) -> None:
+        """Stops; a router fenced meanwhile has nothing of its own left to deliver (its open
+        transaction is its successor's to abort), so its producer's fatal error is not raised
+        again here."""
         self._committer.shutdown()
-        self.producer.flush(2)
-        self.topics.close()
+        try:
+            self.producer.flush(2)
+        except KafkaException as e:
+            error = e.args[0] if e.args else None
+            if not isinstance(error, KafkaError) or not error.fatal():
+                raise
+            log.info("router: closed after a fatal producer error: %s", error.str())
+        finally:
+            self.topics.close()

@@ -1,7 +1,9 @@
 """Local passwords and second factors of officials, and the back-off after failed sign-ins.
 
 Passwords are hashed with argon2 through ``pwdlib`` (never by hand); a TOTP secret (``pyotp``)
-may be enrolled as a second factor. Both live in the access store's database, never in the
+may be enrolled as a second factor. New passwords are hashed at the cost ``HUB_PASSWORD_COST``
+names (:data:`COSTS`); a hash carries its own parameters, so every hash verifies whatever the
+setting is now. Both live in the access store's database, never in the
 event log. After :data:`FREE_FAILURES` failed sign-ins in a row, each further failure locks
 the account for twice as long as the one before (from :data:`FIRST_LOCK_SECONDS` up to
 :data:`MAX_LOCK_SECONDS`); a successful sign-in clears the count.
@@ -15,6 +17,7 @@ from uuid import UUID
 
 import pyotp
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 
 from domain.errors import InvalidValue
 from domain.values import MAX_PASSWORD, MIN_PASSWORD
@@ -28,9 +31,24 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS hub_credentials (
     user_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL, totp_secret TEXT,
     failures INTEGER NOT NULL, locked_until REAL NOT NULL, updated REAL NOT NULL)"""
 
-_hasher = PasswordHash.recommended()
-#: verified against when the user has no password, so unknown users take as long as known ones
-_DECOY = _hasher.hash("decoy password, never matches")
+#: argon2id's parameters by ``HUB_PASSWORD_COST``: ``standard`` is pwdlib's recommended
+#: (64 MiB, 3 passes, 4 lanes; about 0.25 s of CPU a hash); ``light`` (1 MiB, 1 pass, 1 lane;
+#: under a millisecond) is for the test suite and demos that add many officials, and is
+#: refused in production (:class:`hub.settings.Settings`)
+COSTS: dict[str, Argon2Hasher] = {
+    "standard": Argon2Hasher(),
+    "light": Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),
+}
+_hashers = {cost: PasswordHash((hasher,)) for cost, hasher in COSTS.items()}
+#: verified against when the user has no password, so unknown users take as long as known
+#: ones (one per cost, made when first needed)
+_decoys: dict[str, str] = {}
+
+
+def _decoy(cost: str) -> str:
+    if cost not in _decoys:
+        _decoys[cost] = _hashers[cost].hash("decoy password, never matches")
+    return _decoys[cost]
 
 
 class SignInRefused(Exception):
@@ -64,8 +82,10 @@ class _Row:
 
 
 class Passwords:
-    def __init__(self, db: SmallDB) -> None:
+    def __init__(self, db: SmallDB, cost: str = "standard") -> None:
         self._db = db
+        self._cost = cost
+        self._hasher = _hashers[cost]
         self._db.run(SCHEMA)
 
     def _row(self, user_id: UUID) -> _Row | None:
@@ -84,7 +104,7 @@ class Passwords:
 
     def set_password(self, user_id: UUID, password: str) -> None:
         """Sets (or replaces) the password, clears failures; keeps an enrolled TOTP."""
-        digest = _hasher.hash(check_password_rules(password))
+        digest = self._hasher.hash(check_password_rules(password))
         now = time.time()
         if self._row(user_id) is None:
             self._db.run(
@@ -116,7 +136,7 @@ class Passwords:
         now = time.time()
         if row is not None and row.locked_until > now:
             raise LockedOut(max(1, int(row.locked_until - now + 0.999)))
-        matched = _hasher.verify(password, row.password_hash if row else _DECOY)
+        matched = self._hasher.verify(password, row.password_hash if row else _decoy(self._cost))
         if matched and row is not None and row.totp_secret is not None:
             matched = code is not None and pyotp.TOTP(row.totp_secret).verify(code, valid_window=1)
         if row is None or user_id is None:

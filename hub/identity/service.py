@@ -71,10 +71,11 @@ class Identity:
         *,
         session_minutes: float,
         oidc_cache_seconds: float = 0.0,
+        password_cost: str = "standard",
     ) -> None:
         self.access = access
         self.users = users
-        self.passwords = Passwords(access.db)
+        self.passwords = Passwords(access.db, password_cost)
         self.sessions = Sessions(access.db)
         self.session_seconds = session_minutes * 60
         self._principals: dict[str, tuple[float, Principal | None]] = {}

@@ -92,6 +92,7 @@ class Notifier:
         digest_hour: int = 8,
         check_seconds: float = 60.0,
         batch_size: int = 500,
+        linger: float = 0.02,
     ) -> None:
         self.hub = hub
         self.store = store
@@ -106,6 +107,9 @@ class Notifier:
         self.digest_hour = digest_hour
         self.check_seconds = check_seconds
         self.batch_size = batch_size
+        #: how long a batch waits for more of the log after its first notification: under
+        #: load one transaction and one look at what is due serve many events, not one each
+        self.linger = linger
         self._triggers = LogTriggers(hub)
 
     # deriving notifications
@@ -277,18 +281,20 @@ class Notifier:
         reader = threading.Thread(
             target=_read, args=(subscription, notifications), name="notify-reader", daemon=True
         )
-        checked = 0.0
+        checked = delivered = 0.0
         with subscription:
             reader.start()
             try:
                 while not stop.is_set():
-                    batch = _take(notifications, self.batch_size, poll)
-                    if batch:
-                        self.apply(batch)
+                    batch = _take(notifications, self.batch_size, poll, self.linger)
+                    written = self.apply(batch) if batch else 0
                     if time.monotonic() - checked >= self.check_seconds:
                         checked = time.monotonic()
-                        self.check_time()
-                    self.deliver()
+                        written += self.check_time()
+                    # what is due changes with what was just written, else only with time
+                    if written or time.monotonic() - delivered >= poll:
+                        delivered = time.monotonic()
+                        self.deliver()
             finally:
                 subscription.stop()
                 reader.join(timeout=5)
@@ -306,11 +312,15 @@ def _read(subscription: Any, into: queue.Queue[Any]) -> None:
         into.put(_END)
 
 
-def _take(source: queue.Queue[Any], limit: int, timeout: float) -> list[Notification]:
-    """Waits up to ``timeout`` for one notification, then takes what is there, to ``limit``."""
+def _take(
+    source: queue.Queue[Any], limit: int, timeout: float, linger: float = 0.0
+) -> list[Notification]:
+    """Waits up to ``timeout`` for one notification, then up to ``linger`` for more, to
+    ``limit``."""
     batch: list[Notification] = []
     try:
         item = source.get(timeout=timeout)
+        until = time.monotonic() + linger
         while True:
             if isinstance(item, BaseException):
                 raise item
@@ -319,6 +329,7 @@ def _take(source: queue.Queue[Any], limit: int, timeout: float) -> list[Notifica
             batch.append(item)
             if len(batch) >= limit:
                 return batch
-            item = source.get_nowait()
+            left = until - time.monotonic()
+            item = source.get(timeout=left) if left > 0 else source.get_nowait()
     except queue.Empty:
         return batch

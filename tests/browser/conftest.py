@@ -134,6 +134,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUB_", "KAFKA_"))}
     env.pop("PERSISTENCE_MODULE", None)
     env["HUB_MAX_BACKDATE_DAYS"] = os.environ.get("HUB_MAX_BACKDATE_DAYS", "3650")
+    env["HUB_PASSWORD_COST"] = os.environ.get("HUB_PASSWORD_COST", "standard")
     log = (data_dir / "hub.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "hub", "demo", "--data-dir", str(data_dir), "--port", str(port)],

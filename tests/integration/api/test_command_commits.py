@@ -19,7 +19,10 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from domain.errors import ConsentRequired
+from domain.person import Person
 from hub.committer import Committer
+from hub.idempotency import unit_of_work
 from hub.identity.acting import acting_as, connector_actor
 from tests.integration.api.conftest import Api
 
@@ -138,3 +141,64 @@ def test_concurrent_referrals_are_each_answered_once_recorded(api: Api, concurre
     replay = api.post("p", "/referrals", body, key=keys[0])
     assert replay.status_code == 201 and replay.json()["id"] == made[0]
     assert replay.headers["idempotent-replayed"] == "true"
+
+
+@WHERE
+def test_a_referral_reading_a_person_whose_consent_is_withdrawn_waits_for_it(
+    api: Api, on_loop: bool
+) -> None:
+    """The person a referral only reads (not copied) is still a stream it waits on: a
+    withdrawal handed to the writer first is what the referral's consent check sees."""
+    hub = api.services.hub
+    person_id = UUID(api.person())
+    requester, recipient = UUID(api.ids["p"]), UUID(api.ids["ca"])
+    committer = Committer(hub, on_loop=on_loop)
+
+    def withdraw() -> list[str]:
+        with acting_as(connector_actor(requester, "测试")):
+            return hub.withdraw_consent(person_id, by_agency=requester, reason="本人撤回")
+
+    def refer() -> UUID:
+        with acting_as(connector_actor(requester, "测试")):
+            return hub.refer(
+                requester_id=requester,
+                recipient_id=recipient,
+                person_id=person_id,
+                reason="生活困难，申请救助",
+                services=["minimum-living-allowance"],
+                on_behalf_of="承办人",
+            )
+
+    async def in_turn(command: Any) -> Any:
+        unit, result = await committer.run(command)
+        await committer.commit(unit)
+        return result
+
+    async def both() -> list[Any]:
+        return await asyncio.gather(in_turn(withdraw), in_turn(refer), return_exceptions=True)
+
+    withdrawn, referred = run_loop(both())
+    assert len(withdrawn) == 1
+    assert isinstance(referred, ConsentRequired)  # it ran on the withdrawal, not before
+    assert committer.pending == {}
+
+
+def test_a_command_reads_the_cached_aggregate_and_changes_its_own_copy(api: Api) -> None:
+    """``read`` gives the aggregate cache's own object (no copy: the cost of a command's
+    checks); ``load`` a copy, so what a command changes reaches the cache only by the log."""
+    hub = api.services.hub
+    person_id = UUID(api.person())
+    with unit_of_work() as unit:
+        read = hub.read(Person, person_id)
+        assert hub.read(Person, person_id) is read  # read once in a unit
+        own = hub.load(Person, person_id)
+        assert own is not read
+        assert hub.read(Person, person_id) is own  # after a load, the command's own copy
+        own.withdraw_consent(
+            consent_ids=[UUID(c) for c in own.consents], reason="本人撤回", on=hub.today()
+        )
+    assert unit.loaded == {person_id: own}
+    assert hub.read(Person, person_id) is read  # the cache's object, unchanged
+    assert read.version < own.version
+    assert not any(c["withdrawn"] for c in read.consents.values())
+    assert all(c["withdrawn"] for c in own.consents.values())

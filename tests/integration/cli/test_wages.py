@@ -102,5 +102,7 @@ def test_a_file_that_is_no_table_is_a_plain_message(data_dir: Path) -> None:
         path.write_bytes(content)
         code, out = run(data_dir, "wages", "load", str(path))
         assert code == 1 and "Traceback" not in out, out
-    code, out = run(data_dir, "wages", "load", str(data_dir / "missing.csv"))
-    assert code == 1 and "missing.csv" in out
+    # named whole, on one line, however long the path and narrow the terminal
+    missing = data_dir / ("a-folder-with-a-long-name-" * 4) / "missing.csv"
+    code, out = run(data_dir, "wages", "load", str(missing))
+    assert code == 1 and str(missing) in out, out

@@ -81,7 +81,7 @@ OUT_OF_ORDER = [
     for path in CASE_PATHS
     if path not in allowed and (step, path) not in NOT_A_STEP_ERROR
 ]
-IN_ORDER = [(step, path) for step, (_, _, allowed) in ALLOWED.items() for path in allowed]
+IN_ORDER = [(step, path) for step, (_, _, allowed) in ALLOWED.items() for path in sorted(allowed)]
 
 
 @pytest.mark.parametrize(("step", "path"), OUT_OF_ORDER)

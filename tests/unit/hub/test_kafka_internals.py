@@ -14,6 +14,7 @@ from hub.eventlog import kafka_internals
 from hub.eventlog.kafka_internals import UnsupportedKafkaPython, check_version
 
 ROOT = Path(__file__).resolve().parents[3]
+PIN = re.compile(r"kafka-python(\[[\w,]+\])?==(?P<version>[\w.]+)")
 PRIVATES = re.compile(
     r"(?<!self)\._(transaction_manager|sender|fetcher|closed)\b|PartitionRecords|kafka\.\w+\._"
 )
@@ -21,9 +22,9 @@ PRIVATES = re.compile(
 
 def pinned_kafka_python() -> str:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pins = [d for d in project["dependencies"] if d.startswith("kafka-python==")]
-    assert len(pins) == 1, pins
-    return str(pins[0].split("==", 1)[1])
+    pins = [m for d in project["dependencies"] if (m := PIN.fullmatch(d))]
+    assert len(pins) == 1, project["dependencies"]
+    return pins[0]["version"]
 
 
 def test_written_for_the_pinned_version() -> None:
