@@ -3,10 +3,11 @@
 One row per referral with its current status, due date and the times of its first answer and
 its closing, beside the agency directory. ``box_tallies`` counts the open referrals of each
 agency's inbox and outbox per status and due date (kept by the same handlers, in the same
-transaction), so a box's counts add up a few cells instead of reading every open referral. Queries filter by status, direction, case and
-overdue, and page with an opaque cursor over ``(due_on, id)``; ``days_overdue`` is computed
-for the day asked about, in working days (see :mod:`projections.deadlines`). The SLA watch
-list (:mod:`projections.sla`) reads the same rows.
+transaction), so a box's counts add up a few cells instead of reading every open referral.
+Queries filter by status, direction, case and overdue, and page with an opaque cursor over
+``(due_on, id)``; ``days_overdue`` is computed for the day asked about, in working days (see
+:mod:`projections.deadlines`). The SLA watch list (:mod:`projections.sla`) reads the same
+rows.
 """
 
 from __future__ import annotations
