@@ -1,10 +1,13 @@
 """The referrals view: each agency's inbox (referrals to it) and outbox (referrals from it).
 
 One row per referral with its current status, due date and the times of its first answer and
-its closing, beside the agency directory. Queries filter by status, direction, case and
-overdue, and page with an opaque cursor over ``(due_on, id)``; ``days_overdue`` is computed
-for the day asked about, in working days (see :mod:`projections.deadlines`). The SLA watch
-list (:mod:`projections.sla`) reads the same rows.
+its closing, beside the agency directory. ``box_tallies`` counts the open referrals of each
+agency's inbox and outbox per status and due date (kept by the same handlers, in the same
+transaction), so a box's counts add up a few cells instead of reading every open referral.
+Queries filter by status, direction, case and overdue, and page with an opaque cursor over
+``(due_on, id)``; ``days_overdue`` is computed for the day asked about, in working days (see
+:mod:`projections.deadlines`). The SLA watch list (:mod:`projections.sla`) reads the same
+rows.
 """
 
 from __future__ import annotations
@@ -34,14 +37,16 @@ from projections.values import text
 from projections.view import handles
 
 ANSWERS = ("received", "accepted", "rejected")
+OPEN = (*ANSWER_STAGE, *WORK_STAGE)
 FINAL = ("rejected", "completed", "failed", "cancelled")
 MAX_PAGE = 200
 
 
 class Referrals(DirectoryHandlers):
     name = "referrals"
-    # 2: the referral's business date and the sender's found-on date; 3: indexes by status
-    code_version = 3
+    # 2: the referral's business date and the sender's found-on date; 3: indexes by status;
+    # 4: the boxes' tallies
+    code_version = 4
     tables: ClassVar[dict[str, list[str]]] = {
         **DIRECTORY_TABLES,
         "referrals": [
@@ -61,11 +66,21 @@ class Referrals(DirectoryHandlers):
             "CREATE INDEX IF NOT EXISTS {p}_requester_status "
             "ON {referrals} (requester_id, status, due_on)",
         ],
+        # per box (side: inbox | outbox) of an agency, its open referrals' count per status
+        # and due date; a cell emptied stays at 0
+        "box_tallies": [
+            "CREATE TABLE IF NOT EXISTS {box_tallies} (id TEXT PRIMARY KEY, "
+            "side TEXT NOT NULL, agency_id TEXT NOT NULL, status TEXT NOT NULL, "
+            "due_on TEXT NOT NULL, n BIGINT NOT NULL)",
+            # covering: a box's counts read this index alone
+            "CREATE INDEX IF NOT EXISTS {p}_box_tallies_box "
+            "ON {box_tallies} (agency_id, side, status, due_on, n)",
+        ],
     }
 
     @handles(Referral.Requested)
     def requested(self, tx: Tx, e: Referral.Requested) -> None:
-        at = e.timestamp.isoformat()
+        at, due_on = e.timestamp.isoformat(), e.due_on.isoformat()
         tx.put(
             "referrals",
             {
@@ -78,7 +93,7 @@ class Referrals(DirectoryHandlers):
                 "services": json.dumps(e.services),
                 "reason": e.reason,
                 "status": "requested",
-                "due_on": text(e.due_on),
+                "due_on": due_on,
                 "requested_at": at,
                 "first_answer_at": None,
                 "closed_at": None,
@@ -91,11 +106,15 @@ class Referrals(DirectoryHandlers):
                 "found_on": text(e.found_on),
             },
         )
+        tally(tx, str(e.requester_id), str(e.recipient_id), "requested", due_on, 1)
 
     @handles(Referral.StatusChanged)
     def status_changed(self, tx: Tx, e: Referral.StatusChanged) -> None:
         at = e.timestamp.isoformat()
         row = tx.existing("referrals", str(e.originator_id))
+        parties, due_on = (row["requester_id"], row["recipient_id"]), row["due_on"]
+        tally(tx, *parties, row["status"], due_on, -1)
+        tally(tx, *parties, e.status, due_on, 1)
         row.update(status=e.status, updated_at=at, status_reason=e.reason)
         if e.outcome is not None:
             row["outcome"] = json.dumps(e.outcome)
@@ -110,6 +129,24 @@ class Referrals(DirectoryHandlers):
         row = tx.existing("referrals", str(e.originator_id))
         row.update(re_referred_to=str(e.new_referral_id), updated_at=e.timestamp.isoformat())
         tx.put("referrals", row)
+
+
+def tally(tx: Tx, requester_id: str, recipient_id: str, status: str, due_on: str, by: int) -> None:
+    """Moves a referral's count, by ``by``, in the requester's outbox cell and the recipient's
+    inbox cell of its status and due date (final statuses are not counted)."""
+    if status not in OPEN:
+        return
+    for side, agency_id in (("outbox", requester_id), ("inbox", recipient_id)):
+        rid = f"{side}|{agency_id}|{status}|{due_on}"
+        row = tx.row("box_tallies", rid) or {
+            "id": rid,
+            "side": side,
+            "agency_id": agency_id,
+            "status": status,
+            "due_on": due_on,
+            "n": 0,
+        }
+        tx.put("box_tallies", {**row, "n": row["n"] + by})
 
 
 def encode_cursor(row: dict[str, Any]) -> str:
@@ -207,18 +244,18 @@ def box_counts(
 ) -> dict[str, int]:
     """How many of an agency's ``box`` (``inbox`` | ``outbox``) are ``new`` (requested),
     ``soon`` (amber) and ``overdue`` (red) as of ``today``, as :func:`deadline` colours them:
-    one count over the index of the box's open referrals."""
+    the box's tallies per status and due date, summed under the conditions of the rows."""
+    if box not in ("inbox", "outbox"):
+        raise ValueError(f"no box {box!r}")
     cuts = sla_cutoffs(today, policy or SlaPolicy())
-    side = "recipient_id" if box == "inbox" else "requester_id"
     params: list[Any] = []
     red, amber = _red(params, cuts), _amber(params, cuts)
-    open_ = (*ANSWER_STAGE, *WORK_STAGE)
     rows = read_active(store, Referrals).read(
-        "SELECT COALESCE(SUM(CASE WHEN status = 'requested' THEN 1 ELSE 0 END), 0) AS new, "
-        f"COALESCE(SUM(CASE WHEN {red} THEN 1 ELSE 0 END), 0) AS overdue, "
-        f"COALESCE(SUM(CASE WHEN {amber} THEN 1 ELSE 0 END), 0) AS soon "
-        f"FROM {{referrals}} WHERE {side} = ? AND status IN ({_marks(open_)})",
-        [*params, str(agency_id), *open_],
+        "SELECT COALESCE(SUM(CASE WHEN status = 'requested' THEN n ELSE 0 END), 0) AS new, "
+        f"COALESCE(SUM(CASE WHEN {red} THEN n ELSE 0 END), 0) AS overdue, "
+        f"COALESCE(SUM(CASE WHEN {amber} THEN n ELSE 0 END), 0) AS soon "
+        f"FROM {{box_tallies}} WHERE agency_id = ? AND side = ? AND status IN ({_marks(OPEN)})",
+        [*params, str(agency_id), box, *OPEN],
     )
     return {key: int(rows[0][key]) for key in ("new", "soon", "overdue")}
 

@@ -150,8 +150,8 @@ def box_page(
 
 
 def counts(request: Request, principal: Principal, agency_id: UUID, box: str) -> dict[str, int]:
-    """How many are new, due soon and overdue, as their filters read them: one count of the
-    box's open referrals in the view (:func:`projections.referrals.box_counts`)."""
+    """How many are new, due soon and overdue, as their filters read them: the box's tallies
+    per status and due date in the view (:func:`projections.referrals.box_counts`)."""
     services = services_of(request)
     own_agency(principal, agency_id)
     return referral_view.box_counts(
