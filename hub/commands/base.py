@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    ProjectorFunction,
+    Repository,
+    project_aggregate,
+)
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import ProcessRecorder, Recording, StoredEvent, Tracking
 
@@ -20,6 +28,43 @@ from hub.identity.acting import stamp
 from hub.vault.chain import ChainedEventStore
 
 A = TypeVar("A", bound=Aggregate)
+
+
+class ReplacingRepository(Repository[UUID]):
+    """The library's repository, but a cached aggregate is never changed in place: one the
+    log has moved on from is brought up to date as a copy, which replaces it in the cache.
+    So an aggregate a command only reads (:meth:`HubBase.read`, not copied) stays the state
+    it was, whatever another thread's load of the same aggregate does meanwhile."""
+
+    def get(
+        self,
+        aggregate_id: UUID,
+        *,
+        version: int | None = None,
+        projector_func: ProjectorFunction[Any, Any] = project_aggregate,
+        fastforward_skipping: bool = False,
+        deepcopy_from_cache: bool = True,
+    ) -> Any:
+        if projector_func is project_aggregate and self.cache is not None:
+            projector_func = self._replacing
+        return super().get(
+            aggregate_id,
+            version=version,
+            projector_func=projector_func,
+            fastforward_skipping=fastforward_skipping,
+            deepcopy_from_cache=deepcopy_from_cache,
+        )
+
+    def _replacing(self, aggregate: Any, events: Iterable[Any]) -> Any:
+        if aggregate is None:  # made from the log, not from the cache
+            return project_aggregate(aggregate, events)
+        newer = list(events)
+        if not newer:
+            return aggregate
+        fresh = project_aggregate(deepcopy(aggregate), newer)
+        if fresh is not None and self.cache is not None:
+            self.cache.put(fresh.id, fresh)
+        return fresh
 
 
 class HubBase(Application[UUID]):
@@ -40,6 +85,20 @@ class HubBase(Application[UUID]):
             what=what,
         )
 
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository (its settings from the environment), replacing cached
+        aggregates instead of changing them (:class:`ReplacingRepository`)."""
+        made = super().construct_repository()
+        repository = ReplacingRepository(
+            made.event_store,
+            snapshot_store=made.snapshot_store,
+            fastforward=made.fastforward,
+            fastforward_skipping=made.fastforward_skipping,
+            deepcopy_from_cache=made.deepcopy_from_cache,
+        )
+        repository.cache = made.cache
+        return repository
+
     def construct_recorder(self) -> ProcessRecorder:
         """A process recorder: answers from connectors record their consumer position too."""
         return self.factory.process_recorder()
@@ -51,7 +110,8 @@ class HubBase(Application[UUID]):
     def read(self, kind: type[A], aggregate_id: UUID | str) -> A:
         """The aggregate, for a command that only reads it: the aggregate cache's own object
         brought up to date, not a copy (the library's ``deepcopy_from_cache=False``). What it
-        returns is never changed: a command that changes an aggregate loads it (:meth:`load`)."""
+        returns is never changed: a command that changes an aggregate loads it (:meth:`load`),
+        and a newer state replaces the cached one (:class:`ReplacingRepository`)."""
         return self._get(kind, aggregate_id, copy=False)
 
     def _get(self, kind: type[A], aggregate_id: UUID | str, *, copy: bool) -> A:

@@ -202,3 +202,12 @@ def test_a_command_reads_the_cached_aggregate_and_changes_its_own_copy(api: Api)
     assert read.version < own.version
     assert not any(c["withdrawn"] for c in read.consents.values())
     assert all(c["withdrawn"] for c in own.consents.values())
+
+    # once the log moves on, the cache holds a newer object; the one read before stays as it was
+    with acting_as(connector_actor(UUID(api.ids["p"]), "测试")):
+        hub.withdraw_consent(person_id, by_agency=UUID(api.ids["p"]), reason="本人撤回")
+    newer = hub.read(Person, person_id)
+    assert newer is not read
+    assert all(c["withdrawn"] for c in newer.consents.values())
+    assert not any(c["withdrawn"] for c in read.consents.values())
+    assert hub.read(Person, person_id) is newer
