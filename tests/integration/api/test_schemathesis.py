@@ -138,7 +138,7 @@ def test_schemathesis_finds_nothing(served: dict[str, Any], who: str, tmp_path: 
         "40",
     ]
     result = subprocess.run(
-        command, capture_output=True, text=True, timeout=600, cwd=tmp_path, check=False
+        command, capture_output=True, text=True, timeout=840, cwd=tmp_path, check=False
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-20000:]

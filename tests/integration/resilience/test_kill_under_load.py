@@ -95,6 +95,7 @@ def test_kill_9_under_load_loses_nothing_and_applies_nothing_twice(
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
+        hung = [thread.name for thread in threads if thread.is_alive()]
         elapsed = time.monotonic() - started
 
         outbox = http.get(
@@ -116,4 +117,4 @@ def test_kill_9_under_load_loses_nothing_and_applies_nothing_twice(
     assert [k for k, n in reasons.items() if n > 1] == []  # 0 applied twice
     lost = [k for k, i in acknowledged.items() if by_reason.get(k) != i]
     assert lost == []  # 0 acknowledged lost, each with the id its client was told
-    assert elapsed < 60
+    assert hung == []  # every client was answered or gave up (its own 45 s), none waits on
