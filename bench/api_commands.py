@@ -15,7 +15,11 @@ per request of the server and of the load process for each kind, the ratio comma
 appended exactly two events (the referral's and, in the same commit, its key's answer).
 
 Usage: ``python bench/api_commands.py [--concurrency 8] [--requests 1000] [--rounds 3]
-[--seconds 30] [--log sqlite|kafka] [--kafka-bootstrap HOST:PORT] [--profile FILE]``.
+[--seconds 30] [--log sqlite|kafka] [--kafka-bootstrap HOST:PORT] [--with-notifier]
+[--profile FILE]``. The server is the API alone, as on Kafka (``--no-projections
+--no-notifications``: their own benchmarks measure the projection worker and the notifier);
+``--with-notifier`` keeps the notifier in it, as plain ``hub serve`` on the embedded log does.
+It also prints how many appends shared each transaction of the log's writer.
 With ``--log kafka`` the server's log is a fresh topic on the tests' Tansu broker (started
 here) or on the broker given; ``--profile`` records py-spy samples of the server during the
 commands (see ``bench/api_server.py``).
@@ -182,6 +186,18 @@ def position(base: str, admin: str) -> int:
     return int(httpx.get(f"{base}/health", headers=headers).json()["log_position"] or 0)
 
 
+def group_commits(base: str, admin: str) -> tuple[float, float]:
+    """Appends and transactions of the log's writer so far (its ``/metrics`` histogram)."""
+    headers = {"Authorization": f"Bearer {admin}"}
+    text = httpx.get(f"{base}/metrics", headers=headers).text
+    figures = dict.fromkeys(("sum", "count"), 0.0)
+    for line in text.splitlines():
+        for name in figures:
+            if line.startswith(f"hub_log_group_appends_{name} "):
+                figures[name] = float(line.split()[1])
+    return figures["sum"], figures["count"]
+
+
 def report(trivial: list[Phase], commands: list[Phase], concurrency: int, log: str) -> float:
     """Prints each kind over all rounds, and the ratios; returns the overall ratio."""
     print(f"\n{log} log, concurrency {concurrency}, one uvicorn worker, loopback")
@@ -221,6 +237,11 @@ def main() -> int:
     parser.add_argument("--kafka-bootstrap", help="with --log kafka: host:port (default: Tansu)")
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
     parser.add_argument(
+        "--with-notifier",
+        action="store_true",
+        help="on the embedded log: the notifier in the server too (as plain `hub serve`)",
+    )
+    parser.add_argument(
         "--profile", help="file for py-spy's collapsed stacks of the server during the commands"
     )
     parser.add_argument("--profile-mode", choices=["gil", "wall"], default="gil")
@@ -234,7 +255,9 @@ def main() -> int:
                 bootstrap = args.kafka_bootstrap or stack.enter_context(tansu())
                 env["KAFKA_BOOTSTRAP_SERVERS"] = bootstrap
                 env["HUB_LOG_TOPIC"] = f"bench-{uuid.uuid4().hex[:8]}.events"
-            base, admin, pid = stack.enter_context(server(data_dir, env))
+            base, admin, pid = stack.enter_context(
+                server(data_dir, env, notifier=args.with_notifier)
+            )
             print(f"hub serve pid {pid} at {base}, data in {data_dir}")
             token, body = set_up(base, admin)
             command = referrals(token, body)
@@ -242,6 +265,7 @@ def main() -> int:
             run("warm-up", base, pid, health, 200, 100, c, s)
             run("warm-up", base, pid, command, 201, 100, c, s)
             before = position(base, admin)
+            appends_before, groups_before = group_commits(base, admin)
             trivial = [run("GET /health", base, pid, health, 200, n, c, s)]
             commands: list[Phase] = []
             with profiled(pid, args.profile, args.profile_mode):
@@ -249,9 +273,13 @@ def main() -> int:
                     commands.append(run("POST /referrals", base, pid, command, 201, n, c, s))
                     trivial.append(run("GET /health", base, pid, health, 200, n, c, s))
             appended = position(base, admin) - before
+            appends, groups = group_commits(base, admin)
+            appends, groups = appends - appends_before, groups - groups_before
         ratio = report(trivial, commands, c, args.log)
         created = sum(len(p.latencies) for p in commands)
         print(f"referrals created: {created}, events appended: {appended}")
+        if groups:
+            print(f"appends per transaction of the log's writer: {appends / groups:.2f}")
         failures = [f for p in trivial + commands for f in p.failures]
         for failure in failures[:5]:
             print("failure:", failure)

@@ -48,8 +48,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(data_dir: Path, env: dict[str, str]) -> Iterator[tuple[str, str, int]]:
-    """``hub serve`` on a free loopback port; yields (base URL, admin token, server pid)."""
+def server(
+    data_dir: Path, env: dict[str, str], *, notifier: bool = False
+) -> Iterator[tuple[str, str, int]]:
+    """``hub serve`` on a free loopback port; yields (base URL, admin token, server pid).
+
+    The API alone, as on Kafka: the embedded default's in-process projection worker and
+    notifier are measured by ``bench/projections.py`` and ``bench/notifications.py``
+    (``notifier=True`` keeps the notifier in the server, as ``hub serve`` does by default)."""
     admin = subprocess.run(
         [*hub_command(), "token", "issue", "--role", "admin", "--data-dir", str(data_dir)],
         env=env,
@@ -61,8 +67,6 @@ def server(data_dir: Path, env: dict[str, str]) -> Iterator[tuple[str, str, int]
     port = free_port()
     log = (data_dir / "server.log").open("wb")
     process = subprocess.Popen(
-        # the API alone, as on Kafka: the embedded default's in-process projection worker is
-        # measured by bench/projections.py
         [
             *hub_command(),
             "serve",
@@ -71,6 +75,7 @@ def server(data_dir: Path, env: dict[str, str]) -> Iterator[tuple[str, str, int]
             "--port",
             str(port),
             "--no-projections",
+            *([] if notifier else ["--no-notifications"]),
         ],
         env=env,
         stdout=log,
@@ -120,7 +125,7 @@ def profiled(pid: int, output: str | None, what: str) -> Iterator[None]:
     if not output:
         yield
         return
-    sampling = ["--gil"] if what == "gil" else ["--threads", "--idle"]
+    sampling = ["--gil", "--threads"] if what == "gil" else ["--threads", "--idle"]
     spy = subprocess.Popen(
         [py_spy(), "record", "--pid", str(pid), "--format", "raw", "--output", output, *sampling],
         stdout=subprocess.DEVNULL,
