@@ -95,6 +95,9 @@ def create_app(services: Services) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         default_response_class=OrjsonResponse,
+        # the hub's own metrics (hub.metrics) and JSON log lines (hub.logs) observe requests;
+        # FastAPI's OpenTelemetry hooks would look for providers on every request
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.services = services
     # commands' commits handed to the log's writer; commands on the loop unless a store they
@@ -133,15 +136,17 @@ def create_app(services: Services) -> FastAPI:
             headers={"Retry-After": str(exc.retry_after)},
         ).response(request.url.path)
 
+    # the busiest first: routes are matched in order (POST /referrals, the agencies' feed);
+    # no path of one module is matched by a route of another, so the order changes nothing else
     modules = (
+        referrals,
+        feed,
         health,
         auth,
         admin,
         users,
         persons,
         cases,
-        referrals,
-        feed,
         views,
         dashboards,
         audit,
