@@ -17,6 +17,7 @@ be given with the application-name prefix (``RELIEFHUB_KAFKA_BOOTSTRAP_SERVERS``
 
 from __future__ import annotations
 
+import selectors
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,26 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 PARTITION = 0
+
+
+class QuietSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
+    """The standard selector, but asking for a socket it does not watch raises a bare
+    ``KeyError``: the standard one words the error with the socket's ``repr``, which asks
+    the kernel for both of its addresses.
+
+    kafka-python's clients ask that before every wait on a socket (six times per
+    transaction of the log's writer): two system calls each, each letting go of the
+    interpreter's lock, which a client thread then waits to take back from the API's busy
+    event loop. Given to the clients as their ``selector`` setting.
+    """
+
+    def get_key(self, fileobj: Any) -> selectors.SelectorKey:
+        if self.get_map() is None:
+            raise RuntimeError("Selector is closed")
+        key = self._fd_to_key.get(self._fileobj_lookup(fileobj))
+        if key is None:
+            raise KeyError(fileobj)
+        return key
 
 
 @dataclass(frozen=True)
@@ -53,6 +74,7 @@ class LogConfig:
             "request_timeout_ms": ms,
             "bootstrap_timeout_ms": ms,
             "reconnect_backoff_max_ms": 1000,
+            "selector": QuietSelector,
         }
 
     def topic_configs(self) -> dict[str, str]:

@@ -43,6 +43,7 @@ class LogReader:
             max_partition_fetch_bytes=max_fetch_bytes,
             fetch_max_bytes=max_fetch_bytes * 2,
             max_poll_records=100_000,
+            metrics_enabled=False,
         )
         kafka_internals.fetch_raw_records(self._consumer)
         self._consumer.assign([self.partition])

@@ -82,7 +82,7 @@ def test_a_writer_fenced_with_a_group_in_flight_acknowledges_none_of_it(
     real_end = transactions.end
 
     def end_after_takeover(producer, config):  # type: ignore[no-untyped-def]
-        if producer is producer_a:  # the group's records sent, its commit not yet asked for
+        if producer is producer_a:  # the group's records handed over, commit not yet asked for
             in_flight.set()
             go_on.wait(20)
         real_end(producer, config)

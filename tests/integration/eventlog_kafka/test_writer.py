@@ -154,7 +154,7 @@ def test_a_writer_fenced_in_the_middle_of_a_transaction_stops_and_its_records_ar
     real_end = transactions.end
 
     def end_after_takeover(producer, config):
-        if producer is producer_a:  # records sent, commit not yet asked for
+        if producer is producer_a:  # records handed over, commit not yet asked for
             in_flight.set()
             go_on.wait(20)
         real_end(producer, config)
