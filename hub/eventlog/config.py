@@ -28,7 +28,7 @@ from kafka.errors import TopicAlreadyExistsError
 PARTITION = 0
 
 
-class QuietSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
+class QuietSelector(selectors.DefaultSelector):
     """The standard selector, but asking for a socket it does not watch raises a bare
     ``KeyError``: the standard one words the error with the socket's ``repr``, which asks
     the kernel for both of its addresses.
@@ -42,7 +42,9 @@ class QuietSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
     def get_key(self, fileobj: Any) -> selectors.SelectorKey:
         if self.get_map() is None:
             raise RuntimeError("Selector is closed")
-        key = self._fd_to_key.get(self._fileobj_lookup(fileobj))
+        # the standard selectors' own index (``_BaseSelectorImpl``, unchanged since Python 3.4)
+        index: dict[int, selectors.SelectorKey] = self._fd_to_key  # type: ignore[attr-defined]
+        key = index.get(self._fileobj_lookup(fileobj))  # type: ignore[attr-defined]
         if key is None:
             raise KeyError(fileobj)
         return key
