@@ -89,7 +89,15 @@ def database_key(datastore: SQLiteDatastore) -> str:
 
 
 class SQLiteSubscription(ListenNotifySubscription["SubscribableRecorderMixin"]):
-    """Pulls notifications after ``gt``; woken in-process on commit, else every poll."""
+    """Pulls notifications after ``gt``; woken in-process on commit, else every poll.
+
+    ``settle`` (seconds, 0 by default) is how long the pulling thread rests after each pull:
+    the commits meanwhile are taken together by the next one (the wake is kept), so a
+    follower that need not see each commit at once (the notifier) pulls a few times a second
+    under load instead of once per commit.
+    """
+
+    settle: float = 0.0
 
     def __init__(
         self,
@@ -118,6 +126,11 @@ class SQLiteSubscription(ListenNotifySubscription["SubscribableRecorderMixin"]):
             super().__exit__(*args, **kwargs)
         finally:
             self._poll_thread.join()
+
+    def _pull(self) -> None:
+        super()._pull()
+        if self.settle > 0:
+            self._stopping.wait(self.settle)
 
     def _poll(self) -> None:
         # Another process's appends wake nobody here: look again every interval.

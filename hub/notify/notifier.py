@@ -93,6 +93,7 @@ class Notifier:
         check_seconds: float = 60.0,
         batch_size: int = 500,
         linger: float = 0.02,
+        settle: float = 0.05,
     ) -> None:
         self.hub = hub
         self.store = store
@@ -110,6 +111,8 @@ class Notifier:
         #: how long a batch waits for more of the log after its first notification: under
         #: load one transaction and one look at what is due serve many events, not one each
         self.linger = linger
+        #: seconds the log's subscription rests between pulls (commits meanwhile come together)
+        self.settle = settle
         self._triggers = LogTriggers(hub)
 
     # deriving notifications
@@ -278,6 +281,8 @@ class Notifier:
         """Follows the log, fires the time-based triggers and sends, until ``stop`` is set."""
         notifications: queue.Queue[Any] = queue.Queue(maxsize=self.batch_size * 4)
         subscription = self.hub.recorder.subscribe(gt=self.store.position(), topics=TOPICS)
+        if hasattr(subscription, "settle"):  # the embedded log's: pull at most every `settle`
+            subscription.settle = self.settle
         reader = threading.Thread(
             target=_read, args=(subscription, notifications), name="notify-reader", daemon=True
         )

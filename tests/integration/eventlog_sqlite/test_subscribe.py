@@ -115,3 +115,37 @@ def test_stopping_ends_the_subscription_threads(tmp_path: Path) -> None:
         assert list(subscription) == []
     assert threading.active_count() == before
     factory.close()
+
+
+def test_a_settled_subscription_takes_many_commits_in_few_pulls_and_misses_none(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "log.sqlite"
+    writer_factory, writer = recorder_for(db, poll=30.0)
+    reader_factory, reader = recorder_for(db, poll=30.0)
+    pulls: list[float] = []
+    got: list[tuple[float, Notification]] = []
+    try:
+        with reader.subscribe(gt=None) as subscription:
+            subscription.settle = 0.2
+            select = reader.select_notifications
+
+            def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+                pulls.append(time.monotonic())
+                return select(*args, **kwargs)
+
+            reader.select_notifications = counted  # type: ignore[method-assign]
+            thread = threading.Thread(target=collect, args=(subscription, 60, got))
+            thread.start()
+            started = time.monotonic()
+            for _ in range(30):  # 30 commits, each waking the subscription, within ~0.3 s
+                append(writer, 2)
+                time.sleep(0.01)
+            thread.join(10)
+            elapsed = time.monotonic() - started
+        assert [n.id for _, n in got] == list(range(1, 61))  # every one, in order, once
+        assert len(pulls) <= elapsed / 0.2 + 2  # at most one pull per settle (and the first)
+        assert len(pulls) < 30
+    finally:
+        reader_factory.close()
+        writer_factory.close()
