@@ -59,6 +59,12 @@ def configure(level: str = "INFO", stream: TextIO | None = None) -> logging.Hand
 
     Uvicorn's own loggers are made to propagate here instead of printing their text lines.
     """
+    # what a line never shows is not gathered for every record (the logging HOWTO's
+    # "Optimization"): the caller's file and line, the thread's and the process's names
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
