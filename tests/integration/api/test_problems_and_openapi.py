@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+from starlette.routing import Match
 
 import hub.api.routes
 from tests.integration.api.conftest import PROBLEM, Api, assert_problem
@@ -136,8 +137,6 @@ def test_openapi_documents_every_route_of_the_app(api: Api, openapi: dict[str, A
 def test_every_route_is_the_one_its_own_path_reaches(api: Api) -> None:
     """Routes are matched in order, the busiest first (``create_app``): no route is shadowed by
     one listed before it, whatever module each comes from."""
-    from starlette.routing import Match
-
     app_routes = list(api.client.app.routes)
     checked = 0
     for route in app_routes:
