@@ -41,8 +41,12 @@ def kafka_hub(
     services.close()
 
 
-def read_topic(bootstrap: str, topic: str) -> list[Any]:
-    """Every committed record of a topic, partition by partition, each in offset order."""
+def read_topic(bootstrap: str, topic: str, *, exists: bool = False) -> list[Any]:
+    """Every committed record of a topic, partition by partition, each in offset order.
+
+    A topic the broker does not list yet is read as empty, unless it ``exists`` (records are
+    expected in it): then it is waited for, as a topic a process has just created may reach
+    a new client's metadata a moment later."""
     consumer = KafkaConsumer(
         bootstrap_servers=bootstrap,
         isolation_level="read_committed",
@@ -50,7 +54,13 @@ def read_topic(bootstrap: str, topic: str) -> list[Any]:
         consumer_timeout_ms=500,
     )
     try:
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
+        deadline = time.monotonic() + (20 if exists else 0)
+        partitions = consumer.partitions_for_topic(topic)
+        while not partitions and time.monotonic() < deadline:
+            time.sleep(0.2)
+            consumer.topics()  # a fresh look at the cluster's topics
+            partitions = consumer.partitions_for_topic(topic)
+        tps = [TopicPartition(topic, p) for p in sorted(partitions or ())]
         if not tps:  # no such topic
             return []
         consumer.assign(tps)
