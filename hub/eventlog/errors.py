@@ -17,6 +17,15 @@ class WriterFenced(LogUnavailable):
     """Another writer took over this log; this one refuses every further append."""
 
 
+class CommitUnconfirmed(TimeoutError):
+    """The broker did not answer the commit in time: the outcome is known only by reading."""
+
+
+class ProducerLost(ConnectionError):
+    """The log's producer process exited (or never answered): its transaction's outcome is
+    known only by reading."""
+
+
 def describe_cause(error: BaseException) -> str:
     """The cause of a failure, for a log line that must not carry personal data.
 

@@ -1,18 +1,23 @@
 """One Kafka transaction of the writer, with every wait bounded, and what its errors mean.
 
-kafka-python waits without limit in places (``commit_transaction`` keeps retrying while the
-broker is away, and some brokers drop the connection instead of answering a fenced
-producer), so the writer never calls those blocking methods: it waits on the results itself
-with the log's timeout. A producer that failed is discarded, never reused (a new producer
-with the same ``transactional.id`` is made instead; no epoch bump of the old one is needed).
+The log's transactional producer runs in a process of its own
+(:mod:`hub.eventlog.producer_process` says why); :class:`LogProducer` is the writer's end of
+it. kafka-python waits without limit in places (``commit_transaction`` keeps retrying while
+the broker is away, and some brokers drop the connection instead of answering a fenced
+producer), so the producer's process never calls those blocking methods, and the writer
+waits for each answer at most the log's timeout (and a margin for the pipe). A producer
+that failed is discarded, never reused (a new one with the same ``transactional.id`` is
+made instead; no epoch bump of the old one is needed).
 """
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import pickle
 from collections.abc import Sequence
 from typing import Any
 
-from kafka import KafkaProducer
 from kafka.errors import (
     InvalidProducerEpochError,
     KafkaError,
@@ -21,14 +26,22 @@ from kafka.errors import (
     TransactionCoordinatorFencedError,
 )
 
-from hub.eventlog import kafka_internals
-from hub.eventlog.config import PARTITION, LogConfig
+from hub.eventlog import kafka_internals, producer_process
+from hub.eventlog.config import LogConfig
+from hub.eventlog.errors import CommitUnconfirmed, ProducerLost
 
 FENCING_ERRORS = (ProducerFencedError, InvalidProducerEpochError, TransactionCoordinatorFencedError)
 
+#: seconds, beyond the log's timeout, that the writer waits for the producer's process: the
+#: pipe, and at start the process itself (forked from a server that has kafka-python loaded)
+MARGIN = 5.0
 
-class CommitUnconfirmed(TimeoutError):
-    """The broker did not answer the commit in time: the outcome is known only by reading."""
+#: producers' processes are forked from one clean server process, never from the writer's
+#: (which runs threads); the server imports the child's code once
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload([producer_process.__name__])
+
+KeyedRecord = tuple[bytes | None, bytes]
 
 
 def is_fencing(error: BaseException) -> bool:
@@ -38,91 +51,112 @@ def is_fencing(error: BaseException) -> bool:
     return isinstance(error, KafkaError) and "Fenced" in str(error)
 
 
-def new_producer(config: LogConfig) -> KafkaProducer:
+class LogProducer:
+    """The writer's end of the log's transactional producer, which runs in its own process.
+
+    Made initialised: the process has called ``init_transactions`` (fencing any earlier
+    producer of the log), or the constructor raises what it raised. Used by one thread at a
+    time (the writer's).
+    """
+
+    def __init__(self, config: LogConfig) -> None:
+        kafka_internals.require_supported()
+        self.config = config
+        self._conn, child = _CONTEXT.Pipe()
+        root = logging.getLogger()
+        level = root.level if root.handlers else None
+        self._process = _CONTEXT.Process(
+            target=producer_process.serve,
+            args=(child, config, level),
+            name="hub-log-producer",
+            daemon=True,
+        )
+        try:
+            self._process.start()
+        finally:
+            child.close()
+        try:
+            self._answer(config.timeout * 2 + MARGIN, "start")
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    def send(self, records: Sequence[KeyedRecord]) -> None:
+        """Begins a transaction with these records (an error comes with :meth:`end`)."""
+        self._tell(("send", list(records)))
+
+    def end(self) -> list[int]:
+        """Commits the transaction begun by :meth:`send`; the records' offsets, in order."""
+        self._tell(("end", None))
+        offsets: list[int] = self._answer(self.config.timeout + MARGIN, "commit")
+        return offsets
+
+    def close(self) -> None:
+        """Stops the process at once; whatever it had not committed is dropped."""
+        self._conn.close()  # the process sees the pipe closed and closes its producer
+        self._process.join(1.0)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(1.0)
+
+    def _tell(self, message: tuple[str, Any]) -> None:
+        try:
+            self._conn.send_bytes(pickle.dumps(message))
+        except OSError as error:
+            raise ProducerLost(f"the log's producer process is gone ({error})") from None
+
+    def _answer(self, timeout: float, what: str) -> Any:
+        try:
+            if not self._conn.poll(timeout):
+                raise CommitUnconfirmed(f"the log's producer did not answer the {what} in time")
+            kind, value = pickle.loads(self._conn.recv_bytes())
+        except (EOFError, OSError) as error:
+            raise ProducerLost(f"the log's producer process exited ({error!r})") from None
+        if kind == "failed":
+            raise value
+        return value
+
+
+def new_producer(config: LogConfig) -> LogProducer:
     """A transactional producer for the log, initialised (fencing any earlier one)."""
-    kafka_internals.require_supported()
-    ms = int(config.timeout * 1000)
-    producer = KafkaProducer(
-        **config.client_options(),
-        transactional_id=config.transactional_id,
-        acks="all",
-        max_block_ms=ms,
-        linger_ms=0,
-        batch_size=512 * 1024,
-        max_request_size=8 * 1024 * 1024,
-        allow_auto_create_topics=False,
-        transaction_timeout_ms=60_000,
-        metrics_enabled=False,  # nothing reads the client's own sensors: they cost CPU per request
-    )
-    try:
-        producer.init_transactions()
-    except BaseException:
-        discard(producer)
-        raise
-    return producer
+    return LogProducer(config)
 
 
-def discard(producer: KafkaProducer | None) -> None:
-    """Closes a producer at once, dropping whatever it had not sent."""
-    if producer is None:
-        return
-    try:
-        producer.close(timeout=0.2)
-    except Exception:
-        kafka_internals.force_close(producer)
+def discard(producer: LogProducer | None) -> None:
+    """Stops a producer at once, dropping whatever it had not committed."""
+    if producer is not None:
+        producer.close()
 
 
-def commit(
-    producer: KafkaProducer,
-    config: LogConfig,
-    records: Sequence[tuple[bytes | None, bytes]],
-) -> list[int]:
+def commit(producer: LogProducer, config: LogConfig, records: Sequence[KeyedRecord]) -> list[int]:
     """Sends ``(key, value)`` records in one transaction and commits it; returns their offsets.
 
-    The commit is asked for as soon as the records are handed to the producer, without
-    waiting for them to be sent: kafka-python's sender sends the transaction's end only once
-    every record of it is in (a record the broker refused makes the commit fail). So one
-    wait covers the transaction, and the sender goes from the records to the commit without
-    waking this thread in between (it needs the interpreter's lock for every step, and the
-    API's event loop holds it most of the time).
+    Both are asked for at once: the producer's sender sends the commit only once every
+    record is in, and a record the broker refused makes the commit fail.
     """
-    futures = send(producer, config, records)
-    end(producer, config)
-    offsets = []
-    for future in futures:
-        if not future.is_done:  # the commit cannot precede its records: never expected
-            raise CommitUnconfirmed("a record of the committed transaction has no answer")
-        if future.failed():
-            raise future.exception
-        offsets.append(future.value.offset)
-    return offsets
+    send(producer, config, records)
+    return end(producer, config)
 
 
-def send(
-    producer: KafkaProducer,
-    config: LogConfig,
-    records: Sequence[tuple[bytes | None, bytes]],
-) -> list[Any]:
-    """Begins a transaction and hands the records to the producer; their futures."""
-    producer.begin_transaction()
-    return [
-        producer.send(config.topic, value=value, key=key, partition=PARTITION)
-        for key, value in records
-    ]
+def send(producer: LogProducer, config: LogConfig, records: Sequence[KeyedRecord]) -> None:
+    """Begins a transaction and hands the records to the producer."""
+    producer.send(records)
 
 
-def end(producer: KafkaProducer, config: LogConfig) -> None:
-    """Commits the open transaction, waiting at most the log's timeout for the answer."""
-    result = kafka_internals.begin_commit(producer)
-    if not result.wait(timeout_ms=int(config.timeout * 1000)):
-        raise CommitUnconfirmed("the broker did not confirm the commit in time")
-    if result.failed and result.exception is not None:
-        raise result.exception
+def end(producer: LogProducer, config: LogConfig) -> list[int]:
+    """Commits the open transaction, waiting at most the log's timeout (and the margin)."""
+    return producer.end()
 
 
 __all__ = [
     "CommitUnconfirmed",
     "KafkaTimeoutError",
+    "LogProducer",
+    "ProducerLost",
     "commit",
     "discard",
     "end",

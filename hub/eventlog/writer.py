@@ -24,7 +24,6 @@ from collections import deque
 from collections.abc import Callable, Sequence
 
 from eventsourcing.persistence import StoredEvent, Tracking
-from kafka import KafkaProducer
 
 from hub.eventlog import transactions
 from hub.eventlog.catchup import catch_up, prepare_topic
@@ -45,7 +44,7 @@ class Writer:
         self._on_applied = on_applied
         self._state = "idle"
         self._problem: LogUnavailable | None = None
-        self._producer: KafkaProducer | None = None
+        self._producer: transactions.LogProducer | None = None
         self._mark_offset: int | None = None
         self._queue: deque[Append] = deque()
         self._wakeup = threading.Condition()

@@ -116,7 +116,7 @@ HUB_MAY_IMPORT: dict[str, set[str]] = {
     "hub.readiness": set(),
     "hub.words": set(),  # the words officials read for the domain's codes
     "hub.dashboards": {"hub.words"},  # labels and exports of the dashboards' figures
-    "hub.eventlog": {"hub.metrics"},  # the Kafka writer's group sizes
+    "hub.eventlog": {"hub.logs", "hub.metrics"},  # the producer process's JSON lines; group sizes
     "hub.vault": {"hub.metrics", "hub.smalldb"},  # appends counted where they are chained
     "hub.audit": {"hub.vault", "hub.words"},
     "hub.ports": {"hub.commands"},  # the link index's type, for type checking only

@@ -85,7 +85,7 @@ def test_a_writer_fenced_with_a_group_in_flight_acknowledges_none_of_it(
         if producer is producer_a:  # the group's records handed over, commit not yet asked for
             in_flight.set()
             go_on.wait(20)
-        real_end(producer, config)
+        return real_end(producer, config)
 
     monkeypatch.setattr(transactions, "end", end_after_takeover)
     answers = Answers()

@@ -157,7 +157,7 @@ def test_a_writer_fenced_in_the_middle_of_a_transaction_stops_and_its_records_ar
         if producer is producer_a:  # records handed over, commit not yet asked for
             in_flight.set()
             go_on.wait(20)
-        real_end(producer, config)
+        return real_end(producer, config)
 
     monkeypatch.setattr(transactions, "end", end_after_takeover)
     refused = uuid.uuid4()
