@@ -138,6 +138,7 @@ def profiled(pid: int, output: str | None, what: str) -> Iterator[None]:
         yield
         return
     sampling = ["--gil", "--threads"] if what == "gil" else ["--threads", "--idle"]
+    sampling.append("--subprocesses")  # the Kafka log's producer runs in a child process
     spy = subprocess.Popen(
         [py_spy(), "record", "--pid", str(pid), "--format", "raw", "--output", output, *sampling],
         stdout=subprocess.DEVNULL,
