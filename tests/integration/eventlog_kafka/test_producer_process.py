@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from hub.eventlog import transactions
 from hub.eventlog.errors import LogUnavailable
 from hub.eventlog.records import EventRecord, decode
 from tests.integration.eventlog_kafka.conftest import committed_transactions, event, kafka_env
@@ -109,3 +111,33 @@ def test_the_producer_process_exits_when_its_writer_s_process_is_killed(kafka_bo
     finally:
         if writer.poll() is None:
             writer.kill()
+
+
+def test_a_producer_process_that_stops_answering_fails_the_append_in_bounded_time(
+    env_factory, factories
+):
+    env = env_factory()  # HUB_LOG_TIMEOUT=2
+    recorder = factories(env).application_recorder()
+    stream = uuid.uuid4()
+    assert recorder.insert_events([event(stream, 1)]) == [1]
+    stopped = recorder.log.writer._producer.pid
+    os.kill(stopped, signal.SIGSTOP)  # alive, holding its pipe, answering nothing
+    try:
+        started = time.monotonic()
+        with pytest.raises(LogUnavailable):
+            recorder.insert_events([event(stream, 2)])
+        assert time.monotonic() - started < 2 + transactions.MARGIN + 3
+        assert wait_gone(stopped, 5), "the writer left its stopped producer behind"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(stopped, signal.SIGCONT)
+    deadline = time.monotonic() + 20
+    while True:  # a new producer takes the log over; the append never acknowledged is retried
+        try:
+            ids = recorder.insert_events([event(stream, 2)])
+            break
+        except LogUnavailable:
+            assert time.monotonic() < deadline, "the writer never replaced its producer"
+            time.sleep(0.5)
+    assert ids == [2]
+    assert [e.originator_version for e in recorder.select_events(stream)] == [1, 2]
