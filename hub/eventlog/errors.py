@@ -22,8 +22,8 @@ class CommitUnconfirmed(TimeoutError):
 
 
 class ProducerLost(ConnectionError):
-    """The log's producer process exited (or never answered): its transaction's outcome is
-    known only by reading."""
+    """The log's producer process exited: the outcome of its last transaction is known only
+    by reading."""
 
 
 def describe_cause(error: BaseException) -> str:
