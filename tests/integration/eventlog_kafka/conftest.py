@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -13,6 +15,7 @@ from eventsourcing.utils import Environment
 from kafka import KafkaProducer
 
 from hub.eventlog.config import LogConfig, ensure_topic
+from hub.eventlog.errors import LogUnavailable
 from hub.eventlog.kafka import KafkaFactory
 from hub.eventlog.reader import LogReader
 
@@ -53,6 +56,19 @@ def factories() -> Iterator[Callable[[dict[str, str]], KafkaFactory]]:
 
 def event(originator_id: UUID, version: int, state: bytes = b"{}") -> StoredEvent:
     return StoredEvent(originator_id, version, "tests:Happened", state)
+
+
+def append_once_back(recorder: Any, events: list[StoredEvent], seconds: float = 20) -> list[int]:
+    """Appends ``events`` as soon as the writer takes appends again (it answers
+    ``LogUnavailable`` until then); fails the test after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            ids: list[int] = recorder.insert_events(events)
+            return ids
+        except LogUnavailable:
+            assert time.monotonic() < deadline, "the writer did not take appends again"
+            time.sleep(0.5)
 
 
 def committed_transactions(env: dict[str, str]) -> list[list[bytes]]:

@@ -17,6 +17,7 @@ import pytest
 from hub.eventlog.errors import LogUnavailable
 from hub.eventlog.records import EventRecord, decode
 from tests.integration.eventlog_kafka.conftest import (
+    append_once_back,
     committed_transactions,
     event,
     kafka_env,
@@ -60,15 +61,7 @@ def test_writer_refuses_fast_while_the_broker_is_down_and_recovers_by_itself(
 
     broker.start()
     restore(env, kept)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            ids = recorder.insert_events([event(aggregate, 3)])
-            break
-        except LogUnavailable:
-            assert time.monotonic() < deadline, "the writer did not recover"
-            time.sleep(0.5)
-    assert ids == [3]
+    assert append_once_back(recorder, [event(aggregate, 3)], seconds=30) == [3]
 
     fresh = factories(dict(env, HUB_REPLICA_PATH=str(tmp_path / "fresh.sqlite")))
     rebuilt = fresh.application_recorder()
