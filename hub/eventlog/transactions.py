@@ -111,11 +111,13 @@ class LogProducer:
 
     def _answer(self, timeout: float, what: str) -> Any:
         try:
-            if not self._conn.poll(timeout):
-                raise CommitUnconfirmed(f"the log's producer did not answer the {what} in time")
-            kind, value = pickle.loads(self._conn.recv_bytes())
+            answered = self._conn.poll(timeout)
+            if answered:
+                kind, value = pickle.loads(self._conn.recv_bytes())
         except (EOFError, OSError) as error:
             raise ProducerLost(f"the log's producer process exited ({error!r})") from None
+        if not answered:
+            raise CommitUnconfirmed(f"the log's producer did not answer the {what} in time")
         if kind == "failed":
             raise value
         return value

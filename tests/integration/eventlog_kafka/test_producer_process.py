@@ -122,9 +122,10 @@ def test_a_producer_process_that_stops_answering_fails_the_append_in_bounded_tim
     os.kill(stopped, signal.SIGSTOP)  # alive, holding its pipe, answering nothing
     try:
         started = time.monotonic()
-        with pytest.raises(LogUnavailable):
+        with pytest.raises(LogUnavailable) as refused:
             recorder.insert_events([event(stream, 2)])
         assert time.monotonic() - started < 2 + transactions.MARGIN + 3
+        assert "CommitUnconfirmed" in str(refused.value)  # not answered: outcome unknown
         assert wait_gone(stopped, 5), "the writer left its stopped producer behind"
     finally:
         with contextlib.suppress(ProcessLookupError):
