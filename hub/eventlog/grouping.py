@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 
 from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
 
-from hub.eventlog.records import encode_event, encode_tracking, event_key
+from hub.eventlog.records import KeyedRecord, encode_event, encode_tracking, event_key
 from hub.eventlog.replica import Replica, originator_key
 
 MAX_GROUP_RECORDS = 10_000
-
-KeyedRecord = tuple[bytes | None, bytes]
 
 
 @dataclass

@@ -30,8 +30,7 @@ from kafka.errors import KafkaError
 from hub.eventlog import kafka_internals
 from hub.eventlog.config import PARTITION, LogConfig
 from hub.eventlog.errors import CommitUnconfirmed
-
-KeyedRecord = tuple[bytes | None, bytes]
+from hub.eventlog.records import KeyedRecord
 
 
 def serve(conn: Connection, config: LogConfig, log_level: int | None) -> None:

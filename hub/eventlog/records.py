@@ -32,6 +32,9 @@ FORMAT = 1
 EVENT, TRACKING, WRITER = 1, 2, 3
 _HEADER = struct.Struct(">BBqqBHH")
 
+#: a record as the writer hands it to the producer: (key, value)
+KeyedRecord = tuple[bytes | None, bytes]
+
 
 class RecordFormatError(ValueError):
     """A record on the log's topic that this hub cannot read."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import pickle
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +28,7 @@ from kafka.errors import (
 from hub.eventlog import kafka_internals, producer_process
 from hub.eventlog.config import LogConfig
 from hub.eventlog.errors import CommitUnconfirmed, ProducerLost
+from hub.eventlog.records import KeyedRecord
 
 FENCING_ERRORS = (ProducerFencedError, InvalidProducerEpochError, TransactionCoordinatorFencedError)
 
@@ -40,8 +40,6 @@ MARGIN = 5.0
 #: (which runs threads); the server imports the child's code once
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload([producer_process.__name__])
-
-KeyedRecord = tuple[bytes | None, bytes]
 
 
 def is_fencing(error: BaseException) -> bool:
@@ -105,7 +103,7 @@ class LogProducer:
 
     def _tell(self, message: tuple[str, Any]) -> None:
         try:
-            self._conn.send_bytes(pickle.dumps(message))
+            self._conn.send(message)
         except OSError as error:
             raise ProducerLost(f"the log's producer process is gone ({error})") from None
 
@@ -113,7 +111,7 @@ class LogProducer:
         try:
             answered = self._conn.poll(timeout)
             if answered:
-                kind, value = pickle.loads(self._conn.recv_bytes())
+                kind, value = self._conn.recv()
         except (EOFError, OSError) as error:
             raise ProducerLost(f"the log's producer process exited ({error!r})") from None
         if not answered:
